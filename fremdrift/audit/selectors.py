@@ -1,0 +1,46 @@
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from .models import AccessLogEntry
+
+
+def access_log_search(
+    *,
+    organisation_id: int,
+    citizen_id: int | None = None,
+    user_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AccessLogEntry]:
+    """Entries an administrator of `organisation_id` may read (by its users, or about its
+    citizens) that concern a citizen directly or list them among others, newest first."""
+    entries = AccessLogEntry.objects.select_related("user__organisation").filter(
+        Q(user__organisation_id=organisation_id)
+        | Q(citizen__home_organisation_id=organisation_id)
+        | Q(subjects__citizen__home_organisation_id=organisation_id)
+    )
+    if citizen_id is not None:
+        entries = entries.filter(Q(citizen_id=citizen_id) | Q(subjects__citizen_id=citizen_id))
+    if user_id is not None:
+        entries = entries.filter(user_id=user_id)
+    if date_from is not None:
+        entries = entries.filter(at__date__gte=date_from)
+    if date_to is not None:
+        entries = entries.filter(at__date__lte=date_to)
+    return entries.distinct().order_by("-at", "-id")
+
+
+def citizen_for_log_lookup(*, organisation_id: int, citizen_id: int | None, cpr: str):
+    """The citizen an administrator asks about, by id or CPR number, within the organisation."""
+    from fremdrift.citizens import cpr as cprlib
+    from fremdrift.citizens.models import Citizen
+    from fremdrift.core.fieldcrypto import lookup_hash
+
+    citizens = Citizen.objects.filter(home_organisation_id=organisation_id)
+    if cpr:
+        digits = cprlib.parse_cpr(cpr).digits
+        return citizens.filter(cpr_hash=lookup_hash(digits)).first()
+    if citizen_id is not None:
+        return citizens.filter(pk=citizen_id).first()
+    return None

@@ -1,0 +1,103 @@
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from fremdrift.accounts.models import User
+
+from . import selectors
+from .forms import AccessLogSearchForm
+from .models import AccessAction
+from .services import access_log_write
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    if not request.user.is_administrator:
+        raise PermissionDenied
+
+
+@login_required
+@sensitive_post_parameters("cpr")
+@require_http_methods(["GET", "POST"])
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Administrators search the access log by citizen, user and period. The form posts, so
+    that a CPR number is never part of a URL."""
+    _require_administrator(request)
+    organisation_id = request.user.organisation_id
+    form = AccessLogSearchForm(request.POST if request.method == "POST" else None)
+    page = None
+    citizen = None
+    not_found = False
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        citizen_id = None
+        if data["cpr"] or data["citizen_id"]:
+            citizen = selectors.citizen_for_log_lookup(
+                organisation_id=organisation_id, citizen_id=data["citizen_id"], cpr=data["cpr"]
+            )
+            not_found = citizen is None
+            citizen_id = citizen.pk if citizen else -1
+        user_id = None
+        if data["username"]:
+            user = User.objects.filter(username=data["username"]).first()
+            user_id = user.pk if user else -1
+        entries = selectors.access_log_search(
+            organisation_id=organisation_id,
+            citizen_id=citizen_id,
+            user_id=user_id,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+        page = Paginator(entries, 50).get_page(request.POST.get("page") or 1)
+    return render(
+        request,
+        "audit/access_log.html",
+        {"form": form, "page": page, "citizen": citizen, "not_found": not_found},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def citizen_access_log_export(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """One citizen's access log as CSV: who looked them up, when and why."""
+    _require_administrator(request)
+    citizen = selectors.citizen_for_log_lookup(
+        organisation_id=request.user.organisation_id, citizen_id=citizen_id, cpr=""
+    )
+    if citizen is None:
+        raise Http404
+    entries = list(
+        selectors.access_log_search(
+            organisation_id=request.user.organisation_id, citizen_id=citizen.pk
+        )
+    )
+    access_log_write(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        citizen=citizen,
+        purpose=_("Citizen's access log"),
+        path=request.path,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="access-log-citizen-{citizen.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Time"), _("User"), _("Organisation"), _("Action"), _("Purpose")])
+    for entry in entries:
+        writer.writerow(
+            [
+                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+                entry.user.get_full_name() if entry.user else entry.username,
+                entry.user.organisation if entry.user and entry.user.organisation else "",
+                entry.get_action_display(),
+                entry.purpose,
+            ]
+        )
+    return response

@@ -1,0 +1,83 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fremdrift.accounts.models import Role, User
+from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.forms import DesignSystemForm
+
+from .models import Citizen
+
+NAME_MAX = Citizen._meta.get_field("first_name").max_length
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Code) -> str:
+        return obj.label
+
+
+class CaseworkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class CitizenForm(DesignSystemForm):
+    """Validates what a caseworker typed; `citizens.services` does the writing."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=NAME_MAX)
+    last_name = forms.CharField(label=_("Last name"), max_length=NAME_MAX)
+    cpr = forms.CharField(
+        label=_("CPR number"),
+        max_length=11,
+        help_text=_("10 digits, with or without a dash: DDMMYY-XXXX."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    target_group = CodeChoiceField(label=_("Target group"), queryset=Code.objects.none())
+    responsible_caseworker = CaseworkerChoiceField(
+        label=_("Responsible caseworker"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_group"].queryset = Code.objects.filter(
+            code_list=CodeList.TARGET_GROUP, is_active=True
+        )
+        self.fields["responsible_caseworker"].queryset = User.objects.filter(
+            organisation=organisation, role=Role.CASEWORKER, is_active=True
+        ).order_by("first_name", "last_name")
+
+
+class CitizenCreateForm(CitizenForm):
+    creation_token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class CitizenEditForm(CitizenForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cpr = self.fields["cpr"]
+        cpr.required = False
+        cpr.label = _("Correct the CPR number")
+        cpr.help_text = _("Leave empty to keep the registered number.")
+
+
+class CitizenSearchForm(DesignSystemForm):
+    q = forms.CharField(label=_("Name or CPR number"), max_length=100, required=False)
+    mine = forms.BooleanField(label=_("Only my caseload"), required=False)
+    page = forms.IntegerField(min_value=1, required=False)
+
+
+class ShowCprForm(DesignSystemForm):
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+
+
+class ReassignForm(DesignSystemForm):
+    citizens = forms.ModelMultipleChoiceField(label=_("Citizens"), queryset=Citizen.objects.none())
+    caseworker = CaseworkerChoiceField(label=_("New caseworker"), queryset=User.objects.none())
+
+    def __init__(self, *args, citizens, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["citizens"].queryset = citizens
+        self.fields["caseworker"].queryset = User.objects.filter(
+            organisation=organisation, role=Role.CASEWORKER, is_active=True
+        )

@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fremdrift.accounts.models import Organisation
+from fremdrift.codelists.models import Code
+
+from . import cpr as cprlib
+
+
+class Citizen(models.Model):
+    """A person being helped. The CPR number is stored encrypted and found by a keyed hash."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    cpr_encrypted = models.TextField(editable=False)
+    cpr_hash = models.CharField(max_length=64, unique=True, editable=False)
+    birth_date = models.DateField(_("birth date"), editable=False)
+    sex = models.CharField(_("legal sex"), max_length=6, choices=Sex.choices, editable=False)
+    home_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("home organisation"),
+        on_delete=models.PROTECT,
+        related_name="citizens",
+    )
+    responsible_caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible caseworker"),
+        on_delete=models.PROTECT,
+        related_name="caseload",
+    )
+    target_group = models.ForeignKey(
+        Code,
+        verbose_name=_("target group"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list": "target_group"},
+    )
+    # The idempotency key of the form that created the citizen: a second submit of the same
+    # form finds the first citizen instead of making another.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["home_organisation", "last_name", "first_name"]),
+            models.Index(fields=["responsible_caseworker", "last_name", "first_name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sex__in=["female", "male"]), name="citizen_sex_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(first_name="") & ~models.Q(last_name=""),
+                name="citizen_has_name",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="citizen_version_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_cpr(self) -> str:
+        # The birth date is stored in the clear, so masking needs no decryption.
+        return self.birth_date.strftime("%d%m%y") + "-XXXX"
+
+    @property
+    def age(self) -> int:
+        import datetime as dt
+
+        return cprlib.age_on(self.birth_date, dt.date.today())

@@ -1,0 +1,224 @@
+"""Every write of citizen data goes through here, and every write leaves a change record."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fremdrift.accounts.models import Organisation, Role
+from fremdrift.audit.models import ChangeRecord
+from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.fieldcrypto import encrypt, lookup_hash
+
+from . import cpr as cprlib
+from .models import Citizen
+
+TRACKED_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "cpr_hash",
+    "home_organisation",
+    "responsible_caseworker",
+    "target_group",
+)
+NAME_MAX = Citizen._meta.get_field("first_name").max_length
+
+
+class StaleVersion(Exception):
+    """The record changed since the form was loaded."""
+
+
+def _audit_snapshot(citizen: Citizen) -> dict:
+    values = snapshot(citizen, TRACKED_FIELDS)
+    # The change history never holds a CPR number, not even its hash: only its masked form.
+    values.pop("cpr_hash")
+    values["cpr"] = citizen.masked_cpr
+    values["cpr_fingerprint"] = citizen.cpr_hash[:8]
+    return values
+
+
+def _validate_names(first_name: str, last_name: str) -> dict[str, str]:
+    errors = {}
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if not value.strip():
+            errors[field] = _("This field is required.")
+        elif len(value) > NAME_MAX:
+            errors[field] = _("At most %(max)d characters.") % {"max": NAME_MAX}
+    return errors
+
+
+def _validate_caseworker(caseworker, organisation: Organisation) -> dict[str, str]:
+    if caseworker.role != Role.CASEWORKER or caseworker.organisation_id != organisation.pk:
+        return {
+            "responsible_caseworker": _(
+                "The responsible caseworker must be a caseworker of the citizen's organisation."
+            )
+        }
+    return {}
+
+
+def _validate_target_group(target_group: Code) -> dict[str, str]:
+    if target_group.code_list != CodeList.TARGET_GROUP or not target_group.is_active:
+        return {"target_group": _("Choose a target group from the list.")}
+    return {}
+
+
+def _cpr_taken(digits: str, *, except_pk: int | None = None) -> bool:
+    others = Citizen.objects.filter(cpr_hash=lookup_hash(digits))
+    if except_pk is not None:
+        others = others.exclude(pk=except_pk)
+    return others.exists()
+
+
+DUPLICATE_CPR = gettext_lazy("A citizen with this CPR number is already registered.")
+
+
+@transaction.atomic
+def citizen_create(
+    *,
+    actor,
+    first_name: str,
+    last_name: str,
+    cpr: str,
+    home_organisation: Organisation,
+    responsible_caseworker,
+    target_group: Code,
+    creation_token: uuid.UUID | None = None,
+) -> Citizen:
+    """Registers a citizen. With a `creation_token` already used, returns that citizen."""
+    if creation_token is not None:
+        existing = Citizen.objects.filter(creation_token=creation_token).first()
+        if existing is not None:
+            return existing
+    errors = _validate_names(first_name, last_name)
+    try:
+        parsed = cprlib.parse_cpr(cpr)
+    except ValidationError as error:
+        errors["cpr"] = error.messages[0]
+    else:
+        if _cpr_taken(parsed.digits):
+            errors["cpr"] = DUPLICATE_CPR
+    errors |= _validate_caseworker(responsible_caseworker, home_organisation)
+    errors |= _validate_target_group(target_group)
+    if errors:
+        raise ValidationError(errors)
+    citizen = Citizen(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        cpr_encrypted=encrypt(parsed.digits),
+        cpr_hash=lookup_hash(parsed.digits),
+        birth_date=parsed.birth_date,
+        sex=parsed.sex,
+        home_organisation=home_organisation,
+        responsible_caseworker=responsible_caseworker,
+        target_group=target_group,
+        creation_token=creation_token,
+    )
+    try:
+        with transaction.atomic():
+            citizen.save()
+    except IntegrityError:
+        # Lost a race: the same form, or the same CPR number, was saved a moment ago.
+        if creation_token is not None:
+            existing = Citizen.objects.filter(creation_token=creation_token).first()
+            if existing is not None:
+                return existing
+        raise ValidationError({"cpr": DUPLICATE_CPR}) from None
+    change_record_write(
+        actor=actor,
+        instance=citizen,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after=_audit_snapshot(citizen),
+        citizen=citizen,
+    )
+    return citizen
+
+
+@transaction.atomic
+def citizen_update(
+    *,
+    actor,
+    citizen: Citizen,
+    expected_version: int,
+    first_name: str,
+    last_name: str,
+    responsible_caseworker,
+    target_group: Code,
+    cpr: str = "",
+) -> Citizen:
+    """Changes a citizen's details. Refuses with StaleVersion if someone saved in between."""
+    errors = _validate_names(first_name, last_name)
+    parsed = None
+    if cpr.strip():
+        try:
+            parsed = cprlib.parse_cpr(cpr)
+        except ValidationError as error:
+            errors["cpr"] = error.messages[0]
+        else:
+            if _cpr_taken(parsed.digits, except_pk=citizen.pk):
+                errors["cpr"] = DUPLICATE_CPR
+    errors |= _validate_caseworker(responsible_caseworker, citizen.home_organisation)
+    errors |= _validate_target_group(target_group)
+    if errors:
+        raise ValidationError(errors)
+
+    current = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    if current.version != expected_version:
+        raise StaleVersion
+    before = _audit_snapshot(current)
+    current.first_name = first_name.strip()
+    current.last_name = last_name.strip()
+    current.responsible_caseworker = responsible_caseworker
+    current.target_group = target_group
+    if parsed is not None:
+        current.cpr_encrypted = encrypt(parsed.digits)
+        current.cpr_hash = lookup_hash(parsed.digits)
+        current.birth_date = parsed.birth_date
+        current.sex = parsed.sex
+    after = _audit_snapshot(current)
+    if after != before:
+        current.version += 1
+        current.save()
+        change_record_write(
+            actor=actor,
+            instance=current,
+            kind=ChangeRecord.Kind.UPDATE,
+            before=before,
+            after=after,
+            citizen=current,
+        )
+    return current
+
+
+@transaction.atomic
+def citizens_reassign_caseworker(*, actor, citizens, caseworker) -> int:
+    """Moves several citizens to another caseworker in one step; each keeps its own record."""
+    batch = uuid.uuid4()
+    moved = 0
+    for citizen in citizens.select_for_update().select_related("home_organisation"):
+        errors = _validate_caseworker(caseworker, citizen.home_organisation)
+        if errors:
+            raise ValidationError(errors)
+        if citizen.responsible_caseworker_id == caseworker.pk:
+            continue
+        before = _audit_snapshot(citizen)
+        citizen.responsible_caseworker = caseworker
+        citizen.version += 1
+        citizen.save(update_fields=["responsible_caseworker", "version", "updated_at"])
+        change_record_write(
+            actor=actor,
+            instance=citizen,
+            kind=ChangeRecord.Kind.UPDATE,
+            before=before,
+            after=_audit_snapshot(citizen),
+            citizen=citizen,
+            batch=batch,
+        )
+        moved += 1
+    return moved

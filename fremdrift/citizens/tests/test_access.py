@@ -1,0 +1,210 @@
+"""The access matrix: every view, every role, citizens in and out of scope."""
+
+import pytest
+from django.urls import reverse
+
+from fremdrift.citizens import selectors
+
+ROLES = [
+    "caseworker",
+    "colleague",
+    "outsider",
+    "provider_staff",
+    "other_provider_staff",
+    "job_consultant",
+    "manager",
+    "administrator",
+]
+CITIZENS = ["citizen", "teammates_citizen", "ended_citizen", "foreign_citizen"]
+
+# Which citizens each role may see. Everyone else answers 404, as if they did not exist.
+VISIBLE = {
+    "caseworker": {"citizen", "teammates_citizen", "ended_citizen"},
+    "colleague": {"citizen", "teammates_citizen", "ended_citizen"},
+    "outsider": {"foreign_citizen"},
+    "provider_staff": {"citizen"},  # referred, active; ended_citizen's referral has ended
+    "other_provider_staff": set(),
+    "job_consultant": {"citizen", "teammates_citizen", "ended_citizen"},
+    "manager": set(),
+    "administrator": set(),
+}
+MAY_CHANGE = {"caseworker", "colleague", "outsider"}
+WORKS_WITH_CASES = {
+    "caseworker",
+    "colleague",
+    "outsider",
+    "provider_staff",
+    "other_provider_staff",
+    "job_consultant",
+}
+
+
+def results_of(response) -> str:
+    """The result part of the citizens page, without the search box that echoes the query."""
+    html = response.content.decode()
+    return html[html.index('id="citizen-results"') : html.index("</main>")]
+
+
+def expected_status(role: str, citizen: str, *, change: bool = False) -> int:
+    if citizen not in VISIBLE[role]:
+        return 404
+    if change and role not in MAY_CHANGE:
+        return 403
+    return 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("citizen_name", CITIZENS)
+def test_citizen_page_checks_scope(world, login, role, citizen_name):
+    client = login(getattr(world, role))
+    citizen = getattr(world, citizen_name)
+    response = client.get(reverse("citizens:detail", args=[citizen.pk]))
+    assert response.status_code == expected_status(role, citizen_name)
+    if response.status_code == 404:
+        assert citizen.last_name not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("citizen_name", CITIZENS)
+def test_edit_page_checks_scope_and_right_to_change(world, login, role, citizen_name):
+    client = login(getattr(world, role))
+    citizen = getattr(world, citizen_name)
+    url = reverse("citizens:edit", args=[citizen.pk])
+    expected = expected_status(role, citizen_name, change=True)
+    assert client.get(url).status_code == expected
+    response = client.post(url, {"first_name": "Changed"})
+    assert response.status_code == expected
+    citizen.refresh_from_db()
+    assert citizen.first_name != "Changed"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("citizen_name", CITIZENS)
+def test_show_cpr_checks_scope(world, login, role, citizen_name):
+    client = login(getattr(world, role))
+    citizen = getattr(world, citizen_name)
+    response = client.post(reverse("citizens:show_cpr", args=[citizen.pk]))
+    assert response.status_code == expected_status(role, citizen_name)
+    full = selectors.citizen_cpr(citizen).formatted
+    assert (full in response.content.decode()) == (response.status_code == 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_list_and_search_show_only_citizens_in_scope(world, login, role):
+    client = login(getattr(world, role))
+    response = client.get(reverse("citizens:list"))
+    if role not in WORKS_WITH_CASES:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    page = results_of(response)
+    for name in CITIZENS:
+        citizen = getattr(world, name)
+        assert (citizen.last_name in page) == (name in VISIBLE[role]), name
+        for search in (
+            {"q": citizen.last_name},
+            {"q": selectors.citizen_cpr(citizen).digits},
+            {"q": selectors.citizen_cpr(citizen).formatted},
+        ):
+            found = results_of(client.post(reverse("citizens:list"), search))
+            assert (citizen.last_name in found) == (name in VISIBLE[role]), (name, search)
+        by_get = results_of(client.get(reverse("citizens:list"), {"q": citizen.last_name}))
+        assert (citizen.last_name in by_get) == (name in VISIBLE[role]), name
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_create_page_is_for_caseworkers_only(world, login, role):
+    client = login(getattr(world, role))
+    expected = 200 if role in MAY_CHANGE else 403
+    assert client.get(reverse("citizens:create")).status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reassign_is_for_caseworkers_and_only_within_scope(world, login, role):
+    client = login(getattr(world, role))
+    response = client.post(
+        reverse("citizens:reassign"),
+        {
+            "citizens": [world.citizen.pk, world.foreign_citizen.pk],
+            "caseworker": world.colleague.pk,
+        },
+    )
+    world.citizen.refresh_from_db()
+    world.foreign_citizen.refresh_from_db()
+    assert world.foreign_citizen.responsible_caseworker == world.outsider
+    if role in MAY_CHANGE:
+        assert response.status_code == 302
+        # A list that holds a citizen out of scope is refused whole.
+        assert world.citizen.responsible_caseworker == world.caseworker
+    else:
+        assert response.status_code == 403
+
+
+def test_reassign_moves_citizens_in_scope(world, login):
+    client = login(world.caseworker)
+    response = client.post(
+        reverse("citizens:reassign"),
+        {"citizens": [world.citizen.pk, world.ended_citizen.pk], "caseworker": world.colleague.pk},
+    )
+    assert response.status_code == 302
+    world.citizen.refresh_from_db()
+    world.ended_citizen.refresh_from_db()
+    assert world.citizen.responsible_caseworker == world.colleague
+    assert world.ended_citizen.responsible_caseworker == world.colleague
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_log_pages_are_for_administrators_only(world, login, role):
+    client = login(getattr(world, role))
+    expected = 200 if role == "administrator" else 403
+    assert client.get(reverse("audit:access_log")).status_code == expected
+    export = client.post(reverse("audit:export", args=[world.citizen.pk]))
+    assert export.status_code == expected
+
+
+def test_administrator_exports_only_their_organisations_citizens(world, login):
+    client = login(world.administrator)
+    assert client.post(reverse("audit:export", args=[world.foreign_citizen.pk])).status_code == 404
+
+
+def test_provider_loses_access_the_moment_the_referral_ends(world, login):
+    from fremdrift.referrals.services import referral_end
+
+    client = login(world.provider_staff)
+    url = reverse("citizens:detail", args=[world.citizen.pk])
+    assert client.get(url).status_code == 200
+    referral_end(actor=world.caseworker, referral=world.referral)
+    assert client.get(url).status_code == 404
+    assert world.citizen.last_name not in client.get(reverse("citizens:list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/citizens/", "/citizens/new/", "/citizens/1/", "/citizens/1/edit/", "/audit/", "/"],
+)
+def test_anonymous_visitors_are_sent_to_login(db, client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_caseload_comes_first(world, login):
+    client = login(world.colleague)
+    page = results_of(client.get(reverse("citizens:list")))
+    assert page.index(world.teammates_citizen.last_name) < page.index(world.citizen.last_name)
+    mine = results_of(client.get(reverse("citizens:list"), {"mine": "on"}))
+    assert world.citizen.last_name not in mine
+    assert world.teammates_citizen.last_name in mine
+
+
+def test_list_query_count_does_not_grow_with_the_page(world, login, django_assert_num_queries):
+    from fremdrift.testing import make_citizen
+
+    client = login(world.caseworker)
+    for number in range(30):
+        make_citizen(world.caseworker, first_name=f"Person{number}", last_name="Hansen")
+    # session, user, count, page, savepoint, access-log entry, its subjects, release, the
+    # user's organisation, the colleagues to reassign to, and the session save in a savepoint
+    with django_assert_num_queries(13):
+        response = client.get(reverse("citizens:list"))
+    assert response.status_code == 200

@@ -1,0 +1,232 @@
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fremdrift.accounts.models import Role
+from fremdrift.audit.models import AccessAction
+from fremdrift.audit.services import access_log_write
+
+from . import selectors, services
+from .forms import CitizenCreateForm, CitizenEditForm, CitizenSearchForm, ReassignForm, ShowCprForm
+
+
+def _require_case_work(request: HttpRequest) -> None:
+    if not request.user.works_with_cases:
+        raise PermissionDenied
+
+
+def _require_case_change(request: HttpRequest) -> None:
+    if request.user.role != Role.CASEWORKER:
+        raise PermissionDenied
+
+
+def _apply_form_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+@sensitive_post_parameters("q")
+@require_http_methods(["GET", "POST"])
+def citizen_list(request: HttpRequest) -> HttpResponse:
+    """The caseload and the search. The search form posts, so that a CPR number typed into it
+    never becomes part of a URL; `?q=` works as well, for links and outside checks."""
+    _require_case_work(request)
+    search = CitizenSearchForm(request.POST if request.method == "POST" else request.GET)
+    search.is_valid()
+    query = search.cleaned_data.get("q") or ""
+    mine_only = bool(search.cleaned_data.get("mine"))
+    citizens = selectors.citizen_search(request.user, query=query, mine_only=mine_only)
+    page = Paginator(citizens, settings.FREMDRIFT_PAGE_SIZE).get_page(
+        search.cleaned_data.get("page") or 1
+    )
+    if page.object_list:
+        access_log_write(
+            user=request.user,
+            action=AccessAction.SEARCH if query else AccessAction.LIST,
+            criterion=selectors.criterion_for_log(query),
+            subjects=page.object_list,
+            path=request.path,
+        )
+    context = {
+        "search": search,
+        "query": query,
+        "page": page,
+        "may_reassign": request.user.role == Role.CASEWORKER,
+    }
+    if request.htmx:
+        return render(request, "citizens/_results.html", context)
+    return render(request, "citizens/citizen_list.html", context)
+
+
+@login_required
+@sensitive_post_parameters("cpr")
+@require_http_methods(["GET", "POST"])
+def citizen_create(request: HttpRequest) -> HttpResponse:
+    _require_case_change(request)
+    organisation = request.user.organisation
+    if request.method == "POST":
+        form = CitizenCreateForm(request.POST, organisation=organisation)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                citizen = services.citizen_create(
+                    actor=request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    cpr=data["cpr"],
+                    home_organisation=organisation,
+                    responsible_caseworker=data["responsible_caseworker"],
+                    target_group=data["target_group"],
+                    creation_token=data["creation_token"],
+                )
+            except ValidationError as error:
+                _apply_form_errors(form, error)
+            else:
+                selectors.citizen_get(request.user, citizen.pk)  # the token's citizen is in scope
+                access_log_write(
+                    user=request.user,
+                    action=AccessAction.CREATE,
+                    citizen=citizen,
+                    path=request.path,
+                )
+                messages.success(request, _("The citizen has been registered."))
+                return redirect("citizens:detail", citizen_id=citizen.pk)
+    else:
+        form = CitizenCreateForm(
+            organisation=organisation,
+            initial={"creation_token": uuid.uuid4(), "responsible_caseworker": request.user},
+        )
+    return render(request, "citizens/citizen_form.html", {"form": form, "citizen": None})
+
+
+@login_required
+@require_http_methods(["GET"])
+def citizen_detail(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen = selectors.citizen_get(request.user, citizen_id)
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
+    context = {
+        "citizen": citizen,
+        "may_change": selectors.may_change(request.user, citizen),
+        "show_cpr_form": ShowCprForm(),
+    }
+    return render(request, "citizens/citizen_detail.html", context)
+
+
+@login_required
+@sensitive_post_parameters("cpr")
+@require_http_methods(["GET", "POST"])
+def citizen_edit(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen = selectors.citizen_get(request.user, citizen_id)
+    if not selectors.may_change(request.user, citizen):
+        raise PermissionDenied
+    organisation = citizen.home_organisation
+    status = 200
+    stale = False
+    if request.method == "POST":
+        form = CitizenEditForm(request.POST, organisation=organisation)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.citizen_update(
+                    actor=request.user,
+                    citizen=citizen,
+                    expected_version=data["version"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    cpr=data["cpr"],
+                    responsible_caseworker=data["responsible_caseworker"],
+                    target_group=data["target_group"],
+                )
+            except services.StaleVersion:
+                citizen = selectors.citizen_get(request.user, citizen_id)
+                form = _edit_form_for(citizen)
+                stale = True
+                status = 409
+            except ValidationError as error:
+                _apply_form_errors(form, error)
+            else:
+                access_log_write(
+                    user=request.user, action=AccessAction.EDIT, citizen=citizen, path=request.path
+                )
+                messages.success(request, _("The changes have been saved."))
+                return redirect("citizens:detail", citizen_id=citizen.pk)
+    else:
+        form = _edit_form_for(citizen)
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
+    return render(
+        request,
+        "citizens/citizen_form.html",
+        {"form": form, "citizen": citizen, "stale": stale},
+        status=status,
+    )
+
+
+def _edit_form_for(citizen) -> CitizenEditForm:
+    return CitizenEditForm(
+        organisation=citizen.home_organisation,
+        initial={
+            "first_name": citizen.first_name,
+            "last_name": citizen.last_name,
+            "target_group": citizen.target_group,
+            "responsible_caseworker": citizen.responsible_caseworker,
+            "version": citizen.version,
+        },
+    )
+
+
+@login_required
+@require_POST
+def citizen_show_cpr(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """The one place the full CPR number is shown, on purpose, and logged."""
+    citizen = selectors.citizen_get(request.user, citizen_id)
+    form = ShowCprForm(request.POST)
+    purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
+    access_log_write(
+        user=request.user,
+        action=AccessAction.SHOW_CPR,
+        citizen=citizen,
+        purpose=purpose,
+        path=request.path,
+    )
+    context = {"citizen": citizen, "cpr": selectors.citizen_cpr(citizen)}
+    if request.htmx:
+        return render(request, "citizens/_cpr_shown.html", context)
+    return render(request, "citizens/citizen_cpr.html", context)
+
+
+@login_required
+@require_POST
+def citizens_reassign(request: HttpRequest) -> HttpResponse:
+    _require_case_change(request)
+    in_scope = selectors.citizens_in_scope(request.user, to_change=True)
+    form = ReassignForm(request.POST, citizens=in_scope, organisation=request.user.organisation)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect("citizens:list")
+    chosen = in_scope.filter(pk__in=[c.pk for c in form.cleaned_data["citizens"]])
+    moved = services.citizens_reassign_caseworker(
+        actor=request.user, citizens=chosen, caseworker=form.cleaned_data["caseworker"]
+    )
+    messages.success(
+        request,
+        _("%(count)d citizens moved to %(name)s.")
+        % {"count": moved, "name": form.cleaned_data["caseworker"]},
+    )
+    return redirect("citizens:list")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CodelistsConfig(AppConfig):
+    name = "fremdrift.codelists"
+    label = "codelists"

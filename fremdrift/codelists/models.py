@@ -1,0 +1,51 @@
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class CodeList(models.TextChoices):
+    TARGET_GROUP = "target_group", _("Target groups")
+    END_GOAL_CATEGORY = "end_goal_category", _("End-goal categories")
+    ACTIVITY_SECTOR = "activity_sector", _("Activity sectors")
+    ACTIVITY_TYPE = "activity_type", _("Activity types")
+    MENTOR_KIND = "mentor_kind", _("Mentor kinds")
+    MENTOR_TASK = "mentor_task", _("Mentor tasks")
+    MEETING_KIND = "meeting_kind", _("Meeting kinds")
+    PARTICIPANT_ROLE = "participant_role", _("Participant roles")
+    EXIT_REASON = "exit_reason", _("Exit reasons")
+
+
+class Code(models.Model):
+    """One entry of a code list. Codes are stable; labels are data an administrator edits."""
+
+    code_list = models.CharField(_("code list"), max_length=40, choices=CodeList.choices)
+    code = models.SlugField(_("code"), max_length=60)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    label_da = models.CharField(_("Danish label"), max_length=200)
+    label_en = models.CharField(_("English label"), max_length=200)
+    sort_order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code_list", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code_list", "code"],
+                condition=models.Q(parent__isnull=True),
+                name="top_code_unique_in_list",
+            ),
+            models.UniqueConstraint(
+                fields=["code_list", "parent", "code"],
+                condition=models.Q(parent__isnull=False),
+                name="child_code_unique_under_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "da").startswith("en") else self.label_da

@@ -1,0 +1,59 @@
+"""Named personas shared by every test (after Healthchecks and Zulip).
+
+Jobcentre Nord has two caseworkers (`caseworker` owns the caseload, `colleague` is a teammate),
+a job consultant, a manager and an administrator. Jobcentre Syd has `outsider`, a caseworker
+who must never see Nord's citizens. `provider_staff` works at Vækst, to which `citizen` is
+referred (active); `other_provider_staff` works at Trivsel, to which nobody is referred.
+`ended_citizen` was referred to Vækst, but the referral has ended. `foreign_citizen` belongs
+to Jobcentre Syd.
+"""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from fremdrift.accounts.models import Organisation, Role
+from fremdrift.referrals import services as referral_services
+from fremdrift.testing import make_citizen, make_organisation, make_user
+
+
+@pytest.fixture
+def world(db):
+    nord = make_organisation("Jobcenter Nord")
+    syd = make_organisation("Jobcenter Syd")
+    vaekst = make_organisation("Vækst", Organisation.Kind.PROVIDER)
+    trivsel = make_organisation("Trivsel", Organisation.Kind.PROVIDER)
+    w = SimpleNamespace(nord=nord, syd=syd, vaekst=vaekst, trivsel=trivsel)
+    w.caseworker = make_user("caseworker", nord, Role.CASEWORKER)
+    w.colleague = make_user("colleague", nord, Role.CASEWORKER)
+    w.job_consultant = make_user("consultant", nord, Role.JOB_CONSULTANT)
+    w.manager = make_user("manager", nord, Role.MANAGER)
+    w.administrator = make_user("administrator", nord, Role.ADMINISTRATOR)
+    w.outsider = make_user("outsider", syd, Role.CASEWORKER)
+    w.provider_staff = make_user("provider", vaekst, Role.PROVIDER_STAFF)
+    w.other_provider_staff = make_user("otherprovider", trivsel, Role.PROVIDER_STAFF)
+
+    w.citizen = make_citizen(w.caseworker, first_name="Karen", last_name="Blixen")
+    w.teammates_citizen = make_citizen(w.colleague, first_name="Tove", last_name="Ditlevsen")
+    w.ended_citizen = make_citizen(w.caseworker, first_name="Herman", last_name="Bang")
+    w.foreign_citizen = make_citizen(w.outsider, first_name="Johannes", last_name="Jensen")
+
+    start = dt.date.today() - dt.timedelta(days=30)
+    w.referral = referral_services.referral_create(
+        actor=w.caseworker, citizen=w.citizen, provider=vaekst, start_date=start
+    )
+    ended = referral_services.referral_create(
+        actor=w.caseworker, citizen=w.ended_citizen, provider=vaekst, start_date=start
+    )
+    referral_services.referral_end(actor=w.caseworker, referral=ended)
+    return w
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login

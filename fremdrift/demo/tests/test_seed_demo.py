@@ -1,0 +1,67 @@
+from django.core.management import call_command
+from django.db import transaction
+
+from fremdrift.accounts.models import Role, User
+from fremdrift.citizens import selectors
+from fremdrift.citizens.models import Citizen
+from fremdrift.referrals.models import Referral
+
+
+def seed(capsys):
+    call_command("seed_demo", allow_production=True)
+    return capsys.readouterr().out
+
+
+def test_demo_has_every_role_200_citizens_and_referrals_to_both_providers(db, capsys):
+    out = seed(capsys)
+    assert "sagsbehandler" in out and "password: demo" in out
+    roles = dict(User.objects.values_list("username", "role"))
+    for username, role in {
+        "sagsbehandler": Role.CASEWORKER,
+        "tilbud": Role.PROVIDER_STAFF,
+        "virksomhed": Role.JOB_CONSULTANT,
+        "analytiker": Role.MANAGER,
+        "admin": Role.ADMINISTRATOR,
+    }.items():
+        assert roles[username] == role
+        assert User.objects.get(username=username).check_password("demo")
+    assert Citizen.objects.count() == 200
+    active = selectors.active_referrals()
+    assert active.values("provider").distinct().count() == 2
+    assert Referral.objects.exclude(status=Referral.Status.ACTIVE).exists()
+    caseworker = User.objects.get(username="sagsbehandler")
+    assert selectors.citizen_search(caseworker, mine_only=True).count() >= 60
+    provider = User.objects.get(username="tilbud")
+    assert 0 < selectors.citizens_in_scope(provider).count() < 200
+
+
+def test_a_second_run_keeps_what_is_there(db, capsys):
+    seed(capsys)
+    first = list(Citizen.objects.values_list("first_name", "last_name", "cpr_hash"))
+    out = seed(capsys)
+    assert "already loaded" in out
+    assert list(Citizen.objects.values_list("first_name", "last_name", "cpr_hash")) == first
+
+
+def test_the_demo_is_deterministic(db, capsys):
+    def people():
+        return list(
+            Citizen.objects.order_by("id").values_list(
+                "first_name",
+                "last_name",
+                "birth_date",
+                "sex",
+                "cpr_hash",
+                "target_group__code",
+                "responsible_caseworker__username",
+            )
+        )
+
+    with transaction.atomic():
+        seed(capsys)
+        first = people()
+        transaction.set_rollback(True)
+    assert not Citizen.objects.exists()
+    seed(capsys)
+    assert people() == first
+    assert len({(p[0], p[1]) for p in first}) > 150

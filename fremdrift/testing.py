@@ -1,0 +1,58 @@
+"""Builders for tests: organisations, people and citizens with valid CPR numbers."""
+
+import datetime as dt
+import itertools
+
+from fremdrift.accounts.models import Organisation, Role, User
+from fremdrift.accounts.services import organisation_create, user_create
+from fremdrift.citizens import services as citizen_services
+from fremdrift.citizens.models import Citizen
+from fremdrift.codelists.models import Code, CodeList
+
+_serials = itertools.count(1000)
+
+
+def make_cpr(born: dt.date = dt.date(1990, 3, 14), *, female: bool = True) -> str:
+    """A valid CPR number for `born`, unique within the test run."""
+    serial = next(_serials)
+    seventh = "0" if born.year < 2000 else "4"
+    last = (serial % 5) * 2 + (0 if female else 1)
+    return f"{born:%d%m%y}{seventh}{serial % 100:02d}{last}"
+
+
+def target_group(code: str = "activity_ready_cash_benefit") -> Code:
+    return Code.objects.get(code_list=CodeList.TARGET_GROUP, code=code, parent=None)
+
+
+def make_organisation(name: str, kind: str = Organisation.Kind.AUTHORITY) -> Organisation:
+    return organisation_create(name=name, kind=kind)
+
+
+def make_user(username: str, organisation: Organisation, role: Role | str) -> User:
+    return user_create(
+        username=username,
+        password=None,
+        organisation=organisation,
+        role=role,
+        first_name=username.capitalize(),
+        last_name="Testsen",
+    )
+
+
+def make_citizen(
+    caseworker: User,
+    *,
+    first_name: str = "Karen",
+    last_name: str = "Blixen",
+    cpr: str | None = None,
+    born: dt.date = dt.date(1990, 3, 14),
+) -> Citizen:
+    return citizen_services.citizen_create(
+        actor=caseworker,
+        first_name=first_name,
+        last_name=last_name,
+        cpr=cpr or make_cpr(born),
+        home_organisation=caseworker.organisation,
+        responsible_caseworker=caseworker,
+        target_group=target_group(),
+    )

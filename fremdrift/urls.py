@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fremdrift.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("fremdrift.accounts.urls")),
+    path("citizens/", include("fremdrift.citizens.urls")),
+    path("audit/", include("fremdrift.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "fremdrift.core.views.bad_request"
+handler403 = "fremdrift.core.views.permission_denied"
+handler404 = "fremdrift.core.views.page_not_found"
+handler500 = "fremdrift.core.views.server_error"
