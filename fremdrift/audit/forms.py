@@ -7,6 +7,7 @@ from fremdrift.core.forms import DesignSystemForm
 
 
 class AccessLogSearchForm(DesignSystemForm):
+    no_optional_marks = True
     citizen_id = forms.IntegerField(label=_("Citizen number"), required=False, min_value=1)
     cpr = forms.CharField(
         label=_("or CPR number"),

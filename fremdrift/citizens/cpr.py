@@ -84,3 +84,16 @@ def mask(digits: str) -> str:
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def possible_birth_dates(ddmmyy: str) -> list[dt.date]:
+    """The real dates that six digits DDMMYY can stand for (the century is not in them)."""
+    dates = []
+    for century in (1900, 2000):
+        try:
+            born = dt.date(century + int(ddmmyy[4:6]), int(ddmmyy[2:4]), int(ddmmyy[0:2]))
+        except ValueError:
+            continue
+        if born <= dt.date.today():
+            dates.append(born)
+    return dates

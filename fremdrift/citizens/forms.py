@@ -62,6 +62,7 @@ class CitizenEditForm(CitizenForm):
 
 
 class CitizenSearchForm(DesignSystemForm):
+    no_optional_marks = True
     q = forms.CharField(label=_("Name or CPR number"), max_length=100, required=False)
     mine = forms.BooleanField(label=_("Only my caseload"), required=False)
     page = forms.IntegerField(min_value=1, required=False)

@@ -1,6 +1,7 @@
 """Reads of citizens. `citizens_in_scope` is the one place that decides who sees whom."""
 
 import datetime as dt
+import re
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
@@ -11,6 +12,9 @@ from fremdrift.referrals.models import Referral
 
 from . import cpr as cprlib
 from .models import Citizen
+
+BIRTH_DATE = re.compile(r"^\d{6}$")
+NUMBER_LIKE = re.compile(r"^[\d\s-]+$")
 
 
 def active_referrals(*, on: dt.date | None = None) -> QuerySet[Referral]:
@@ -66,6 +70,8 @@ def citizen_search(user, *, query: str = "", mine_only: bool = False) -> QuerySe
         if cprlib.looks_like_cpr(query):
             digits = query.replace("-", "").strip()
             citizens = citizens.filter(cpr_hash=lookup_hash(digits))
+        elif BIRTH_DATE.match(query):
+            citizens = citizens.filter(birth_date__in=cprlib.possible_birth_dates(query))
         else:
             for word in query.split()[:4]:
                 citizens = citizens.filter(
@@ -83,9 +89,13 @@ def citizen_search(user, *, query: str = "", mine_only: bool = False) -> QuerySe
 
 
 def criterion_for_log(query: str) -> str:
-    """A search criterion as the access log keeps it: a CPR number masked."""
+    """A search criterion as the access log keeps it: a CPR number, whole or in part, masked
+    after its birth date (a live search logs what was typed so far)."""
     query = query.strip()
-    return cprlib.mask(query) if cprlib.looks_like_cpr(query) else query
+    if not NUMBER_LIKE.match(query):
+        return query
+    digits = re.sub(r"\D", "", query)
+    return digits[:6] + ("-" + "X" * len(digits[6:]) if len(digits) > 6 else "")
 
 
 def citizen_cpr(citizen: Citizen) -> cprlib.Cpr:

@@ -123,3 +123,29 @@ def test_citizen_is_stored_encrypted_and_found_by_hash(world):
     found = selectors.citizen_search(world.caseworker, query="2410851123")
     assert list(found) == [stored]
     assert list(selectors.citizen_search(world.caseworker, query="241085-1123")) == [stored]
+
+
+@pytest.mark.parametrize(
+    ("typed", "logged"),
+    [
+        ("0101901234", "010190-XXXX"),
+        ("010190-1234", "010190-XXXX"),
+        ("010190123", "010190-XXX"),
+        ("0101", "0101"),
+        ("Blixen", "Blixen"),
+    ],
+)
+def test_search_criteria_are_logged_with_any_cpr_serial_masked(typed, logged):
+    from fremdrift.citizens.selectors import criterion_for_log
+
+    assert criterion_for_log(typed) == logged
+
+
+def test_six_digits_find_citizens_by_birth_date(world):
+    from fremdrift.citizens import selectors
+    from fremdrift.testing import make_citizen
+
+    born = make_citizen(world.caseworker, last_name="Sechs", born=dt.date(1971, 5, 17))
+    assert list(selectors.citizen_search(world.caseworker, query="170571")) == [born]
+    assert list(selectors.citizen_search(world.caseworker, query="170572")) == []
+    assert list(selectors.citizen_search(world.caseworker, query="310271")) == []

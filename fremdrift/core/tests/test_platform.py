@@ -126,7 +126,7 @@ def test_failed_logins_lock_only_that_user_name_from_that_address(world):
 
 def test_the_interface_is_danish_first_with_an_english_switch(world, login):
     client = login(world.caseworker)
-    danish = client.get("/citizens/").content.decode()
+    danish = client.get("/citizens/", headers={"Accept-Language": "en-US,en"}).content.decode()
     assert 'lang="da"' in danish and "Borgere" in danish and "Log ud" in danish
     client.post("/i18n/setlang/", {"language": "en", "next": "/citizens/"})
     english = client.get("/citizens/").content.decode()
@@ -181,3 +181,18 @@ def test_error_pages_do_not_echo_the_request(db, client):
     response = client.get("/citizens/0101901234/?q=0101901234")
     assert response.status_code in (302, 404)
     assert "0101901234" not in response.content.decode()
+
+
+def test_production_collects_and_compresses_the_static_files(tmp_path):
+    result = run_django(
+        "from django.core.management import call_command\n"
+        "call_command('collectstatic', interactive=False, verbosity=0)\n",
+        DEBUG="false",
+        SECRET_KEY="s" * 40,
+        FREMDRIFT_FIELD_KEY="k" * 40,
+        STATIC_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    assert "vendor/dkfds/css/dkfds.min.css" in manifest["paths"]
+    assert (tmp_path / "vendor/dkfds/VERSION").read_text().startswith("dkfds ")
