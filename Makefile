@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check messages install install-dev clean
+.PHONY: run test lint format migrations-check messages install install-dev clean bench
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,9 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) var
+
+# A benchmark, not a test: builds a municipality-size database once (var/bench.sqlite3, or
+# <DATABASE_URL>_bench on PostgreSQL) and prints the timings recorded in docs/performance.md.
+bench: $(VENV)/.installed
+	mkdir -p var
+	$(PY) bench/run.py

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "fremdrift.codelists",
     "fremdrift.citizens",
     "fremdrift.referrals",
+    "fremdrift.instruments",
+    "fremdrift.assessments",
     "fremdrift.audit",
     "fremdrift.demo",
 ]

@@ -8,6 +8,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("fremdrift.accounts.urls")),
     path("citizens/", include("fremdrift.citizens.urls")),
+    path("citizens/", include("fremdrift.assessments.urls")),
+    path("instruments/", include("fremdrift.instruments.urls")),
     path("audit/", include("fremdrift.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -65,6 +65,16 @@ class CitizenSearchForm(DesignSystemForm):
     no_optional_marks = True
     q = forms.CharField(label=_("Name or CPR number"), max_length=100, required=False)
     mine = forms.BooleanField(label=_("Only my caseload"), required=False)
+    due = forms.ChoiceField(
+        label=_("Assessments"),
+        required=False,
+        choices=[("", _("All")), ("due", _("Due within 14 days")), ("overdue", _("Overdue"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("", _("My caseload first")), ("due", _("Next due first"))],
+    )
     page = forms.IntegerField(min_value=1, required=False)
 
 

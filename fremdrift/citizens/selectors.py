@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from fremdrift.accounts.models import Role
@@ -62,8 +62,13 @@ def may_change(user, citizen: Citizen) -> bool:
     return citizens_in_scope(user, to_change=True).filter(pk=citizen.pk).exists()
 
 
-def citizen_search(user, *, query: str = "", mine_only: bool = False) -> QuerySet[Citizen]:
-    """Citizens in scope matching a name or a CPR number; the user's own caseload first."""
+def citizen_search(
+    user, *, query: str = "", mine_only: bool = False, due: str = "", sort: str = ""
+) -> QuerySet[Citizen]:
+    """Citizens in scope matching a name, a birth date or a CPR number, annotated with their
+    next due assessment; the user's own caseload first, or the soonest due first."""
+    from fremdrift.assessments.selectors import with_due
+
     citizens = citizens_in_scope(user).select_related("target_group", "responsible_caseworker")
     query = query.strip()
     if query:
@@ -79,13 +84,16 @@ def citizen_search(user, *, query: str = "", mine_only: bool = False) -> QuerySe
                 )
     if mine_only:
         citizens = citizens.filter(responsible_caseworker=user)
-    return citizens.annotate(
+    citizens = with_due(citizens, due_filter=due).annotate(
         not_mine=Case(
             When(responsible_caseworker_id=user.pk, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
-    ).order_by("not_mine", "last_name", "first_name", "id")
+    )
+    if sort == "due":
+        return citizens.order_by(F("next_due").asc(nulls_last=True), "last_name", "id")
+    return citizens.order_by("not_mine", "last_name", "first_name", "id")
 
 
 def criterion_for_log(query: str) -> str:

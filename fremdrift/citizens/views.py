@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fremdrift.accounts.models import Role
+from fremdrift.assessments.panels import citizen_panel
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 
@@ -46,7 +48,13 @@ def citizen_list(request: HttpRequest) -> HttpResponse:
     search.is_valid()
     query = search.cleaned_data.get("q") or ""
     mine_only = bool(search.cleaned_data.get("mine"))
-    citizens = selectors.citizen_search(request.user, query=query, mine_only=mine_only)
+    citizens = selectors.citizen_search(
+        request.user,
+        query=query,
+        mine_only=mine_only,
+        due=search.cleaned_data.get("due") or "",
+        sort=search.cleaned_data.get("sort") or "",
+    )
     page = Paginator(citizens, settings.FREMDRIFT_PAGE_SIZE).get_page(
         search.cleaned_data.get("page") or 1
     )
@@ -59,6 +67,7 @@ def citizen_list(request: HttpRequest) -> HttpResponse:
             path=request.path,
         )
     context = {
+        "today": dt.date.today(),
         "search": search,
         "query": query,
         "page": page,
@@ -121,6 +130,7 @@ def citizen_detail(request: HttpRequest, citizen_id: int) -> HttpResponse:
         "citizen": citizen,
         "may_change": selectors.may_change(request.user, citizen),
         "show_cpr_form": ShowCprForm(),
+        "panel": citizen_panel(request, citizen),
     }
     return render(request, "citizens/citizen_detail.html", context)
 

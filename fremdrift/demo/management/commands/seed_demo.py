@@ -16,6 +16,7 @@ from fremdrift.citizens import services as citizen_services
 from fremdrift.citizens.cpr import century_of
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.demo import names
+from fremdrift.demo.assessments import seed_assessments
 from fremdrift.referrals import services as referral_services
 
 JOBCENTRE = "Jobcenter Fremby"
@@ -99,6 +100,7 @@ class Command(BaseCommand):
         target_groups = list(Code.objects.filter(code_list=CodeList.TARGET_GROUP, parent=None))
         weights = [40, 20, 15, 10, 10, 5][: len(target_groups)]
         taken: set[str] = set()
+        citizens = []
         for number in range(CITIZENS):
             female = rng.random() < 0.5
             first = rng.choice(names.FEMALE_FIRST if female else names.MALE_FIRST)
@@ -116,6 +118,7 @@ class Command(BaseCommand):
                 responsible_caseworker=caseworker,
                 target_group=rng.choices(target_groups, weights=weights)[0],
             )
+            citizens.append(citizen)
             if number % 5 == 1:
                 provider = organisations[1 + (number // 5) % 2]
                 referral = referral_services.referral_create(
@@ -126,3 +129,4 @@ class Command(BaseCommand):
                 )
                 if number % 25 == 1:
                     referral_services.referral_end(actor=caseworker, referral=referral)
+        seed_assessments(rng=rng, citizens=citizens, today=today)

@@ -1,0 +1,260 @@
+"""Builds the municipality-size database for the benchmark with bulk inserts. This is a data
+generator for measuring, not application code: the application writes through its services."""
+
+import datetime as dt
+import random
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from fremdrift.accounts.models import Organisation, Role, User
+from fremdrift.assessments.due import CadencePeriod, CadenceRule, due_status
+from fremdrift.assessments.models import Answer, Assessment, CadenceChange, Follow
+from fremdrift.citizens.models import Citizen
+from fremdrift.codelists.models import Code
+from fremdrift.core.fieldcrypto import encrypt, lookup_hash
+from fremdrift.demo import names
+from fremdrift.instruments.models import Instrument
+
+CASEWORKERS = 40
+BATCH = 20_000
+CADENCES = [14] * 25 + [30] * 50 + [91] * 25
+
+
+def counts() -> dict[str, int]:
+    return {
+        "citizens": Citizen.objects.count(),
+        "assessments": Assessment.objects.count(),
+        "answers": Answer.objects.count(),
+    }
+
+
+def build_if_empty(*, citizens: int, years: int) -> bool:
+    if Organisation.objects.filter(name="Jobcenter Benchby").exists():
+        return False
+    build(citizens=citizens, years=years)
+    return True
+
+
+def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def _next_id(model) -> int:
+    last = model.objects.order_by("-id").values_list("id", flat=True).first()
+    return (last or 0) + 1
+
+
+def _reset_sequence(model) -> None:
+    if connection.vendor != "postgresql":
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+        )
+
+
+@transaction.atomic
+def build(*, citizens: int, years: int) -> None:
+    rng = random.Random(2026)
+    today = dt.date.today()
+    jobcentre = Organisation.objects.create(name="Jobcenter Benchby", kind="authority")
+    caseworkers = [
+        User.objects.create(
+            username=f"bench{n}",
+            organisation=jobcentre,
+            role=Role.CASEWORKER,
+            first_name="Bench",
+            last_name=str(n),
+        )
+        for n in range(CASEWORKERS)
+    ]
+    target_groups = list(Code.objects.filter(code_list="target_group", parent=None))
+    instrument = Instrument.objects.get(code="adult_wheel")
+    version = instrument.versions.get(status="published")
+    items = list(version.items.all())
+    now = timezone.now()
+
+    citizen_rows, taken = [], set()
+    first_citizen = _next_id(Citizen)
+    for offset in range(citizens):
+        female = rng.random() < 0.5
+        born = dt.date(today.year - rng.randint(18, 64), 1, 1) + dt.timedelta(
+            days=rng.randrange(365)
+        )
+        while True:
+            digits = (
+                born.strftime("%d%m%y")
+                + f"{rng.randrange(1000):03d}"
+                + str(rng.choice([0, 2, 4, 6, 8] if female else [1, 3, 5, 7, 9]))
+            )
+            seventh = int(digits[6])
+            if born.year >= 2000 and seventh < 4:
+                digits = digits[:6] + "4" + digits[7:]
+            if digits not in taken:
+                taken.add(digits)
+                break
+        citizen_rows.append(
+            (
+                first_citizen + offset,
+                rng.choice(names.FEMALE_FIRST if female else names.MALE_FIRST),
+                rng.choice(names.LAST),
+                encrypt(digits),
+                lookup_hash(digits),
+                born,
+                "female" if female else "male",
+                jobcentre.pk,
+                rng.choice(caseworkers).pk,
+                rng.choice(target_groups).pk,
+                1,
+                now,
+                now,
+            )
+        )
+    _insert(
+        "citizens_citizen",
+        [
+            "id",
+            "first_name",
+            "last_name",
+            "cpr_encrypted",
+            "cpr_hash",
+            "birth_date",
+            "sex",
+            "home_organisation_id",
+            "responsible_caseworker_id",
+            "target_group_id",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+        citizen_rows,
+    )
+    _reset_sequence(Citizen)
+
+    follow_rows, cadence_rows, assessment_rows, answer_rows = [], [], [], []
+    next_follow, next_cadence = _next_id(Follow), _next_id(CadenceChange)
+    next_assessment, next_answer = _next_id(Assessment), _next_id(Answer)
+    horizon = years * 365
+    for citizen_id, *_rest in citizen_rows:
+        caseworker_id = _rest[7]
+        start = today - dt.timedelta(days=rng.randint(30, horizon))
+        every = rng.choice(CADENCES)
+        done, day = [], start
+        level = {item.code: rng.uniform(2, 5) for item in items}
+        trend = rng.choice([0.04, 0.04, 0.04, 0.0, -0.02])
+        while day <= today:
+            if rng.random() > 0.08:
+                done.append(day)
+                assessment_rows.append(
+                    (
+                        next_assessment,
+                        citizen_id,
+                        version.pk,
+                        day,
+                        "joint",
+                        "completed",
+                        caseworker_id,
+                        jobcentre.pk,
+                        1,
+                        now,
+                        now,
+                    )
+                )
+                for item in items:
+                    level[item.code] = min(
+                        10.0, max(1.0, level[item.code] + trend + rng.gauss(0, 0.5))
+                    )
+                    answer_rows.append(
+                        (
+                            next_answer,
+                            next_assessment,
+                            item.pk,
+                            round(level[item.code]),
+                            "",
+                            False,
+                            False,
+                            "",
+                        )
+                    )
+                    next_answer += 1
+                next_assessment += 1
+            day += dt.timedelta(days=every)
+        status = due_status(
+            [CadencePeriod(rule=CadenceRule(every_days=every), starts_on=start)],
+            done=done,
+            today=today,
+        )
+        follow_rows.append(
+            (next_follow, citizen_id, instrument.pk, "joint", start, True, status.next_due, 1, now)
+        )
+        cadence_rows.append((next_cadence, next_follow, start, every, None, "[]", False))
+        next_follow += 1
+        next_cadence += 1
+        if len(answer_rows) > 400_000:
+            _flush(assessment_rows, answer_rows)
+    _flush(assessment_rows, answer_rows)
+    _insert(
+        "assessments_follow",
+        [
+            "id",
+            "citizen_id",
+            "instrument_id",
+            "respondent",
+            "start_date",
+            "is_active",
+            "next_due",
+            "version",
+            "updated_at",
+        ],
+        follow_rows,
+    )
+    _insert(
+        "assessments_cadencechange",
+        [
+            "id",
+            "follow_id",
+            "starts_on",
+            "every_days",
+            "every_months",
+            "steps_days",
+            "due_at_start",
+        ],
+        cadence_rows,
+    )
+    for model in (Assessment, Answer, Follow, CadenceChange):
+        _reset_sequence(model)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _flush(assessment_rows: list, answer_rows: list) -> None:
+    _insert(
+        "assessments_assessment",
+        [
+            "id",
+            "citizen_id",
+            "version_id",
+            "date",
+            "respondent",
+            "status",
+            "recorded_by_id",
+            "recorded_by_organisation_id",
+            "revision",
+            "created_at",
+            "updated_at",
+        ],
+        assessment_rows,
+    )
+    _insert(
+        "assessments_answer",
+        ["id", "assessment_id", "item_id", "value", "text", "dont_know", "not_relevant", "comment"],
+        answer_rows,
+    )
+    assessment_rows.clear()
+    answer_rows.clear()

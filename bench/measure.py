@@ -1,0 +1,58 @@
+"""Times pages through Django's test client: server time, without a network in between."""
+
+import random
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from fremdrift.citizens.models import Citizen
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _time(client: Client, url: str) -> tuple[float, int]:
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return elapsed, len(queries)
+
+
+def pages(*, samples: int, rng: random.Random):
+    ids = list(
+        Citizen.objects.filter(home_organisation__name="Jobcenter Benchby").values_list(
+            "id", "responsible_caseworker"
+        )
+    )
+    chosen = rng.sample(ids, min(samples, len(ids)))
+    clients: dict[int, Client] = {}
+    from fremdrift.accounts.models import User
+
+    def client_for(user_id: int) -> Client:
+        if user_id not in clients:
+            client = Client()
+            client.force_login(User.objects.get(pk=user_id), backend=BACKEND)
+            clients[user_id] = client
+        return clients[user_id]
+
+    pages_to_time = {
+        "citizen page": "/citizens/{id}/",
+        "wheel.svg": "/citizens/{id}/wheel.svg",
+    }
+    for name, pattern in pages_to_time.items():
+        timings, query_counts = [], set()
+        for citizen_id, user_id in chosen:
+            elapsed, count = _time(client_for(user_id), pattern.format(id=citizen_id))
+            timings.append(elapsed)
+            query_counts.add(count)
+        yield name, timings, "/".join(str(c) for c in sorted(query_counts))
+    timings, query_counts = [], set()
+    for _citizen_id, user_id in chosen[:50]:
+        elapsed, count = _time(client_for(user_id), "/citizens/?sort=due")
+        timings.append(elapsed)
+        query_counts.add(count)
+    yield "caseload sorted by due", timings, "/".join(str(c) for c in sorted(query_counts))

@@ -1,0 +1,84 @@
+"""From assessment data to the SVG charts a citizen and caseworker look at."""
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .selectors import WheelData
+from .svg import WheelItem, WheelSeries, render_item_history, render_wheel
+
+
+def wheel_items(data: WheelData) -> list[WheelItem]:
+    return [
+        WheelItem(code=i.code, label=i.label, scale_min=i.scale_min, scale_max=i.scale_max)
+        for i in data.items
+    ]
+
+
+def _series_label(kind: str, day) -> str:
+    when = date_format(day, "SHORT_DATE_FORMAT")
+    return {
+        "first": _("First time, %(date)s"),
+        "previous": _("Last time, %(date)s"),
+        "newest": _("Newest, %(date)s"),
+    }[kind] % {"date": when}
+
+
+def wheel_series(data: WheelData, *, draft_scores: dict | None = None) -> list[WheelSeries]:
+    """The series to draw, oldest first. Without a draft: the chosen assessments, the oldest
+    as 'first', the newest as 'newest', one between as 'previous'. With a draft being filled
+    in: the first time, the last time, and the draft as the newest."""
+    chosen = list(data.chosen)
+    if draft_scores is not None and data.all_assessments:
+        everything = data.all_assessments
+        chosen = [everything[0], everything[-1]] if len(everything) > 1 else [everything[0]]
+    keys = ["other"] * len(chosen)
+    if chosen:
+        keys[-1] = "newest" if draft_scores is None else "previous"
+    if len(chosen) > 1:
+        keys[0] = "first"
+        if draft_scores is None and len(chosen) > 2:
+            keys[-2] = "previous"
+    labels = {"first": "first", "previous": "previous", "newest": "newest", "other": "previous"}
+    series = [
+        WheelSeries(
+            key=key,
+            label=_series_label(labels[key], assessment.date),
+            scores=data.scores.get(assessment.pk, {}),
+        )
+        for key, assessment in zip(keys, chosen, strict=True)
+    ]
+    if draft_scores is not None:
+        series.append(WheelSeries(key="newest", label=_("Today (not saved)"), scores=draft_scores))
+    if data.targets:
+        series.append(WheelSeries(key="target", label=_("My target"), scores=data.targets))
+    return series
+
+
+def wheel_svg(
+    data: WheelData, *, citizen_name: str, draft_scores: dict | None = None, id_prefix="wheel"
+) -> str:
+    series = wheel_series(data, draft_scores=draft_scores)
+    described = "; ".join(s.label for s in series) or _("No assessments yet")
+    return render_wheel(
+        items=wheel_items(data),
+        series=series,
+        title=_("Movement wheel: %(instrument)s, %(name)s")
+        % {"instrument": data.instrument.name, "name": citizen_name},
+        description=described,
+        id_prefix=id_prefix,
+    )
+
+
+def history_svgs(data: WheelData) -> list[tuple[object, str]]:
+    return [
+        (
+            item,
+            render_item_history(
+                points=data.history.get(item.code, []),
+                scale_min=item.scale_min,
+                scale_max=item.scale_max,
+                title=_("%(item)s over time") % {"item": item.label},
+            ),
+        )
+        for item in data.items
+    ]

@@ -1,0 +1,85 @@
+"""Reading the assessment form. Its fields depend on the instrument's items, so it is parsed
+here rather than declared: `item_<code>` holds the answer (a scale point, 'dont_know' or
+'not_relevant'), `comment_<code>` a comment."""
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fremdrift.core.forms import DesignSystemForm
+from fremdrift.instruments.models import Item, ScaleType
+
+from .services import AnswerInput
+
+DONT_KNOW = "dont_know"
+NOT_RELEVANT = "not_relevant"
+
+
+class AssessmentHeaderForm(DesignSystemForm):
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    respondent = forms.ChoiceField(label=_("Who answers"))
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, respondents: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respondent"].choices = respondents
+
+
+def answers_from_post(post, items: list[Item]) -> dict[str, AnswerInput]:
+    answers: dict[str, AnswerInput] = {}
+    for key in post:
+        if key.startswith("item_") or key.startswith("comment_"):
+            code = key.split("_", 1)[1]
+            answers.setdefault(code, AnswerInput())
+    known = {item.code: item for item in items}
+    for code, answer in answers.items():
+        raw = post.get(f"item_{code}", "")
+        answer.comment = post.get(f"comment_{code}", "")[:6000]
+        item = known.get(code)
+        if raw == DONT_KNOW:
+            answer.dont_know = True
+        elif raw == NOT_RELEVANT:
+            answer.not_relevant = True
+        elif item is not None and item.scale_type == ScaleType.TEXT:
+            answer.text = raw
+        else:
+            answer.value = raw
+    return answers
+
+
+def initial_answers(assessment) -> dict[str, dict]:
+    """The saved answers as the form shows them."""
+    shown = {}
+    for answer in assessment.answers.select_related("item"):
+        if answer.dont_know:
+            raw = DONT_KNOW
+        elif answer.not_relevant:
+            raw = NOT_RELEVANT
+        elif answer.item.scale_type == ScaleType.TEXT:
+            raw = answer.text
+        elif answer.value is not None and answer.value == int(answer.value):
+            raw = str(int(answer.value))
+        else:
+            raw = "" if answer.value is None else str(answer.value)
+        shown[answer.item.code] = {"raw": raw, "comment": answer.comment}
+    return shown
+
+
+def posted_answers(post) -> dict[str, dict]:
+    return {
+        key.split("_", 1)[1]: {
+            "raw": post.get(key, ""),
+            "comment": post.get("comment_" + key.split("_", 1)[1], ""),
+        }
+        for key in post
+        if key.startswith("item_")
+    }
+
+
+def new_header_initial(respondent: str) -> dict:
+    return {"date": dt.date.today(), "respondent": respondent, "creation_token": uuid.uuid4()}

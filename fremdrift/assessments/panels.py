@@ -1,0 +1,54 @@
+"""The assessment part of the citizen page: the wheel, the item histories, the list of
+assessments and the cadence, in a fixed number of queries."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+
+from fremdrift.instruments.models import Instrument, Purpose
+
+from . import charts, selectors
+
+
+def citizen_panel(request: HttpRequest, citizen) -> dict:
+    instruments = selectors.instruments_of(citizen)
+    wanted = request.GET.get("instrument")
+    current = next((i for i in instruments if i.code == wanted), None)
+    if current is None and wanted:
+        current = Instrument.objects.filter(code=wanted).first()
+    if current is None:
+        current = (
+            instruments[0] if instruments else Instrument.objects.filter(code="adult_wheel").first()
+        )
+    panel: dict = {
+        "today": dt.date.today(),
+        "instruments": instruments,
+        "instrument": current,
+        "follows": selectors.follows_of(citizen),
+        "may_record": selectors.may_record(request.user, citizen),
+        "startable": Instrument.objects.filter(versions__status="published").distinct(),
+    }
+    if current is None:
+        return panel
+    data = selectors.wheel_data(citizen, current)
+    panel["assessments"] = list(reversed(data.all_assessments))
+    panel["drafts"] = list(
+        citizen.assessments.filter(status="draft", version__instrument=current).order_by("-date")
+    )
+    if current.purpose in (Purpose.PROGRESSION, Purpose.SATISFACTION, Purpose.FIDELITY) and (
+        data.items
+    ):
+        panel["wheel_svg"] = charts.wheel_svg(data, citizen_name=citizen.full_name)
+        panel["histories"] = charts.history_svgs(data)
+        panel["wheel_items"] = data.items
+        panel["targets"] = data.targets
+        panel["wheel_dates"] = [assessment.date for assessment in data.chosen]
+        panel["wheel_rows"] = [
+            {
+                "item": item,
+                "scores": [data.scores.get(a.pk, {}).get(item.code) for a in data.chosen],
+                "target": data.targets.get(item.code),
+            }
+            for item in data.items
+        ]
+    return panel

@@ -1,0 +1,130 @@
+"""Reads of assessments: what the wheel, the item histories and the caseload need, each in a
+fixed number of queries whatever the length of the history."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+
+from fremdrift.accounts.models import Role
+from fremdrift.citizens.selectors import citizens_in_scope
+from fremdrift.instruments.models import Instrument, InstrumentVersion, Item
+
+from .models import Answer, Assessment, Follow, TargetScore
+
+
+def may_record(user, citizen) -> bool:
+    """Caseworkers who may change the citizen, and provider staff who see them, record."""
+    if user.role == Role.PROVIDER_STAFF:
+        return citizens_in_scope(user).filter(pk=citizen.pk).exists()
+    return citizens_in_scope(user, to_change=True).filter(pk=citizen.pk).exists()
+
+
+def published_version(instrument: Instrument) -> InstrumentVersion | None:
+    return instrument.versions.filter(status=InstrumentVersion.Status.PUBLISHED).first()
+
+
+def instruments_of(citizen) -> list[Instrument]:
+    """The instruments a citizen follows or has answered, followed ones first."""
+    followed = Instrument.objects.filter(follows__citizen=citizen, follows__is_active=True)
+    answered = Instrument.objects.filter(versions__assessments__citizen=citizen)
+    seen: dict[int, Instrument] = {}
+    for instrument in list(followed) + list(answered.distinct()):
+        seen.setdefault(instrument.pk, instrument)
+    return list(seen.values())
+
+
+def completed_assessments(citizen, instrument: Instrument) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(
+        citizen=citizen, version__instrument=instrument, status=Assessment.Status.COMPLETED
+    ).order_by("date", "id")
+
+
+@dataclass
+class WheelData:
+    instrument: Instrument
+    items: list[Item]  # the ordinal items, one spoke each, from the newest version
+    chosen: list[Assessment]  # oldest first: first, previous, newest (or what was asked for)
+    scores: dict[int, dict[str, float | None]]  # assessment id -> item code -> score
+    targets: dict[str, float]
+    history: dict[str, list[tuple[dt.date, float | None]]]  # item code -> (date, score)
+    all_assessments: list[Assessment]
+
+
+def wheel_data(
+    citizen, instrument: Instrument, *, assessment_ids: list[int] | None = None
+) -> WheelData:
+    """Everything the wheel and the item histories show, in five queries."""
+    assessments = list(completed_assessments(citizen, instrument).select_related("version"))
+    version = published_version(instrument) or (assessments[-1].version if assessments else None)
+    items = [item for item in version.items.all() if item.is_ordinal] if version else []
+    if assessment_ids:
+        wanted = set(assessment_ids)
+        chosen = [a for a in assessments if a.pk in wanted]
+    elif len(assessments) <= 3:
+        chosen = assessments
+    else:
+        chosen = [assessments[0], assessments[-2], assessments[-1]]
+    codes = {item.code for item in items}
+    scores: dict[int, dict[str, float | None]] = defaultdict(dict)
+    history: dict[str, list[tuple[dt.date, float | None]]] = defaultdict(list)
+    dates = {a.pk: a.date for a in assessments}
+    answers = Answer.objects.filter(
+        assessment__in=[a.pk for a in assessments], item__code__in=codes
+    ).values_list("assessment_id", "item__code", "value")
+    for assessment_id, code, value in answers.order_by("assessment__date", "assessment_id"):
+        scores[assessment_id][code] = value
+        history[code].append((dates[assessment_id], value))
+    targets = dict(
+        TargetScore.objects.filter(citizen=citizen, instrument=instrument).values_list(
+            "item_code", "value"
+        )
+    )
+    return WheelData(
+        instrument=instrument,
+        items=items,
+        chosen=chosen,
+        scores=dict(scores),
+        targets=targets,
+        history=dict(history),
+        all_assessments=assessments,
+    )
+
+
+def follows_of(citizen) -> list[Follow]:
+    return list(
+        Follow.objects.filter(citizen=citizen, is_active=True)
+        .select_related("instrument")
+        .prefetch_related("cadences")
+        .order_by("next_due")
+    )
+
+
+def next_due_subquery():
+    """The earliest next due date of a citizen's active follows, for annotating citizens."""
+    return Subquery(
+        Follow.objects.filter(citizen=OuterRef("pk"), is_active=True, next_due__isnull=False)
+        .values("citizen")
+        .annotate(first=Min("next_due"))
+        .values("first")[:1]
+    )
+
+
+def with_due(citizens: QuerySet, *, due_filter: str = "", today: dt.date | None = None):
+    """Citizens annotated with `next_due`; `due_filter` 'overdue' or 'due' (within 14 days)."""
+    day = today or dt.date.today()
+    citizens = citizens.annotate(next_due=next_due_subquery())
+    if due_filter == "overdue":
+        citizens = citizens.filter(next_due__lt=day)
+    elif due_filter == "due":
+        citizens = citizens.filter(Q(next_due__lte=day + dt.timedelta(days=14)))
+    return citizens
+
+
+def mean_of(answers) -> float | None:
+    """The mean of answered values; 'don't know', 'not relevant' and blanks never count."""
+    values = [
+        a.value for a in answers if a.value is not None and not a.dont_know and not a.not_relevant
+    ]
+    return sum(values) / len(values) if values else None

@@ -1,0 +1,446 @@
+"""Writes of assessments, follows and target scores. Every answer is validated against its
+item's scale before anything is saved; corrections keep who, when, before and after."""
+
+import datetime as dt
+import math
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fremdrift.audit.models import ChangeRecord
+from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, ScaleType
+
+from .due import CadencePeriod, CadenceRule, due_status
+from .models import Answer, Assessment, CadenceChange, Follow, TargetScore
+
+TEXT_MAX = 5000
+
+
+@dataclass
+class AnswerInput:
+    """One item's answer as it came in: a raw value, or 'don't know' / 'not relevant'."""
+
+    value: str | float | int | None = None
+    text: str = ""
+    dont_know: bool = False
+    not_relevant: bool = False
+    comment: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        blank = self.value is None or (isinstance(self.value, str) and not self.value.strip())
+        return blank and not self.text.strip() and not self.dont_know and not self.not_relevant
+
+
+class StaleRevision(Exception):
+    """The assessment was corrected by someone else since the form was loaded."""
+
+
+def _number(raw) -> float:
+    if isinstance(raw, bool):
+        raise ValueError
+    value = float(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else float(raw)
+    if not math.isfinite(value):
+        raise ValueError
+    return value
+
+
+def _clean_answer(item: Item, answer: AnswerInput) -> Answer:
+    """An unsaved Answer for `item`, or ValueError with a message for the user."""
+    if len(answer.comment) > TEXT_MAX:
+        raise ValueError(_("The comment is too long."))
+    if answer.dont_know:
+        if not item.allows_dont_know:
+            raise ValueError(_("'Don't know' is not an answer to this item."))
+        return Answer(item=item, dont_know=True, comment=answer.comment)
+    if answer.not_relevant:
+        if not item.allows_not_relevant:
+            raise ValueError(_("'Not relevant' is not an answer to this item."))
+        return Answer(item=item, not_relevant=True, comment=answer.comment)
+    if item.scale_type == ScaleType.TEXT:
+        text = answer.text or ("" if answer.value is None else str(answer.value))
+        if len(text) > TEXT_MAX:
+            raise ValueError(_("At most %(max)d characters.") % {"max": TEXT_MAX})
+        return Answer(item=item, text=text, comment=answer.comment)
+    try:
+        value = _number(answer.value)
+    except (TypeError, ValueError):
+        raise ValueError(_("The answer must be a number.")) from None
+    if item.scale_type == ScaleType.ORDINAL:
+        if value != int(value) or not item.scale_min <= value <= item.scale_max:
+            raise ValueError(
+                _("Choose a whole number from %(min)d to %(max)d.")
+                % {"min": item.scale_min, "max": item.scale_max}
+            )
+    elif item.scale_type == ScaleType.YES_NO:
+        if value not in (0, 1):
+            raise ValueError(_("The answer must be yes or no."))
+    elif item.scale_type == ScaleType.PERCENT and not 0 <= value <= 100:
+        raise ValueError(_("A percentage is from 0 to 100."))
+    return Answer(item=item, value=value, comment=answer.comment)
+
+
+def _validate(
+    *,
+    citizen,
+    version: InstrumentVersion,
+    date: dt.date,
+    respondent: str,
+    status: str,
+    answers: dict[str, AnswerInput],
+    new: bool,
+) -> list[Answer]:
+    errors: dict[str, list[str]] = {}
+    in_use = InstrumentVersion.objects.filter(
+        pk=version.pk, status=InstrumentVersion.Status.PUBLISHED
+    ).exists()
+    if new and not in_use:
+        errors.setdefault("version", []).append(_("This version of the instrument is not in use."))
+    if respondent not in version.respondents:
+        errors.setdefault("respondent", []).append(
+            _("This instrument cannot be answered by the chosen respondent.")
+        )
+    if date > dt.date.today():
+        errors.setdefault("date", []).append(_("The date cannot be in the future."))
+    elif date < citizen.birth_date:
+        errors.setdefault("date", []).append(_("The date cannot be before the citizen's birth."))
+    if status not in Assessment.Status.values:
+        errors.setdefault("status", []).append(_("Unknown status."))
+    items = {item.code: item for item in version.items.all()}
+    cleaned: list[Answer] = []
+    for code, answer in answers.items():
+        item = items.get(code)
+        if item is None:
+            errors.setdefault("answers", []).append(
+                _("Unknown item: %(code)s.") % {"code": code[:60]}
+            )
+            continue
+        if answer.is_empty:
+            continue
+        try:
+            cleaned.append(_clean_answer(item, answer))
+        except ValueError as error:
+            errors.setdefault(f"item_{code}", []).append(str(error))
+    if status == Assessment.Status.COMPLETED and not cleaned and not errors:
+        errors.setdefault("answers", []).append(_("Answer at least one item."))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _answers_snapshot(assessment: Assessment) -> dict:
+    values = snapshot(assessment, ("date", "respondent", "status"))
+    values["answers"] = {
+        a.item.code: [a.value, a.text, a.dont_know, a.not_relevant, a.comment]
+        for a in assessment.answers.select_related("item")
+    }
+    return values
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    actor,
+    citizen,
+    version: InstrumentVersion,
+    date: dt.date,
+    respondent: str,
+    status: str,
+    answers: dict[str, AnswerInput],
+    creation_token: uuid.UUID | None = None,
+    refresh_due: bool = True,
+) -> Assessment:
+    """Records a new assessment. A second submit of the same form returns the first.
+    `refresh_due=False` leaves the follows' next due date to the caller (bulk loads)."""
+    if creation_token is not None:
+        existing = Assessment.objects.filter(creation_token=creation_token).first()
+        if existing is not None:
+            return existing
+    cleaned = _validate(
+        citizen=citizen,
+        version=version,
+        date=date,
+        respondent=respondent,
+        status=status,
+        answers=answers,
+        new=True,
+    )
+    assessment = Assessment(
+        citizen=citizen,
+        version=version,
+        date=date,
+        respondent=respondent,
+        status=status,
+        recorded_by=actor,
+        recorded_by_organisation_id=actor.organisation_id,
+        creation_token=creation_token,
+    )
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError:
+        existing = Assessment.objects.filter(creation_token=creation_token).first()
+        if existing is None:
+            raise
+        return existing
+    for answer in cleaned:
+        answer.assessment = assessment
+    Answer.objects.bulk_create(cleaned)
+    change_record_write(
+        actor=actor,
+        instance=assessment,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after=_answers_snapshot(assessment),
+        citizen=citizen,
+    )
+    if refresh_due:
+        follows_refresh_due(citizen=citizen, instrument_id=version.instrument_id)
+    return assessment
+
+
+@transaction.atomic
+def assessment_correct(
+    *,
+    actor,
+    assessment: Assessment,
+    expected_revision: int,
+    date: dt.date,
+    respondent: str,
+    status: str,
+    answers: dict[str, AnswerInput],
+) -> Assessment:
+    """Corrects an assessment; the change history keeps every correction."""
+    current = (
+        Assessment.objects.select_for_update()
+        .select_related("citizen", "version")
+        .get(pk=assessment.pk)
+    )
+    if current.revision != expected_revision:
+        raise StaleRevision
+    if current.status == Assessment.Status.COMPLETED and status == Assessment.Status.DRAFT:
+        raise ValidationError({"status": _("A completed assessment cannot become a draft.")})
+    cleaned = _validate(
+        citizen=current.citizen,
+        version=current.version,
+        date=date,
+        respondent=respondent,
+        status=status,
+        answers=answers,
+        new=False,
+    )
+    before = _answers_snapshot(current)
+    current.date, current.respondent, current.status = date, respondent, status
+    current.answers.all().delete()
+    for answer in cleaned:
+        answer.assessment = current
+    Answer.objects.bulk_create(cleaned)
+    after = _answers_snapshot(current)
+    if after != before:
+        current.revision += 1
+        current.save()
+        change_record_write(
+            actor=actor,
+            instance=current,
+            kind=ChangeRecord.Kind.UPDATE,
+            before=before,
+            after=after,
+            citizen=current.citizen,
+        )
+    follows_refresh_due(citizen=current.citizen, instrument_id=current.version.instrument_id)
+    return current
+
+
+def _rule_of(change: CadenceChange) -> CadenceRule:
+    return CadenceRule(
+        every_days=change.every_days,
+        every_months=change.every_months,
+        steps_days=tuple(change.steps_days or ()),
+        due_at_start=change.due_at_start,
+    )
+
+
+def follow_periods(follow: Follow) -> list[CadencePeriod]:
+    return [
+        CadencePeriod(rule=_rule_of(change), starts_on=change.starts_on)
+        for change in follow.cadences.all()
+    ]
+
+
+def follows_refresh_due(*, citizen, instrument_id: int, today: dt.date | None = None) -> None:
+    """Recomputes `next_due` of the citizen's active follows of the instrument."""
+    done = sorted(
+        Assessment.objects.filter(
+            citizen=citizen,
+            version__instrument_id=instrument_id,
+            status=Assessment.Status.COMPLETED,
+        ).values_list("date", flat=True)
+    )
+    for follow in Follow.objects.filter(
+        citizen=citizen, instrument_id=instrument_id, is_active=True
+    ).prefetch_related("cadences"):
+        status = due_status(follow_periods(follow), done=done, today=today or dt.date.today())
+        if follow.next_due != status.next_due:
+            follow.next_due = status.next_due
+            follow.save(update_fields=["next_due", "updated_at"])
+
+
+def _rule_from_input(
+    *, every_days: int | None, every_months: int | None, steps_days: list[int]
+) -> CadenceRule:
+    try:
+        return CadenceRule(
+            every_days=every_days, every_months=every_months, steps_days=tuple(steps_days)
+        )
+    except ValueError as error:
+        raise ValidationError({"cadence": str(error)}) from None
+
+
+@transaction.atomic
+def follow_start(
+    *,
+    actor,
+    citizen,
+    instrument: Instrument,
+    start_date: dt.date,
+    respondent: str = "joint",
+    every_days: int | None = None,
+    every_months: int | None = None,
+    steps_days: list[int] | None = None,
+) -> Follow:
+    """The citizen starts following an instrument at a cadence; the baseline is due at start."""
+    _rule_from_input(every_days=every_days, every_months=every_months, steps_days=steps_days or [])
+    if Follow.objects.filter(citizen=citizen, instrument=instrument, is_active=True).exists():
+        raise ValidationError({"instrument": _("The citizen already follows this instrument.")})
+    follow = Follow.objects.create(
+        citizen=citizen, instrument=instrument, start_date=start_date, respondent=respondent
+    )
+    CadenceChange.objects.create(
+        follow=follow,
+        starts_on=start_date,
+        every_days=every_days,
+        every_months=every_months,
+        steps_days=list(steps_days or []),
+    )
+    change_record_write(
+        actor=actor,
+        instance=follow,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after={
+            "instrument": instrument.code,
+            "start_date": str(start_date),
+            "every_days": every_days,
+            "every_months": every_months,
+            "steps_days": list(steps_days or []),
+        },
+        citizen=citizen,
+    )
+    follows_refresh_due(citizen=citizen, instrument_id=instrument.pk)
+    return follow
+
+
+@transaction.atomic
+def follow_change_cadence(
+    *,
+    actor,
+    follow: Follow,
+    starts_on: dt.date,
+    every_days: int | None = None,
+    every_months: int | None = None,
+    steps_days: list[int] | None = None,
+) -> Follow:
+    """A new cadence from `starts_on`; due dates before it keep the old cadence."""
+    _rule_from_input(every_days=every_days, every_months=every_months, steps_days=steps_days or [])
+    current = Follow.objects.select_for_update().get(pk=follow.pk)
+    if starts_on < current.start_date:
+        raise ValidationError({"starts_on": _("A new cadence cannot start before the course.")})
+    current.cadences.filter(starts_on__gte=starts_on).delete()
+    CadenceChange.objects.create(
+        follow=current,
+        starts_on=starts_on,
+        every_days=every_days,
+        every_months=every_months,
+        steps_days=list(steps_days or []),
+    )
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=None,
+        after={
+            "cadence_from": str(starts_on),
+            "every_days": every_days,
+            "every_months": every_months,
+            "steps_days": list(steps_days or []),
+        },
+        citizen=current.citizen,
+    )
+    follows_refresh_due(citizen=current.citizen, instrument_id=current.instrument_id)
+    return current
+
+
+@transaction.atomic
+def target_score_set(
+    *,
+    actor,
+    citizen,
+    instrument: Instrument,
+    item_code: str,
+    value: float | None,
+    on: dt.date | None = None,
+) -> TargetScore | None:
+    """Sets (or with None clears) the citizen's own target on a scale item of the instrument."""
+    version = instrument.versions.filter(status=InstrumentVersion.Status.PUBLISHED).first()
+    item = version.items.filter(code=item_code).first() if version else None
+    if item is None or not item.is_ordinal:
+        raise ValidationError({"item": _("Targets can be set on scale items only.")})
+    if value is not None and not item.scale_min <= value <= item.scale_max:
+        raise ValidationError(
+            {
+                "value": _("Choose a whole number from %(min)d to %(max)d.")
+                % {"min": item.scale_min, "max": item.scale_max}
+            }
+        )
+    target = TargetScore.objects.filter(
+        citizen=citizen, instrument=instrument, item_code=item_code
+    ).first()
+    before = {"value": target.value} if target else None
+    if value is None:
+        if target is None:
+            return None
+        change_record_write(
+            actor=actor,
+            instance=target,
+            kind=ChangeRecord.Kind.DELETE,
+            before=before,
+            after=None,
+            citizen=citizen,
+        )
+        target.delete()
+        return None
+    if target is None:
+        target = TargetScore.objects.create(
+            citizen=citizen,
+            instrument=instrument,
+            item_code=item_code,
+            value=value,
+            set_on=on or dt.date.today(),
+        )
+    else:
+        target.value = value
+        target.set_on = on or dt.date.today()
+        target.save(update_fields=["value", "set_on"])
+    change_record_write(
+        actor=actor,
+        instance=target,
+        kind=ChangeRecord.Kind.UPDATE if before else ChangeRecord.Kind.CREATE,
+        before=before,
+        after={"value": value},
+        citizen=citizen,
+    )
+    return target

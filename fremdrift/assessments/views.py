@@ -1,0 +1,334 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fremdrift.audit.models import AccessAction
+from fremdrift.audit.services import access_log_write
+from fremdrift.citizens.selectors import citizen_get
+from fremdrift.instruments.models import Instrument, Respondent
+
+from . import charts, selectors, services
+from .forms import (
+    AssessmentHeaderForm,
+    answers_from_post,
+    initial_answers,
+    new_header_initial,
+    posted_answers,
+)
+from .models import Assessment
+
+
+def _instrument(code: str | None) -> Instrument:
+    instrument = Instrument.objects.filter(code=code or "adult_wheel").first()
+    if instrument is None:
+        raise Http404
+    return instrument
+
+
+def _ids(raw: str) -> list[int]:
+    try:
+        return [int(part) for part in raw.split(",") if part.strip()][:12]
+    except ValueError:
+        return []
+
+
+@login_required
+@require_GET
+def wheel_svg(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """The movement wheel as a standalone SVG; `?assessments=1,2,3` chooses what to compare."""
+    citizen = citizen_get(request.user, citizen_id)
+    instrument = _instrument(request.GET.get("instrument"))
+    data = selectors.wheel_data(
+        citizen, instrument, assessment_ids=_ids(request.GET.get("assessments", ""))
+    )
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
+    svg = charts.wheel_svg(data, citizen_name=citizen.full_name)
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+def _respondent_choices(version) -> list[tuple[str, str]]:
+    labels = dict(Respondent.choices)
+    return [(code, labels[code]) for code in version.respondents if code in labels]
+
+
+def _default_respondent(user, version) -> str:
+    wanted = "provider" if user.role == "provider_staff" else "joint"
+    return wanted if wanted in version.respondents else version.respondents[0]
+
+
+def _form_context(citizen, version, header, answers, errors, assessment=None):
+    items = list(version.items.all())
+    rows = []
+    for item in items:
+        shown = answers.get(item.code, {})
+        rows.append(
+            {
+                "item": item,
+                "raw": shown.get("raw", ""),
+                "comment": shown.get("comment", ""),
+                "errors": errors.get(f"item_{item.code}", []),
+            }
+        )
+    return {
+        "citizen": citizen,
+        "version": version,
+        "instrument": version.instrument,
+        "header": header,
+        "rows": rows,
+        "general_errors": errors.get("answers", []) + errors.get("version", []),
+        "assessment": assessment,
+    }
+
+
+def _errors_of(error: ValidationError, header) -> dict:
+    errors = error.message_dict
+    for field in ("date", "respondent", "status"):
+        for message in errors.get(field, []):
+            header.add_error(field if field in header.fields else None, message)
+    return errors
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen = citizen_get(request.user, citizen_id)
+    if not selectors.may_record(request.user, citizen):
+        raise PermissionDenied
+    instrument = _instrument(request.GET.get("instrument") or request.POST.get("instrument"))
+    version = selectors.published_version(instrument)
+    if version is None:
+        raise Http404
+    choices = _respondent_choices(version)
+    errors: dict = {}
+    if request.method == "POST":
+        header = AssessmentHeaderForm(request.POST, respondents=choices)
+        answers_shown = posted_answers(request.POST)
+        if header.is_valid():
+            try:
+                services.assessment_record(
+                    actor=request.user,
+                    citizen=citizen,
+                    version=version,
+                    date=header.cleaned_data["date"],
+                    respondent=header.cleaned_data["respondent"],
+                    status=request.POST.get("status", Assessment.Status.COMPLETED),
+                    answers=answers_from_post(request.POST, list(version.items.all())),
+                    creation_token=header.cleaned_data["creation_token"],
+                )
+            except ValidationError as error:
+                errors = _errors_of(error, header)
+            else:
+                access_log_write(
+                    user=request.user,
+                    action=AccessAction.EDIT,
+                    citizen=citizen,
+                    path=request.path,
+                )
+                messages.success(request, _("The assessment has been saved."))
+                return redirect(f"/citizens/{citizen.pk}/?instrument={instrument.code}#wheel")
+    else:
+        header = AssessmentHeaderForm(
+            initial=new_header_initial(_default_respondent(request.user, version)),
+            respondents=choices,
+        )
+        answers_shown = {}
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
+    context = _form_context(citizen, version, header, answers_shown, errors)
+    context["preview_svg"] = charts.wheel_svg(
+        selectors.wheel_data(citizen, instrument),
+        citizen_name=citizen.full_name,
+        draft_scores=_draft_scores(request.POST, version) if request.method == "POST" else {},
+        id_prefix="preview",
+    )
+    return render(request, "assessments/assessment_form.html", context)
+
+
+def _draft_scores(post, version) -> dict[str, float | None]:
+    scores: dict[str, float | None] = {}
+    for item in version.items.all():
+        if not item.is_ordinal:
+            continue
+        try:
+            value = float(post.get(f"item_{item.code}", ""))
+        except ValueError:
+            continue
+        if item.scale_min <= value <= item.scale_max:
+            scores[item.code] = value
+    return scores
+
+
+@login_required
+@require_POST
+def wheel_preview(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """The wheel with the answers being filled in drawn as today's, for the conversation."""
+    citizen = citizen_get(request.user, citizen_id)
+    instrument = _instrument(request.POST.get("instrument"))
+    version = selectors.published_version(instrument)
+    if version is None:
+        raise Http404
+    svg = charts.wheel_svg(
+        selectors.wheel_data(citizen, instrument),
+        citizen_name=citizen.full_name,
+        draft_scores=_draft_scores(request.POST, version),
+        id_prefix="preview",
+    )
+    return render(request, "assessments/_preview.html", {"preview_svg": svg})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -> HttpResponse:
+    """Shows an assessment; those who may record can correct it."""
+    citizen = citizen_get(request.user, citizen_id)
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("version__instrument"),
+        pk=assessment_id,
+        citizen=citizen,
+    )
+    version = assessment.version
+    may_record = selectors.may_record(request.user, citizen)
+    choices = _respondent_choices(version)
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied
+        header = AssessmentHeaderForm(request.POST, respondents=choices)
+        answers_shown = posted_answers(request.POST)
+        if header.is_valid():
+            try:
+                services.assessment_correct(
+                    actor=request.user,
+                    assessment=assessment,
+                    expected_revision=header.cleaned_data["revision"] or 0,
+                    date=header.cleaned_data["date"],
+                    respondent=header.cleaned_data["respondent"],
+                    status=request.POST.get("status", assessment.status),
+                    answers=answers_from_post(request.POST, list(version.items.all())),
+                )
+            except services.StaleRevision:
+                assessment.refresh_from_db()
+                header = AssessmentHeaderForm(
+                    initial=_header_initial(assessment), respondents=choices
+                )
+                answers_shown = initial_answers(assessment)
+                errors = {
+                    "answers": [
+                        _(
+                            "Someone else corrected this assessment while you were editing. "
+                            "The form now shows their version; make your change again."
+                        )
+                    ]
+                }
+                status = 409
+            except ValidationError as error:
+                errors = _errors_of(error, header)
+            else:
+                access_log_write(
+                    user=request.user,
+                    action=AccessAction.EDIT,
+                    citizen=citizen,
+                    path=request.path,
+                )
+                messages.success(request, _("The correction has been saved."))
+                return redirect(f"/citizens/{citizen.pk}/?instrument={version.instrument.code}")
+    else:
+        header = AssessmentHeaderForm(initial=_header_initial(assessment), respondents=choices)
+        answers_shown = initial_answers(assessment)
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
+    context = _form_context(citizen, version, header, answers_shown, errors, assessment)
+    context["read_only"] = not may_record
+    return render(request, "assessments/assessment_form.html", context, status=status)
+
+
+def _header_initial(assessment: Assessment) -> dict:
+    return {
+        "date": assessment.date,
+        "respondent": assessment.respondent,
+        "revision": assessment.revision,
+    }
+
+
+@login_required
+@require_POST
+def follow_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """Starts following an instrument at a cadence, or changes the cadence from a date."""
+    citizen = citizen_get(request.user, citizen_id)
+    if not selectors.may_record(request.user, citizen):
+        raise PermissionDenied
+    instrument = _instrument(request.POST.get("instrument"))
+    try:
+        start = dt.date.fromisoformat(request.POST.get("start_date", ""))
+    except ValueError:
+        messages.error(request, _("Start date: enter a date."))
+        return redirect("citizens:detail", citizen_id=citizen.pk)
+    every, unit = request.POST.get("every", ""), request.POST.get("unit", "days")
+    steps_raw = request.POST.get("steps", "")
+    try:
+        number = int(every) if every.strip() else None
+        steps = [int(part) for part in steps_raw.replace(" ", "").split(",") if part]
+    except ValueError:
+        messages.error(request, _("Cadence: write whole numbers."))
+        return redirect("citizens:detail", citizen_id=citizen.pk)
+    cadence = {
+        "every_days": number if unit == "days" else None,
+        "every_months": number if unit == "months" else None,
+        "steps_days": steps,
+    }
+    existing = citizen.follows.filter(instrument=instrument, is_active=True).first()
+    try:
+        if existing:
+            services.follow_change_cadence(
+                actor=request.user, follow=existing, starts_on=start, **cadence
+            )
+        else:
+            services.follow_start(
+                actor=request.user,
+                citizen=citizen,
+                instrument=instrument,
+                start_date=start,
+                **cadence,
+            )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+    else:
+        messages.success(request, _("The cadence has been saved."))
+    return redirect("citizens:detail", citizen_id=citizen.pk)
+
+
+@login_required
+@require_POST
+def target_set(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen = citizen_get(request.user, citizen_id)
+    if not selectors.may_record(request.user, citizen):
+        raise PermissionDenied
+    instrument = _instrument(request.POST.get("instrument"))
+    raw = request.POST.get("value", "").strip()
+    try:
+        value = float(raw) if raw else None
+        services.target_score_set(
+            actor=request.user,
+            citizen=citizen,
+            instrument=instrument,
+            item_code=request.POST.get("item", ""),
+            value=value,
+        )
+    except ValueError:
+        messages.error(request, _("Target: enter a number."))
+    except ValidationError as error:
+        for errors in error.message_dict.values():
+            messages.error(request, " ".join(errors))
+    return redirect(f"/citizens/{citizen.pk}/?instrument={instrument.code}#wheel")

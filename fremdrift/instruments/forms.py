@@ -1,0 +1,80 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from fremdrift.core.forms import DesignSystemForm
+
+from .models import Respondent, ScaleType
+from .services import ItemSpec
+
+
+def labels_to_text(point_labels: dict) -> str:
+    """{"1": ["Slet ikke", "Not at all"]} as the lines an administrator edits."""
+    lines = []
+    for value in sorted(point_labels, key=int):
+        da, en = (point_labels[value] + ["", ""])[:2]
+        lines.append(f"{value} = {da}" + (f" | {en}" if en else ""))
+    return "\n".join(lines)
+
+
+def text_to_labels(text: str) -> dict:
+    labels = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        value, sep, rest = line.partition("=")
+        if not sep or not value.strip().lstrip("-").isdigit():
+            raise ValidationError(
+                _("Line %(line)d: write each point as '1 = Danish | English'.") % {"line": number}
+            )
+        da, _bar, en = rest.partition("|")
+        labels[str(int(value))] = [da.strip(), en.strip()]
+    return labels
+
+
+class ItemForm(DesignSystemForm):
+    code = forms.SlugField(label=_("Code"), max_length=60)
+    label_da = forms.CharField(label=_("Short label (Danish)"), max_length=60)
+    label_en = forms.CharField(label=_("Short label (English)"), max_length=60, required=False)
+    text_da = forms.CharField(label=_("Question (Danish)"), max_length=300)
+    text_en = forms.CharField(label=_("Question (English)"), max_length=300, required=False)
+    help_da = forms.CharField(
+        label=_("Help text (Danish)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    scale_type = forms.ChoiceField(label=_("Scale"), choices=ScaleType.choices)
+    scale_min = forms.IntegerField(label=_("Lowest point"), required=False)
+    scale_max = forms.IntegerField(label=_("Highest point"), required=False)
+    point_labels = forms.CharField(
+        label=_("Labels of the points"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One line per point: 1 = Danish | English"),
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=30, required=False)
+    allows_dont_know = forms.BooleanField(label=_("Allows 'don't know'"), required=False)
+    allows_not_relevant = forms.BooleanField(label=_("Allows 'not relevant'"), required=False)
+
+    def clean_point_labels(self) -> dict:
+        return text_to_labels(self.cleaned_data["point_labels"])
+
+    def to_spec(self) -> ItemSpec:
+        data = dict(self.cleaned_data)
+        data.pop("DELETE", None)
+        return ItemSpec(**data)
+
+
+ItemFormSet = forms.formset_factory(ItemForm, extra=1, can_delete=True, max_num=40)
+
+
+class VersionForm(DesignSystemForm):
+    respondents = forms.MultipleChoiceField(
+        label=_("Who may answer"),
+        choices=Respondent.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class CopyForm(DesignSystemForm):
+    code = forms.SlugField(label=_("Code of the copy"), max_length=60)
+    name_da = forms.CharField(label=_("Name (Danish)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)

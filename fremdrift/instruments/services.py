@@ -1,0 +1,229 @@
+"""Writes of instruments. A version with answers is frozen: a change makes a new version, and
+item codes carry over so that answers stay comparable across versions."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fremdrift.audit.models import ChangeRecord
+from fremdrift.audit.services import change_record_write, snapshot
+
+from .models import Instrument, InstrumentVersion, Item, Respondent, ScaleType
+
+ITEM_FIELDS = (
+    "code",
+    "position",
+    "label_da",
+    "label_en",
+    "text_da",
+    "text_en",
+    "help_da",
+    "help_en",
+    "dimension",
+    "scale_type",
+    "scale_min",
+    "scale_max",
+    "point_labels",
+    "unit",
+    "allows_dont_know",
+    "allows_not_relevant",
+)
+
+
+@dataclass
+class ItemSpec:
+    """What an administrator wrote for one item."""
+
+    code: str
+    label_da: str
+    text_da: str
+    scale_type: str
+    label_en: str = ""
+    text_en: str = ""
+    help_da: str = ""
+    help_en: str = ""
+    dimension: str = ""
+    scale_min: int | None = None
+    scale_max: int | None = None
+    point_labels: dict = field(default_factory=dict)
+    unit: str = ""
+    allows_dont_know: bool = False
+    allows_not_relevant: bool = False
+
+
+def version_is_frozen(version: InstrumentVersion) -> bool:
+    return version.assessments.exists()
+
+
+def _validate_items(specs: list[ItemSpec]) -> None:
+    errors = []
+    codes = [spec.code for spec in specs]
+    if not specs:
+        errors.append(_("An instrument needs at least one item."))
+    duplicates = {code for code in codes if codes.count(code) > 1}
+    if duplicates:
+        errors.append(
+            _("Item codes must be unique: %(codes)s.") % {"codes": ", ".join(sorted(duplicates))}
+        )
+    for number, spec in enumerate(specs, start=1):
+        prefix = _("Item %(number)d") % {"number": number}
+        if spec.scale_type not in ScaleType.values:
+            errors.append(f"{prefix}: " + _("unknown scale type."))
+        if not spec.code or not spec.label_da.strip() or not spec.text_da.strip():
+            errors.append(f"{prefix}: " + _("code, short label and text are required."))
+        if spec.scale_type == ScaleType.ORDINAL:
+            if spec.scale_min is None or spec.scale_max is None:
+                errors.append(
+                    f"{prefix}: " + _("an ordinal scale needs a lowest and highest point.")
+                )
+            elif not 1 <= spec.scale_max - spec.scale_min <= 10:
+                errors.append(f"{prefix}: " + _("an ordinal scale has from 2 to 11 points."))
+    if errors:
+        raise ValidationError({"items": errors})
+
+
+def _validate_respondents(respondents: list[str]) -> None:
+    if not respondents or any(r not in Respondent.values for r in respondents):
+        raise ValidationError({"respondents": _("Choose who may answer the instrument.")})
+
+
+def _write_items(version: InstrumentVersion, specs: list[ItemSpec]) -> None:
+    version.items.all().delete()
+    Item.objects.bulk_create(
+        [
+            Item(
+                version=version,
+                position=position,
+                **{name: getattr(spec, name) for name in ITEM_FIELDS if name != "position"},
+            )
+            for position, spec in enumerate(specs)
+        ]
+    )
+
+
+def item_specs_of(version: InstrumentVersion) -> list[ItemSpec]:
+    return [
+        ItemSpec(**{name: getattr(item, name) for name in ITEM_FIELDS if name != "position"})
+        for item in version.items.all()
+    ]
+
+
+def _version_snapshot(version: InstrumentVersion) -> dict:
+    values = snapshot(version, ("number", "status", "respondents"))
+    values["items"] = [
+        {name: getattr(item, name) for name in ITEM_FIELDS} for item in version.items.all()
+    ]
+    return values
+
+
+@transaction.atomic
+def instrument_copy(
+    *, actor, instrument: Instrument, code: str, name_da: str, name_en: str = ""
+) -> Instrument:
+    """A new instrument with a draft version 1 holding a copy of the newest version's items."""
+    if Instrument.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("An instrument with this code exists already.")})
+    if not name_da.strip():
+        raise ValidationError({"name_da": _("This field is required.")})
+    source = instrument.versions.exclude(status=InstrumentVersion.Status.DRAFT).first()
+    source = source or instrument.versions.first()
+    copy = Instrument.objects.create(
+        code=code,
+        name_da=name_da,
+        name_en=name_en,
+        purpose=instrument.purpose,
+        copied_from=instrument,
+    )
+    version = InstrumentVersion.objects.create(
+        instrument=copy, number=1, respondents=list(source.respondents), created_by=actor
+    )
+    _write_items(version, item_specs_of(source))
+    change_record_write(
+        actor=actor,
+        instance=version,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after=_version_snapshot(version),
+    )
+    return copy
+
+
+@transaction.atomic
+def version_draft_get_or_create(*, actor, instrument: Instrument) -> InstrumentVersion:
+    """The instrument's draft, made from its newest version if there is none."""
+    Instrument.objects.select_for_update().get(pk=instrument.pk)
+    draft = instrument.versions.filter(status=InstrumentVersion.Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    newest = instrument.versions.order_by("-number").first()
+    draft = InstrumentVersion.objects.create(
+        instrument=instrument,
+        number=(newest.number + 1) if newest else 1,
+        respondents=list(newest.respondents) if newest else [],
+        reliability=newest.reliability if newest else None,
+        created_by=actor,
+    )
+    if newest is not None:
+        _write_items(draft, item_specs_of(newest))
+    change_record_write(
+        actor=actor,
+        instance=draft,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after=_version_snapshot(draft),
+    )
+    return draft
+
+
+@transaction.atomic
+def version_update(
+    *, actor, version: InstrumentVersion, items: list[ItemSpec], respondents: list[str]
+) -> InstrumentVersion:
+    """Changes a version's items. A version with answers is never changed: the change goes to
+    the instrument's draft (a new version) instead, and that draft is returned."""
+    _validate_items(items)
+    _validate_respondents(respondents)
+    current = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    if current.status != InstrumentVersion.Status.DRAFT and version_is_frozen(current):
+        current = version_draft_get_or_create(actor=actor, instrument=current.instrument)
+    before = _version_snapshot(current)
+    current.respondents = list(respondents)
+    current.save(update_fields=["respondents"])
+    _write_items(current, items)
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after=_version_snapshot(current),
+    )
+    return current
+
+
+@transaction.atomic
+def version_publish(*, actor, version: InstrumentVersion) -> InstrumentVersion:
+    """Publishes a draft; the version published before it is retired (its assessments still
+    render, and new assessments use the new version)."""
+    current = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    if current.status != InstrumentVersion.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be published."))
+    _validate_items(item_specs_of(current))
+    _validate_respondents(current.respondents)
+    before = _version_snapshot(current)
+    for previous in current.instrument.versions.filter(status=InstrumentVersion.Status.PUBLISHED):
+        previous.status = InstrumentVersion.Status.RETIRED
+        previous.save(update_fields=["status"])
+    current.status = InstrumentVersion.Status.PUBLISHED
+    current.published_at = timezone.now()
+    current.save(update_fields=["status", "published_at"])
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after=_version_snapshot(current),
+    )
+    return current

@@ -1,0 +1,183 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fremdrift.assessments.svg import WheelItem, render_wheel
+
+from . import selectors, services
+from .forms import CopyForm, ItemFormSet, VersionForm, labels_to_text
+from .models import Instrument, InstrumentVersion
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    if not request.user.is_administrator:
+        raise PermissionDenied
+
+
+@login_required
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request)
+    return render(
+        request, "instruments/instrument_list.html", {"instruments": selectors.instruments_list()}
+    )
+
+
+def _preview_wheel(version: InstrumentVersion) -> str:
+    items = [
+        WheelItem(code=i.code, label=i.label, scale_min=i.scale_min, scale_max=i.scale_max)
+        for i in version.items.all()
+        if i.is_ordinal
+    ]
+    if not items:
+        return ""
+    return render_wheel(
+        items=items,
+        series=[],
+        title=version.instrument.name,
+        description=_("An empty wheel: the items of version %(number)d.")
+        % {"number": version.number},
+        id_prefix="preview",
+    )
+
+
+@login_required
+def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
+    """The versions of an instrument, and a preview of the chosen one: the form and an empty
+    wheel."""
+    _require_administrator(request)
+    instrument = get_object_or_404(Instrument, pk=instrument_id)
+    versions = list(selectors.versions_with_use(instrument))
+    chosen = next(
+        (v for v in versions if str(v.pk) == request.GET.get("version")),
+        versions[0] if versions else None,
+    )
+    return render(
+        request,
+        "instruments/instrument_detail.html",
+        {
+            "instrument": instrument,
+            "versions": versions,
+            "version": chosen,
+            "items": list(chosen.items.all()) if chosen else [],
+            "preview_svg": _preview_wheel(chosen) if chosen else "",
+            "copy_form": CopyForm(initial={"code": f"{instrument.code}-local"}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def instrument_copy(request: HttpRequest, instrument_id: int) -> HttpResponse:
+    _require_administrator(request)
+    instrument = get_object_or_404(Instrument, pk=instrument_id)
+    form = CopyForm(request.POST)
+    if form.is_valid():
+        try:
+            copy = services.instrument_copy(
+                actor=request.user, instrument=instrument, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}: {' '.join(errors)}")
+        else:
+            messages.success(request, _("The copy has been made as a draft."))
+            return redirect("instruments:edit", instrument_id=copy.pk)
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+    return redirect("instruments:detail", instrument_id=instrument.pk)
+
+
+def _initial_items(version: InstrumentVersion) -> list[dict]:
+    return [
+        {
+            "code": item.code,
+            "label_da": item.label_da,
+            "label_en": item.label_en,
+            "text_da": item.text_da,
+            "text_en": item.text_en,
+            "help_da": item.help_da,
+            "scale_type": item.scale_type,
+            "scale_min": item.scale_min,
+            "scale_max": item.scale_max,
+            "point_labels": labels_to_text(item.point_labels),
+            "unit": item.unit,
+            "allows_dont_know": item.allows_dont_know,
+            "allows_not_relevant": item.allows_not_relevant,
+        }
+        for item in version.items.all()
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_edit(request: HttpRequest, instrument_id: int) -> HttpResponse:
+    """Edits the instrument's draft. A published version with answers is never changed: the
+    draft is a new version with the same item codes."""
+    _require_administrator(request)
+    instrument = get_object_or_404(Instrument, pk=instrument_id)
+    draft = instrument.versions.filter(status=InstrumentVersion.Status.DRAFT).first()
+    base = draft or instrument.versions.order_by("-number").first()
+    errors: list[str] = []
+    if request.method == "POST":
+        formset = ItemFormSet(request.POST, prefix="items")
+        version_form = VersionForm(request.POST)
+        if formset.is_valid() and version_form.is_valid():
+            specs = [
+                form.to_spec()
+                for form in formset.forms
+                if form.has_changed() and not form.cleaned_data.get("DELETE") and form.cleaned_data
+            ]
+            if draft is None:
+                draft = services.version_draft_get_or_create(
+                    actor=request.user, instrument=instrument
+                )
+            try:
+                services.version_update(
+                    actor=request.user,
+                    version=draft,
+                    items=specs,
+                    respondents=version_form.cleaned_data["respondents"],
+                )
+            except ValidationError as error:
+                errors = [m for ms in error.message_dict.values() for m in ms]
+            else:
+                messages.success(request, _("The draft has been saved."))
+                return redirect(f"/instruments/{instrument.pk}/?version={draft.pk}")
+    else:
+        formset = ItemFormSet(initial=_initial_items(base) if base else [], prefix="items")
+        version_form = VersionForm(initial={"respondents": base.respondents if base else []})
+    return render(
+        request,
+        "instruments/instrument_edit.html",
+        {
+            "instrument": instrument,
+            "formset": formset,
+            "version_form": version_form,
+            "draft": draft,
+            "base": base,
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+@require_POST
+def version_publish(request: HttpRequest, instrument_id: int, version_id: int) -> HttpResponse:
+    _require_administrator(request)
+    version = get_object_or_404(InstrumentVersion, pk=version_id, instrument_id=instrument_id)
+    try:
+        services.version_publish(actor=request.user, version=version)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Version %(number)d is published.") % {"number": version.number}
+        )
+    return redirect(f"/instruments/{instrument_id}/?version={version.pk}")
