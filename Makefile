@@ -29,7 +29,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	mkdir -p var/artifacts
 	$(PY) -m ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.installed-dev

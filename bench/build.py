@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fremdrift.accounts.models import Organisation, Role, User
-from fremdrift.assessments.due import CadencePeriod, CadenceRule, due_status
+from fremdrift.assessments.cadence import CadencePeriod, CadenceRule, due_status
 from fremdrift.assessments.models import Answer, Assessment, CadenceChange, Follow
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code
@@ -258,3 +258,94 @@ def _flush(assessment_rows: list, answer_rows: list) -> None:
     )
     assessment_rows.clear()
     answer_rows.clear()
+
+
+def ensure_plan_histories(*, count: int = 100, years: int = 5) -> list[int]:
+    """Five years of plan history (goals and their events, activities, meetings, a mentor)
+    for `count` citizens whose assessments started five years ago, written through the
+    services. Built once; returns the citizens' ids."""
+    from fremdrift.plans import services as plan_services
+    from fremdrift.plans.models import Plan
+
+    existing = list(
+        Plan.objects.filter(citizen__home_organisation__name="Jobcenter Benchby").values_list(
+            "citizen_id", flat=True
+        )[:count]
+    )
+    if existing:
+        return existing
+    rng = random.Random(11)
+    today = dt.date.today()
+    start = today - dt.timedelta(days=365 * years)
+    citizens = list(
+        Citizen.objects.filter(
+            home_organisation__name="Jobcenter Benchby",
+            follows__start_date__lte=start + dt.timedelta(days=60),
+        ).select_related("responsible_caseworker")[:count]
+    )
+    code = {
+        (c.code_list, c.code, c.parent.code if c.parent else None): c
+        for c in Code.objects.select_related("parent")
+    }
+    role = code[("participant_role", "doctor", None)]
+    with transaction.atomic():
+        for citizen in citizens:
+            actor = citizen.responsible_caseworker
+            plan = plan_services.plan_get_or_create(actor=actor, citizen=citizen)
+            end = plan_services.goal_create(
+                actor=actor,
+                plan=plan,
+                text="Et job i detailhandlen",
+                is_end_goal=True,
+                category=code[("end_goal_category", "job", None)],
+                at=timezone.make_aware(dt.datetime.combine(start, dt.time(9))),
+            )
+            for month in range(0, 12 * years, 2):
+                day = start + dt.timedelta(days=30 * month)
+                when = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+                goal = plan_services.goal_create(
+                    actor=actor, plan=plan, text=f"Delmål {month}", parent=end, at=when
+                )
+                plan_services.goal_change(
+                    actor=actor,
+                    goal=goal,
+                    expected_version=1,
+                    reason=rng.choice(["achieved", "relapse"]),
+                    status=rng.choice(["achieved", "not_achieved"]),
+                    at=when + dt.timedelta(days=20),
+                )
+                plan_services.meeting_record(
+                    actor=actor,
+                    plan=plan,
+                    kind=code[("meeting_kind", "follow_up", None)],
+                    date=day,
+                    citizen_attended=True,
+                    participants=[{"role": role}],
+                )
+                sector, kind = rng.choice(
+                    [
+                        ("health", "physiotherapy"),
+                        ("social", "housing_support"),
+                        ("employment", "internship_single"),
+                    ]
+                )
+                plan_services.activity_create(
+                    actor=actor,
+                    plan=plan,
+                    sector=code[("activity_sector", sector, None)],
+                    kind=code[("activity_type", kind, sector)],
+                    purpose=f"Forløb {month}",
+                    start_date=day,
+                    end_date=day + dt.timedelta(days=50),
+                    weekly_hours=10,
+                    result="partly",
+                    next_step="Videre",
+                )
+            plan_services.mentor_assign(
+                actor=actor,
+                plan=plan,
+                kind=code[("mentor_kind", "social", None)],
+                name="Mentor",
+                start_date=start,
+            )
+    return [c.pk for c in citizens]

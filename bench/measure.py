@@ -5,7 +5,6 @@ import time
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from fremdrift.citizens.models import Citizen
 
@@ -13,13 +12,20 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _time(client: Client, url: str) -> tuple[float, int]:
-    with CaptureQueriesContext(connection) as queries:
+    count = 0
+
+    def counting(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counting):
         started = time.perf_counter()
         response = client.get(url)
         elapsed = time.perf_counter() - started
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
-    return elapsed, len(queries)
+    return elapsed, count
 
 
 def pages(*, samples: int, rng: random.Random):
@@ -47,6 +53,21 @@ def pages(*, samples: int, rng: random.Random):
         timings, query_counts = [], set()
         for citizen_id, user_id in chosen:
             elapsed, count = _time(client_for(user_id), pattern.format(id=citizen_id))
+            timings.append(elapsed)
+            query_counts.add(count)
+        yield name, timings, "/".join(str(c) for c in sorted(query_counts))
+    from bench.build import ensure_plan_histories
+
+    with_history = set(ensure_plan_histories())
+    owners = dict(ids)
+    for name, pattern in {
+        "plan page (5 years)": "/citizens/{id}/plan/",
+        "timeline (5 years)": "/citizens/{id}/timeline/",
+        "citizen report (5 years)": "/citizens/{id}/report/",
+    }.items():
+        timings, query_counts = [], set()
+        for citizen_id in sorted(with_history):
+            elapsed, count = _time(client_for(owners[citizen_id]), pattern.format(id=citizen_id))
             timings.append(elapsed)
             query_counts.add(count)
         yield name, timings, "/".join(str(c) for c in sorted(query_counts))

@@ -40,6 +40,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = bench_database_url()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fremdrift.settings")
     os.environ["DEBUG"] = "true"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     (ROOT / "var").mkdir(exist_ok=True)
     if args.rebuild and os.environ["DATABASE_URL"].startswith("sqlite"):
         for suffix in ("", "-wal", "-shm"):

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "fremdrift.referrals",
     "fremdrift.instruments",
     "fremdrift.assessments",
+    "fremdrift.plans",
     "fremdrift.audit",
     "fremdrift.demo",
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("fremdrift.accounts.urls")),
     path("citizens/", include("fremdrift.citizens.urls")),
     path("citizens/", include("fremdrift.assessments.urls")),
+    path("citizens/", include("fremdrift.plans.urls")),
     path("instruments/", include("fremdrift.instruments.urls")),
     path("audit/", include("fremdrift.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

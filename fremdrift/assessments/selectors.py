@@ -128,3 +128,12 @@ def mean_of(answers) -> float | None:
         a.value for a in answers if a.value is not None and not a.dont_know and not a.not_relevant
     ]
     return sum(values) / len(values) if values else None
+
+
+def corrections_of(assessment: Assessment):
+    """Who recorded and corrected the assessment, and when, oldest first."""
+    from fremdrift.audit.models import ChangeRecord
+
+    return ChangeRecord.objects.filter(
+        model=Assessment._meta.label, object_id=str(assessment.pk)
+    ).order_by("at", "id")

@@ -14,7 +14,7 @@ from fremdrift.audit.models import ChangeRecord
 from fremdrift.audit.services import change_record_write, snapshot
 from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, ScaleType
 
-from .due import CadencePeriod, CadenceRule, due_status
+from .cadence import CadencePeriod, CadenceRule, due_status
 from .models import Answer, Assessment, CadenceChange, Follow, TargetScore
 
 TEXT_MAX = 5000
@@ -296,8 +296,10 @@ def _rule_from_input(
         return CadenceRule(
             every_days=every_days, every_months=every_months, steps_days=tuple(steps_days)
         )
-    except ValueError as error:
-        raise ValidationError({"cadence": str(error)}) from None
+    except ValueError:
+        raise ValidationError(
+            {"cadence": _("Give an interval of whole days or months, or increasing steps in days.")}
+        ) from None
 
 
 @transaction.atomic

@@ -182,6 +182,9 @@ def wheel_preview(request: HttpRequest, citizen_id: int) -> HttpResponse:
         draft_scores=_draft_scores(request.POST, version),
         id_prefix="preview",
     )
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
     return render(request, "assessments/_preview.html", {"preview_svg": svg})
 
 
@@ -250,6 +253,7 @@ def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -
     )
     context = _form_context(citizen, version, header, answers_shown, errors, assessment)
     context["read_only"] = not may_record
+    context["corrections"] = selectors.corrections_of(assessment)
     return render(request, "assessments/assessment_form.html", context, status=status)
 
 

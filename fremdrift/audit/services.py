@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -59,7 +60,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = instance._meta.get_field(name)
         value = getattr(instance, field.attname)
-        if isinstance(value, dt.date | dt.datetime | uuid.UUID):
+        if isinstance(value, dt.date | dt.datetime | uuid.UUID | Decimal):
             value = str(value)
         values[name] = value
     return values

@@ -182,13 +182,20 @@ def version_draft_get_or_create(*, actor, instrument: Instrument) -> InstrumentV
 def version_update(
     *, actor, version: InstrumentVersion, items: list[ItemSpec], respondents: list[str]
 ) -> InstrumentVersion:
-    """Changes a version's items. A version with answers is never changed: the change goes to
-    the instrument's draft (a new version) instead, and that draft is returned."""
-    _validate_items(items)
-    _validate_respondents(respondents)
+    """Changes a version's items. A version with answers is frozen and refused: changes go
+    into the instrument's draft, a new version (`version_draft_get_or_create`)."""
     current = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
     if current.status != InstrumentVersion.Status.DRAFT and version_is_frozen(current):
-        current = version_draft_get_or_create(actor=actor, instrument=current.instrument)
+        raise ValidationError(
+            {
+                "version": _(
+                    "This version has answers and cannot be changed. Make your changes in a "
+                    "draft of a new version."
+                )
+            }
+        )
+    _validate_items(items)
+    _validate_respondents(respondents)
     before = _version_snapshot(current)
     current.respondents = list(respondents)
     current.save(update_fields=["respondents"])

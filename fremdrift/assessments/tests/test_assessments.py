@@ -287,3 +287,101 @@ def test_citizen_page_query_count_does_not_grow_with_history(
     with utils.CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_assessment_page_shows_who_recorded_and_corrected_it(world, login):
+    assessment = record(world, answers={"health_for_work": AnswerInput(value=4)})
+    client = login(world.colleague)
+    url = reverse("assessments:edit", args=[world.citizen.pk, assessment.pk])
+    response = client.post(
+        url,
+        {
+            "date": "2026-03-02",
+            "respondent": "joint",
+            "revision": "1",
+            "item_health_for_work": "6",
+            "status": "completed",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url)
+    corrections = list(page.context["corrections"])
+    assert [(c.kind, c.actor_name) for c in corrections] == [
+        ("create", "caseworker"),
+        ("update", "colleague"),
+    ]
+
+
+def test_a_stale_correction_through_the_form_is_refused(world, login):
+    assessment = record(world, answers={"health_for_work": AnswerInput(value=4)})
+    url = reverse("assessments:edit", args=[world.citizen.pk, assessment.pk])
+    form = {"date": "2026-03-02", "respondent": "joint", "revision": "1", "status": "completed"}
+    assert (
+        login(world.colleague).post(url, {**form, "item_health_for_work": "6"}).status_code == 302
+    )
+    stale = login(world.caseworker).post(url, {**form, "item_health_for_work": "9"})
+    assert stale.status_code == 409
+    assert Answer.objects.get(assessment=assessment).value == 6
+
+
+def test_the_live_preview_is_logged_and_draws_the_draft(world, login):
+    client = login(world.caseworker)
+    before = AccessLogEntry.objects.count()
+    response = client.post(
+        reverse("assessments:preview", args=[world.citizen.pk]),
+        {"instrument": "adult_wheel", "item_health_for_work": "7", "item_work_skills": "x"},
+    )
+    assert response.status_code == 200
+    assert response.content.decode().count('data-item="health_for_work"') >= 2
+    assert AccessLogEntry.objects.count() == before + 1
+
+
+def test_the_caseload_shows_sorts_and_filters_by_next_due(world, login):
+    from fremdrift.assessments.models import Follow
+
+    instrument = Instrument.objects.get(code="adult_wheel")
+    today = dt.date.today()
+    # Karen Blixen: baseline due 40 days ago, never done: overdue.
+    services.follow_start(
+        actor=world.caseworker,
+        citizen=world.citizen,
+        instrument=instrument,
+        start_date=today - dt.timedelta(days=40),
+        every_days=14,
+    )
+    # Herman Bang: assessed today, next due in 30 days.
+    services.follow_start(
+        actor=world.caseworker,
+        citizen=world.ended_citizen,
+        instrument=instrument,
+        start_date=today,
+        every_days=30,
+    )
+    record(
+        world,
+        citizen=world.ended_citizen,
+        day=today,
+        answers={"health_for_work": AnswerInput(value=5)},
+    )
+    assert Follow.objects.get(citizen=world.citizen).next_due == today - dt.timedelta(days=40)
+    assert Follow.objects.get(citizen=world.ended_citizen).next_due == today + dt.timedelta(days=30)
+
+    client = login(world.caseworker)
+
+    def names(**params):
+        html = client.get(reverse("citizens:list"), params).content.decode()
+        html = html[html.index('id="citizen-results"') : html.index("</main>")]
+        shown = [
+            c.last_name
+            for c in (world.citizen, world.ended_citizen, world.teammates_citizen)
+            if c.last_name in html
+        ]
+        return sorted(shown, key=html.index), html
+
+    overdue, html = names(due="overdue")
+    assert overdue == ["Blixen"]
+    assert "due-overdue" in html
+    due_soon, _ = names(due="due")
+    assert due_soon == ["Blixen"]
+    by_due, _ = names(sort="due")
+    assert by_due == ["Blixen", "Bang", "Ditlevsen"]  # no follow: last

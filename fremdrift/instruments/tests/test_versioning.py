@@ -71,8 +71,14 @@ def test_changing_a_version_with_answers_makes_a_new_version(world, adult):
             scale_max=10,
         )
     )
+    with pytest.raises(ValidationError) as refused:
+        services.version_update(
+            actor=world.administrator, version=v1, items=specs, respondents=v1.respondents
+        )
+    assert "version" in refused.value.message_dict
+    draft = services.version_draft_get_or_create(actor=world.administrator, instrument=adult)
     changed = services.version_update(
-        actor=world.administrator, version=v1, items=specs, respondents=v1.respondents
+        actor=world.administrator, version=draft, items=specs, respondents=v1.respondents
     )
     assert changed.pk != v1.pk and changed.number == 2 and changed.status == "draft"
     v1.refresh_from_db()
@@ -143,7 +149,10 @@ def test_an_old_assessment_still_renders_after_a_new_version(world, login, adult
     old = record(world, v1, health_for_work=3)
     specs = services.item_specs_of(v1)[:6]
     v2 = services.version_update(
-        actor=world.administrator, version=v1, items=specs, respondents=v1.respondents
+        actor=world.administrator,
+        version=services.version_draft_get_or_create(actor=world.administrator, instrument=adult),
+        items=specs,
+        respondents=v1.respondents,
     )
     services.version_publish(actor=world.administrator, version=v2)
     client = login(world.caseworker)

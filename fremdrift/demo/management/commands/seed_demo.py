@@ -17,6 +17,7 @@ from fremdrift.citizens.cpr import century_of
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.demo import names
 from fremdrift.demo.assessments import seed_assessments
+from fremdrift.demo.plans import seed_plans
 from fremdrift.referrals import services as referral_services
 
 JOBCENTRE = "Jobcenter Fremby"
@@ -130,3 +131,4 @@ class Command(BaseCommand):
                 if number % 25 == 1:
                     referral_services.referral_end(actor=caseworker, referral=referral)
         seed_assessments(rng=rng, citizens=citizens, today=today)
+        seed_plans(rng=rng, citizens=citizens, today=today)

@@ -1,0 +1,176 @@
+"""A year of plans for the demo citizens: an end goal and sub-goals that move (some achieved,
+some revised after a relapse), activities in several sectors including internships with weekly
+hours, meetings with participants, and mentors."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from fremdrift.codelists.models import Code
+from fremdrift.plans import services
+
+END_GOALS = {
+    "job": ["Jeg vil have et job i en butik", "Jeg vil arbejde med dyr", "Jeg vil køre bus igen"],
+    "education": [
+        "Jeg vil tage en uddannelse som social- og sundhedshjælper",
+        "Jeg vil gøre min 9. klasse færdig",
+    ],
+    "ordinary_hours": ["Jeg vil have nogle timer på en almindelig arbejdsplads"],
+    "flexjob_clarification": ["Jeg vil finde ud af, hvad jeg kan holde til"],
+}
+SUB_GOALS = [
+    "Starte i misbrugsbehandling",
+    "Møde stabilt op på kurset",
+    "Løse konkrete arbejdsopgaver",
+    "Følge et træningsprogram",
+    "Komme til tiden",
+    "Få styr på min økonomi",
+    "Sove om natten og stå op om morgenen",
+    "Tage bussen selv",
+]
+
+
+def _code(code_list, code, parent=None):
+    codes = Code.objects.filter(code_list=code_list, code=code)
+    return codes.filter(parent__code=parent).first() if parent else codes.first()
+
+
+def _when(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+
+
+def seed_plans(*, rng: random.Random, citizens, today: dt.date) -> None:
+    roles = list(Code.objects.filter(code_list="participant_role"))
+    mentor_kinds = list(Code.objects.filter(code_list="mentor_kind"))
+    tasks = list(Code.objects.filter(code_list="mentor_task"))
+    start_meeting = _code("meeting_kind", "start_meeting")
+    follow_up = _code("meeting_kind", "follow_up")
+    coordinated = _code("meeting_kind", "coordinated_clarification")
+    for citizen in citizens:
+        if rng.random() < 0.1:
+            continue  # a few citizens have no plan yet
+        actor = citizen.responsible_caseworker
+        plan = services.plan_get_or_create(actor=actor, citizen=citizen)
+        start = today - dt.timedelta(days=rng.randint(200, 360))
+        services.meeting_record(
+            actor=actor,
+            plan=plan,
+            kind=start_meeting,
+            date=start,
+            citizen_attended=True,
+            participants=[{"role": r} for r in rng.sample(roles, 3)],
+            notes="Opstart: borgeren fortæller om sin situation.",
+        )
+        category = rng.choice(list(END_GOALS))
+        end = services.goal_create(
+            actor=actor,
+            plan=plan,
+            text=rng.choice(END_GOALS[category]),
+            is_end_goal=True,
+            category=_code("end_goal_category", category),
+            at=_when(start),
+        )
+        subs = [
+            services.goal_create(
+                actor=actor,
+                plan=plan,
+                text=text,
+                parent=end,
+                at=_when(start),
+                supported_by=rng.choice(["caseworker", "provider", "mentor", "citizen"]),
+                target_date=start + dt.timedelta(days=rng.choice([60, 90, 120])),
+            )
+            for text in rng.sample(SUB_GOALS, rng.randint(2, 3))
+        ]
+        for index, goal in enumerate(subs):
+            later = start + dt.timedelta(days=60 + 30 * index)
+            if later > today:
+                continue
+            fate = rng.random()
+            if fate < 0.5:
+                services.goal_change(
+                    actor=actor,
+                    goal=goal,
+                    expected_version=goal.version,
+                    reason="achieved",
+                    status="achieved",
+                    at=_when(later),
+                )
+            elif fate < 0.7:
+                goal = services.goal_change(
+                    actor=actor,
+                    goal=goal,
+                    expected_version=goal.version,
+                    reason="relapse",
+                    note="Tilbagefald; målet gøres mindre.",
+                    at=_when(later),
+                    text=goal.text + " to dage om ugen",
+                    target_date=later + dt.timedelta(days=60),
+                )
+        if rng.random() < 0.15 and (today - start).days > 240:
+            services.goal_change(
+                actor=actor,
+                goal=end,
+                expected_version=end.version,
+                reason="achieved",
+                status="achieved",
+                at=_when(start + dt.timedelta(days=240)),
+            )
+        services.activity_create(
+            actor=actor,
+            plan=plan,
+            sector=_code("activity_sector", "employment"),
+            kind=_code(
+                "activity_type",
+                rng.choice(["internship_single", "internship_company_centre"]),
+                "employment",
+            ),
+            purpose="Afprøve arbejdsopgaver på en arbejdsplads",
+            goals=[end],
+            delivered_by=rng.choice(["Netto Fremby", "Fremby Kantine", "Dyreklinikken"]),
+            start_date=start + dt.timedelta(days=30),
+            weekly_hours=rng.choice([6, 10, 15, 20]),
+            company_mentor=rng.random() < 0.5,
+            result=rng.choice(["succeeded", "partly", "too_early"]),
+            next_step="Flere timer",
+        )
+        parallel = rng.choice(
+            [
+                ("health", "physiotherapy"),
+                ("health", "addiction_treatment"),
+                ("social", "debt_counselling"),
+                ("social", "housing_support"),
+            ]
+        )
+        services.activity_create(
+            actor=actor,
+            plan=plan,
+            sector=_code("activity_sector", parallel[0]),
+            kind=_code("activity_type", parallel[1], parallel[0]),
+            purpose="Støtte ved siden af praktikken",
+            goals=subs[:1],
+            start_date=start + dt.timedelta(days=14),
+            result=rng.choice(["succeeded", "partly", "failed", "too_early"]),
+        )
+        for month in range(2, 12, 2):
+            day = start + dt.timedelta(days=30 * month)
+            if day > today:
+                break
+            services.meeting_record(
+                actor=actor,
+                plan=plan,
+                kind=coordinated if month == 2 else follow_up,
+                date=day,
+                citizen_attended=rng.random() > 0.15,
+                participants=[{"role": r} for r in rng.sample(roles, rng.randint(1, 3))],
+            )
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            services.mentor_assign(
+                actor=actor,
+                plan=plan,
+                kind=rng.choice(mentor_kinds),
+                name=rng.choice(["Lone Dahl", "Bjarne Krog", "Mira Said", "Ulla Bech"]),
+                start_date=start + dt.timedelta(days=20),
+                tasks=rng.sample(tasks, 2),
+            )

@@ -1,0 +1,192 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fremdrift.citizens.forms import CodeChoiceField
+from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.forms import DesignSystemForm
+
+from .models import Activity, Goal, GoalEvent, Supporter
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+GAS_LABELS = {
+    "-2": _("-2: much less than expected"),
+    "-1": _("-1: less than expected"),
+    "0": _("0: the expected outcome"),
+    "1": _("+1: more than expected"),
+    "2": _("+2: much more than expected"),
+}
+
+
+def codes(code_list: str, **filters):
+    return Code.objects.filter(code_list=code_list, is_active=True, **filters)
+
+
+class PlanForm(DesignSystemForm):
+    own_effort = forms.CharField(
+        label=_("The citizen's own effort"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    citizen_comments = forms.CharField(
+        label=_("The citizen's comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class GoalForm(DesignSystemForm):
+    parent = forms.ModelChoiceField(
+        label=_("Under the end goal"),
+        queryset=Goal.objects.none(),
+        required=False,
+        empty_label=_("— This is an end goal —"),
+    )
+    text = forms.CharField(
+        label=_("The goal in the citizen's words"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    category = CodeChoiceField(
+        label=_("Category"), queryset=codes(CodeList.END_GOAL_CATEGORY), required=False
+    )
+    supported_by = forms.ChoiceField(
+        label=_("Who supports it"), required=False, choices=[("", "—"), *Supporter.choices]
+    )
+    target_date = forms.DateField(label=_("By when"), required=False, widget=DATE)
+    gas_minus2 = forms.CharField(label=GAS_LABELS["-2"], required=False, max_length=300)
+    gas_minus1 = forms.CharField(label=GAS_LABELS["-1"], required=False, max_length=300)
+    gas_0 = forms.CharField(label=GAS_LABELS["0"], required=False, max_length=300)
+    gas_plus1 = forms.CharField(label=GAS_LABELS["1"], required=False, max_length=300)
+    gas_plus2 = forms.CharField(label=GAS_LABELS["2"], required=False, max_length=300)
+    gas_baseline = forms.TypedChoiceField(
+        label=_("Where the citizen stands now"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(int(k), v) for k, v in GAS_LABELS.items()]],
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = plan.goals.filter(parent=None)
+        self.fields["parent"].label_from_instance = lambda g: g.text[:80]
+
+    def gas_levels(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "-2": data["gas_minus2"],
+            "-1": data["gas_minus1"],
+            "0": data["gas_0"],
+            "1": data["gas_plus1"],
+            "2": data["gas_plus2"],
+        }
+
+
+class GoalChangeForm(DesignSystemForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("The goal in the citizen's words"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Goal.Status.choices)
+    target_date = forms.DateField(label=_("By when"), required=False, widget=DATE)
+    gas_level = forms.TypedChoiceField(
+        label=_("Level reached (Goal Attainment Scaling)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(int(k), v) for k, v in GAS_LABELS.items()]],
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason for the change"),
+        choices=[
+            ("", "—"),
+            *[(v, label) for v, label in GoalEvent.Reason.choices if v != "created"],
+        ],
+    )
+    note = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ActivityForm(DesignSystemForm):
+    sector = CodeChoiceField(label=_("Sector"), queryset=codes(CodeList.ACTIVITY_SECTOR))
+    kind = CodeChoiceField(
+        label=_("Type"), queryset=codes(CodeList.ACTIVITY_TYPE).exclude(parent=None)
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    goals = forms.ModelMultipleChoiceField(
+        label=_("Goals it serves"),
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    delivered_by = forms.CharField(label=_("Delivered by"), max_length=200, required=False)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
+    weekly_hours = forms.CharField(
+        label=_("Hours per week at start"), required=False, max_length=10
+    )
+    company_mentor = forms.BooleanField(label=_("Company mentor"), required=False)
+    result = forms.ChoiceField(
+        label=_("Result"), required=False, choices=[("", "—"), *Activity.Result.choices]
+    )
+    next_step = forms.CharField(
+        label=_("Next step"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = plan.goals.all()
+        self.fields["goals"].label_from_instance = lambda g: g.text[:80]
+        self.fields["kind"].label_from_instance = lambda c: f"{c.parent.label}: {c.label}"
+        self.fields["kind"].queryset = self.fields["kind"].queryset.select_related("parent")
+
+
+class MeetingForm(DesignSystemForm):
+    kind = CodeChoiceField(label=_("Kind of meeting"), queryset=codes(CodeList.MEETING_KIND))
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    citizen_attended = forms.BooleanField(label=_("The citizen came"), required=False, initial=True)
+    participant_roles = forms.ModelMultipleChoiceField(
+        label=_("Who took part"),
+        queryset=codes(CodeList.PARTICIPANT_ROLE),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes_internal = forms.BooleanField(
+        label=_("The notes are internal (not in the citizen's report)"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant_roles"].label_from_instance = lambda c: c.label
+
+
+class MentorForm(DesignSystemForm):
+    kind = CodeChoiceField(label=_("Kind of mentor"), queryset=codes(CodeList.MENTOR_KIND))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    start_date = forms.DateField(label=_("From"), widget=DATE)
+    end_date = forms.DateField(label=_("To"), required=False, widget=DATE)
+    tasks = forms.ModelMultipleChoiceField(
+        label=_("Tasks"),
+        queryset=codes(CodeList.MENTOR_TASK),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].label_from_instance = lambda c: c.label

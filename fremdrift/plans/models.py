@@ -1,0 +1,255 @@
+"""Model 2: one living plan per citizen, with end goals and sub-goals in the citizen's own
+words, every change kept as an event; activities across sectors, meetings and mentors."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from fremdrift.codelists.models import Code
+
+
+class Plan(models.Model):
+    citizen = models.OneToOneField(
+        "citizens.Citizen", on_delete=models.PROTECT, related_name="plan"
+    )
+    own_effort = models.TextField(_("the citizen's own effort"), blank=True)
+    citizen_comments = models.TextField(_("the citizen's comments"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revised_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    def __str__(self) -> str:
+        return f"plan {self.citizen_id}"
+
+
+class Supporter(models.TextChoices):
+    CASEWORKER = "caseworker", _("The caseworker")
+    PROVIDER = "provider", _("The provider")
+    MENTOR = "mentor", _("The mentor")
+    CITIZEN = "citizen", _("The citizen")
+    OTHER = "other", _("Someone else")
+
+
+class Goal(models.Model):
+    """An end goal (no parent) or a sub-goal (under an end goal)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ACHIEVED = "achieved", _("Achieved")
+        PARTLY = "partly", _("Partly achieved")
+        NOT_ACHIEVED = "not_achieved", _("Not achieved")
+        DROPPED = "dropped", _("Dropped")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sub_goals"
+    )
+    text = models.TextField(_("goal in the citizen's words"))
+    category = models.ForeignKey(
+        Code,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    supported_by = models.CharField(
+        _("who supports it"), max_length=12, choices=Supporter.choices, blank=True
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    # Goal Attainment Scaling: the five levels described in words, -2..+2, and the baseline.
+    gas_levels = models.JSONField(default=dict, blank=True)
+    gas_baseline = models.SmallIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["plan", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "achieved", "partly", "not_achieved", "dropped"]),
+                name="goal_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(gas_baseline__isnull=True)
+                | Q(gas_baseline__gte=-2, gas_baseline__lte=2),
+                name="goal_gas_baseline_in_range",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="goal_not_its_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_end_goal(self) -> bool:
+        return self.parent_id is None
+
+
+class GoalEvent(models.Model):
+    """One change of a goal: what it became, who changed it, when and why. Replaying a goal's
+    events gives its current state."""
+
+    class Reason(models.TextChoices):
+        CREATED = "created", _("Formulated")
+        ACHIEVED = "achieved", _("Achieved")
+        RELAPSE = "relapse", _("Relapse")
+        SITUATION_CHANGED = "situation_changed", _("Situation changed")
+        NEW_INFORMATION = "new_information", _("New information")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        OTHER = "other", _("Other")
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("explanation"), blank=True)
+    # The fields that changed, with their new values: text, status, target_date, category,
+    # supported_by, gas_level (a follow-up rating), gas_levels.
+    changes = models.JSONField(default=dict)
+    meeting = models.ForeignKey(
+        "plans.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goal_events",
+    )
+
+    class Meta:
+        ordering = ["goal", "at", "id"]
+        indexes = [models.Index(fields=["goal", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id} {self.reason}"
+
+
+class Activity(models.Model):
+    class Result(models.TextChoices):
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTLY = "partly", _("Partly")
+        FAILED = "failed", _("Did not succeed")
+        TOO_EARLY = "too_early", _("Too early to say")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activities")
+    sector = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="+")
+    kind = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="+")
+    purpose = models.TextField(_("purpose"))
+    goals = models.ManyToManyField(Goal, blank=True, related_name="activities")
+    delivered_by = models.CharField(_("delivered by"), max_length=200, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    weekly_hours = models.DecimalField(
+        _("hours per week at start"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    company_mentor = models.BooleanField(_("company mentor"), default=False)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
+    next_step = models.TextField(_("next step"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["plan", "start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="activity_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__isnull=True)
+                | Q(weekly_hours__gte=0, weekly_hours__lte=48),
+                name="activity_weekly_hours_0_48",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.purpose[:60]
+
+
+class HoursChange(models.Model):
+    """A later change of an internship's or wage subsidy's weekly hours."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="hours_changes")
+    from_date = models.DateField()
+    weekly_hours = models.DecimalField(max_digits=4, decimal_places=1)
+
+    class Meta:
+        ordering = ["activity", "from_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekly_hours__gte=0, weekly_hours__lte=48), name="hours_change_0_48"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekly_hours} from {self.from_date}"
+
+
+class Meeting(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    citizen_attended = models.BooleanField(_("the citizen came"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+    notes_internal = models.BooleanField(
+        _("internal notes (not shown to the citizen)"), default=True
+    )
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind_id} {self.date}"
+
+
+class MeetingParticipant(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    role = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mentor(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="mentors")
+    kind = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    tasks = models.ManyToManyField(Code, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["plan", "start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="mentor_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") | Q(user__isnull=False), name="mentor_has_name_or_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,185 @@
+"""Reads of the plan: the plan page, a goal's replayed history, the red thread (timeline) and
+the citizen report, each in a fixed number of queries whatever the length of the history."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fremdrift.assessments.models import Assessment
+
+from .models import Activity, Goal, GoalEvent, Meeting, Mentor, Plan
+
+
+def plan_of(citizen) -> Plan | None:
+    return Plan.objects.filter(citizen=citizen).first()
+
+
+def goals_of(plan: Plan) -> list[Goal]:
+    """End goals with their sub-goals and every goal's events, oldest first."""
+    events = Prefetch(
+        "events", queryset=GoalEvent.objects.select_related("actor").order_by("at", "id")
+    )
+    sub_goals = Prefetch(
+        "sub_goals",
+        queryset=Goal.objects.select_related("category")
+        .prefetch_related(events)
+        .order_by("created_at", "id"),
+    )
+    return list(
+        plan.goals.filter(parent=None)
+        .select_related("category")
+        .prefetch_related(events, sub_goals)
+        .order_by("created_at", "id")
+    )
+
+
+def replay(events) -> dict:
+    """A goal's state from its events alone."""
+    state: dict = {}
+    for event in events:
+        state |= event.changes
+    return state
+
+
+def activities_of(plan: Plan) -> list[Activity]:
+    return list(
+        plan.activities.select_related("sector", "kind")
+        .prefetch_related("goals", "hours_changes")
+        .order_by("-start_date", "-id")
+    )
+
+
+def meetings_of(plan: Plan) -> list[Meeting]:
+    return list(
+        plan.meetings.select_related("kind")
+        .prefetch_related("participants__role")
+        .order_by("-date", "-id")
+    )
+
+
+def mentors_of(plan: Plan) -> list[Mentor]:
+    return list(
+        plan.mentors.select_related("kind").prefetch_related("tasks").order_by("-start_date")
+    )
+
+
+@dataclass
+class TimelineEntry:
+    day: dt.date
+    kind: str  # assessment, goal_event, activity, meeting, mentor
+    title: str
+    sector: str = ""  # a sector code, for activities
+    details: list[str] = field(default_factory=list)
+    url: str = ""
+
+
+TIMELINE_KINDS = ("assessment", "goal_event", "activity", "meeting", "mentor")
+KIND_LABELS = {
+    "assessment": gettext_lazy("Assessments"),
+    "goal_event": gettext_lazy("Goals"),
+    "activity": gettext_lazy("Activities"),
+    "meeting": gettext_lazy("Meetings"),
+    "mentor": gettext_lazy("Mentors"),
+}
+
+
+def timeline(citizen, *, kinds: set[str] | None = None, sector: str = "") -> list[TimelineEntry]:
+    """Everything that happened to the citizen, newest first: six queries whatever the
+    history's length."""
+    kinds = kinds or set(TIMELINE_KINDS)
+    if sector:
+        kinds = kinds & {"activity"}
+    entries: list[TimelineEntry] = []
+    plan = plan_of(citizen)
+    if "assessment" in kinds:
+        for a in Assessment.objects.filter(citizen=citizen, status="completed").select_related(
+            "version__instrument"
+        ):
+            entries.append(
+                TimelineEntry(
+                    day=a.date,
+                    kind="assessment",
+                    title=_("Assessment: %(instrument)s")
+                    % {"instrument": a.version.instrument.name},
+                    details=[a.get_respondent_display()],
+                    url=f"/citizens/{citizen.pk}/assessments/{a.pk}/",
+                )
+            )
+    if plan is not None:
+        if "goal_event" in kinds:
+            for event in GoalEvent.objects.filter(goal__plan=plan).select_related("goal", "actor"):
+                title = (
+                    _("Goal formulated")
+                    if event.reason == GoalEvent.Reason.CREATED
+                    else _("Goal changed: %(reason)s") % {"reason": event.get_reason_display()}
+                )
+                details = [event.goal.text]
+                if "status" in event.changes and event.reason != GoalEvent.Reason.CREATED:
+                    details.append(
+                        _("Status: %(status)s")
+                        % {"status": Goal.Status(event.changes["status"]).label}
+                    )
+                if "gas_level" in event.changes:
+                    details.append(
+                        _("Level reached: %(level)+d") % {"level": event.changes["gas_level"]}
+                    )
+                if event.note:
+                    details.append(event.note)
+                entries.append(
+                    TimelineEntry(
+                        day=timezone.localdate(event.at),
+                        kind="goal_event",
+                        title=title,
+                        details=details,
+                    )
+                )
+        if "activity" in kinds:
+            activities = plan.activities.select_related("sector", "kind")
+            if sector:
+                activities = activities.filter(sector__code=sector)
+            for activity in activities:
+                details = [_("Purpose: %(purpose)s") % {"purpose": activity.purpose}]
+                if activity.result:
+                    details.append(
+                        _("Result: %(result)s") % {"result": activity.get_result_display()}
+                    )
+                if activity.next_step:
+                    details.append(_("Next step: %(step)s") % {"step": activity.next_step})
+                entries.append(
+                    TimelineEntry(
+                        day=activity.start_date,
+                        kind="activity",
+                        sector=activity.sector.code,
+                        title=f"{activity.sector.label}: {activity.kind.label}",
+                        details=details,
+                    )
+                )
+        if "meeting" in kinds:
+            for meeting in plan.meetings.select_related("kind").prefetch_related(
+                "participants__role"
+            ):
+                roles = ", ".join(sorted({p.role.label for p in meeting.participants.all()}))
+                details = [roles] if roles else []
+                if not meeting.citizen_attended:
+                    details.append(_("The citizen did not come."))
+                entries.append(
+                    TimelineEntry(
+                        day=meeting.date, kind="meeting", title=meeting.kind.label, details=details
+                    )
+                )
+        if "mentor" in kinds:
+            for mentor in plan.mentors.select_related("kind"):
+                entries.append(
+                    TimelineEntry(
+                        day=mentor.start_date,
+                        kind="mentor",
+                        title=_("Mentor: %(kind)s") % {"kind": mentor.kind.label},
+                        details=[mentor.name],
+                    )
+                )
+    entries.sort(key=lambda e: (e.day, TIMELINE_KINDS.index(e.kind)), reverse=True)
+    return entries

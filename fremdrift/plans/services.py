@@ -1,0 +1,516 @@
+"""Writes of the plan. Every change of a goal is one GoalEvent with its reason; the goal row
+holds the current state, which always equals the replay of its events."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fremdrift.audit.models import ChangeRecord
+from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.codelists.models import Code, CodeList
+
+from .models import (
+    Activity,
+    Goal,
+    GoalEvent,
+    HoursChange,
+    Meeting,
+    MeetingParticipant,
+    Mentor,
+    Plan,
+    Supporter,
+)
+
+GAS_LEVELS = ("-2", "-1", "0", "1", "2")
+GOAL_FIELDS = (
+    "text",
+    "status",
+    "target_date",
+    "category",
+    "supported_by",
+    "gas_levels",
+    "gas_baseline",
+)
+CHANGE_REASONS = [r for r in GoalEvent.Reason.values if r != GoalEvent.Reason.CREATED]
+
+
+class StaleVersion(Exception):
+    """The record changed since the form was loaded."""
+
+
+def _code(code_id, code_list: str, field: str, errors: dict, *, parent: Code | None = None):
+    if code_id in (None, ""):
+        return None
+    code = code_id if isinstance(code_id, Code) else Code.objects.filter(pk=code_id).first()
+    if code is None or code.code_list != code_list or (parent and code.parent_id != parent.pk):
+        errors[field] = _("Choose from the list.")
+        return None
+    return code
+
+
+def _goal_state(goal: Goal) -> dict:
+    state = snapshot(
+        goal,
+        ("text", "status", "target_date", "category", "supported_by", "gas_levels", "gas_baseline"),
+    )
+    return state
+
+
+@transaction.atomic
+def plan_get_or_create(*, actor, citizen) -> Plan:
+    plan = Plan.objects.filter(citizen=citizen).first()
+    if plan is None:
+        plan = Plan.objects.create(citizen=citizen)
+        change_record_write(
+            actor=actor,
+            instance=plan,
+            kind=ChangeRecord.Kind.CREATE,
+            before=None,
+            after={"citizen": citizen.pk},
+            citizen=citizen,
+        )
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *, actor, plan: Plan, expected_version: int, own_effort: str, citizen_comments: str
+) -> Plan:
+    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    if current.version != expected_version:
+        raise StaleVersion
+    before = snapshot(current, ("own_effort", "citizen_comments"))
+    current.own_effort, current.citizen_comments = own_effort.strip(), citizen_comments.strip()
+    after = snapshot(current, ("own_effort", "citizen_comments"))
+    if after != before:
+        current.version += 1
+        current.save()
+        change_record_write(
+            actor=actor,
+            instance=current,
+            kind=ChangeRecord.Kind.UPDATE,
+            before=before,
+            after=after,
+            citizen=current.citizen,
+        )
+    return current
+
+
+def _validate_gas(levels: dict | None, baseline, errors: dict) -> dict:
+    levels = {k: (v or "").strip() for k, v in (levels or {}).items() if k in GAS_LEVELS}
+    if any(levels.values()) or baseline is not None:
+        if not all(levels.get(k) for k in GAS_LEVELS):
+            errors["gas_levels"] = _("Describe all five levels, from -2 to +2.")
+        if baseline is not None and str(baseline) not in GAS_LEVELS:
+            errors["gas_baseline"] = _("Choose a level from -2 to +2.")
+        return levels
+    return {}
+
+
+def _touch_plan(plan: Plan) -> None:
+    Plan.objects.filter(pk=plan.pk).update(revised_at=timezone.now())
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    actor,
+    plan: Plan,
+    text: str,
+    parent: Goal | None = None,
+    is_end_goal: bool = False,
+    category=None,
+    supported_by: str = "",
+    target_date: dt.date | None = None,
+    gas_levels: dict | None = None,
+    gas_baseline: int | None = None,
+    note: str = "",
+    meeting: Meeting | None = None,
+    at: dt.datetime | None = None,
+) -> Goal:
+    """Formulates an end goal (no parent) or a sub-goal under an end goal of the same plan."""
+    errors: dict = {}
+    if not text.strip():
+        errors["text"] = _("Write the goal in the citizen's words.")
+    if parent is None and not is_end_goal:
+        errors["parent"] = _("A sub-goal must hang under an end goal.")
+    elif parent is not None and (parent.plan_id != plan.pk or parent.parent_id is not None):
+        errors["parent"] = _("A sub-goal must hang under an end goal of the same plan.")
+    code = _code(category, CodeList.END_GOAL_CATEGORY, "category", errors)
+    if parent is None and is_end_goal and code is None and "category" not in errors:
+        errors["category"] = _("Choose the end goal's category.")
+    if supported_by and supported_by not in Supporter.values:
+        errors["supported_by"] = _("Choose from the list.")
+    levels = _validate_gas(gas_levels, gas_baseline, errors)
+    if errors:
+        raise ValidationError(errors)
+    when = at or timezone.now()
+    goal = Goal.objects.create(
+        plan=plan,
+        parent=parent,
+        text=text.strip(),
+        category=code,
+        supported_by=supported_by,
+        target_date=target_date,
+        gas_levels=levels,
+        gas_baseline=gas_baseline,
+        created_at=when,
+    )
+    GoalEvent.objects.create(
+        goal=goal,
+        at=when,
+        actor=actor,
+        reason=GoalEvent.Reason.CREATED,
+        note=note,
+        changes=_goal_state(goal),
+        meeting=meeting,
+    )
+    change_record_write(
+        actor=actor,
+        instance=goal,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after=_goal_state(goal),
+        citizen=plan.citizen,
+    )
+    _touch_plan(plan)
+    return goal
+
+
+@transaction.atomic
+def goal_change(
+    *,
+    actor,
+    goal: Goal,
+    expected_version: int,
+    reason: str,
+    note: str = "",
+    meeting: Meeting | None = None,
+    at: dt.datetime | None = None,
+    gas_level: int | None = None,
+    **changes,
+) -> Goal:
+    """Changes a goal's text, status, target date, category or supporter, or rates its GAS
+    level at a follow-up. Exactly one event records it, with the reason; nothing else."""
+    current = Goal.objects.select_for_update().select_related("plan__citizen").get(pk=goal.pk)
+    if current.version != expected_version:
+        raise StaleVersion
+    errors: dict = {}
+    if reason not in CHANGE_REASONS:
+        errors["reason"] = _("Give the reason for the change.")
+    unknown = set(changes) - {"text", "status", "target_date", "category", "supported_by"}
+    if unknown:
+        errors["changes"] = _("Unknown field.")
+    if "text" in changes and not (changes["text"] or "").strip():
+        errors["text"] = _("Write the goal in the citizen's words.")
+    if "status" in changes and changes["status"] not in Goal.Status.values:
+        errors["status"] = _("Choose from the list.")
+    if (
+        "supported_by" in changes
+        and changes["supported_by"]
+        and (changes["supported_by"] not in Supporter.values)
+    ):
+        errors["supported_by"] = _("Choose from the list.")
+    if "category" in changes:
+        changes["category"] = _code(
+            changes["category"], CodeList.END_GOAL_CATEGORY, "category", errors
+        )
+    if gas_level is not None and (str(gas_level) not in GAS_LEVELS or not current.gas_levels):
+        errors["gas_level"] = _("Rate a goal scaled in five levels, from -2 to +2.")
+    if errors:
+        raise ValidationError(errors)
+    before = _goal_state(current)
+    for field, value in changes.items():
+        setattr(current, field, value.strip() if isinstance(value, str) else value)
+    after = _goal_state(current)
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    if gas_level is not None:
+        changed["gas_level"] = int(gas_level)
+    if not changed:
+        raise ValidationError({"changes": _("Nothing was changed.")})
+    current.version += 1
+    current.save()
+    GoalEvent.objects.create(
+        goal=current,
+        at=at or timezone.now(),
+        actor=actor,
+        reason=reason,
+        note=note,
+        changes=changed,
+        meeting=meeting,
+    )
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after=after,
+        citizen=current.plan.citizen,
+    )
+    _touch_plan(current.plan)
+    return current
+
+
+def _hours(value, field: str, errors: dict):
+    if value in (None, ""):
+        return None
+    try:
+        hours = Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        errors[field] = _("Write the hours as a number.")
+        return None
+    if not Decimal(0) <= hours <= Decimal(48):
+        errors[field] = _("Weekly hours are from 0 to 48.")
+        return None
+    return hours
+
+
+ACTIVITY_FIELDS = (
+    "sector",
+    "kind",
+    "purpose",
+    "delivered_by",
+    "start_date",
+    "end_date",
+    "weekly_hours",
+    "company_mentor",
+    "result",
+    "next_step",
+)
+
+
+def _validate_activity(data: dict, errors: dict) -> dict:
+    sector = _code(data.get("sector"), CodeList.ACTIVITY_SECTOR, "sector", errors)
+    kind = None
+    if sector is not None:
+        parent = Code.objects.filter(
+            code_list=CodeList.ACTIVITY_TYPE, parent=None, code=sector.code
+        ).first()
+        kind = _code(data.get("kind"), CodeList.ACTIVITY_TYPE, "kind", errors, parent=parent)
+        if kind is None and "kind" not in errors:
+            errors["kind"] = _("Choose the type of activity.")
+        elif "kind" in errors:
+            errors["kind"] = _("This type of activity does not belong to the sector.")
+    elif "sector" not in errors:
+        errors["sector"] = _("Choose the sector.")
+    if not (data.get("purpose") or "").strip():
+        errors["purpose"] = _("Write the purpose of the activity.")
+    start, end = data.get("start_date"), data.get("end_date")
+    if start is None:
+        errors["start_date"] = _("Give the start date.")
+    elif end is not None and end < start:
+        errors["end_date"] = _("The end date cannot be before the start date.")
+    if data.get("result") and data["result"] not in Activity.Result.values:
+        errors["result"] = _("Choose from the list.")
+    hours = _hours(data.get("weekly_hours"), "weekly_hours", errors)
+    return {
+        **data,
+        "sector": sector,
+        "kind": kind,
+        "weekly_hours": hours,
+        "purpose": (data.get("purpose") or "").strip(),
+    }
+
+
+@transaction.atomic
+def activity_create(*, actor, plan: Plan, goals=(), **data) -> Activity:
+    errors: dict = {}
+    cleaned = _validate_activity(data, errors)
+    goal_list = list(goals)
+    if any(g.plan_id != plan.pk for g in goal_list):
+        errors["goals"] = _("Choose goals of this plan.")
+    if errors:
+        raise ValidationError(errors)
+    activity = Activity.objects.create(
+        plan=plan,
+        **{
+            k: cleaned.get(k)
+            if cleaned.get(k) is not None
+            else Activity._meta.get_field(k).get_default()
+            for k in ACTIVITY_FIELDS
+        },
+    )
+    activity.goals.set(goal_list)
+    change_record_write(
+        actor=actor,
+        instance=activity,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after=snapshot(activity, ACTIVITY_FIELDS),
+        citizen=plan.citizen,
+    )
+    _touch_plan(plan)
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor, activity: Activity, expected_version: int, **data) -> Activity:
+    current = (
+        Activity.objects.select_for_update().select_related("plan__citizen").get(pk=activity.pk)
+    )
+    if current.version != expected_version:
+        raise StaleVersion
+    errors: dict = {}
+    merged = {k: getattr(current, k) for k in ACTIVITY_FIELDS} | data
+    cleaned = _validate_activity(merged, errors)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current, ACTIVITY_FIELDS)
+    for field in ACTIVITY_FIELDS:
+        value = cleaned.get(field)
+        setattr(
+            current,
+            field,
+            value if value is not None else Activity._meta.get_field(field).get_default(),
+        )
+    current.version += 1
+    current.save()
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after=snapshot(current, ACTIVITY_FIELDS),
+        citizen=current.plan.citizen,
+    )
+    _touch_plan(current.plan)
+    return current
+
+
+@transaction.atomic
+def activity_hours_change(
+    *, actor, activity: Activity, from_date: dt.date, weekly_hours
+) -> HoursChange:
+    errors: dict = {}
+    hours = _hours(weekly_hours, "weekly_hours", errors)
+    if hours is None and "weekly_hours" not in errors:
+        errors["weekly_hours"] = _("Write the hours as a number.")
+    if from_date < activity.start_date:
+        errors["from_date"] = _("The change cannot be before the activity starts.")
+    if errors:
+        raise ValidationError(errors)
+    change = HoursChange.objects.create(activity=activity, from_date=from_date, weekly_hours=hours)
+    change_record_write(
+        actor=actor,
+        instance=change,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after={"from_date": str(from_date), "weekly_hours": str(hours)},
+        citizen=activity.plan.citizen,
+    )
+    return change
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor,
+    plan: Plan,
+    kind,
+    date: dt.date,
+    citizen_attended: bool,
+    notes: str = "",
+    notes_internal: bool = True,
+    participants: list[dict] = (),
+    assessment=None,
+) -> Meeting:
+    """Records a meeting with who took part: each participant a role from the code list and a
+    user or a name."""
+    errors: dict = {}
+    kind_code = _code(kind, CodeList.MEETING_KIND, "kind", errors)
+    if kind_code is None and "kind" not in errors:
+        errors["kind"] = _("Choose the kind of meeting.")
+    if date > dt.date.today():
+        errors["date"] = _("A meeting is recorded when it has been held.")
+    cleaned = []
+    for number, participant in enumerate(participants, start=1):
+        role = _code(
+            participant.get("role"), CodeList.PARTICIPANT_ROLE, f"participant_{number}", errors
+        )
+        if role is None:
+            errors.setdefault(f"participant_{number}", _("Choose the participant's role."))
+        cleaned.append((role, participant.get("user"), (participant.get("name") or "").strip()))
+    if assessment is not None and assessment.citizen_id != plan.citizen_id:
+        errors["assessment"] = _("The assessment belongs to another citizen.")
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting.objects.create(
+        plan=plan,
+        kind=kind_code,
+        date=date,
+        citizen_attended=citizen_attended,
+        notes=notes.strip(),
+        notes_internal=notes_internal,
+        assessment=assessment,
+        recorded_by=actor,
+    )
+    MeetingParticipant.objects.bulk_create(
+        [
+            MeetingParticipant(
+                meeting=meeting, role=role, user=user, name=name or (str(user) if user else "")
+            )
+            for role, user, name in cleaned
+        ]
+    )
+    change_record_write(
+        actor=actor,
+        instance=meeting,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after={
+            "kind": kind_code.code,
+            "date": str(date),
+            "participants": [r.code for r, _u, _n in cleaned],
+        },
+        citizen=plan.citizen,
+    )
+    _touch_plan(plan)
+    return meeting
+
+
+@transaction.atomic
+def mentor_assign(
+    *,
+    actor,
+    plan: Plan,
+    kind,
+    start_date: dt.date,
+    name: str = "",
+    user=None,
+    end_date: dt.date | None = None,
+    tasks=(),
+) -> Mentor:
+    errors: dict = {}
+    kind_code = _code(kind, CodeList.MENTOR_KIND, "kind", errors)
+    if kind_code is None and "kind" not in errors:
+        errors["kind"] = _("Choose the kind of mentor.")
+    if not name.strip() and user is None:
+        errors["name"] = _("Give the mentor's name.")
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = _("The end date cannot be before the start date.")
+    task_codes = [_code(t, CodeList.MENTOR_TASK, "tasks", errors) for t in tasks]
+    if errors:
+        raise ValidationError(errors)
+    mentor = Mentor.objects.create(
+        plan=plan,
+        kind=kind_code,
+        name=name.strip() or str(user),
+        user=user,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    mentor.tasks.set([t for t in task_codes if t is not None])
+    change_record_write(
+        actor=actor,
+        instance=mentor,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after={"kind": kind_code.code, "name": mentor.name, "start_date": str(start_date)},
+        citizen=plan.citizen,
+    )
+    _touch_plan(plan)
+    return mentor

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+urlpatterns = [
+    path("<int:citizen_id>/plan/", views.plan_page, name="plan"),
+    path("<int:citizen_id>/plan/edit/", views.plan_update, name="update"),
+    path("<int:citizen_id>/plan/forms/<slug:name>/", views.plan_form, name="form"),
+    path("<int:citizen_id>/plan/goals/", views.goal_create, name="goal_create"),
+    path("<int:citizen_id>/plan/goals/<int:goal_id>/", views.goal_change, name="goal_change"),
+    path("<int:citizen_id>/plan/activities/", views.activity_create, name="activity_create"),
+    path("<int:citizen_id>/plan/meetings/", views.meeting_create, name="meeting_create"),
+    path("<int:citizen_id>/plan/mentors/", views.mentor_create, name="mentor_create"),
+    path("<int:citizen_id>/timeline/", views.timeline_page, name="timeline"),
+    path("<int:citizen_id>/report/", views.citizen_report, name="report"),
+]

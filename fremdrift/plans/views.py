@@ -1,0 +1,373 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fremdrift.assessments import charts
+from fremdrift.assessments import selectors as assessment_selectors
+from fremdrift.audit.models import AccessAction
+from fremdrift.audit.services import access_log_write
+from fremdrift.citizens.selectors import citizen_get
+from fremdrift.instruments.models import Instrument
+
+from . import selectors, services
+from .forms import ActivityForm, GoalChangeForm, GoalForm, MeetingForm, MentorForm, PlanForm
+from .models import Goal
+
+
+def _citizen_and_plan(request: HttpRequest, citizen_id: int, *, to_change: bool):
+    citizen = citizen_get(request.user, citizen_id)
+    may_change = assessment_selectors.may_record(request.user, citizen)
+    if to_change and not may_change:
+        raise PermissionDenied
+    plan = selectors.plan_of(citizen)
+    if plan is None and to_change:
+        plan = services.plan_get_or_create(actor=request.user, citizen=citizen)
+    return citizen, plan, may_change
+
+
+def _apply(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
+    context = {"citizen": citizen, "plan": plan, "may_change": may_change}
+    if plan is not None:
+        goals = selectors.goals_of(plan)
+        context |= {
+            "goals": goals,
+            "activities": selectors.activities_of(plan),
+            "meetings": selectors.meetings_of(plan),
+            "mentors": selectors.mentors_of(plan),
+        }
+        if may_change:
+            # The forms are fetched when opened (htmx, `plan_form`), so that a plan with years
+            # of history renders fast; one that comes back with errors is shown in place.
+            context |= {
+                name: forms.get(name)
+                for name in (
+                    "plan_form",
+                    "goal_form",
+                    "activity_form",
+                    "meeting_form",
+                    "mentor_form",
+                )
+            }
+            context["change_forms"] = forms.get("change_forms", {})
+            context["stale_goal"] = forms.get("stale_goal")
+    return render(request, "plans/plan.html", context, status=status)
+
+
+def _empty_form(name: str, plan):
+    today = dt.date.today()
+    return {
+        "plan": lambda: PlanForm(
+            initial={
+                "own_effort": plan.own_effort,
+                "citizen_comments": plan.citizen_comments,
+                "version": plan.version,
+            }
+        ),
+        "goal": lambda: GoalForm(plan=plan),
+        "activity": lambda: ActivityForm(plan=plan, initial={"start_date": today}),
+        "meeting": lambda: MeetingForm(
+            initial={"date": today, "citizen_attended": True, "notes_internal": True}
+        ),
+        "mentor": lambda: MentorForm(initial={"start_date": today}),
+    }[name]()
+
+
+FORM_NAMES = ("plan", "goal", "activity", "meeting", "mentor")
+
+
+@login_required
+@require_GET
+def plan_form(request: HttpRequest, citizen_id: int, name: str) -> HttpResponse:
+    """One of the plan page's forms, as a fragment fetched when its section is opened."""
+    if name not in FORM_NAMES:
+        raise Http404
+    citizen, plan, _may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    return render(
+        request,
+        f"plans/_form_{name}.html",
+        {"citizen": citizen, "plan": plan, f"{name}_form": _empty_form(name, plan)},
+    )
+
+
+@login_required
+@require_GET
+def plan_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=False)
+    return _plan_page(request, citizen, plan, may_change)
+
+
+def _back(citizen, anchor: str):
+    return redirect(f"/citizens/{citizen.pk}/plan/#{anchor}")
+
+
+@login_required
+@require_POST
+def plan_update(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_update(
+                actor=request.user,
+                plan=plan,
+                expected_version=form.cleaned_data["version"],
+                own_effort=form.cleaned_data["own_effort"],
+                citizen_comments=form.cleaned_data["citizen_comments"],
+            )
+        except services.StaleVersion:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed the plan while you were editing. "
+                    "Reload the page and make your change again."
+                ),
+            )
+        else:
+            messages.success(request, _("The plan has been saved."))
+            return _back(citizen, "plan")
+    return _plan_page(
+        request,
+        citizen,
+        plan,
+        may_change,
+        plan_form=form,
+        status=409 if form.non_field_errors() else 200,
+    )
+
+
+@login_required
+@require_POST
+def goal_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    form = GoalForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.goal_create(
+                actor=request.user,
+                plan=plan,
+                text=data["text"],
+                parent=data["parent"],
+                is_end_goal=data["parent"] is None,
+                category=data["category"],
+                supported_by=data["supported_by"],
+                target_date=data["target_date"],
+                gas_levels=form.gas_levels(),
+                gas_baseline=data["gas_baseline"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The goal has been added to the plan."))
+            return _back(citizen, "goals")
+    return _plan_page(request, citizen, plan, may_change, goal_form=form)
+
+
+def _change_form(goal: Goal) -> GoalChangeForm:
+    return GoalChangeForm(
+        prefix=f"goal{goal.pk}",
+        initial={
+            "version": goal.version,
+            "text": goal.text,
+            "status": goal.status,
+            "target_date": goal.target_date,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_change(request: HttpRequest, citizen_id: int, goal_id: int) -> HttpResponse:
+    """GET: the change form of one goal (a fragment for the plan page). POST: the change."""
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    goal = get_object_or_404(Goal, pk=goal_id, plan=plan)
+    if request.method == "GET":
+        access_log_write(
+            user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+        )
+        return render(
+            request,
+            "plans/_goal_change_form.html",
+            {"citizen": citizen, "goal": goal, "form": _change_form(goal)},
+        )
+    form = GoalChangeForm(request.POST, prefix=f"goal{goal.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        changes = {k: data[k] for k in ("text", "status", "target_date")}
+        try:
+            services.goal_change(
+                actor=request.user,
+                goal=goal,
+                expected_version=data["version"],
+                reason=data["reason"],
+                note=data["note"],
+                gas_level=data["gas_level"],
+                **changes,
+            )
+        except services.StaleVersion:
+            goal.refresh_from_db()
+            fresh = _change_form(goal)
+            return _plan_page(
+                request,
+                citizen,
+                plan,
+                may_change,
+                status=409,
+                change_forms={goal.pk: fresh},
+                stale_goal=goal.pk,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The change has been saved with its reason."))
+            return _back(citizen, f"goal-{goal.pk}")
+    return _plan_page(request, citizen, plan, may_change, change_forms={goal.pk: form})
+
+
+@login_required
+@require_POST
+def activity_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    form = ActivityForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        goals = data.pop("goals")
+        try:
+            services.activity_create(actor=request.user, plan=plan, goals=goals, **data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The activity has been added."))
+            return _back(citizen, "activities")
+    return _plan_page(request, citizen, plan, may_change, activity_form=form)
+
+
+@login_required
+@require_POST
+def meeting_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_record(
+                actor=request.user,
+                plan=plan,
+                kind=data["kind"],
+                date=data["date"],
+                citizen_attended=data["citizen_attended"],
+                notes=data["notes"],
+                notes_internal=data["notes_internal"],
+                participants=[{"role": role} for role in data["participant_roles"]]
+                + [{"role": _caseworker_role(), "user": request.user}],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The meeting has been recorded."))
+            return _back(citizen, "meetings")
+    return _plan_page(request, citizen, plan, may_change, meeting_form=form)
+
+
+def _caseworker_role():
+    from fremdrift.codelists.models import Code
+
+    return Code.objects.get(code_list="participant_role", code="employment_caseworker")
+
+
+@login_required
+@require_POST
+def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    form = MentorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mentor_assign(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The mentor has been added."))
+            return _back(citizen, "mentors")
+    return _plan_page(request, citizen, plan, may_change, mentor_form=form)
+
+
+@login_required
+@require_GET
+def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """The red thread: everything that happened, newest first, filterable."""
+    citizen = citizen_get(request.user, citizen_id)
+    kinds = {k for k in request.GET.getlist("type") if k in selectors.TIMELINE_KINDS}
+    sector = request.GET.get("sector", "")
+    entries = selectors.timeline(citizen, kinds=kinds or None, sector=sector)
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
+    from fremdrift.codelists.models import Code
+
+    return render(
+        request,
+        "plans/timeline.html",
+        {
+            "citizen": citizen,
+            "entries": entries,
+            "kinds": kinds,
+            "sector": sector,
+            "sectors": Code.objects.filter(code_list="activity_sector"),
+            "kind_choices": [(k, selectors.KIND_LABELS[k]) for k in selectors.TIMELINE_KINDS],
+        },
+    )
+
+
+@login_required
+@require_GET
+def citizen_report(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """A printable page for the citizen: their wheel, their goals in their own words, what has
+    been reached, and the next steps with who helps. No CPR number, no internal notes."""
+    citizen = citizen_get(request.user, citizen_id)
+    plan = selectors.plan_of(citizen)
+    instrument = Instrument.objects.filter(
+        code=request.GET.get("instrument", "adult_wheel")
+    ).first()
+    wheel_svg = ""
+    if instrument is not None:
+        data = assessment_selectors.wheel_data(citizen, instrument)
+        if data.all_assessments and data.items:
+            wheel_svg = charts.wheel_svg(data, citizen_name=citizen.full_name, id_prefix="report")
+    access_log_write(
+        user=request.user,
+        action=AccessAction.VIEW,
+        citizen=citizen,
+        path=request.path,
+        purpose=_("Citizen report"),
+    )
+    context = {"citizen": citizen, "plan": plan, "wheel_svg": wheel_svg, "today": dt.date.today()}
+    if plan is not None:
+        context |= {
+            "goals": selectors.goals_of(plan),
+            "activities": [
+                a
+                for a in selectors.activities_of(plan)
+                if not a.end_date or a.end_date >= dt.date.today()
+            ],
+            "mentors": [
+                m
+                for m in selectors.mentors_of(plan)
+                if not m.end_date or m.end_date >= dt.date.today()
+            ],
+        }
+    return render(request, "plans/report.html", context)
