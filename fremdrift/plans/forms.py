@@ -190,3 +190,21 @@ class MentorForm(DesignSystemForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tasks"].label_from_instance = lambda c: c.label
+
+
+class ActivityFollowUpForm(DesignSystemForm):
+    """What came of an activity, and later changes of its weekly hours."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
+    result = forms.ChoiceField(
+        label=_("Result"), required=False, choices=[("", "—"), *Activity.Result.choices]
+    )
+    next_step = forms.CharField(
+        label=_("Next step"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    hours_from = forms.DateField(label=_("New weekly hours from"), required=False, widget=DATE)
+    hours = forms.CharField(label=_("New hours per week"), required=False, max_length=10)

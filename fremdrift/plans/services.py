@@ -356,6 +356,7 @@ def activity_update(*, actor, activity: Activity, expected_version: int, **data)
         raise StaleVersion
     errors: dict = {}
     merged = {k: getattr(current, k) for k in ACTIVITY_FIELDS} | data
+    merged["weekly_hours"] = data.get("weekly_hours", current.weekly_hours)
     cleaned = _validate_activity(merged, errors)
     if errors:
         raise ValidationError(errors)

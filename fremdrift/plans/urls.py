@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:citizen_id>/plan/goals/", views.goal_create, name="goal_create"),
     path("<int:citizen_id>/plan/goals/<int:goal_id>/", views.goal_change, name="goal_change"),
     path("<int:citizen_id>/plan/activities/", views.activity_create, name="activity_create"),
+    path(
+        "<int:citizen_id>/plan/activities/<int:activity_id>/",
+        views.activity_follow_up,
+        name="activity_follow_up",
+    ),
     path("<int:citizen_id>/plan/meetings/", views.meeting_create, name="meeting_create"),
     path("<int:citizen_id>/plan/mentors/", views.mentor_create, name="mentor_create"),
     path("<int:citizen_id>/timeline/", views.timeline_page, name="timeline"),

@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +17,16 @@ from fremdrift.citizens.selectors import citizen_get
 from fremdrift.instruments.models import Instrument
 
 from . import selectors, services
-from .forms import ActivityForm, GoalChangeForm, GoalForm, MeetingForm, MentorForm, PlanForm
-from .models import Goal
+from .forms import (
+    ActivityFollowUpForm,
+    ActivityForm,
+    GoalChangeForm,
+    GoalForm,
+    MeetingForm,
+    MentorForm,
+    PlanForm,
+)
+from .models import Activity, Goal
 
 
 def _citizen_and_plan(request: HttpRequest, citizen_id: int, *, to_change: bool):
@@ -64,6 +73,7 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
                 )
             }
             context["change_forms"] = forms.get("change_forms", {})
+            context["follow_up_forms"] = forms.get("follow_up_forms", {})
             context["stale_goal"] = forms.get("stale_goal")
     return render(request, "plans/plan.html", context, status=status)
 
@@ -255,6 +265,73 @@ def activity_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
             messages.success(request, _("The activity has been added."))
             return _back(citizen, "activities")
     return _plan_page(request, citizen, plan, may_change, activity_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_follow_up(request: HttpRequest, citizen_id: int, activity_id: int) -> HttpResponse:
+    """GET: the follow-up form of one activity (a fragment). POST: what came of it, and a
+    change of weekly hours from a date."""
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    activity = get_object_or_404(Activity, pk=activity_id, plan=plan)
+    context = {"citizen": citizen, "activity": activity}
+    if request.method == "GET":
+        form = ActivityFollowUpForm(
+            prefix=f"activity{activity.pk}",
+            initial={
+                "version": activity.version,
+                "end_date": activity.end_date,
+                "result": activity.result,
+                "next_step": activity.next_step,
+            },
+        )
+        return render(request, "plans/_activity_follow_up.html", context | {"form": form})
+    form = ActivityFollowUpForm(request.POST, prefix=f"activity{activity.pk}")
+    stale = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.activity_update(
+                    actor=request.user,
+                    activity=activity,
+                    expected_version=data["version"],
+                    end_date=data["end_date"],
+                    result=data["result"],
+                    next_step=data["next_step"],
+                )
+                if data["hours_from"] or data["hours"]:
+                    services.activity_hours_change(
+                        actor=request.user,
+                        activity=activity,
+                        from_date=data["hours_from"] or dt.date.today(),
+                        weekly_hours=data["hours"],
+                    )
+        except services.StaleVersion:
+            stale = True
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this activity while you were "
+                    "editing. Reload the page and make your change again."
+                ),
+            )
+        except ValidationError as error:
+            renamed = {"weekly_hours": "hours", "from_date": "hours_from"}
+            _apply(
+                form, ValidationError({renamed.get(k, k): v for k, v in error.message_dict.items()})
+            )
+        else:
+            messages.success(request, _("The activity has been updated."))
+            return _back(citizen, "activities")
+    return _plan_page(
+        request,
+        citizen,
+        plan,
+        may_change,
+        follow_up_forms={activity.pk: form},
+        status=409 if stale else 200,
+    )
 
 
 @login_required

@@ -332,3 +332,49 @@ def test_plan_timeline_and_report_follow_the_access_matrix(world, login, role, p
     response = client.post(reverse("plans:goal_change", args=[c, foreign_goal.pk]), {})
     assert response.status_code in (404, 403)
     assert GoalEvent.objects.filter(goal=foreign_goal).count() == 1
+
+
+def test_an_activity_is_followed_up_with_its_result_and_new_hours(world, login, plan):
+    activity = services.activity_create(
+        actor=world.caseworker,
+        plan=plan,
+        sector=code("activity_sector", "employment"),
+        kind=code("activity_type", "wage_subsidy", "employment"),
+        purpose="Løntilskud i Netto",
+        start_date=dt.date(2026, 2, 1),
+        weekly_hours="15",
+        company_mentor=True,
+    )
+    client = login(world.caseworker)
+    url = reverse("plans:activity_follow_up", args=[world.citizen.pk, activity.pk])
+    assert 'name="activity' in client.get(url).content.decode()
+    prefix = f"activity{activity.pk}"
+    bad = client.post(
+        url,
+        {
+            f"{prefix}-version": "1",
+            f"{prefix}-hours": "60",
+            f"{prefix}-hours_from": "2026-04-01",
+            f"{prefix}-result": "partly",
+        },
+    )
+    assert bad.status_code == 200 and "hours" in bad.context["follow_up_forms"][activity.pk].errors
+    activity.refresh_from_db()
+    assert activity.result == "" and activity.version == 1  # nothing half-saved
+    ok = client.post(
+        url,
+        {
+            f"{prefix}-version": "1",
+            f"{prefix}-hours": "22,5",
+            f"{prefix}-hours_from": "2026-04-01",
+            f"{prefix}-result": "succeeded",
+            f"{prefix}-next_step": "Ordinære timer",
+        },
+    )
+    assert ok.status_code == 302
+    activity.refresh_from_db()
+    assert (activity.result, activity.next_step) == ("succeeded", "Ordinære timer")
+    assert [str(h.weekly_hours) for h in activity.hours_changes.all()] == ["22.5"]
+    assert str(activity.weekly_hours) == "15.0"
+    stale = client.post(url, {f"{prefix}-version": "1", f"{prefix}-result": "failed"})
+    assert stale.status_code == 409
