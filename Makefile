@@ -30,7 +30,7 @@ test: $(VENV)/.installed-dev
 	mkdir -p var/artifacts
 	$(PY) -m ruff check .
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest -n 2 --dist loadfile
+	DB_CONN_MAX_AGE=0 $(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from fremdrift.assessments.models import Assessment
 
-from .models import Activity, Goal, GoalEvent, Meeting, Mentor, Plan
+from .models import Activity, Goal, GoalEvent, Meeting, MeetingParticipant, Mentor, Plan
+
+PARTICIPANTS = Prefetch("participants", queryset=MeetingParticipant.objects.select_related("role"))
 
 
 def plan_of(citizen) -> Plan | None:
@@ -48,16 +50,14 @@ def replay(events) -> dict:
 def activities_of(plan: Plan) -> list[Activity]:
     return list(
         plan.activities.select_related("sector", "kind")
-        .prefetch_related("goals", "hours_changes")
+        .prefetch_related("hours_changes")
         .order_by("-start_date", "-id")
     )
 
 
 def meetings_of(plan: Plan) -> list[Meeting]:
     return list(
-        plan.meetings.select_related("kind")
-        .prefetch_related("participants__role")
-        .order_by("-date", "-id")
+        plan.meetings.select_related("kind").prefetch_related(PARTICIPANTS).order_by("-date", "-id")
     )
 
 
@@ -159,9 +159,7 @@ def timeline(citizen, *, kinds: set[str] | None = None, sector: str = "") -> lis
                     )
                 )
         if "meeting" in kinds:
-            for meeting in plan.meetings.select_related("kind").prefetch_related(
-                "participants__role"
-            ):
+            for meeting in plan.meetings.select_related("kind").prefetch_related(PARTICIPANTS):
                 roles = ", ".join(sorted({p.role.label for p in meeting.participants.all()}))
                 details = [roles] if roles else []
                 if not meeting.citizen_attended:
