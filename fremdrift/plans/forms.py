@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +85,9 @@ class GoalForm(DesignSystemForm):
 
 class GoalChangeForm(DesignSystemForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    meeting = forms.ModelChoiceField(
+        label=_("Changed in the meeting"), queryset=None, required=False
+    )
     text = forms.CharField(
         label=_("The goal in the citizen's words"),
         max_length=2000,
@@ -110,6 +115,14 @@ class GoalChangeForm(DesignSystemForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        recent = dt.date.today() - dt.timedelta(days=180)
+        self.fields["meeting"].queryset = (
+            plan.meetings.filter(date__gte=recent).select_related("kind").order_by("-date", "-id")
+        )
+        self.fields["meeting"].label_from_instance = lambda m: f"{m.date:%d.%m.%Y} · {m.kind.label}"
 
 
 class ActivityForm(DesignSystemForm):
@@ -169,10 +182,22 @@ class MeetingForm(DesignSystemForm):
         required=False,
         initial=True,
     )
+    assessment = forms.ModelChoiceField(
+        label=_("Assessment made in the meeting"), queryset=None, required=False
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, citizen, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participant_roles"].label_from_instance = lambda c: c.label
+        recent = dt.date.today() - dt.timedelta(days=60)
+        self.fields["assessment"].queryset = (
+            citizen.assessments.filter(status="completed", date__gte=recent)
+            .select_related("version__instrument")
+            .order_by("-date", "-id")
+        )
+        self.fields["assessment"].label_from_instance = lambda a: (
+            f"{a.date:%d.%m.%Y} · {a.version.instrument.name}"
+        )
 
 
 class MentorForm(DesignSystemForm):

@@ -4,7 +4,7 @@ the citizen report, each in a fixed number of queries whatever the length of the
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,7 +57,10 @@ def activities_of(plan: Plan) -> list[Activity]:
 
 def meetings_of(plan: Plan) -> list[Meeting]:
     return list(
-        plan.meetings.select_related("kind").prefetch_related(PARTICIPANTS).order_by("-date", "-id")
+        plan.meetings.select_related("kind", "assessment__version__instrument")
+        .prefetch_related(PARTICIPANTS)
+        .annotate(plan_changes=Count("goal_events"))
+        .order_by("-date", "-id")
     )
 
 
@@ -164,6 +167,8 @@ def timeline(citizen, *, kinds: set[str] | None = None, sector: str = "") -> lis
                 details = [roles] if roles else []
                 if not meeting.citizen_attended:
                     details.append(_("The citizen did not come."))
+                if meeting.assessment_id:
+                    details.append(_("An assessment was made in the meeting."))
                 entries.append(
                     TimelineEntry(
                         day=meeting.date, kind="meeting", title=meeting.kind.label, details=details

@@ -219,6 +219,8 @@ def goal_change(
         changes["category"] = _code(
             changes["category"], CodeList.END_GOAL_CATEGORY, "category", errors
         )
+    if meeting is not None and meeting.plan_id != current.plan_id:
+        errors["meeting"] = _("The meeting belongs to another plan.")
     if gas_level is not None and (str(gas_level) not in GAS_LEVELS or not current.gas_levels):
         errors["gas_level"] = _("Rate a goal scaled in five levels, from -2 to +2.")
     if errors:

@@ -91,7 +91,8 @@ def _empty_form(name: str, plan):
         "goal": lambda: GoalForm(plan=plan),
         "activity": lambda: ActivityForm(plan=plan, initial={"start_date": today}),
         "meeting": lambda: MeetingForm(
-            initial={"date": today, "citizen_attended": True, "notes_internal": True}
+            citizen=plan.citizen,
+            initial={"date": today, "citizen_attended": True, "notes_internal": True},
         ),
         "mentor": lambda: MentorForm(initial={"start_date": today}),
     }[name]()
@@ -190,6 +191,7 @@ def goal_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 
 def _change_form(goal: Goal) -> GoalChangeForm:
     return GoalChangeForm(
+        plan=goal.plan,
         prefix=f"goal{goal.pk}",
         initial={
             "version": goal.version,
@@ -215,7 +217,7 @@ def goal_change(request: HttpRequest, citizen_id: int, goal_id: int) -> HttpResp
             "plans/_goal_change_form.html",
             {"citizen": citizen, "goal": goal, "form": _change_form(goal)},
         )
-    form = GoalChangeForm(request.POST, prefix=f"goal{goal.pk}")
+    form = GoalChangeForm(request.POST, plan=plan, prefix=f"goal{goal.pk}")
     if form.is_valid():
         data = form.cleaned_data
         changes = {k: data[k] for k in ("text", "status", "target_date")}
@@ -227,6 +229,7 @@ def goal_change(request: HttpRequest, citizen_id: int, goal_id: int) -> HttpResp
                 reason=data["reason"],
                 note=data["note"],
                 gas_level=data["gas_level"],
+                meeting=data["meeting"],
                 **changes,
             )
         except services.StaleVersion:
@@ -338,7 +341,7 @@ def activity_follow_up(request: HttpRequest, citizen_id: int, activity_id: int) 
 @require_POST
 def meeting_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = MeetingForm(request.POST)
+    form = MeetingForm(request.POST, citizen=citizen)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -350,8 +353,9 @@ def meeting_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 citizen_attended=data["citizen_attended"],
                 notes=data["notes"],
                 notes_internal=data["notes_internal"],
+                assessment=data["assessment"],
                 participants=[{"role": role} for role in data["participant_roles"]]
-                + [{"role": _caseworker_role(), "user": request.user}],
+                + [{"role": _participant_role_of(request.user), "user": request.user}],
             )
         except ValidationError as error:
             _apply(form, error)
@@ -361,10 +365,14 @@ def meeting_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     return _plan_page(request, citizen, plan, may_change, meeting_form=form)
 
 
-def _caseworker_role():
+def _participant_role_of(user):
+    """The recording user takes part in the meeting in the role their own role suggests."""
     from fremdrift.codelists.models import Code
 
-    return Code.objects.get(code_list="participant_role", code="employment_caseworker")
+    code = {"caseworker": "employment_caseworker", "job_consultant": "company_consultant"}.get(
+        user.role, "other"
+    )
+    return Code.objects.get(code_list="participant_role", code=code)
 
 
 @login_required

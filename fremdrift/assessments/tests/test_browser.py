@@ -39,6 +39,7 @@ def test_caseworker_records_an_assessment_and_the_wheel_changes(live_server, pag
         page.locator(f"#item-{code} .scale-point").nth(4 + number).click()
     # The preview redraws from the server as points are chosen: a newest series with markers.
     expect(preview.locator('[data-series="newest"] circle')).to_have_count(4)
+    expect(page.get_by_test_id("assessment-form")).not_to_have_class(re.compile("htmx-request"))
     page.get_by_test_id("save-assessment").click()
 
     expect(page).to_have_url(re.compile(rf"/citizens/{citizen.pk}/"))
@@ -59,6 +60,9 @@ def test_caseworker_records_an_assessment_and_the_wheel_changes(live_server, pag
     page.locator("#item-health_for_work .scale-point").nth(8).click()
     page.locator("#item-work_skills .scale-point").nth(2).click()
     page.locator("#item-work_skills input[value='3']").press("ArrowRight")  # keyboard works
+    # Let the wheel preview finish redrawing before saving.
+    expect(page.get_by_test_id("assessment-form")).not_to_have_class(re.compile("htmx-request"))
+    expect(preview.locator('[data-series="newest"] circle')).to_have_count(2)
     page.get_by_test_id("save-assessment").click()
     expect(page.get_by_test_id("wheel").locator("[data-series]")).to_have_count(2)
     latest = Assessment.objects.filter(citizen=citizen).latest("id")

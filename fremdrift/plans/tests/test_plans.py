@@ -378,3 +378,83 @@ def test_an_activity_is_followed_up_with_its_result_and_new_hours(world, login, 
     assert str(activity.weekly_hours) == "15.0"
     stale = client.post(url, {f"{prefix}-version": "1", f"{prefix}-result": "failed"})
     assert stale.status_code == 409
+
+
+def test_a_meeting_holds_an_assessment_and_the_plan_changes_made_in_it(
+    world, login, plan, end_goal
+):
+    version = Instrument.objects.get(code="adult_wheel").versions.get(status="published")
+    assessment = assessment_record(
+        actor=world.caseworker,
+        citizen=world.citizen,
+        version=version,
+        date=dt.date.today(),
+        respondent="joint",
+        status="completed",
+        answers={"health_for_work": AnswerInput(value=4)},
+    )
+    client = login(world.caseworker)
+    response = client.post(
+        reverse("plans:meeting_create", args=[world.citizen.pk]),
+        {
+            "kind": code("meeting_kind", "follow_up").pk,
+            "date": dt.date.today().isoformat(),
+            "citizen_attended": "on",
+            "assessment": assessment.pk,
+            "participant_roles": [code("participant_role", "doctor").pk],
+        },
+    )
+    assert response.status_code == 302
+    meeting = plan.meetings.get()
+    assert meeting.assessment == assessment
+    assert {p.role.code for p in meeting.participants.all()} == {"doctor", "employment_caseworker"}
+    prefix = f"goal{end_goal.pk}"
+    changed = client.post(
+        reverse("plans:goal_change", args=[world.citizen.pk, end_goal.pk]),
+        {
+            f"{prefix}-version": "1",
+            f"{prefix}-text": "Job i et storkøkken",
+            f"{prefix}-status": "active",
+            f"{prefix}-reason": "new_information",
+            f"{prefix}-meeting": meeting.pk,
+        },
+    )
+    assert changed.status_code == 302
+    assert end_goal.events.latest("id").meeting == meeting
+    page = client.get(reverse("plans:plan", args=[world.citizen.pk])).content.decode()
+    assert "1 ændring i planen" in page
+    other_plan = services.plan_get_or_create(actor=world.caseworker, citizen=world.ended_citizen)
+    foreign_meeting = services.meeting_record(
+        actor=world.caseworker,
+        plan=other_plan,
+        kind=code("meeting_kind", "follow_up"),
+        date=dt.date.today(),
+        citizen_attended=True,
+    )
+    with pytest.raises(ValidationError):
+        services.goal_change(
+            actor=world.caseworker,
+            goal=end_goal,
+            expected_version=2,
+            reason="other",
+            text="x",
+            meeting=foreign_meeting,
+        )
+    foreign_assessment = assessment_record(
+        actor=world.caseworker,
+        citizen=world.ended_citizen,
+        version=version,
+        date=dt.date.today(),
+        respondent="joint",
+        status="completed",
+        answers={"health_for_work": AnswerInput(value=4)},
+    )
+    with pytest.raises(ValidationError):
+        services.meeting_record(
+            actor=world.caseworker,
+            plan=plan,
+            kind=code("meeting_kind", "follow_up"),
+            date=dt.date.today(),
+            citizen_attended=True,
+            assessment=foreign_assessment,
+        )
