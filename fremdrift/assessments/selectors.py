@@ -53,9 +53,14 @@ class WheelData:
 
 
 def wheel_data(
-    citizen, instrument: Instrument, *, assessment_ids: list[int] | None = None
+    citizen,
+    instrument: Instrument,
+    *,
+    assessment_ids: list[int] | None = None,
+    with_history: bool = True,
 ) -> WheelData:
-    """Everything the wheel and the item histories show, in five queries."""
+    """Everything the wheel and the item histories show, in five queries. Without the
+    history, only the chosen assessments' answers are loaded."""
     assessments = list(completed_assessments(citizen, instrument).select_related("version"))
     version = published_version(instrument) or (assessments[-1].version if assessments else None)
     items = [item for item in version.items.all() if item.is_ordinal] if version else []
@@ -70,9 +75,10 @@ def wheel_data(
     scores: dict[int, dict[str, float | None]] = defaultdict(dict)
     history: dict[str, list[tuple[dt.date, float | None]]] = defaultdict(list)
     dates = {a.pk: a.date for a in assessments}
-    answers = Answer.objects.filter(
-        assessment__in=[a.pk for a in assessments], item__code__in=codes
-    ).values_list("assessment_id", "item__code", "value")
+    wanted_ids = [a.pk for a in (assessments if with_history else chosen)]
+    answers = Answer.objects.filter(assessment__in=wanted_ids, item__code__in=codes).values_list(
+        "assessment_id", "item__code", "value"
+    )
     for assessment_id, code, value in answers.order_by("assessment__date", "assessment_id"):
         scores[assessment_id][code] = value
         history[code].append((dates[assessment_id], value))

@@ -45,7 +45,10 @@ def wheel_svg(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen = citizen_get(request.user, citizen_id)
     instrument = _instrument(request.GET.get("instrument"))
     data = selectors.wheel_data(
-        citizen, instrument, assessment_ids=_ids(request.GET.get("assessments", ""))
+        citizen,
+        instrument,
+        assessment_ids=_ids(request.GET.get("assessments", "")),
+        with_history=False,
     )
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
@@ -145,7 +148,7 @@ def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     )
     context = _form_context(citizen, version, header, answers_shown, errors)
     context["preview_svg"] = charts.wheel_svg(
-        selectors.wheel_data(citizen, instrument),
+        selectors.wheel_data(citizen, instrument, with_history=False),
         citizen_name=citizen.full_name,
         draft_scores=_draft_scores(request.POST, version) if request.method == "POST" else {},
         id_prefix="preview",
@@ -177,7 +180,7 @@ def wheel_preview(request: HttpRequest, citizen_id: int) -> HttpResponse:
     if version is None:
         raise Http404
     svg = charts.wheel_svg(
-        selectors.wheel_data(citizen, instrument),
+        selectors.wheel_data(citizen, instrument, with_history=False),
         citizen_name=citizen.full_name,
         draft_scores=_draft_scores(request.POST, version),
         id_prefix="preview",

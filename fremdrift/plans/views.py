@@ -430,7 +430,7 @@ def citizen_report(request: HttpRequest, citizen_id: int) -> HttpResponse:
     ).first()
     wheel_svg = ""
     if instrument is not None:
-        data = assessment_selectors.wheel_data(citizen, instrument)
+        data = assessment_selectors.wheel_data(citizen, instrument, with_history=False)
         if data.all_assessments and data.items:
             wheel_svg = charts.wheel_svg(data, citizen_name=citizen.full_name, id_prefix="report")
     access_log_write(
