@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fremdrift.accounts.models import Role, User
 from fremdrift.citizens.forms import CodeChoiceField
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.forms import DesignSystemForm
@@ -202,7 +203,13 @@ class MeetingForm(DesignSystemForm):
 
 class MentorForm(DesignSystemForm):
     kind = CodeChoiceField(label=_("Kind of mentor"), queryset=codes(CodeList.MENTOR_KIND))
-    name = forms.CharField(label=_("Name"), max_length=200)
+    user = forms.ModelChoiceField(label=_("A user of Fremdrift"), queryset=None, required=False)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("For a mentor who is not a user, such as a volunteer or a company mentor."),
+    )
     start_date = forms.DateField(label=_("From"), widget=DATE)
     end_date = forms.DateField(label=_("To"), required=False, widget=DATE)
     tasks = forms.ModelMultipleChoiceField(
@@ -212,9 +219,15 @@ class MentorForm(DesignSystemForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tasks"].label_from_instance = lambda c: c.label
+        self.fields["user"].queryset = (
+            User.objects.filter(organisation=organisation, is_active=True)
+            .exclude(role__in=[Role.MANAGER, Role.ADMINISTRATOR])
+            .order_by("first_name")
+        )
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class ActivityFollowUpForm(DesignSystemForm):

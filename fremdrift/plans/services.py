@@ -501,7 +501,7 @@ def mentor_assign(
     mentor = Mentor.objects.create(
         plan=plan,
         kind=kind_code,
-        name=name.strip() or str(user),
+        name=name.strip() or (user.get_full_name() or user.username),
         user=user,
         start_date=start_date,
         end_date=end_date,

@@ -94,7 +94,9 @@ def _empty_form(name: str, plan):
             citizen=plan.citizen,
             initial={"date": today, "citizen_attended": True, "notes_internal": True},
         ),
-        "mentor": lambda: MentorForm(initial={"start_date": today}),
+        "mentor": lambda: MentorForm(
+            organisation=plan.citizen.home_organisation, initial={"start_date": today}
+        ),
     }[name]()
 
 
@@ -379,7 +381,7 @@ def _participant_role_of(user):
 @require_POST
 def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = MentorForm(request.POST)
+    form = MentorForm(request.POST, organisation=citizen.home_organisation)
     if form.is_valid():
         try:
             services.mentor_assign(actor=request.user, plan=plan, **form.cleaned_data)

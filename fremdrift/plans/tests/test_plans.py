@@ -458,3 +458,24 @@ def test_a_meeting_holds_an_assessment_and_the_plan_changes_made_in_it(
             citizen_attended=True,
             assessment=foreign_assessment,
         )
+
+
+def test_a_mentor_is_a_user_or_a_named_person_with_tasks(world, login, plan):
+    client = login(world.caseworker)
+    url = reverse("plans:mentor_create", args=[world.citizen.pk])
+    base = {
+        "kind": code("mentor_kind", "coordinator").pk,
+        "start_date": "2026-03-01",
+        "tasks": [code("mentor_task", "goal_setting").pk],
+    }
+    nobody = client.post(url, base)
+    assert nobody.status_code == 200 and "name" in nobody.context["mentor_form"].errors
+    assert client.post(url, {**base, "user": world.colleague.pk}).status_code == 302
+    assert (
+        client.post(url, {**base, "name": "Lone Frivillig", "end_date": "2026-02-01"}).status_code
+        == 200
+    )  # ends before start
+    assert client.post(url, {**base, "user": world.outsider.pk}).status_code == 200  # not ours
+    [mentor] = plan.mentors.all()
+    assert mentor.user == world.colleague and mentor.name == "Colleague Testsen"
+    assert [t.code for t in mentor.tasks.all()] == ["goal_setting"]
