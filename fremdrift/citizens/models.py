@@ -85,3 +85,18 @@ class Citizen(models.Model):
         import datetime as dt
 
         return cprlib.age_on(self.birth_date, dt.date.today())
+
+    @property
+    def age_band(self) -> str:
+        return age_band(self.age)
+
+
+AGE_BANDS = ((25, "<25"), (30, "25-29"), (40, "30-39"), (50, "40-49"), (60, "50-59"))
+
+
+def age_band(age: int) -> str:
+    """The age bands of the monitoring reports (seeds/002): under 25, 25-29, ..., 60+."""
+    for upper, label in AGE_BANDS:
+        if age < upper:
+            return label
+    return "60+"

@@ -24,12 +24,16 @@ def active_referrals(*, on: dt.date | None = None) -> QuerySet[Referral]:
     )
 
 
-def citizens_in_scope(user, *, to_change: bool = False) -> QuerySet[Citizen]:
+def citizens_in_scope(
+    user, *, to_change: bool = False, case_review: bool = False
+) -> QuerySet[Citizen]:
     """The citizens `user` may see, or with `to_change` may change.
 
     Caseworkers see and change their organisation's citizens; job consultants see them;
-    provider staff see citizens referred to their organisation while the referral is active;
-    managers, analysts and administrators see no individual citizen.
+    provider staff see citizens referred to their organisation while the referral is active.
+    Managers see no individual citizen, except in a case review (`case_review`): the red thread
+    of their organisation's citizens under a case number, never with a name or CPR number.
+    Administrators see no individual citizen.
     """
     citizens = Citizen.objects.all()
     if not (user.is_authenticated and user.is_active and user.organisation_id):
@@ -43,14 +47,18 @@ def citizens_in_scope(user, *, to_change: bool = False) -> QuerySet[Citizen]:
             citizen_id=OuterRef("pk"), provider_id=user.organisation_id
         )
         return citizens.filter(Exists(referred))
+    if user.role == Role.MANAGER and case_review and not to_change:
+        return citizens.filter(home_organisation_id=user.organisation_id)
     return citizens.none()
 
 
-def citizen_get(user, citizen_id: int, *, to_change: bool = False) -> Citizen:
+def citizen_get(
+    user, citizen_id: int, *, to_change: bool = False, case_review: bool = False
+) -> Citizen:
     """A citizen in scope, or 404: one outside the scope looks like one that does not exist."""
     try:
         return (
-            citizens_in_scope(user, to_change=to_change)
+            citizens_in_scope(user, to_change=to_change, case_review=case_review)
             .select_related("home_organisation", "responsible_caseworker", "target_group")
             .get(pk=citizen_id)
         )

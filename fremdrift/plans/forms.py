@@ -246,3 +246,14 @@ class ActivityFollowUpForm(DesignSystemForm):
     )
     hours_from = forms.DateField(label=_("New weekly hours from"), required=False, widget=DATE)
     hours = forms.CharField(label=_("New hours per week"), required=False, max_length=10)
+
+
+class CaseReviewForm(DesignSystemForm):
+    target_group = CodeChoiceField(
+        label=_("Target group"),
+        queryset=Code.objects.filter(code_list=CodeList.TARGET_GROUP),
+        required=False,
+        empty_label=_("All"),
+    )
+    random = forms.BooleanField(required=False)
+    page = forms.IntegerField(required=False, min_value=1)

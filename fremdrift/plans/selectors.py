@@ -4,12 +4,14 @@ the citizen report, each in a fixed number of queries whatever the length of the
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fremdrift.assessments.models import Assessment
+from fremdrift.citizens.selectors import citizens_in_scope
 
 from .models import Activity, Goal, GoalEvent, Meeting, MeetingParticipant, Mentor, Plan
 
@@ -186,3 +188,25 @@ def timeline(citizen, *, kinds: set[str] | None = None, sector: str = "") -> lis
                 )
     entries.sort(key=lambda e: (e.day, TIMELINE_KINDS.index(e.kind)), reverse=True)
     return entries
+
+
+def case_review_list(user, *, target_group_id: int | None = None):
+    """The citizens a manager may review, under their case number: what their plan holds, with
+    no name or CPR number. Counted in subqueries, so one query whatever the page."""
+
+    def count_of(queryset):
+        counted = queryset.order_by().values("plan__citizen").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    of_citizen = {"plan__citizen": OuterRef("pk")}
+    citizens = citizens_in_scope(user, case_review=True).select_related("target_group")
+    if target_group_id:
+        citizens = citizens.filter(target_group_id=target_group_id)
+    return citizens.annotate(
+        plan_made=Subquery(Plan.objects.filter(citizen=OuterRef("pk")).values("created_at")[:1]),
+        sub_goal_count=count_of(Goal.objects.filter(parent__isnull=False, **of_citizen)),
+        reached_count=count_of(
+            Goal.objects.filter(parent__isnull=False, status=Goal.Status.ACHIEVED, **of_citizen)
+        ),
+        activity_count=count_of(Activity.objects.filter(**of_citizen)),
+    ).order_by("pk")

@@ -1,25 +1,30 @@
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fremdrift.accounts.models import Role
 from fremdrift.assessments import charts
 from fremdrift.assessments import selectors as assessment_selectors
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.selectors import citizen_get
+from fremdrift.codelists.models import Code
 from fremdrift.instruments.models import Instrument
 
 from . import selectors, services
 from .forms import (
     ActivityFollowUpForm,
     ActivityForm,
+    CaseReviewForm,
     GoalChangeForm,
     GoalForm,
     MeetingForm,
@@ -369,8 +374,6 @@ def meeting_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 
 def _participant_role_of(user):
     """The recording user takes part in the meeting in the role their own role suggests."""
-    from fremdrift.codelists.models import Code
-
     code = {"caseworker": "employment_caseworker", "job_consultant": "company_consultant"}.get(
         user.role, "other"
     )
@@ -396,21 +399,26 @@ def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    """The red thread: everything that happened, newest first, filterable."""
-    citizen = citizen_get(request.user, citizen_id)
+    """The red thread: everything that happened, newest first, filterable. A manager reads it in
+    a case review: under the case number, without name, CPR number or links into the case."""
+    case_review = request.user.role == Role.MANAGER
+    citizen = citizen_get(request.user, citizen_id, case_review=case_review)
     kinds = {k for k in request.GET.getlist("type") if k in selectors.TIMELINE_KINDS}
     sector = request.GET.get("sector", "")
     entries = selectors.timeline(citizen, kinds=kinds or None, sector=sector)
     access_log_write(
-        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+        user=request.user,
+        action=AccessAction.VIEW,
+        citizen=citizen,
+        path=request.path,
+        purpose=_("Case review") if case_review else "",
     )
-    from fremdrift.codelists.models import Code
-
     return render(
         request,
         "plans/timeline.html",
         {
             "citizen": citizen,
+            "case_review": case_review,
             "entries": entries,
             "kinds": kinds,
             "sector": sector,
@@ -418,6 +426,37 @@ def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
             "kind_choices": [(k, selectors.KIND_LABELS[k]) for k in selectors.TIMELINE_KINDS],
         },
     )
+
+
+@login_required
+@require_GET
+def case_review(request: HttpRequest) -> HttpResponse:
+    """A manager's way into the red threads of the organisation's citizens: case numbers, what
+    each plan holds, a random case to review; never a name or CPR number."""
+    if request.user.role != Role.MANAGER:
+        raise Http404
+    form = CaseReviewForm(request.GET)
+    form.is_valid()
+    target_group = form.cleaned_data.get("target_group")
+    citizens = selectors.case_review_list(
+        request.user, target_group_id=target_group.pk if target_group else None
+    )
+    if form.cleaned_data.get("random"):
+        picked = citizens.order_by("?").first()
+        if picked is not None:
+            return redirect("plans:timeline", picked.pk)
+    page = Paginator(citizens, settings.FREMDRIFT_PAGE_SIZE).get_page(
+        form.cleaned_data.get("page") or 1
+    )
+    if page.object_list:
+        access_log_write(
+            user=request.user,
+            action=AccessAction.LIST,
+            subjects=page.object_list,
+            path=request.path,
+            purpose=_("Case review"),
+        )
+    return render(request, "plans/case_review.html", {"form": form, "page": page})
 
 
 @login_required

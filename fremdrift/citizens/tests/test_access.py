@@ -208,3 +208,21 @@ def test_list_query_count_does_not_grow_with_the_page(world, login, django_asser
     with django_assert_num_queries(13):
         response = client.get(reverse("citizens:list"))
     assert response.status_code == 200
+
+
+# A case review reaches the red thread only; it widens no one else's scope.
+CASE_REVIEW_VISIBLE = VISIBLE | {"manager": {"citizen", "teammates_citizen", "ended_citizen"}}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_case_review_widens_only_the_managers_scope(world, role):
+    user = getattr(world, role)
+    names = {
+        name
+        for name in CITIZENS
+        if selectors.citizens_in_scope(user, case_review=True)
+        .filter(pk=getattr(world, name).pk)
+        .exists()
+    }
+    assert names == CASE_REVIEW_VISIBLE[role]
+    assert not selectors.citizens_in_scope(world.manager, case_review=True, to_change=True).exists()

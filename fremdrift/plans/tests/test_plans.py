@@ -303,9 +303,9 @@ def test_plan_timeline_and_report_follow_the_access_matrix(world, login, role, p
     client = login(getattr(world, role))
     c = world.citizen.pk
     for name in ("plans:plan", "plans:timeline", "plans:report"):
-        assert client.get(reverse(name, args=[c])).status_code == (200 if role in SEES else 404), (
-            name
-        )
+        # A manager reads the red thread in a case review, and nothing else of the case.
+        sees = role in SEES or (role == "manager" and name == "plans:timeline")
+        assert client.get(reverse(name, args=[c])).status_code == (200 if sees else 404), name
     expected = 302 if role in CHANGES else 403 if role in SEES else 404
     goal = client.post(
         reverse("plans:goal_create", args=[c]), {"text": "Delmål", "parent": end_goal.pk}
@@ -479,3 +479,28 @@ def test_a_mentor_is_a_user_or_a_named_person_with_tasks(world, login, plan):
     [mentor] = plan.mentors.all()
     assert mentor.user == world.colleague and mentor.name == "Colleague Testsen"
     assert [t.code for t in mentor.tasks.all()] == ["goal_setting"]
+
+
+def test_the_report_draws_the_sub_goals_as_steps_towards_the_end_goal(world, login, plan, end_goal):
+    reached = sub_goal(world, plan, end_goal, text="Stå op klokken syv")
+    sub_goal(world, plan, end_goal, text="Møde til tiden")
+    dropped = sub_goal(world, plan, end_goal, text="Tage kørekort")
+    for goal, status in ((reached, "achieved"), (dropped, "dropped")):
+        services.goal_change(
+            actor=world.caseworker,
+            goal=goal,
+            expected_version=goal.version,
+            status=status,
+            reason="achieved" if status == "achieved" else "situation_changed",
+        )
+    html = login(world.caseworker).get(reverse("plans:report", args=[world.citizen.pk]))
+    html = html.content.decode()
+    start = html.index('data-testid="goal-road"')
+    road = html[start : html.index("</ol>", start)]
+    steps = road.split('class="road-step')[1:]
+    assert [("road-done" in s, "Stå op" in s, "Møde til" in s) for s in steps[:2]] == [
+        (True, True, False),
+        (False, False, True),
+    ]
+    assert "Tage kørekort" not in road
+    assert "road-goal" in steps[-1] and "Jeg vil have et job" in steps[-1]
