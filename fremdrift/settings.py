@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "fremdrift.codelists",
     "fremdrift.citizens",
     "fremdrift.referrals",
+    "fremdrift.programmes",
     "fremdrift.instruments",
     "fremdrift.assessments",
     "fremdrift.plans",

@@ -56,3 +56,30 @@ def make_citizen(
         responsible_caseworker=caseworker,
         target_group=target_group(),
     )
+
+
+def make_programme(
+    organisation: Organisation,
+    *,
+    name: str = "KVIK",
+    actor: User | None = None,
+    milestones: list[dict] | None = None,
+    price: str = "40000",
+    start_date: dt.date = dt.date(2020, 1, 1),
+):
+    """A programme following the adult wheel every 14 days, with KVIK's milestones."""
+    from decimal import Decimal
+
+    from fremdrift.instruments.models import Instrument
+    from fremdrift.programmes.defaults import KVIK_MILESTONES
+    from fremdrift.programmes.services import programme_create
+
+    return programme_create(
+        actor=actor,
+        organisation=organisation,
+        name=name,
+        start_date=start_date,
+        price=Decimal(price),
+        instruments=[(Instrument.objects.get(code="adult_wheel"), 14)],
+        milestones=KVIK_MILESTONES if milestones is None else milestones,
+    )

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fremdrift.core import views as core_views
+from fremdrift.programmes.urls import citizen_urlpatterns as enrolment_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -10,6 +11,9 @@ urlpatterns = [
     path("citizens/", include("fremdrift.citizens.urls")),
     path("citizens/", include("fremdrift.assessments.urls")),
     path("citizens/", include("fremdrift.plans.urls")),
+    path("citizens/", include("fremdrift.referrals.urls")),
+    path("citizens/", include((enrolment_urls, "enrolments"))),
+    path("programmes/", include("fremdrift.programmes.urls")),
     path("instruments/", include("fremdrift.instruments.urls")),
     path("audit/", include("fremdrift.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fremdrift.accounts.models import Role
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.selectors import citizen_get
@@ -22,6 +23,14 @@ from .forms import (
     posted_answers,
 )
 from .models import Assessment
+
+
+def _citizen(request: HttpRequest, citizen_id: int):
+    """The general assessment pages are not shared with providers: a referral shares its
+    focus items, which the provider scores on the referral itself."""
+    if request.user.role == Role.PROVIDER_STAFF:
+        raise Http404
+    return citizen_get(request.user, citizen_id)
 
 
 def _instrument(code: str | None) -> Instrument:
@@ -42,7 +51,7 @@ def _ids(raw: str) -> list[int]:
 @require_GET
 def wheel_svg(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """The movement wheel as a standalone SVG; `?assessments=1,2,3` chooses what to compare."""
-    citizen = citizen_get(request.user, citizen_id)
+    citizen = _citizen(request, citizen_id)
     instrument = _instrument(request.GET.get("instrument"))
     data = selectors.wheel_data(
         citizen,
@@ -102,7 +111,7 @@ def _errors_of(error: ValidationError, header) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    citizen = citizen_get(request.user, citizen_id)
+    citizen = _citizen(request, citizen_id)
     if not selectors.may_record(request.user, citizen):
         raise PermissionDenied
     instrument = _instrument(request.GET.get("instrument") or request.POST.get("instrument"))
@@ -174,7 +183,7 @@ def _draft_scores(post, version) -> dict[str, float | None]:
 @require_POST
 def wheel_preview(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """The wheel with the answers being filled in drawn as today's, for the conversation."""
-    citizen = citizen_get(request.user, citizen_id)
+    citizen = _citizen(request, citizen_id)
     instrument = _instrument(request.POST.get("instrument"))
     version = selectors.published_version(instrument)
     if version is None:
@@ -195,7 +204,7 @@ def wheel_preview(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -> HttpResponse:
     """Shows an assessment; those who may record can correct it."""
-    citizen = citizen_get(request.user, citizen_id)
+    citizen = _citizen(request, citizen_id)
     assessment = get_object_or_404(
         Assessment.objects.select_related("version__instrument"),
         pk=assessment_id,
@@ -272,7 +281,7 @@ def _header_initial(assessment: Assessment) -> dict:
 @require_POST
 def follow_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """Starts following an instrument at a cadence, or changes the cadence from a date."""
-    citizen = citizen_get(request.user, citizen_id)
+    citizen = _citizen(request, citizen_id)
     if not selectors.may_record(request.user, citizen):
         raise PermissionDenied
     instrument = _instrument(request.POST.get("instrument"))
@@ -319,7 +328,7 @@ def follow_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def target_set(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    citizen = citizen_get(request.user, citizen_id)
+    citizen = _citizen(request, citizen_id)
     if not selectors.may_record(request.user, citizen):
         raise PermissionDenied
     instrument = _instrument(request.POST.get("instrument"))

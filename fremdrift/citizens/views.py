@@ -123,6 +123,15 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def citizen_detail(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen = selectors.citizen_get(request.user, citizen_id)
+    return citizen_detail_response(request, citizen)
+
+
+def citizen_detail_response(
+    request: HttpRequest, citizen, *, score_errors=None, posted=None, status: int = 200
+) -> HttpResponse:
+    """The citizen page. Provider staff see the referral they work on, not the assessments."""
+    from fremdrift.referrals.views import referrals_panel
+
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
     )
@@ -130,9 +139,13 @@ def citizen_detail(request: HttpRequest, citizen_id: int) -> HttpResponse:
         "citizen": citizen,
         "may_change": selectors.may_change(request.user, citizen),
         "show_cpr_form": ShowCprForm(),
-        "panel": citizen_panel(request, citizen),
+        "referrals_panel": referrals_panel(
+            request, citizen, score_errors=score_errors, posted=posted
+        ),
     }
-    return render(request, "citizens/citizen_detail.html", context)
+    if request.user.role != Role.PROVIDER_STAFF:
+        context["panel"] = citizen_panel(request, citizen)
+    return render(request, "citizens/citizen_detail.html", context, status=status)
 
 
 @login_required

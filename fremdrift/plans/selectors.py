@@ -92,18 +92,28 @@ KIND_LABELS = {
 }
 
 
-def timeline(citizen, *, kinds: set[str] | None = None, sector: str = "") -> list[TimelineEntry]:
+def timeline(
+    citizen,
+    *,
+    kinds: set[str] | None = None,
+    sector: str = "",
+    assessments_of_organisation: int | None = None,
+) -> list[TimelineEntry]:
     """Everything that happened to the citizen, newest first: six queries whatever the
-    history's length."""
+    history's length. With `assessments_of_organisation` (a provider's view), only the
+    assessments that organisation recorded, without links into the assessment pages."""
     kinds = kinds or set(TIMELINE_KINDS)
     if sector:
         kinds = kinds & {"activity"}
     entries: list[TimelineEntry] = []
     plan = plan_of(citizen)
     if "assessment" in kinds:
-        for a in Assessment.objects.filter(citizen=citizen, status="completed").select_related(
-            "version__instrument"
-        ):
+        assessments = Assessment.objects.filter(citizen=citizen, status="completed")
+        if assessments_of_organisation is not None:
+            assessments = assessments.filter(
+                recorded_by_organisation_id=assessments_of_organisation
+            )
+        for a in assessments.select_related("version__instrument"):
             entries.append(
                 TimelineEntry(
                     day=a.date,
@@ -111,7 +121,9 @@ def timeline(citizen, *, kinds: set[str] | None = None, sector: str = "") -> lis
                     title=_("Assessment: %(instrument)s")
                     % {"instrument": a.version.instrument.name},
                     details=[a.get_respondent_display()],
-                    url=f"/citizens/{citizen.pk}/assessments/{a.pk}/",
+                    url=""
+                    if assessments_of_organisation is not None
+                    else f"/citizens/{citizen.pk}/assessments/{a.pk}/",
                 )
             )
     if plan is not None:

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -517,3 +518,41 @@ def mentor_assign(
     )
     _touch_plan(plan)
     return mentor
+
+
+@transaction.atomic
+def plan_close(*, actor, plan: Plan, on: dt.date) -> int:
+    """Ends the plan's running activities and mentors on a date (an exit); returns how many.
+    Activities and mentors that start after the date end on their start date."""
+    closed = 0
+    running = Q(end_date__isnull=True) | Q(end_date__gt=on)
+    for activity in plan.activities.select_for_update().filter(running):
+        before = snapshot(activity, ("end_date",))
+        activity.end_date = max(on, activity.start_date)
+        activity.version += 1
+        activity.save(update_fields=["end_date", "version", "updated_at"])
+        change_record_write(
+            actor=actor,
+            instance=activity,
+            kind=ChangeRecord.Kind.UPDATE,
+            before=before,
+            after=snapshot(activity, ("end_date",)),
+            citizen=plan.citizen,
+        )
+        closed += 1
+    for mentor in plan.mentors.select_for_update().filter(running):
+        before = snapshot(mentor, ("end_date",))
+        mentor.end_date = max(on, mentor.start_date)
+        mentor.save(update_fields=["end_date"])
+        change_record_write(
+            actor=actor,
+            instance=mentor,
+            kind=ChangeRecord.Kind.UPDATE,
+            before=before,
+            after=snapshot(mentor, ("end_date",)),
+            citizen=plan.citizen,
+        )
+        closed += 1
+    if closed:
+        _touch_plan(plan)
+    return closed

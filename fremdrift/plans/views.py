@@ -405,7 +405,14 @@ def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen = citizen_get(request.user, citizen_id, case_review=case_review)
     kinds = {k for k in request.GET.getlist("type") if k in selectors.TIMELINE_KINDS}
     sector = request.GET.get("sector", "")
-    entries = selectors.timeline(citizen, kinds=kinds or None, sector=sector)
+    entries = selectors.timeline(
+        citizen,
+        kinds=kinds or None,
+        sector=sector,
+        assessments_of_organisation=request.user.organisation_id
+        if request.user.role == Role.PROVIDER_STAFF
+        else None,
+    )
     access_log_write(
         user=request.user,
         action=AccessAction.VIEW,
@@ -470,7 +477,8 @@ def citizen_report(request: HttpRequest, citizen_id: int) -> HttpResponse:
         code=request.GET.get("instrument", "adult_wheel")
     ).first()
     wheel_svg = ""
-    if instrument is not None:
+    # The wheel holds every answer; a provider sees only what its referral shares.
+    if instrument is not None and request.user.role != Role.PROVIDER_STAFF:
         data = assessment_selectors.wheel_data(citizen, instrument, with_history=False)
         if data.all_assessments and data.items:
             wheel_svg = charts.wheel_svg(data, citizen_name=citizen.full_name, id_prefix="report")

@@ -190,8 +190,10 @@ def test_a_caseworker_records_an_assessment_through_the_form(world, login):
     assert 'data-testid="wheel"' in page and "<svg" in page
 
 
-ROLES_THAT_SEE = {"caseworker", "colleague", "job_consultant", "provider_staff"}
-ROLES_THAT_RECORD = {"caseworker", "colleague", "provider_staff"}
+# Provider staff see the citizen while a referral is active, but the general assessment pages
+# are not shared with them: they score the referral's focus items on the referral.
+ROLES_THAT_SEE = {"caseworker", "colleague", "job_consultant"}
+ROLES_THAT_RECORD = {"caseworker", "colleague"}
 
 
 @pytest.mark.parametrize(

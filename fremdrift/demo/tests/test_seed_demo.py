@@ -2,9 +2,13 @@ from django.core.management import call_command
 from django.db import transaction
 
 from fremdrift.accounts.models import Role, User
+from fremdrift.assessments.models import Assessment
 from fremdrift.citizens import selectors
 from fremdrift.citizens.models import Citizen
-from fremdrift.referrals.models import Referral
+from fremdrift.codelists.models import Code
+from fremdrift.programmes import selectors as programme_selectors
+from fremdrift.programmes.models import Enrolment, Programme
+from fremdrift.referrals.models import FocusItem, Referral
 
 
 def seed(capsys):
@@ -33,6 +37,26 @@ def test_demo_has_every_role_200_citizens_and_referrals_to_both_providers(db, ca
     assert selectors.citizen_search(caseworker, mine_only=True).count() >= 60
     provider = User.objects.get(username="tilbud")
     assert 0 < selectors.citizens_in_scope(provider).count() < 200
+
+
+def test_demo_walks_the_path_from_referral_to_exit_with_the_providers_in_the_loop(db, capsys):
+    seed(capsys)
+    assert set(Programme.objects.values_list("organisation__name", flat=True)) == {
+        "Vækstværkstedet",
+        "Job & Trivsel ApS",
+    }
+    assert FocusItem.objects.values("referral").distinct().count() == 40
+    assert Assessment.objects.filter(respondent="provider").count() > 40
+    ended = Enrolment.objects.filter(status="ended")
+    first_level = set(ended.values_list("exit_reason__parent__code", flat=True))
+    assert first_level == set(
+        Code.objects.filter(code_list="exit_reason", parent=None).values_list("code", flat=True)
+    )
+    reached = programme_selectors.milestones_reached(
+        list(Enrolment.objects.select_related("exit_reason"))
+    )
+    codes = {r.milestone.code for entry in reached.values() for r in entry.reached}
+    assert {"started", "plan_with_mentor", "company_offer_or_job_education", "handover"} <= codes
 
 
 def test_a_second_run_keeps_what_is_there(db, capsys):

@@ -1,4 +1,5 @@
-"""Builds the demo: a jobcentre, two providers, a user of every role and 200 citizens.
+"""Builds the demo: a jobcentre, two providers with a programme each, a user of every role
+and 200 citizens with assessments, plans, referrals, enrolments and exits.
 
 Deterministic (a fixed random seed) and run once: a second run keeps what is there.
 """
@@ -18,7 +19,7 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.demo import names
 from fremdrift.demo.assessments import seed_assessments
 from fremdrift.demo.plans import seed_plans
-from fremdrift.referrals import services as referral_services
+from fremdrift.demo.programmes import seed_programmes
 
 JOBCENTRE = "Jobcenter Fremby"
 PROVIDERS = ["Vækstværkstedet", "Job & Trivsel ApS"]
@@ -120,15 +121,8 @@ class Command(BaseCommand):
                 target_group=rng.choices(target_groups, weights=weights)[0],
             )
             citizens.append(citizen)
-            if number % 5 == 1:
-                provider = organisations[1 + (number // 5) % 2]
-                referral = referral_services.referral_create(
-                    actor=caseworker,
-                    citizen=citizen,
-                    provider=provider,
-                    start_date=today - dt.timedelta(days=rng.randint(10, 200)),
-                )
-                if number % 25 == 1:
-                    referral_services.referral_end(actor=caseworker, referral=referral)
         seed_assessments(rng=rng, citizens=citizens, today=today)
         seed_plans(rng=rng, citizens=citizens, today=today)
+        seed_programmes(
+            rng=rng, citizens=citizens, providers=organisations[1:], users=users, today=today
+        )

@@ -1,0 +1,53 @@
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fremdrift.accounts.models import Organisation
+from fremdrift.core.forms import DesignSystemForm
+from fremdrift.plans.forms import DATE
+
+
+class EnrolmentExitForm(DesignSystemForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    end_date = forms.DateField(label=_("Date of the exit"), initial=dt.date.today, widget=DATE)
+    exit_reason = forms.TypedChoiceField(label=_("Exit reason"), coerce=int)
+    note = forms.CharField(
+        label=_("Note on the exit"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    close_plan = forms.BooleanField(
+        label=_("Close the plan's running activities and mentors on the same date"),
+        required=False,
+    )
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reasons = {code.pk: code for code in reasons}
+        groups: dict[str, list] = {}
+        for code in self.reasons.values():
+            groups.setdefault(code.parent.label, []).append((code.pk, code.label))
+        self.fields["exit_reason"].choices = [("", "---------"), *groups.items()]
+        self.fields["exit_reason"].error_messages["required"] = _("Choose the reason for the exit.")
+
+    def clean_exit_reason(self):
+        return self.reasons[self.cleaned_data["exit_reason"]]
+
+
+class MilestoneConfirmForm(forms.Form):
+    milestone = forms.IntegerField()
+    reached_on = forms.DateField()
+
+
+class PaymentReportForm(DesignSystemForm):
+    provider = forms.ModelChoiceField(
+        label=_("Provider"),
+        queryset=Organisation.objects.filter(
+            kind__in=[Organisation.Kind.PROVIDER, Organisation.Kind.PROJECT]
+        ),
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        coerce=int,
+        choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4")],
+    )

@@ -1,0 +1,332 @@
+"""Reads of programmes: milestones reached by their rules, the programme page, and the
+payment report per provider and quarter."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Min, Q, QuerySet
+
+from fremdrift.accounts.models import Role
+from fremdrift.citizens.selectors import citizens_in_scope
+from fremdrift.plans.models import Activity, Goal, Meeting, Mentor
+
+from .models import Enrolment, Milestone, MilestoneConfirmation, MilestoneRule, Programme
+
+COMPANY_ACTIVITY_TYPES = ("internship_single", "internship_company_centre", "wage_subsidy")
+JOB_OR_EDUCATION = ("job", "education")
+CASE_ROLES = (Role.CASEWORKER, Role.PROVIDER_STAFF, Role.JOB_CONSULTANT, Role.MANAGER)
+
+
+@dataclass
+class Reached:
+    milestone: Milestone
+    on: dt.date
+    confirmed_by: object = None  # the user who confirmed it by hand; None when a rule did
+
+
+@dataclass
+class EnrolmentMilestones:
+    enrolment: Enrolment
+    reached: list[Reached] = field(default_factory=list)
+    open_manual: list[Milestone] = field(default_factory=list)
+    may_end: bool = False
+
+    @property
+    def reached_codes(self) -> set[str]:
+        return {r.milestone.code for r in self.reached}
+
+
+def programmes_for(user) -> QuerySet[Programme]:
+    """The programmes whose pages `user` may open: those of their own organisation."""
+    if not (user.is_authenticated and user.organisation_id and user.role in CASE_ROLES):
+        return Programme.objects.none()
+    return Programme.objects.filter(organisation_id=user.organisation_id)
+
+
+def _first_dates(queryset, key: str, day: str) -> dict:
+    return {
+        row[key]: row["first"] for row in queryset.values(key).annotate(first=Min(day)).order_by()
+    }
+
+
+def milestones_reached(enrolments: list[Enrolment]) -> dict[int, EnrolmentMilestones]:
+    """For each enrolment, the milestones reached and when: by rule from the data (the first
+    qualifying event within the enrolment), or by hand. A fixed number of queries."""
+    result = {e.pk: EnrolmentMilestones(enrolment=e) for e in enrolments}
+    if not enrolments:
+        return result
+    programme_ids = {e.programme_id for e in enrolments}
+    citizen_ids = {e.citizen_id for e in enrolments}
+    milestones = defaultdict(list)
+    for milestone in Milestone.objects.filter(programme_id__in=programme_ids):
+        milestones[milestone.programme_id].append(milestone)
+    meetings = defaultdict(list)
+    for citizen_id, kind, day in Meeting.objects.filter(
+        plan__citizen_id__in=citizen_ids,
+        kind__code__in=("start_meeting", "coordinated_clarification"),
+    ).values_list("plan__citizen_id", "kind__code", "date"):
+        meetings[citizen_id, kind].append(day)
+    company = defaultdict(list)
+    for citizen_id, day in Activity.objects.filter(
+        plan__citizen_id__in=citizen_ids, kind__code__in=COMPANY_ACTIVITY_TYPES
+    ).values_list("plan__citizen_id", "start_date"):
+        company[citizen_id].append(day)
+    mentors = defaultdict(list)
+    for citizen_id, start, end in Mentor.objects.filter(
+        plan__citizen_id__in=citizen_ids
+    ).values_list("plan__citizen_id", "start_date", "end_date"):
+        mentors[citizen_id].append((start, end))
+    first_goal = {
+        citizen_id: first.date()
+        for citizen_id, first in _first_dates(
+            Goal.objects.filter(plan__citizen_id__in=citizen_ids), "plan__citizen_id", "created_at"
+        ).items()
+    }
+    confirmed = {
+        (c.enrolment_id, c.milestone_id): c
+        for c in MilestoneConfirmation.objects.filter(
+            enrolment_id__in=result.keys()
+        ).select_related("confirmed_by")
+    }
+    today = dt.date.today()
+    for enrolment in enrolments:
+        start, end = enrolment.start_date, enrolment.end_date or today
+
+        def first_in(days, start=start, end=end):
+            inside = [d for d in days if start <= d <= end]
+            return min(inside) if inside else None
+
+        exit_day = (
+            enrolment.end_date
+            if enrolment.exit_reason_id and enrolment.exit_reason.code in JOB_OR_EDUCATION
+            else None
+        )
+        company_day = first_in(company[enrolment.citizen_id])
+        mentor_day = None
+        goal_day = first_goal.get(enrolment.citizen_id)
+        if goal_day is not None:
+            for m_start, m_end in mentors[enrolment.citizen_id]:
+                if m_start <= end and (m_end is None or m_end >= start):
+                    day = max(start, m_start, goal_day)
+                    if day <= end and (mentor_day is None or day < mentor_day):
+                        mentor_day = day
+        by_rule = {
+            MilestoneRule.STARTED: start,
+            MilestoneRule.START_MEETING: first_in(meetings[enrolment.citizen_id, "start_meeting"]),
+            MilestoneRule.COORDINATED_CLARIFICATION: first_in(
+                meetings[enrolment.citizen_id, "coordinated_clarification"]
+            ),
+            MilestoneRule.PLAN_WITH_MENTOR: mentor_day,
+            MilestoneRule.COMPANY_ACTIVITY: company_day,
+            MilestoneRule.JOB_OR_EDUCATION: exit_day,
+            MilestoneRule.COMPANY_ACTIVITY_OR_JOB_EDUCATION: min(
+                (d for d in (company_day, exit_day) if d is not None), default=None
+            ),
+        }
+        for milestone in milestones[enrolment.programme_id]:
+            if milestone.rule == MilestoneRule.MANUAL:
+                confirmation = confirmed.get((enrolment.pk, milestone.pk))
+                if confirmation is not None:
+                    result[enrolment.pk].reached.append(
+                        Reached(milestone, confirmation.reached_on, confirmation.confirmed_by)
+                    )
+            elif by_rule.get(milestone.rule) is not None:
+                result[enrolment.pk].reached.append(Reached(milestone, by_rule[milestone.rule]))
+    return result
+
+
+@dataclass
+class PaymentLine:
+    programme: Programme
+    milestone: Milestone
+    citizens: int
+    amount: Decimal
+
+
+@dataclass
+class PaymentReport:
+    provider: object
+    year: int
+    quarter: int
+    first_day: dt.date
+    last_day: dt.date
+    lines: list[PaymentLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, 3 * quarter - 2, 1)
+    after = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return first, after - dt.timedelta(days=1)
+
+
+def payment_enrolments(user, provider) -> QuerySet[Enrolment]:
+    """The enrolments in `provider`'s programmes that `user` may see on a payment report: all
+    of them for the provider's own staff; those of the user's own citizens for an authority."""
+    enrolments = Enrolment.objects.filter(programme__organisation=provider)
+    if not (user.is_authenticated and user.organisation_id and user.role in CASE_ROLES):
+        return enrolments.none()
+    if user.organisation_id == provider.pk:
+        return enrolments
+    if user.role in (Role.CASEWORKER, Role.MANAGER):
+        return enrolments.filter(citizen__home_organisation_id=user.organisation_id)
+    return enrolments.none()
+
+
+def payment_report(user, *, provider, year: int, quarter: int) -> PaymentReport:
+    """Which milestones were reached in the quarter, by how many citizens, and what is owed:
+    the programme's price times the milestone's share, for each citizen who reached it."""
+    first, last = quarter_bounds(year, quarter)
+    enrolments = list(
+        payment_enrolments(user, provider)
+        .filter(start_date__lte=last)
+        .filter(
+            Q(end_date__isnull=True)
+            | Q(end_date__gte=first)
+            | Q(milestone_confirmations__reached_on__gte=first)
+        )
+        .select_related("exit_reason", "programme")
+        .distinct()
+    )
+    reached = milestones_reached(enrolments)
+    counts: dict[int, int] = defaultdict(int)
+    for entry in reached.values():
+        for r in entry.reached:
+            if first <= r.on <= last:
+                counts[r.milestone.pk] += 1
+    lines = []
+    for milestone in (
+        Milestone.objects.filter(programme__organisation=provider)
+        .select_related("programme")
+        .order_by("programme__name", "programme_id", "position", "id")
+    ):
+        n = counts.get(milestone.pk, 0)
+        amount = (milestone.programme.price * milestone.share / 100 * n).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        lines.append(PaymentLine(milestone.programme, milestone, n, amount))
+    return PaymentReport(provider, year, quarter, first, last, lines)
+
+
+@dataclass
+class ProgrammeRow:
+    enrolment: Enrolment
+    citizen: object | None  # None when the citizen is outside the user's scope
+    milestones: EnrolmentMilestones
+    has_plan: bool
+    next_due: dt.date | None
+
+
+def programme_overview(user, programme: Programme) -> dict:
+    """The programme page: who is enrolled, who is due, who has no plan, who reached which
+    milestone, recent exits. Citizens outside the user's scope are shown without identity."""
+    from fremdrift.plans.models import Plan
+    from fremdrift.referrals import selectors as referral_selectors
+    from fremdrift.referrals.models import Referral
+
+    in_scope = set(
+        citizens_in_scope(user).filter(enrolments__programme=programme).values_list("pk", flat=True)
+    )
+    recent = dt.date.today() - dt.timedelta(days=90)
+    enrolments = list(
+        Enrolment.objects.filter(programme=programme)
+        .filter(Q(status=Enrolment.Status.ACTIVE) | Q(end_date__gte=recent))
+        .select_related("citizen", "responsible", "exit_reason__parent")
+        .order_by("start_date", "id")
+    )
+    reached = milestones_reached(enrolments)
+    citizen_ids = {e.citizen_id for e in enrolments}
+    with_plan = set(
+        Plan.objects.filter(citizen_id__in=citizen_ids, goals__isnull=False).values_list(
+            "citizen_id", flat=True
+        )
+    )
+    referrals = list(
+        Referral.objects.filter(
+            programme=programme, status=Referral.Status.ACTIVE, citizen_id__in=citizen_ids
+        ).prefetch_related("focus_items")
+    )
+    rows_by_referral = referral_selectors.focus_rows(referrals)
+    due: dict[int, dt.date] = {}
+    for referral in referrals:
+        day = referral_selectors.provider_next_due(referral, rows_by_referral.get(referral.pk, []))
+        if day is not None:
+            due[referral.citizen_id] = min(day, due.get(referral.citizen_id, day))
+    rows = [
+        ProgrammeRow(
+            enrolment=e,
+            citizen=e.citizen if e.citizen_id in in_scope else None,
+            milestones=reached[e.pk],
+            has_plan=e.citizen_id in with_plan,
+            next_due=due.get(e.citizen_id),
+        )
+        for e in enrolments
+    ]
+    active = [r for r in rows if r.enrolment.status == Enrolment.Status.ACTIVE]
+    today = dt.date.today()
+    return {
+        "programme": programme,
+        "milestones": list(programme.milestones.all()),
+        "active": active,
+        "due": [r for r in active if r.next_due is not None and r.next_due <= today],
+        "without_plan": [r for r in active if not r.has_plan],
+        "exits": sorted(
+            (r for r in rows if r.enrolment.status == Enrolment.Status.ENDED),
+            key=lambda r: r.enrolment.end_date,
+            reverse=True,
+        ),
+        "capacity_used": len(active),
+    }
+
+
+def enrolments_for(user, citizen) -> list[EnrolmentMilestones]:
+    """The citizen's enrolments, newest first, with their milestones: all of them for the
+    authority, those in the provider's own programmes for provider staff."""
+    enrolments = Enrolment.objects.filter(citizen=citizen)
+    if user.role == Role.PROVIDER_STAFF:
+        enrolments = enrolments.filter(programme__organisation_id=user.organisation_id)
+    enrolments = list(
+        enrolments.select_related(
+            "programme__organisation", "exit_reason__parent", "responsible"
+        ).order_by("-start_date", "-id")
+    )
+    reached = milestones_reached(enrolments)
+    manual = defaultdict(list)
+    for milestone in Milestone.objects.filter(
+        programme_id__in={e.programme_id for e in enrolments}, rule=MilestoneRule.MANUAL
+    ):
+        manual[milestone.programme_id].append(milestone)
+    for e in enrolments:
+        done = reached[e.pk].reached_codes
+        reached[e.pk].open_manual = [m for m in manual[e.programme_id] if m.code not in done]
+    return [reached[e.pk] for e in enrolments]
+
+
+def may_end_enrolment(user, enrolment: Enrolment) -> bool:
+    """The citizen's caseworkers, and the staff of the programme's own organisation while they
+    see the citizen, end enrolments and confirm milestones."""
+    from fremdrift.citizens.selectors import may_change
+
+    if user.role == Role.PROVIDER_STAFF:
+        return (
+            user.organisation_id == enrolment.programme.organisation_id
+            and citizens_in_scope(user).filter(pk=enrolment.citizen_id).exists()
+        )
+    return may_change(user, enrolment.citizen)
+
+
+def programme_list(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
+    from django.db.models import Count
+
+    return (
+        programmes.select_related("organisation", "target_group")
+        .annotate(
+            enrolled=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ACTIVE))
+        )
+        .order_by("-is_active", "name", "id")
+    )

@@ -1,0 +1,329 @@
+"""Writes of programmes, enrolments, exits and milestone confirmations."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fremdrift.audit.models import ChangeRecord
+from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.codelists.models import Code, CodeList
+
+from .models import (
+    Enrolment,
+    Milestone,
+    MilestoneConfirmation,
+    MilestoneRule,
+    Programme,
+    ProgrammeInstrument,
+)
+
+PROGRAMME_FIELDS = (
+    "organisation",
+    "name",
+    "description",
+    "target_group",
+    "start_date",
+    "end_date",
+    "capacity",
+    "price",
+    "is_active",
+)
+ENROLMENT_FIELDS = (
+    "citizen",
+    "programme",
+    "start_date",
+    "responsible",
+    "status",
+    "end_date",
+    "exit_reason",
+    "exit_note",
+)
+
+
+class StaleVersion(Exception):
+    """The enrolment changed since the form was loaded."""
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    actor,
+    organisation,
+    name: str,
+    start_date: dt.date,
+    description: str = "",
+    target_group: Code | None = None,
+    end_date: dt.date | None = None,
+    capacity: int | None = None,
+    price: Decimal = Decimal(0),
+    instruments: list[tuple] = (),
+    milestones: list[dict] = (),
+    exit_reasons: list[Code] = (),
+) -> Programme:
+    """A programme with the instruments its citizens follow (instrument, every n days) and the
+    milestones it pays for (code, label, share in %, rule)."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors.setdefault("name", []).append(_("Give the programme a name."))
+    if end_date is not None and end_date < start_date:
+        errors.setdefault("end_date", []).append(_("The end date cannot be before the start date."))
+    if capacity is not None and capacity < 1:
+        errors.setdefault("capacity", []).append(_("The capacity must be at least 1."))
+    if price < 0:
+        errors.setdefault("price", []).append(_("The price cannot be negative."))
+    for _instrument, interval in instruments:
+        if not 1 <= interval <= 366:
+            errors.setdefault("instruments", []).append(_("Choose from 1 to 366 days."))
+    shares = [Decimal(str(m["share"])) for m in milestones]
+    if any(not 0 < s <= 100 for s in shares) or sum(shares) > 100:
+        errors.setdefault("milestones", []).append(
+            _("Each milestone's share must be above 0 %, and together at most 100 %.")
+        )
+    if any(m.get("rule", MilestoneRule.MANUAL) not in MilestoneRule.values for m in milestones):
+        errors.setdefault("milestones", []).append(_("Unknown milestone rule."))
+    if len({m["code"] for m in milestones}) != len(milestones):
+        errors.setdefault("milestones", []).append(_("Two milestones have the same code."))
+    if any(c.code_list != CodeList.EXIT_REASON or c.parent_id is None for c in exit_reasons):
+        errors.setdefault("exit_reasons", []).append(_("Choose exit reasons from the list."))
+    if errors:
+        raise ValidationError(errors)
+    programme = Programme.objects.create(
+        organisation=organisation,
+        name=name.strip(),
+        description=description,
+        target_group=target_group,
+        start_date=start_date,
+        end_date=end_date,
+        capacity=capacity,
+        price=price,
+    )
+    ProgrammeInstrument.objects.bulk_create(
+        ProgrammeInstrument(programme=programme, instrument=instrument, interval_days=interval)
+        for instrument, interval in instruments
+    )
+    Milestone.objects.bulk_create(
+        Milestone(
+            programme=programme,
+            code=m["code"],
+            label=m["label"],
+            share=Decimal(str(m["share"])),
+            rule=m.get("rule", MilestoneRule.MANUAL),
+            position=n,
+        )
+        for n, m in enumerate(milestones)
+    )
+    programme.exit_reasons.set(exit_reasons)
+    change_record_write(
+        actor=actor,
+        instance=programme,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after=snapshot(programme, PROGRAMME_FIELDS)
+        | {
+            "milestones": [
+                [m["code"], str(m["share"]), m.get("rule", "manual")] for m in milestones
+            ]
+        },
+    )
+    return programme
+
+
+def exit_reasons_of(programme: Programme):
+    """The programme's own exit reasons, or the default two-level list's second level."""
+    own = programme.exit_reasons.select_related("parent").order_by(
+        "parent__sort_order", "sort_order"
+    )
+    if own.exists():
+        return own
+    return (
+        Code.objects.filter(code_list=CodeList.EXIT_REASON, parent__isnull=False, is_active=True)
+        .select_related("parent")
+        .order_by("parent__sort_order", "sort_order")
+    )
+
+
+@transaction.atomic
+def enrolment_create(
+    *, actor, citizen, programme: Programme, start_date: dt.date, responsible=None
+) -> Enrolment:
+    errors: dict[str, list[str]] = {}
+    if not programme.is_active:
+        errors.setdefault("programme", []).append(_("This programme is not active."))
+    if Enrolment.objects.filter(
+        citizen=citizen, programme=programme, status=Enrolment.Status.ACTIVE
+    ).exists():
+        errors.setdefault("programme", []).append(
+            _("The citizen is already enrolled in this programme.")
+        )
+    if start_date < citizen.birth_date:
+        errors.setdefault("start_date", []).append(
+            _("The date cannot be before the citizen's birth.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                citizen=citizen, programme=programme, start_date=start_date, responsible=responsible
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"programme": _("The citizen is already enrolled in this programme.")}
+        ) from None
+    change_record_write(
+        actor=actor,
+        instance=enrolment,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after=snapshot(enrolment, ENROLMENT_FIELDS),
+        citizen=citizen,
+    )
+    _follow_programme_instruments(actor=actor, enrolment=enrolment)
+    return enrolment
+
+
+def _follow_programme_instruments(*, actor, enrolment: Enrolment) -> None:
+    """The citizen starts following the programme's instruments at its cadence, unless they
+    already follow them (their own cadence then stands)."""
+    from fremdrift.assessments.models import Follow
+    from fremdrift.assessments.services import follow_start
+
+    followed = set(
+        Follow.objects.filter(citizen=enrolment.citizen, is_active=True).values_list(
+            "instrument_id", flat=True
+        )
+    )
+    for wanted in enrolment.programme.programme_instruments.select_related("instrument"):
+        if wanted.instrument_id not in followed:
+            follow_start(
+                actor=actor,
+                citizen=enrolment.citizen,
+                instrument=wanted.instrument,
+                start_date=enrolment.start_date,
+                every_days=wanted.interval_days,
+            )
+
+
+def enrolment_get_or_create(*, actor, citizen, programme: Programme, start_date: dt.date):
+    """The citizen's active enrolment in the programme, or a new one from `start_date`."""
+    active = Enrolment.objects.filter(
+        citizen=citizen, programme=programme, status=Enrolment.Status.ACTIVE
+    ).first()
+    return active or enrolment_create(
+        actor=actor, citizen=citizen, programme=programme, start_date=start_date
+    )
+
+
+@transaction.atomic
+def enrolment_end(
+    *,
+    actor,
+    enrolment: Enrolment,
+    expected_version: int,
+    end_date: dt.date | None,
+    exit_reason: Code | None,
+    note: str = "",
+    close_plan: bool = False,
+) -> Enrolment:
+    """Ends an enrolment with its exit reason and date, ends the citizen's active referrals to
+    the programme, and with `close_plan` ends the plan's running activities and mentors."""
+    from fremdrift.plans.selectors import plan_of
+    from fremdrift.plans.services import plan_close
+    from fremdrift.referrals.models import Referral
+    from fremdrift.referrals.services import referral_end
+
+    current = (
+        Enrolment.objects.select_for_update()
+        .select_related("citizen", "programme")
+        .get(pk=enrolment.pk)
+    )
+    if current.version != expected_version:
+        raise StaleVersion
+    errors: dict[str, list[str]] = {}
+    if current.status != Enrolment.Status.ACTIVE:
+        errors.setdefault("enrolment", []).append(_("This enrolment has already ended."))
+    if end_date is None:
+        errors.setdefault("end_date", []).append(_("Give the date of the exit."))
+    elif end_date < current.start_date:
+        errors.setdefault("end_date", []).append(
+            _("The exit date cannot be before the start date.")
+        )
+    elif end_date > dt.date.today():
+        errors.setdefault("end_date", []).append(_("The exit date cannot be in the future."))
+    if exit_reason is None:
+        errors.setdefault("exit_reason", []).append(_("Choose the reason for the exit."))
+    elif not exit_reasons_of(current.programme).filter(pk=exit_reason.pk).exists():
+        errors.setdefault("exit_reason", []).append(
+            _("This exit reason is not in the programme's list.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current, ENROLMENT_FIELDS)
+    current.status = Enrolment.Status.ENDED
+    current.end_date = end_date
+    current.exit_reason = exit_reason
+    current.exit_note = note
+    current.version += 1
+    current.save()
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after=snapshot(current, ENROLMENT_FIELDS),
+        citizen=current.citizen,
+    )
+    for referral in Referral.objects.filter(
+        citizen=current.citizen, programme=current.programme, status=Referral.Status.ACTIVE
+    ):
+        referral_end(actor=actor, referral=referral, end_date=max(end_date, referral.start_date))
+    if close_plan:
+        plan = plan_of(current.citizen)
+        if plan is not None:
+            plan_close(actor=actor, plan=plan, on=end_date)
+    return current
+
+
+@transaction.atomic
+def milestone_confirm(
+    *, actor, enrolment: Enrolment, milestone: Milestone, reached_on: dt.date
+) -> MilestoneConfirmation:
+    """Confirms by hand a milestone the data cannot tell, with the date it was reached."""
+    errors: dict[str, list[str]] = {}
+    if milestone.programme_id != enrolment.programme_id:
+        errors.setdefault("milestone", []).append(_("This milestone belongs to another programme."))
+    elif milestone.rule != MilestoneRule.MANUAL:
+        errors.setdefault("milestone", []).append(
+            _("This milestone is reached by a rule from the data, not by hand.")
+        )
+    if reached_on > dt.date.today():
+        errors.setdefault("reached_on", []).append(_("The date cannot be in the future."))
+    elif reached_on < enrolment.start_date or (
+        enrolment.end_date is not None and reached_on > enrolment.end_date
+    ):
+        errors.setdefault("reached_on", []).append(_("The date must lie within the enrolment."))
+    if MilestoneConfirmation.objects.filter(enrolment=enrolment, milestone=milestone).exists():
+        errors.setdefault("milestone", []).append(_("This milestone has already been confirmed."))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            confirmation = MilestoneConfirmation.objects.create(
+                enrolment=enrolment, milestone=milestone, reached_on=reached_on, confirmed_by=actor
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"milestone": _("This milestone has already been confirmed.")}
+        ) from None
+    change_record_write(
+        actor=actor,
+        instance=confirmation,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after=snapshot(confirmation, ("enrolment", "milestone", "reached_on")),
+        citizen=enrolment.citizen,
+    )
+    return confirmation

@@ -1,0 +1,126 @@
+"""Reads of referrals: what a referral shares with the provider, and the focus items with the
+starting score beside the caseworker's and the provider's latest scores."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+
+from fremdrift.accounts.models import Role
+from fremdrift.assessments.models import Answer
+from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
+
+from .models import FocusItem, Referral
+
+
+@dataclass
+class FocusRow:
+    code: str
+    item: Item | None
+    starting_score: float
+    own: tuple[dt.date, float | None] | None
+    provider: tuple[dt.date, float | None] | None
+    provider_history: list[tuple[dt.date, float | None]]
+
+
+def referrals_for(user, citizen) -> list[Referral]:
+    """The citizen's referrals that `user` may read: all of them for the citizen's own
+    authority; for provider staff only their organisation's active ones."""
+    from fremdrift.citizens.selectors import active_referrals
+
+    referrals = Referral.objects.filter(citizen=citizen)
+    if user.role == Role.PROVIDER_STAFF:
+        referrals = active_referrals().filter(citizen=citizen, provider_id=user.organisation_id)
+    return list(
+        referrals.select_related("provider", "programme", "instrument", "referred_by")
+        .prefetch_related(Prefetch("focus_items", queryset=FocusItem.objects.order_by("position")))
+        .order_by("-start_date", "-id")
+    )
+
+
+def shared_referral(user, citizen) -> Referral | None:
+    """For provider staff, the active referral through which they see the citizen."""
+    if user.role != Role.PROVIDER_STAFF:
+        return None
+    referrals = referrals_for(user, citizen)
+    return referrals[0] if referrals else None
+
+
+def focus_rows(referrals: list[Referral]) -> dict[int, list[FocusRow]]:
+    """Per referral, its focus items with the starting score, the latest score by the
+    authority (caseworker or together with the citizen) and the provider's scores since the
+    referral started. Three queries for any number of referrals."""
+    with_focus = [r for r in referrals if r.instrument_id]
+    if not with_focus:
+        return {}
+    instrument_ids = {r.instrument_id for r in with_focus}
+    items: dict[tuple[int, str], Item] = {
+        (item.version.instrument_id, item.code): item
+        for item in Item.objects.filter(
+            version__instrument_id__in=instrument_ids,
+            version__status=InstrumentVersion.Status.PUBLISHED,
+        ).select_related("version")
+    }
+    citizen_ids = {r.citizen_id for r in with_focus}
+    answers = (
+        Answer.objects.filter(
+            assessment__citizen_id__in=citizen_ids,
+            assessment__version__instrument_id__in=instrument_ids,
+            assessment__status="completed",
+            value__isnull=False,
+        )
+        .filter(
+            Q(assessment__respondent=Respondent.PROVIDER)
+            | Q(assessment__respondent__in=[Respondent.CASEWORKER, Respondent.JOINT])
+        )
+        .values_list(
+            "assessment__citizen_id",
+            "assessment__version__instrument_id",
+            "assessment__respondent",
+            "assessment__recorded_by_organisation_id",
+            "assessment__date",
+            "item__code",
+            "value",
+            "assessment_id",
+        )
+        .order_by("assessment__date", "assessment_id")
+    )
+    answers = list(answers)
+    rows: dict[int, list[FocusRow]] = {}
+    for referral in with_focus:
+        codes = {f.item_code for f in referral.focus_items.all()}
+        own: dict[str, tuple] = {}
+        provider: dict[str, list] = {}
+        for citizen_id, instrument_id, respondent, org_id, day, code, value, aid in answers:
+            if (
+                citizen_id != referral.citizen_id
+                or instrument_id != referral.instrument_id
+                or code not in codes
+            ):
+                continue
+            if respondent == Respondent.PROVIDER:
+                if org_id == referral.provider_id and day >= referral.start_date:
+                    provider.setdefault(code, []).append((day, value))
+            elif aid != referral.starting_assessment_id:
+                own[code] = (day, value)
+        rows[referral.pk] = [
+            FocusRow(
+                code=f.item_code,
+                item=items.get((referral.instrument_id, f.item_code)),
+                starting_score=f.starting_score,
+                own=own.get(f.item_code),
+                provider=provider[f.item_code][-1] if f.item_code in provider else None,
+                provider_history=provider.get(f.item_code, []),
+            )
+            for f in referral.focus_items.all()
+        ]
+    return rows
+
+
+def provider_next_due(referral: Referral, rows: list[FocusRow]) -> dt.date | None:
+    """When the provider should score next: the cadence from the latest score, or from the
+    start of the referral."""
+    if not referral.interval_days:
+        return None
+    latest = max((row.provider[0] for row in rows if row.provider), default=None)
+    return (latest or referral.start_date) + dt.timedelta(days=referral.interval_days)

@@ -1,0 +1,236 @@
+import contextlib
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fremdrift.accounts.models import Role
+from fremdrift.assessments.selectors import published_version
+from fremdrift.citizens.selectors import citizen_get, may_change
+from fremdrift.programmes.models import Programme
+
+from . import selectors, services
+from .forms import ReferralEndForm, ReferralForm
+from .models import Referral
+
+
+def _citizen_to_change(request: HttpRequest, citizen_id: int):
+    citizen = citizen_get(request.user, citizen_id)
+    if not may_change(request.user, citizen):
+        raise PermissionDenied
+    return citizen
+
+
+def _focus_choices(programme: Programme | None, instrument) -> list:
+    """The items a caseworker can choose as focus items: the scaled items of the chosen
+    instrument of the programme."""
+    if programme is None or instrument is None:
+        return []
+    version = published_version(instrument)
+    return [item for item in version.items.all() if item.is_ordinal] if version else []
+
+
+def _chosen(form: ReferralForm, data) -> tuple[Programme | None, object]:
+    programme = None
+    with contextlib.suppress(TypeError, ValueError):
+        programme = form.fields["programme"].queryset.filter(pk=int(data.get("programme"))).first()
+    if programme is None:
+        return None, None
+    instruments = [
+        pi.instrument for pi in programme.programme_instruments.select_related("instrument")
+    ]
+    wanted = data.get("instrument")
+    instrument = next((i for i in instruments if str(i.pk) == wanted), None)
+    return programme, instrument or (instruments[0] if instruments else None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """A caseworker refers a citizen to a provider's programme: focus items, starting scores,
+    period and cadence. Choosing the programme reloads the focus items (htmx or a button)."""
+    citizen = _citizen_to_change(request, citizen_id)
+    data = request.POST if request.method == "POST" else request.GET
+    probe = ReferralForm()
+    programme, instrument = _chosen(probe, data)
+    status = 200
+    focus_errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = ReferralForm(request.POST, programme=programme)
+        focus = request.POST.getlist("focus")
+        scores = {code: request.POST.get(f"start_{code}", "") for code in focus}
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                referral = services.referral_create(
+                    actor=request.user,
+                    citizen=citizen,
+                    programme=d["programme"],
+                    instrument=d["instrument"] or instrument,
+                    start_date=d["start_date"],
+                    end_date=d["end_date"],
+                    interval_days=d["interval_days"],
+                    starting_scores=scores,
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    if field in form.fields:
+                        form.add_error(field, errors)
+                    else:
+                        focus_errors.setdefault(field, []).extend(errors)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s has been referred to %(programme)s.")
+                    % {"name": citizen.first_name, "programme": referral.programme.name},
+                )
+                return redirect(f"/citizens/{citizen.pk}/#referrals")
+        status = 400
+    else:
+        initial = {"programme": programme, "instrument": instrument}
+        if programme is not None:
+            followed = programme.programme_instruments.filter(instrument=instrument).first()
+            initial["interval_days"] = followed.interval_days if followed else None
+        form = ReferralForm(initial=initial, programme=programme)
+        focus, scores = [], {}
+    context = {
+        "citizen": citizen,
+        "form": form,
+        "programme": programme,
+        "instrument": instrument,
+        "items": [
+            {
+                "item": item,
+                "chosen": item.code in focus,
+                "score": scores.get(item.code, ""),
+                "errors": focus_errors.get(f"start_{item.code}", []),
+                "points": range(item.scale_min, item.scale_max + 1),
+            }
+            for item in _focus_choices(programme, instrument)
+        ],
+        "focus_errors": focus_errors.get("focus", []),
+        "has_errors": bool(focus_errors) or bool(form.errors),
+    }
+    template = (
+        "referrals/_referral_form.html"
+        if request.htmx and request.method == "GET"
+        else "referrals/referral_form.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def referral_end(request: HttpRequest, citizen_id: int, referral_id: int) -> HttpResponse:
+    citizen = _citizen_to_change(request, citizen_id)
+    referral = get_object_or_404(Referral, pk=referral_id, citizen=citizen)
+    form = ReferralEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_end(
+                actor=request.user,
+                referral=referral,
+                end_date=form.cleaned_data["end_date"],
+                withdrawn=form.cleaned_data["withdrawn"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+        else:
+            messages.success(request, _("The referral has ended; the provider no longer sees it."))
+    else:
+        messages.error(request, _("Give a valid end date."))
+    return redirect(f"/citizens/{citizen.pk}/#referrals")
+
+
+@login_required
+@require_POST
+def referral_scores(request: HttpRequest, citizen_id: int, referral_id: int) -> HttpResponse:
+    """The provider scores the referral's focus items."""
+    citizen = citizen_get(request.user, citizen_id)
+    if request.user.role != Role.PROVIDER_STAFF:
+        raise PermissionDenied
+    referral = next(
+        (r for r in selectors.referrals_for(request.user, citizen) if r.pk == referral_id), None
+    )
+    if referral is None:
+        raise Http404
+    focus = [f.item_code for f in referral.focus_items.all()]
+    scores = {
+        code: request.POST.get(f"score_{code}", "")
+        for code in focus
+        if request.POST.get(f"score_{code}", "").strip()
+    }
+    try:
+        day = dt.date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        day = None
+    try:
+        token = uuid.UUID(request.POST.get("creation_token", ""))
+    except ValueError:
+        token = None
+    errors: dict[str, list[str]] = {}
+    if day is None:
+        errors["date"] = [_("Give the date as YYYY-MM-DD.")]
+    elif not scores:
+        errors["focus"] = [_("Score at least one focus item.")]
+    else:
+        try:
+            services.referral_score_record(
+                actor=request.user, referral=referral, date=day, scores=scores, creation_token=token
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("The scores have been recorded."))
+            return redirect(f"/citizens/{citizen.pk}/#referrals")
+    from fremdrift.citizens.views import citizen_detail_response
+
+    return citizen_detail_response(
+        request, citizen, score_errors=errors, posted=request.POST, status=400
+    )
+
+
+def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=None) -> dict:
+    """The referrals part of the citizen page: for the authority every referral with the
+    provider's scores beside its own; for a provider only what its active referral shares."""
+    from fremdrift.programmes.selectors import enrolments_for, may_end_enrolment
+
+    referrals = selectors.referrals_for(request.user, citizen)
+    rows = selectors.focus_rows(referrals)
+    is_provider = request.user.role == Role.PROVIDER_STAFF
+    enrolments = enrolments_for(request.user, citizen)
+    for entry in enrolments:
+        entry.may_end = may_end_enrolment(request.user, entry.enrolment)
+    return {
+        "is_provider": is_provider,
+        "referrals": [
+            {
+                "referral": r,
+                "rows": rows.get(r.pk, []),
+                "score_fields": [
+                    {
+                        "row": row,
+                        "errors": (score_errors or {}).get(f"score_{row.code}", []),
+                        "value": (posted or {}).get(f"score_{row.code}", ""),
+                    }
+                    for row in rows.get(r.pk, [])
+                ],
+                "next_due": selectors.provider_next_due(r, rows.get(r.pk, []))
+                if r.status == Referral.Status.ACTIVE
+                else None,
+            }
+            for r in referrals
+        ],
+        "enrolments": enrolments,
+        "score_errors": score_errors or {},
+        "posted": posted or {},
+        "today": dt.date.today(),
+        "creation_token": uuid.uuid4(),
+        "end_form": ReferralEndForm(),
+    }
