@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "fremdrift.instruments",
     "fremdrift.assessments",
     "fremdrift.plans",
+    "fremdrift.reports",
     "fremdrift.audit",
     "fremdrift.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("citizens/", include("fremdrift.referrals.urls")),
     path("citizens/", include((enrolment_urls, "enrolments"))),
     path("programmes/", include("fremdrift.programmes.urls")),
+    path("reports/", include("fremdrift.reports.urls")),
     path("instruments/", include("fremdrift.instruments.urls")),
     path("audit/", include("fremdrift.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,64 @@
+"""Report charts as SVG drawn on the server: self-contained, printable, downloadable."""
+
+from html import escape
+
+from django.utils.translation import gettext as _
+
+BLUE = "#1a4e8a"
+GREY = "#767676"
+
+
+def item_change_svg(report) -> str:
+    """One row per item: the baseline mean (open circle) and the follow-up mean (filled), with
+    the follow-up's 95 % interval of change drawn around it. Suppressed items are left out."""
+    rows = [r for r in report.items if r.change and not r.suppressed]
+    if not rows:
+        return ""
+    scale_min, scale_max = report.scale
+    left, width, row_height, top = 220, 420, 30, 40
+    height = top + row_height * len(rows) + 40
+
+    def x(value: float) -> float:
+        return left + (value - scale_min) / (scale_max - scale_min) * width
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 40} {height}" '
+        'role="img" aria-labelledby="change-title" '
+        'font-family="IBM Plex Sans, Arial, sans-serif" font-size="13">',
+        '<title id="change-title">'
+        + escape(_("Mean score at baseline and follow-up, per item"))
+        + "</title>",
+    ]
+    for tick in range(int(scale_min), int(scale_max) + 1):
+        parts.append(
+            f'<line x1="{x(tick):.1f}" y1="{top - 10}" x2="{x(tick):.1f}" '
+            f'y2="{height - 30}" stroke="#ddd"/>'
+            f'<text x="{x(tick):.1f}" y="{top - 16}" text-anchor="middle" '
+            f'fill="{GREY}">{tick}</text>'
+        )
+    for n, row in enumerate(rows):
+        y = top + n * row_height + row_height / 2
+        c = row.change
+        ci_low = c.baseline_mean + c.ci_low
+        ci_high = c.baseline_mean + c.ci_high
+        parts.append(
+            f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end">{escape(row.label)}</text>'
+            f'<line x1="{x(ci_low):.1f}" y1="{y:.1f}" x2="{x(ci_high):.1f}" y2="{y:.1f}" '
+            f'stroke="{BLUE}" stroke-width="6" stroke-opacity="0.25"/>'
+            f'<line x1="{x(c.baseline_mean):.1f}" y1="{y:.1f}" x2="{x(c.followup_mean):.1f}" '
+            f'y2="{y:.1f}" stroke="{GREY}" stroke-width="2"/>'
+            f'<circle cx="{x(c.baseline_mean):.1f}" cy="{y:.1f}" r="5" fill="#fff" '
+            f'stroke="{GREY}" stroke-width="2"/>'
+            f'<circle cx="{x(c.followup_mean):.1f}" cy="{y:.1f}" r="5" fill="{BLUE}"/>'
+        )
+    legend_y = height - 12
+    parts.append(
+        f'<circle cx="{left}" cy="{legend_y - 4}" r="5" fill="#fff" stroke="{GREY}" '
+        'stroke-width="2"/>'
+        f'<text x="{left + 10}" y="{legend_y}">{escape(_("Baseline"))}</text>'
+        f'<circle cx="{left + 120}" cy="{legend_y - 4}" r="5" fill="{BLUE}"/>'
+        f'<text x="{left + 130}" y="{legend_y}">'
+        + escape(_("Follow-up (band: 95 % interval)"))
+        + "</text></svg>"
+    )
+    return "".join(parts)

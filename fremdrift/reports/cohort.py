@@ -1,0 +1,83 @@
+"""The cohort a report covers: enrolments chosen by filters, within the user's organisation
+(the programmes it runs, and its own citizens' enrolments elsewhere)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from fremdrift.accounts.models import Role
+from fremdrift.citizens.models import AGE_BANDS
+from fremdrift.programmes.models import Enrolment
+
+AGE_BAND_LABELS = [label for _upper, label in AGE_BANDS] + ["60+"]
+MIN_GROUP = 5
+
+
+@dataclass(frozen=True)
+class Filters:
+    programmes: tuple[int, ...] = ()
+    provider: int | None = None
+    target_group: int | None = None
+    age_band: str = ""
+    sex: str = ""
+    enrolled_from: dt.date | None = None
+    enrolled_to: dt.date | None = None
+
+
+def may_read_reports(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id
+        and user.role == Role.MANAGER
+    )
+
+
+def age_band_at(birth_date: dt.date, day: dt.date) -> str:
+    from fremdrift.citizens.cpr import age_on
+    from fremdrift.citizens.models import age_band
+
+    return age_band(age_on(birth_date, day))
+
+
+def cohort_enrolments(user, filters: Filters) -> QuerySet[Enrolment]:
+    if not may_read_reports(user):
+        return Enrolment.objects.none()
+    enrolments = Enrolment.objects.filter(
+        Q(programme__organisation_id=user.organisation_id)
+        | Q(citizen__home_organisation_id=user.organisation_id)
+    )
+    if filters.programmes:
+        enrolments = enrolments.filter(programme_id__in=filters.programmes)
+    if filters.provider:
+        enrolments = enrolments.filter(programme__organisation_id=filters.provider)
+    if filters.target_group:
+        enrolments = enrolments.filter(citizen__target_group_id=filters.target_group)
+    if filters.sex:
+        enrolments = enrolments.filter(citizen__sex=filters.sex)
+    if filters.enrolled_from:
+        enrolments = enrolments.filter(start_date__gte=filters.enrolled_from)
+    if filters.enrolled_to:
+        enrolments = enrolments.filter(start_date__lte=filters.enrolled_to)
+    return enrolments
+
+
+def cohort_rows(user, filters: Filters) -> list[tuple]:
+    """(enrolment id, citizen id, programme id, start, end, birth date, sex, target group id)
+    of the cohort, with the age band checked on each enrolment's start."""
+    rows = list(
+        cohort_enrolments(user, filters).values_list(
+            "pk",
+            "citizen_id",
+            "programme_id",
+            "start_date",
+            "end_date",
+            "citizen__birth_date",
+            "citizen__sex",
+            "citizen__target_group_id",
+        )
+    )
+    if filters.age_band:
+        rows = [r for r in rows if age_band_at(r[5], r[3]) == filters.age_band]
+    return rows

@@ -1,0 +1,92 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fremdrift.accounts.models import Organisation
+from fremdrift.citizens.forms import CodeChoiceField
+from fremdrift.citizens.models import Citizen
+from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.forms import DesignSystemForm
+from fremdrift.instruments.models import Instrument, Purpose
+from fremdrift.plans.forms import DATE
+from fremdrift.programmes.models import Programme
+
+from .cohort import AGE_BAND_LABELS, Filters
+from .progression import HORIZONS
+
+
+class CohortForm(DesignSystemForm):
+    """The filters every report shares. All optional: an empty form is the whole organisation."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), required=False
+    )
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), queryset=Organisation.objects.none(), required=False
+    )
+    target_group = CodeChoiceField(
+        label=_("Target group"),
+        queryset=Code.objects.filter(code_list=CodeList.TARGET_GROUP, parent=None),
+        required=False,
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age band"),
+        choices=[("", _("All"))] + [(b, b) for b in AGE_BAND_LABELS],
+        required=False,
+    )
+    sex = forms.ChoiceField(
+        label=_("Legal sex"), choices=[("", _("All")), *Citizen.Sex.choices], required=False
+    )
+    enrolled_from = forms.DateField(label=_("Enrolled from"), required=False, widget=DATE)
+    enrolled_to = forms.DateField(label=_("Enrolled until"), required=False, widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = user.organisation_id
+        programmes = Programme.objects.filter(
+            Q(organisation_id=org) | Q(enrolments__citizen__home_organisation_id=org)
+        ).distinct()
+        self.fields["programme"].queryset = programmes
+        self.fields["provider"].queryset = Organisation.objects.filter(
+            programmes__in=programmes
+        ).distinct()
+        self.fields["target_group"].empty_label = _("All")
+        self.fields["programme"].empty_label = _("All")
+        self.fields["provider"].empty_label = _("All")
+
+    def filters(self) -> Filters:
+        d = self.cleaned_data
+        return Filters(
+            programmes=(d["programme"].pk,) if d.get("programme") else (),
+            provider=d["provider"].pk if d.get("provider") else None,
+            target_group=d["target_group"].pk if d.get("target_group") else None,
+            age_band=d.get("age_band") or "",
+            sex=d.get("sex") or "",
+            enrolled_from=d.get("enrolled_from"),
+            enrolled_to=d.get("enrolled_to"),
+        )
+
+
+class ProgressionForm(CohortForm):
+    instrument = forms.ModelChoiceField(
+        label=_("Instrument"),
+        queryset=Instrument.objects.filter(purpose=Purpose.PROGRESSION),
+        empty_label=None,
+    )
+    horizon = forms.ChoiceField(
+        label=_("Follow-up"),
+        choices=[
+            ("latest", _("The latest assessment")),
+            ("3", _("Nearest 3 months")),
+            ("6", _("Nearest 6 months")),
+            ("12", _("Nearest 12 months")),
+        ],
+        initial="latest",
+        required=False,
+    )
+
+    field_order = ["instrument", "horizon"]
+
+    def clean_horizon(self):
+        value = self.cleaned_data.get("horizon") or "latest"
+        return value if value in HORIZONS else "latest"

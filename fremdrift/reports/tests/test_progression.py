@@ -1,0 +1,202 @@
+"""The progression report on real rows: the numbers equal an independent computation on the
+same answers, small groups are suppressed, and only managers of the organisation read it."""
+
+import csv
+import datetime as dt
+import io
+
+import numpy as np
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from scipy import stats as scipy_stats
+
+from fremdrift.accounts.models import Role
+from fremdrift.assessments.selectors import published_version
+from fremdrift.assessments.services import AnswerInput, assessment_record
+from fremdrift.instruments.models import Instrument
+from fremdrift.programmes import services as programme_services
+from fremdrift.reports.cohort import Filters
+from fremdrift.reports.progression import progression_report, suppress
+from fremdrift.testing import make_citizen, make_programme, make_user
+
+START = dt.date(2026, 1, 5)
+CODES = [
+    "health_for_work",
+    "everyday_energy",
+    "network_support",
+    "attendance_stability",
+    "social_skills_work",
+    "motivation_job_goal",
+    "work_skills",
+    "housing_finances",
+]
+# Per citizen: baseline level, change at follow-up (the same on every item, plus one item
+# that moves one step more), and a middle assessment that is neither.
+PEOPLE = [(3, 2), (4, 1), (2, 3), (5, 0), (3, 1), (4, 2), (2, -1), (6, 1)]
+SPREADS = [
+    (0, 1, -1, 0, 1, 0, -1, 1),
+    (0, 0, 1, -1, 0, 1, 1, 0),
+    (0, 1, 1, 0, -1, 0, 0, 1),
+    (0, -1, 0, 1, 1, -1, 0, 0),
+    (0, 0, 0, 1, -1, 1, 1, -1),
+    (0, 1, -1, -1, 0, 0, 1, 1),
+    (0, 0, 1, 1, 0, -1, -1, 0),
+    (0, -1, 0, 0, 1, 1, 0, -1),
+]
+
+
+def values(n: int, level: int, extra: int = 0) -> list[int]:
+    """The answers `record` gives citizen n, item by item."""
+    out = [max(1, min(10, level + shift)) for shift in SPREADS[n]]
+    out[6] = max(1, min(10, level + SPREADS[n][6] + extra))
+    return out
+
+
+def wheel():
+    return Instrument.objects.get(code="adult_wheel")
+
+
+def record(actor, citizen, day, level, extra=0, spread=(0,) * 8):
+    """Every item at `level` shifted by the citizen's own `spread` (health for work never),
+    work skills `extra` steps higher."""
+    answers = {
+        code: AnswerInput(value=max(1, min(10, level + shift)))
+        for code, shift in zip(CODES, spread, strict=True)
+    }
+    answers["work_skills"] = AnswerInput(value=max(1, min(10, level + spread[6] + extra)))
+    return assessment_record(
+        actor=actor,
+        citizen=citizen,
+        version=published_version(wheel()),
+        date=day,
+        respondent="joint",
+        status="completed",
+        answers=answers,
+    )
+
+
+@pytest.fixture
+def cohort(world):
+    programme = make_programme(world.nord, name="Nordforløb")
+    citizens = []
+    for n, (level, change) in enumerate(PEOPLE):
+        citizen = make_citizen(world.caseworker, first_name=f"Deltager{n}")
+        programme_services.enrolment_create(
+            actor=world.caseworker, citizen=citizen, programme=programme, start_date=START
+        )
+        spread = SPREADS[n]
+        record(world.caseworker, citizen, START - dt.timedelta(days=30), 1)  # before: not baseline
+        record(world.caseworker, citizen, START + dt.timedelta(days=3), level, spread=spread)
+        record(
+            world.caseworker, citizen, START + dt.timedelta(days=95), level + change, spread=spread
+        )
+        record(
+            world.caseworker,
+            citizen,
+            START + dt.timedelta(days=180),
+            level + change,
+            extra=1,
+            spread=spread,
+        )
+        citizens.append(citizen)
+    # A ninth citizen with a baseline only: attrition.
+    dropout = make_citizen(world.caseworker, first_name="Frafalden")
+    programme_services.enrolment_create(
+        actor=world.caseworker, citizen=dropout, programme=programme, start_date=START
+    )
+    record(world.caseworker, dropout, START + dt.timedelta(days=2), 2)
+    return programme
+
+
+def test_item_and_total_change_equal_an_independent_computation(world, cohort):
+    report = progression_report(world.manager, Filters(), instrument=wheel())
+    assert (report.cohort_size, report.with_baseline, report.with_both) == (9, 9, 8)
+    baseline = np.array([level for level, _ in PEOPLE], dtype=float)
+    follow = np.array([level + change for level, change in PEOPLE], dtype=float)
+    health = next(r for r in report.items if r.code == "health_for_work").change
+    t = scipy_stats.ttest_rel(follow, baseline).confidence_interval(0.95)
+    assert health.n == 8
+    assert (health.baseline_mean, health.followup_mean) == pytest.approx(
+        (baseline.mean(), follow.mean())
+    )
+    assert (health.ci_low, health.ci_high) == pytest.approx((t.low, t.high))
+    diffs = follow - baseline
+    assert health.wilcoxon_p == pytest.approx(scipy_stats.wilcoxon(diffs[diffs != 0]).pvalue)
+    # The latest follow-up has work skills one step higher.
+    skills = next(r for r in report.items if r.code == "work_skills").change
+    assert skills.followup_mean == pytest.approx(
+        np.mean([values(n, lv + ch, extra=1)[6] for n, (lv, ch) in enumerate(PEOPLE)])
+    )
+    totals = [
+        (sum(values(n, lv)), sum(values(n, lv + ch, extra=1))) for n, (lv, ch) in enumerate(PEOPLE)
+    ]
+    assert report.total.mean_change == pytest.approx(np.mean([f - b for b, f in totals]))
+    # Cronbach's alpha of the baseline items, computed here from the same numbers.
+    matrix = np.array([values(n, lv) for n, (lv, _) in enumerate(PEOPLE)] + [[2] * 8], dtype=float)
+    k = matrix.shape[1]
+    alpha = k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / matrix.sum(1).var(ddof=1))
+    assert report.alpha == pytest.approx(alpha)
+    assert report.attrition.without_followup == 1
+
+
+def test_the_horizon_picks_the_follow_up_nearest_it(world, cohort):
+    report = progression_report(world.manager, Filters(), instrument=wheel(), horizon="3")
+    skills = next(r for r in report.items if r.code == "work_skills").change
+    # The 95-day follow-up, without the later step up in work skills.
+    assert skills.followup_mean == pytest.approx(
+        np.mean([values(n, lv + ch)[6] for n, (lv, ch) in enumerate(PEOPLE)])
+    )
+
+
+def test_a_known_effect_is_found(world, cohort):
+    report = progression_report(world.manager, Filters(), instrument=wheel())
+    assert report.total.ci_low > 0
+    assert report.reliable is not None
+    assert report.reliable.improved + report.reliable.unchanged + report.reliable.worse == 8
+
+
+def test_groups_under_five_are_suppressed(world, login, cohort):
+    client = login(world.manager)
+    page = client.get(
+        reverse("reports:progression"),
+        {"instrument": wheel().pk, "horizon": "latest", "sex": "male"},
+    ).content.decode()
+    # make_citizen makes women; no men: nothing is shown but the coverage.
+    assert "Færre end 5" in page and 'data-testid="progression-table"' not in page
+    assert suppress([10, 3, 7]) == [10, None, None]
+    assert suppress([10, 3, 0]) == [None, None, 0]
+    assert suppress([2, 3, 9]) == [None, None, 9]
+    assert suppress([12, 5, 6]) == [12, 5, 6]
+
+
+def test_the_report_page_and_its_exports(world, login, cohort):
+    client = login(world.manager)
+    query = {"instrument": wheel().pk, "horizon": "latest", "programme": cohort.pk}
+    page = client.get(reverse("reports:progression"), query).content.decode()
+    assert 'data-testid="chart"' in page and "<svg" in page
+    assert "Deltager" not in page  # no names, ever
+    raw = client.get(reverse("reports:progression"), query | {"format": "csv"}).content
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Spørgsmål" and rows[-1][0] == "Samlet score"
+    assert rows[1][1] == "8" and "," in rows[1][4]  # decimal comma
+    book = client.get(reverse("reports:progression"), query | {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert sheet.cell(row=2, column=2).value == 8
+    svg = client.get(reverse("reports:progression"), query | {"format": "svg"})
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+
+
+def test_a_manager_sees_only_the_organisations_enrolments(world, cohort):
+    other = make_user("othermanager", world.syd, Role.MANAGER)
+    report = progression_report(other, Filters(), instrument=wheel())
+    assert report.cohort_size == 0 and report.suppressed
+
+
+@pytest.mark.parametrize(
+    "role", ["caseworker", "provider_staff", "job_consultant", "administrator", "manager"]
+)
+def test_it_checks_ownership(world, login, role):
+    client = login(getattr(world, role))
+    for url in (reverse("reports:index"), reverse("reports:progression")):
+        assert client.get(url).status_code == (200 if role == "manager" else 404)
