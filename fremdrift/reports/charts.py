@@ -62,3 +62,43 @@ def item_change_svg(report) -> str:
         + "</text></svg>"
     )
     return "".join(parts)
+
+
+def comparison_svg(report, table) -> str:
+    """Each shown group's mean change of the total score with its 95 % interval, around a
+    line at zero."""
+    shown = [
+        (row[0], row[4], row[5], row[6])
+        for row in table[1:]
+        if row[1] != "<5" and isinstance(row[4], (int, float))
+    ]
+    if not shown:
+        return ""
+    extent = max(1.0, *(abs(v) for _l, m, lo, hi in shown for v in (m, lo, hi)))
+    left, width, row_height, top = 240, 400, 34, 30
+    height = top + row_height * len(shown) + 30
+
+    def x(value: float) -> float:
+        return left + (value + extent) / (2 * extent) * width
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 40} {height}" '
+        'role="img" aria-labelledby="comparison-title" '
+        'font-family="IBM Plex Sans, Arial, sans-serif" font-size="13">',
+        '<title id="comparison-title">'
+        + escape(_("Mean change of the total score, with 95 % intervals"))
+        + "</title>",
+        f'<line x1="{x(0):.1f}" y1="{top - 10}" x2="{x(0):.1f}" y2="{height - 20}" '
+        f'stroke="{GREY}"/>',
+        f'<text x="{x(0):.1f}" y="{top - 14}" text-anchor="middle" fill="{GREY}">0</text>',
+    ]
+    for n, (label, mean, low, high) in enumerate(shown):
+        y = top + n * row_height + row_height / 2
+        parts.append(
+            f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end">{escape(str(label))}</text>'
+            f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" '
+            f'stroke="{BLUE}" stroke-width="3"/>'
+            f'<circle cx="{x(mean):.1f}" cy="{y:.1f}" r="6" fill="{BLUE}"/>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -90,3 +90,36 @@ class ProgressionForm(CohortForm):
     def clean_horizon(self):
         value = self.cleaned_data.get("horizon") or "latest"
         return value if value in HORIZONS else "latest"
+
+
+class ComparisonForm(ProgressionForm):
+    by = forms.ChoiceField(
+        label=_("Compare"),
+        choices=[
+            ("programme", _("Programmes")),
+            ("provider", _("Providers")),
+            ("target_group", _("Target groups")),
+        ],
+        initial="programme",
+    )
+
+    field_order = ["by", "instrument", "horizon"]
+
+
+class AgreementForm(CohortForm):
+    instrument = forms.ModelChoiceField(
+        label=_("Instrument"),
+        queryset=Instrument.objects.filter(purpose=Purpose.PROGRESSION),
+        empty_label=None,
+    )
+    pair = forms.ChoiceField(
+        label=_("Who is compared"),
+        choices=[
+            ("caseworker_provider", _("Caseworker and provider")),
+            ("citizen_caseworker", _("Citizen and caseworker")),
+            ("citizen_provider", _("Citizen and provider")),
+        ],
+        initial="caseworker_provider",
+    )
+
+    field_order = ["pair", "instrument"]

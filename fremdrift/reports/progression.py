@@ -68,9 +68,20 @@ def _items(instrument) -> list[Item]:
     return [i for i in version.items.all() if i.is_ordinal] if version else []
 
 
-def progression_report(
-    user, filters: Filters, *, instrument, horizon: str = "latest"
-) -> ProgressionReport:
+@dataclass
+class Collected:
+    """Each enrolment's baseline and follow-up answers, and its total scores."""
+
+    rows: list[tuple]
+    items: list[Item]
+    pairs: dict[int, tuple[dict, dict]]
+    total_pairs: dict[int, tuple[float, float]]
+    baselines: dict[int, dict]
+    baseline_totals: dict[int, list[float]]
+    trajectory: dict[int, list[float]]
+
+
+def collect(user, filters: Filters, *, instrument, horizon: str = "latest") -> Collected:
     """Baseline: the first completed assessment in the enrolment. Follow-up: the latest, or
     the one nearest the horizon (3, 6 or 12 months after the enrolment started). Answers are
     matched across versions by item code. The total score, its reliability and the attrition
@@ -133,6 +144,15 @@ def progression_report(
                 sum(complete[0][1].values()),
                 sum(follow_up(complete[1:], start)[1].values()),
             )
+    return Collected(rows, items, pairs, total_pairs, baselines, baseline_totals, trajectory)
+
+
+def progression_report(
+    user, filters: Filters, *, instrument, horizon: str = "latest"
+) -> ProgressionReport:
+    data = collect(user, filters, instrument=instrument, horizon=horizon)
+    rows, items, pairs, total_pairs = data.rows, data.items, data.pairs, data.total_pairs
+    baselines, baseline_totals, trajectory = data.baselines, data.baseline_totals, data.trajectory
     item_rows = []
     for item in items:
         both = [

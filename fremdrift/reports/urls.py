@@ -6,4 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_index, name="index"),
     path("progression/", views.progression, name="progression"),
+    path("comparison/", views.comparison, name="comparison"),
+    path("goals/", views.goals, name="goals"),
+    path("agreement/", views.agreement, name="agreement"),
 ]

@@ -8,8 +8,11 @@ from django.views.decorators.http import require_GET
 from fremdrift.core.exports import csv_response, xlsx_response
 
 from . import charts
-from .cohort import may_read_reports
-from .forms import ProgressionForm
+from .agreement import agreement_report
+from .cohort import Filters, may_read_reports
+from .comparison import comparison_report
+from .forms import AgreementForm, CohortForm, ComparisonForm, ProgressionForm
+from .goals import STATUSES, goals_report
 from .progression import progression_report, regression_to_the_mean_applies, suppress
 
 
@@ -183,3 +186,224 @@ def progression(request: HttpRequest) -> HttpResponse:
         context,
         status=200 if form.is_valid() or not request.GET else 400,
     )
+
+
+def _comparison_table(report) -> list[list]:
+    header = [
+        _("Group"),
+        _("Citizens"),
+        _("Mean at baseline"),
+        _("Mean at follow-up"),
+        _("Mean change"),
+        _("95 % interval, low"),
+        _("95 % interval, high"),
+        _("Difference adjusted for baseline"),
+        _("95 % interval, low"),
+        _("95 % interval, high"),
+    ]
+    rows = [header]
+    shown = suppress([g.n for g in report.groups])
+    for group, n in zip(report.groups, shown, strict=True):
+        c = group.change
+        if n is None or c is None:
+            rows.append([group.label, "<5", *[""] * 8])
+            continue
+        if group.is_reference:
+            adjusted = [_("reference"), "", ""]
+        elif group.adjusted:
+            adjusted = [round(v, 2) for v in group.adjusted]
+        else:
+            adjusted = ["", "", ""]
+        rows.append(
+            [
+                group.label,
+                c.n,
+                round(c.baseline_mean, 2),
+                round(c.followup_mean, 2),
+                round(c.mean_change, 2),
+                round(c.ci_low, 2),
+                round(c.ci_high, 2),
+                *adjusted,
+            ]
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def comparison(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    form = ComparisonForm(request.GET or None, user=request.user)
+    context: dict = {"form": form, "query": request.GET.urlencode()}
+    if form.is_valid():
+        report = comparison_report(
+            request.user,
+            form.filters(),
+            instrument=form.cleaned_data["instrument"],
+            by=form.cleaned_data["by"],
+            horizon=form.cleaned_data["horizon"],
+        )
+        table = _comparison_table(report)
+        name = f"comparison-{report.by}-{report.instrument.code}"
+        export = request.GET.get("format")
+        if export == "csv":
+            return csv_response(table, f"{name}.csv")
+        if export == "xlsx":
+            return xlsx_response(table, f"{name}.xlsx", title=_("Comparison"), bold_rows={1})
+        chart = charts.comparison_svg(report, table)
+        if export == "svg":
+            response = HttpResponse(chart, content_type="image/svg+xml")
+            response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+            return response
+        context |= {"report": report, "table": table, "chart": chart}
+    status = 200 if form.is_valid() or not request.GET else 400
+    return render(request, "reports/comparison.html", context, status=status)
+
+
+def _pct(share) -> list:
+    """A share with its interval as three rounded percentages, or '<5'."""
+    if share.share is None:
+        return ["<5", "", ""]
+    return [round(100 * v, 1) for v in share.share]
+
+
+def _hidden(value):
+    return "<5" if value is None else value
+
+
+def goals_tables(report) -> list[list]:
+    from fremdrift.plans.models import Goal
+
+    status_labels = [str(Goal.Status(s).label) for s in STATUSES]
+    rows: list[list] = [[_("Sub-goals by category and status")], [_("Category"), *status_labels]]
+    for label, counts in report.by_category:
+        rows.append([label, *(_hidden(v) for v in suppress(counts))])
+    rows += [
+        [],
+        [_("Citizens in the cohort"), report.citizens],
+        [
+            _("Share with at least one sub-goal reached (%), with 95 % interval"),
+            *_pct(report.with_sub_goal_reached),
+        ],
+        [
+            _("Median days from sub-goal to achievement"),
+            "<5" if report.median_days_to_achieve is None else report.median_days_to_achieve,
+        ],
+        [],
+        [_("End goals reached, by category")],
+        [
+            _("Category"),
+            _("End goals"),
+            _("Reached"),
+            _("Share (%)"),
+            _("95 % interval, low"),
+            _("95 % interval, high"),
+        ],
+    ]
+    for share in report.end_goals:
+        n, count = suppress([share.n, share.count]) if share.n >= 5 else (None, None)
+        rows.append([share.label, _hidden(n), _hidden(count), *_pct(share)])
+    rows += [
+        [],
+        [_("Outcomes per programme (shares in %, with 95 % intervals)")],
+        [
+            _("Programme"),
+            _("Enrolments"),
+            _("Internship"),
+            "",
+            "",
+            _("Ordinary wage hours"),
+            "",
+            "",
+            _("Job or education"),
+            "",
+            "",
+            _("GAS T-score at start"),
+            _("GAS T-score at follow-up"),
+        ],
+    ]
+    for p in report.programmes:
+        if p.n < 5:
+            rows.append([p.programme, "<5"])
+            continue
+        rows.append(
+            [
+                p.programme,
+                p.n,
+                *_pct(p.internship),
+                *_pct(p.ordinary_hours),
+                *_pct(p.job_or_education),
+                "<5" if p.gas_baseline is None else round(p.gas_baseline[0], 1),
+                "<5" if p.gas_followup is None else round(p.gas_followup[0], 1),
+            ]
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def goals(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    form = CohortForm(request.GET or None, user=request.user)
+    context: dict = {"form": form, "query": request.GET.urlencode()}
+    if form.is_valid() or not request.GET:
+        filters = form.filters() if request.GET else Filters()
+        report = goals_report(request.user, filters)
+        table = goals_tables(report)
+        export = request.GET.get("format")
+        if export == "csv":
+            return csv_response(table, "goals.csv")
+        if export == "xlsx":
+            return xlsx_response(table, "goals.xlsx", title=_("Goals"), bold_rows={1, 2})
+        context |= {"report": report, "table": table}
+    status = 200 if form.is_bound is False or form.is_valid() else 400
+    return render(request, "reports/goals.html", context, status=status)
+
+
+def agreement_table(rows) -> list[list]:
+    table = [
+        [
+            _("Item"),
+            _("Pairs of answers"),
+            _("Weighted kappa"),
+            _("Mean difference (second minus first)"),
+        ]
+    ]
+    for row in rows:
+        if row.suppressed:
+            table.append([row.label, "<5", "", ""])
+        else:
+            table.append(
+                [
+                    row.label,
+                    row.n,
+                    "" if row.kappa is None else round(row.kappa, 2),
+                    round(row.mean_difference, 2),
+                ]
+            )
+    return table
+
+
+@login_required
+@require_GET
+def agreement(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    form = AgreementForm(request.GET or None, user=request.user)
+    context: dict = {"form": form, "query": request.GET.urlencode()}
+    if form.is_valid():
+        rows = agreement_report(
+            request.user,
+            form.filters(),
+            instrument=form.cleaned_data["instrument"],
+            pair=form.cleaned_data["pair"],
+        )
+        table = agreement_table(rows)
+        name = f"agreement-{form.cleaned_data['pair']}"
+        export = request.GET.get("format")
+        if export == "csv":
+            return csv_response(table, f"{name}.csv")
+        if export == "xlsx":
+            return xlsx_response(table, f"{name}.xlsx", title=_("Agreement"), bold_rows={1})
+        context |= {"rows": rows, "table": table}
+    status = 200 if form.is_valid() or not request.GET else 400
+    return render(request, "reports/agreement.html", context, status=status)

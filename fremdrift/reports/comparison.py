@@ -1,0 +1,132 @@
+"""Programmes, providers or target groups side by side: the change in each, and the
+difference in follow-up adjusted for the baseline score (analysis of covariance)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils.translation import gettext_lazy as _
+from scipy import stats as scipy_stats
+
+from fremdrift.codelists.models import Code
+from fremdrift.programmes.models import Programme
+
+from . import stats
+from .cohort import MIN_GROUP, Filters
+from .progression import collect
+
+DIMENSIONS = {
+    "programme": _("Programme"),
+    "provider": _("Provider"),
+    "target_group": _("Target group"),
+}
+
+
+@dataclass
+class GroupChange:
+    key: int
+    label: str
+    n: int
+    change: stats.PairedChange | None
+    adjusted: tuple[float, float, float] | None  # difference from the reference, interval
+    is_reference: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        return self.n < MIN_GROUP
+
+
+@dataclass
+class ComparisonReport:
+    instrument: object
+    by: str
+    groups: list[GroupChange]
+    cohort_size: int
+
+
+def adjusted_differences(baseline, followup, group, reference) -> dict:
+    """OLS of follow-up on baseline and one indicator per group but the reference: each
+    group's coefficient is its follow-up difference from the reference at equal baseline,
+    with a t-based 95 % interval."""
+    x = np.asarray(baseline, dtype=float)
+    y = np.asarray(followup, dtype=float)
+    keys = [k for k in dict.fromkeys(group) if k != reference]
+    design = np.column_stack(
+        [np.ones_like(x), x, *[(np.asarray(group) == k).astype(float) for k in keys]]
+    )
+    n, p = design.shape
+    if n <= p:
+        return {}
+    coef, *_rest = np.linalg.lstsq(design, y, rcond=None)
+    residual = y - design @ coef
+    s2 = residual @ residual / (n - p)
+    cov = s2 * np.linalg.pinv(design.T @ design)
+    t = scipy_stats.t.ppf(0.975, n - p)
+    out = {}
+    for i, k in enumerate(keys, start=2):
+        se = float(np.sqrt(cov[i, i]))
+        out[k] = (float(coef[i]), float(coef[i] - t * se), float(coef[i] + t * se))
+    return out
+
+
+def comparison_report(
+    user, filters: Filters, *, instrument, by: str = "programme", horizon: str = "latest"
+) -> ComparisonReport:
+    data = collect(user, filters, instrument=instrument, horizon=horizon)
+    rows = {r[0]: r for r in data.rows}
+    programme_owner = dict(
+        Programme.objects.filter(pk__in={r[2] for r in data.rows}).values_list(
+            "pk", "organisation_id"
+        )
+    )
+
+    def key_of(row) -> int | None:
+        if by == "provider":
+            return programme_owner.get(row[2])
+        if by == "target_group":
+            return row[7]
+        return row[2]
+
+    by_group: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for enrolment_id, pair in data.total_pairs.items():
+        key = key_of(rows[enrolment_id])
+        if key is not None:
+            by_group[key].append(pair)
+    shown = {k: v for k, v in by_group.items() if len(v) >= MIN_GROUP}
+    reference = max(shown, key=lambda k: len(shown[k])) if shown else None
+    flat = [(k, b, f) for k, pairs in shown.items() for b, f in pairs]
+    adjusted = (
+        adjusted_differences(
+            [b for _k, b, _f in flat],
+            [f for _k, _b, f in flat],
+            [k for k, _b, _f in flat],
+            reference,
+        )
+        if len(shown) > 1
+        else {}
+    )
+    labels = _labels(by, set(by_group))
+    groups = [
+        GroupChange(
+            key=k,
+            label=labels.get(k, str(k)),
+            n=len(pairs),
+            change=stats.paired_change([b for b, _ in pairs], [f for _, f in pairs])
+            if len(pairs) >= MIN_GROUP
+            else None,
+            adjusted=adjusted.get(k),
+            is_reference=k == reference,
+        )
+        for k, pairs in sorted(by_group.items(), key=lambda item: -len(item[1]))
+    ]
+    return ComparisonReport(instrument=instrument, by=by, groups=groups, cohort_size=len(data.rows))
+
+
+def _labels(by: str, keys: set[int]) -> dict[int, str]:
+    from fremdrift.accounts.models import Organisation
+
+    if by == "programme":
+        return dict(Programme.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "provider":
+        return dict(Organisation.objects.filter(pk__in=keys).values_list("pk", "name"))
+    return {c.pk: c.label for c in Code.objects.filter(pk__in=keys)}
