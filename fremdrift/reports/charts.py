@@ -102,3 +102,52 @@ def comparison_svg(report, table) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def curves_svg(months) -> str:
+    """Monthly cumulative curves: enrolled, with a plan, in a company-oriented activity, and
+    exited to job or education."""
+    if len(months) < 2:
+        return ""
+    series = [
+        (_("Enrolled"), 1, BLUE, ""),
+        (_("With a plan"), 2, "#008139", ""),
+        (_("In a company-oriented activity"), 3, "#b35c00", "6 3"),
+        (_("Exited to job or education"), 4, "#6f1d8a", "2 3"),
+    ]
+    top_value = max(1, max(m[1] for m in months))
+    left, width, top, height = 50, 560, 20, 240
+
+    def x(i: int) -> float:
+        return left + i / (len(months) - 1) * width
+
+    def y(v: float) -> float:
+        return top + height - v / top_value * height
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 30} '
+        f'{top + height + 110}" role="img" aria-labelledby="curves-title" '
+        'font-family="IBM Plex Sans, Arial, sans-serif" font-size="12">',
+        '<title id="curves-title">' + escape(_("Monthly cumulative curves")) + "</title>",
+        f'<line x1="{left}" y1="{y(0):.1f}" x2="{left + width}" y2="{y(0):.1f}" stroke="{GREY}"/>',
+        f'<text x="{left - 6}" y="{y(top_value) + 4:.1f}" text-anchor="end">{top_value}</text>',
+        f'<text x="{left - 6}" y="{y(0) + 4:.1f}" text-anchor="end">0</text>',
+    ]
+    step = max(1, len(months) // 8)
+    for i in range(0, len(months), step):
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{y(0) + 16:.1f}" text-anchor="middle">'
+            f"{escape(months[i][0])}</text>"
+        )
+    for n, (label, index, colour, dash) in enumerate(series):
+        points = " ".join(f"{x(i):.1f},{y(m[index]):.1f}" for i, m in enumerate(months))
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        legend_y = top + height + 40 + n * 16
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dashed}/>'
+            f'<line x1="{left}" y1="{legend_y - 4}" x2="{left + 24}" y2="{legend_y - 4}" '
+            f'stroke="{colour}" stroke-width="2"{dashed}/>'
+            f'<text x="{left + 30}" y="{legend_y}">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("comparison/", views.comparison, name="comparison"),
     path("goals/", views.goals, name="goals"),
     path("agreement/", views.agreement, name="agreement"),
+    path("monitoring/", views.monitoring, name="monitoring"),
 ]

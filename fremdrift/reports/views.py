@@ -13,6 +13,7 @@ from .cohort import Filters, may_read_reports
 from .comparison import comparison_report
 from .forms import AgreementForm, CohortForm, ComparisonForm, ProgressionForm
 from .goals import STATUSES, goals_report
+from .monitoring import monitoring_report
 from .progression import progression_report, regression_to_the_mean_applies, suppress
 
 
@@ -407,3 +408,50 @@ def agreement(request: HttpRequest) -> HttpResponse:
         context |= {"rows": rows, "table": table}
     status = 200 if form.is_valid() or not request.GET else 400
     return render(request, "reports/agreement.html", context, status=status)
+
+
+def monitoring_rows(report) -> tuple[list[list], list[tuple[str, list[list]]]]:
+    def hide(v):
+        return "<5" if 0 < v < 5 else v
+
+    curves = [
+        [
+            _("Month"),
+            _("Enrolled"),
+            _("With a plan"),
+            _("In a company-oriented activity"),
+            _("Exited to job or education"),
+        ]
+    ]
+    curves += [[m[0], *(hide(v) for v in m[1:])] for m in report.months]
+    tables = [(t.title, [t.header, *t.shown()], t.counted) for t in report.tables]
+    return curves, tables
+
+
+@login_required
+@require_GET
+def monitoring(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    form = CohortForm(request.GET or None, user=request.user)
+    context: dict = {"form": form, "query": request.GET.urlencode()}
+    if not form.is_bound or form.is_valid():
+        report = monitoring_report(request.user, form.filters() if form.is_bound else Filters())
+        curves, tables = monitoring_rows(report)
+        export = request.GET.get("format")
+        flat = [[_("Monthly cumulative curves")], *curves]
+        for title, rows, _counted in tables:
+            flat += [[], [title], *rows]
+        if export == "csv":
+            return csv_response(flat, "monitoring.csv")
+        if export == "xlsx":
+            return xlsx_response(flat, "monitoring.xlsx", title=_("Monitoring"))
+        chart = charts.curves_svg(
+            [(m[0], *(v if isinstance(v, int) else 0 for v in m[1:])) for m in curves[1:]]
+        )
+        if export == "svg":
+            response = HttpResponse(chart, content_type="image/svg+xml")
+            response["Content-Disposition"] = 'attachment; filename="monitoring.svg"'
+            return response
+        context |= {"report": report, "curves": curves, "tables": tables, "chart": chart}
+    status = 200 if not form.is_bound or form.is_valid() else 400
+    return render(request, "reports/monitoring.html", context, status=status)

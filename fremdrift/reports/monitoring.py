@@ -1,0 +1,306 @@
+"""Programme monitoring, the figures of a trial's evaluation (seeds/002): who came in, what
+their plans hold, mentors, internships and what ran beside them, exits and start meetings."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Min
+from django.utils.translation import gettext as _
+
+from fremdrift.citizens.models import Citizen
+from fremdrift.codelists.models import Code
+from fremdrift.plans.models import Activity, Goal, Meeting, MeetingParticipant, Mentor, Plan
+from fremdrift.programmes.models import Enrolment
+from fremdrift.programmes.selectors import COMPANY_ACTIVITY_TYPES, JOB_OR_EDUCATION
+
+from .cohort import AGE_BAND_LABELS, Filters, age_band_at, cohort_rows
+from .goals import INTERNSHIPS
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+    counted: str = ""  # what the counts count, shown under the title
+    # Row ranges whose counts add up to a whole (a partition): small counts in them are
+    # hidden together with a complement. Other counts under 5 are hidden one by one.
+    blocks: list[list[int]] = field(default_factory=list)
+
+    def shown(self) -> list[list]:
+        from .progression import suppress
+
+        counts = [row[1] for row in self.rows]
+        shown: list = [c if c == 0 or c >= 5 else None for c in counts]
+        for block in self.blocks:
+            for index, value in zip(block, suppress([counts[i] for i in block]), strict=True):
+                shown[index] = value
+        return [[row[0], "<5" if v is None else v] for row, v in zip(self.rows, shown, strict=True)]
+
+
+@dataclass
+class MonitoringReport:
+    enrolments: int
+    months: list[tuple[str, int, int, int, int]]  # month, enrolled, plan, company, job/edu
+    tables: list[Table]
+
+
+def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    ends = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        following = dt.date(year + (month == 12), month % 12 + 1, 1)
+        ends.append(following - dt.timedelta(days=1))
+        year, month = following.year, following.month
+    return ends
+
+
+def hours_band(hours) -> str:
+    if hours is None:
+        return _("Not given")
+    h = float(hours)
+    if h >= 37:
+        return _("Full time (37+)")
+    if h > 30:
+        return _("Over 30")
+    if h > 20:
+        return "21-30"
+    if h >= 10:
+        return "10-20"
+    return _("Under 10")
+
+
+def monitoring_report(user, filters: Filters) -> MonitoringReport:
+    rows = cohort_rows(user, filters)
+    today = dt.date.today()
+    citizen_ids = {r[1] for r in rows}
+    labels = {c.pk: c.label for c in Code.objects.all()}
+    plan_made = {
+        citizen: created.date()
+        for citizen, created in Plan.objects.filter(citizen_id__in=citizen_ids, goals__isnull=False)
+        .values_list("citizen_id", "created_at")
+        .distinct()
+    }
+    activities = list(
+        Activity.objects.filter(plan__citizen_id__in=citizen_ids).values_list(
+            "pk",
+            "plan__citizen_id",
+            "kind_id",
+            "kind__code",
+            "start_date",
+            "end_date",
+            "weekly_hours",
+            "company_mentor",
+        )
+    )
+    by_citizen_activities = defaultdict(list)
+    for a in activities:
+        by_citizen_activities[a[1]].append(a)
+    exits = {
+        pk: (parent, child, code)
+        for pk, parent, child, code in Enrolment.objects.filter(
+            pk__in=[r[0] for r in rows], exit_reason__isnull=False
+        ).values_list("pk", "exit_reason__parent_id", "exit_reason_id", "exit_reason__code")
+    }
+
+    def first_company(r) -> dt.date | None:
+        days = [
+            a[4]
+            for a in by_citizen_activities[r[1]]
+            if a[3] in COMPANY_ACTIVITY_TYPES and r[3] <= a[4] <= (r[4] or today)
+        ]
+        return min(days) if days else None
+
+    months = []
+    if rows:
+        for end in _month_ends(min(r[3] for r in rows), today):
+            enrolled = [r for r in rows if r[3] <= end]
+            months.append(
+                (
+                    end.strftime("%Y-%m"),
+                    len(enrolled),
+                    sum(1 for r in enrolled if plan_made.get(r[1]) and plan_made[r[1]] <= end),
+                    sum(1 for r in enrolled if (d := first_company(r)) and d <= end),
+                    sum(
+                        1
+                        for r in enrolled
+                        if r[0] in exits and exits[r[0]][2] in JOB_OR_EDUCATION and r[4] <= end
+                    ),
+                )
+            )
+    tables = [
+        _profile(rows, labels),
+        _plan_contents(rows, citizen_ids, by_citizen_activities),
+        *_mentors(rows, citizen_ids, labels),
+        *_internships(rows, by_citizen_activities, labels, today),
+        _exits(rows, exits, labels),
+        _start_meetings(citizen_ids, labels),
+    ]
+    return MonitoringReport(enrolments=len(rows), months=months, tables=tables)
+
+
+def _profile(rows, labels) -> Table:
+    table = Table(_("Participant profile"), [_("Group"), _("Enrolments")])
+    ages = Counter(age_band_at(r[5], r[3]) for r in rows)
+    for band in AGE_BAND_LABELS:
+        table.rows.append([_("Age %(band)s") % {"band": band}, ages.get(band, 0)])
+    for group, n in sorted(Counter(labels.get(r[7], "–") for r in rows).items()):
+        table.rows.append([group, n])
+    sexes = Counter(r[6] for r in rows)
+    for value, label in Citizen.Sex.choices:
+        table.rows.append([str(label), sexes.get(value, 0)])
+    ages_end = len(AGE_BAND_LABELS)
+    groups_end = len(table.rows) - len(Citizen.Sex.choices)
+    table.blocks = [
+        list(range(0, ages_end)),
+        list(range(ages_end, groups_end)),
+        list(range(groups_end, len(table.rows))),
+    ]
+    return table
+
+
+def _plan_contents(rows, citizen_ids, by_citizen_activities) -> Table:
+    table = Table(
+        _("What the plans contain"),
+        [_("The plan has"), _("Enrolments")],
+        counted=_("Enrolments whose citizen's plan has it."),
+    )
+    goals = list(
+        Goal.objects.filter(plan__citizen_id__in=citizen_ids).values_list(
+            "plan__citizen_id", "parent_id", "supported_by"
+        )
+    )
+    end = {c for c, parent, _s in goals if parent is None}
+    sub = {c for c, parent, _s in goals if parent is not None}
+    roles = {c for c, _p, supported in goals if supported}
+    own = set(
+        Plan.objects.filter(citizen_id__in=citizen_ids)
+        .exclude(own_effort="")
+        .values_list("citizen_id", flat=True)
+    )
+    comments = set(
+        Plan.objects.filter(citizen_id__in=citizen_ids)
+        .exclude(citizen_comments="")
+        .values_list("citizen_id", flat=True)
+    )
+    with_activities = {c for c, acts in by_citizen_activities.items() if acts}
+    for label, citizens in (
+        (_("An end goal"), end),
+        (_("Sub-goals"), sub),
+        (_("Activities"), with_activities),
+        (_("Who does what (roles)"), roles),
+        (_("The citizen's own effort"), own),
+        (_("The citizen's comments"), comments),
+    ):
+        table.rows.append([label, sum(1 for r in rows if r[1] in citizens)])
+    return table
+
+
+def _mentors(rows, citizen_ids, labels) -> list[Table]:
+    per_citizen = Counter(
+        Mentor.objects.filter(plan__citizen_id__in=citizen_ids).values_list(
+            "plan__citizen_id", flat=True
+        )
+    )
+    counts = Table(_("Mentors per participant"), [_("Mentors"), _("Enrolments")])
+    buckets = Counter(min(per_citizen.get(r[1], 0), 3) for r in rows)
+    for n, label in ((0, "0"), (1, "1"), (2, "2"), (3, "3+")):
+        counts.rows.append([label, buckets.get(n, 0)])
+    counts.blocks = [[0, 1, 2, 3]]
+    tasks = Table(_("Mentors' tasks"), [_("Task"), _("Mentors")])
+    through = Mentor.tasks.through.objects.filter(mentor__plan__citizen_id__in=citizen_ids)
+    for code_id, n in sorted(
+        Counter(through.values_list("code_id", flat=True)).items(),
+        key=lambda item: labels.get(item[0], ""),
+    ):
+        tasks.rows.append([labels.get(code_id, "–"), n])
+    return [counts, tasks]
+
+
+def _internships(rows, by_citizen_activities, labels, today) -> list[Table]:
+    during: dict[int, list] = defaultdict(list)
+    for r in rows:
+        for a in by_citizen_activities[r[1]]:
+            if a[3] in INTERNSHIPS and r[3] <= a[4] <= (r[4] or today):
+                during[r[0]].append(a)
+    overview = Table(_("Internships"), [_("Internships"), _("Number")])
+    overview.rows.append([_("Enrolments with an internship"), len(during)])
+    internships = [a for acts in during.values() for a in acts]
+    for kind, n in sorted(Counter(labels.get(a[2], "–") for a in internships).items()):
+        overview.rows.append([kind, n])
+    overview.rows.append([_("With a company mentor"), sum(1 for a in internships if a[7])])
+    hours = Table(_("Weekly hours at the start of internships"), [_("Hours"), _("Internships")])
+    bands = Counter(hours_band(a[6]) for a in internships)
+    for band in (
+        _("Under 10"),
+        "10-20",
+        "21-30",
+        _("Over 30"),
+        _("Full time (37+)"),
+        _("Not given"),
+    ):
+        hours.rows.append([band, bands.get(band, 0)])
+    hours.blocks = [list(range(len(hours.rows)))]
+    parallel = Table(
+        _("Parallel interventions during internships"),
+        [_("Activity type"), _("Internships")],
+        counted=_("Internships with an activity of the type running at the same time."),
+    )
+    beside: Counter = Counter()
+    for r in rows:
+        for internship in during.get(r[0], []):
+            start, end = internship[4], internship[5] or today
+            kinds = {
+                a[2]
+                for a in by_citizen_activities[r[1]]
+                if a[0] != internship[0] and a[4] <= end and (a[5] or today) >= start
+            }
+            beside.update(kinds)
+    for kind_id, n in sorted(beside.items(), key=lambda item: labels.get(item[0], "")):
+        parallel.rows.append([labels.get(kind_id, "–"), n])
+    return [overview, hours, parallel]
+
+
+def _exits(rows, exits, labels) -> Table:
+    table = Table(_("Exits by reason"), [_("Reason"), _("Enrolments")])
+    parents = Counter(exits[r[0]][0] for r in rows if r[0] in exits)
+    children = Counter(exits[r[0]][1] for r in rows if r[0] in exits)
+    child_parent = {child: parent for parent, child, _code in exits.values()}
+    # The first level with those still enrolled is one whole; each reason's second level
+    # another. The table lists the first level, then the second under it.
+    first_level = []
+    order = dict(Code.objects.filter(code_list="exit_reason").values_list("pk", "sort_order"))
+    for parent in sorted(parents, key=lambda p: order.get(p, 0)):
+        first_level.append(len(table.rows))
+        table.rows.append([labels.get(parent, "–"), parents[parent]])
+        start = len(table.rows)
+        for child in sorted(
+            (c for c in children if child_parent[c] == parent), key=lambda c: order.get(c, 0)
+        ):
+            table.rows.append(["    " + labels.get(child, "–"), children[child]])
+        table.blocks.append(list(range(start, len(table.rows))))
+    first_level.append(len(table.rows))
+    table.rows.append([_("Still enrolled"), sum(1 for r in rows if r[0] not in exits)])
+    table.blocks.append(first_level)
+    return table
+
+
+def _start_meetings(citizen_ids, labels) -> Table:
+    table = Table(
+        _("Start meetings by who took part"),
+        [_("Participant"), _("Start meetings")],
+        counted=_("Start meetings with at least one participant in the role."),
+    )
+    meetings = Meeting.objects.filter(plan__citizen_id__in=citizen_ids, kind__code="start_meeting")
+    table.rows.append([_("Start meetings held"), meetings.count()])
+    table.rows.append([_("The citizen came"), meetings.filter(citizen_attended=True).count()])
+    roles = Counter(
+        MeetingParticipant.objects.filter(meeting__in=meetings)
+        .values_list("meeting_id", "role_id")
+        .distinct()
+        .values_list("role_id", flat=True)
+    )
+    for role_id, n in sorted(roles.items(), key=lambda item: labels.get(item[0], "")):
+        table.rows.append([labels.get(role_id, "–"), n])
+    return table
