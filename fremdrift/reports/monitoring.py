@@ -76,11 +76,13 @@ def monitoring_report(user, filters: Filters) -> MonitoringReport:
     today = dt.date.today()
     citizen_ids = {r[1] for r in rows}
     labels = {c.pk: c.label for c in Code.objects.all()}
+    # A plan counts from its first goal (a plan row without goals is not yet a plan).
     plan_made = {
-        citizen: created.date()
-        for citizen, created in Plan.objects.filter(citizen_id__in=citizen_ids, goals__isnull=False)
-        .values_list("citizen_id", "created_at")
-        .distinct()
+        citizen: first.date()
+        for citizen, first in Goal.objects.filter(plan__citizen_id__in=citizen_ids)
+        .values("plan__citizen_id")
+        .annotate(first=Min("created_at"))
+        .values_list("plan__citizen_id", "first")
     }
     activities = list(
         Activity.objects.filter(plan__citizen_id__in=citizen_ids).values_list(
