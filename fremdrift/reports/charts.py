@@ -151,3 +151,56 @@ def curves_svg(months) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+SHADES = ["#a50026", "#f46d43", "#d9d9d9", "#74add1", "#313695", "#1a4e8a", "#08306b"]
+
+
+def stacked_bars_svg(distributions) -> str:
+    """One bar per item, its answers over the scale as percentages; 'don't know' is left out of
+    the bar and counted beside it. Items with a count under 5 are left out: their percentages
+    beside N would reveal it."""
+    shown = [d for d in distributions if d.fully_shown and d.n]
+    if not shown:
+        return ""
+    dont_know = escape(_("Don't know"))
+    left, width, row_height, top = 220, 420, 30, 16
+    points = shown[0].points
+    height = top + row_height * len(shown) + 30 + 16 * len(points)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 130} {height}" '
+        'role="img" aria-labelledby="survey-title" '
+        'font-family="IBM Plex Sans, Arial, sans-serif" font-size="12">',
+        '<title id="survey-title">' + escape(_("Answers per item, in per cent")) + "</title>",
+    ]
+    for n, d in enumerate(shown):
+        y = top + n * row_height
+        x = float(left)
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{escape(d.label)}</text>'
+        )
+        for i, pct in enumerate(d.percentages()):
+            w = pct / 100 * width
+            colour = SHADES[round(i * (len(SHADES) - 1) / max(1, len(d.points) - 1))]
+            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="20" fill="{colour}"/>')
+            if pct >= 8:
+                fill = "#000" if colour == "#d9d9d9" else "#fff"
+                parts.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + 14}" text-anchor="middle" '
+                    f'fill="{fill}">{pct:.0f}</text>'
+                )
+            x += w
+        parts.append(
+            f'<text x="{left + width + 8}" y="{y + 14}">N = {d.n}'
+            + (f", {dont_know}: {d.dont_know}" if d.dont_know else "")
+            + "</text>"
+        )
+    legend_top = top + row_height * len(shown) + 16
+    for i, (_value, label, _count) in enumerate(points):
+        colour = SHADES[round(i * (len(SHADES) - 1) / max(1, len(points) - 1))]
+        parts.append(
+            f'<rect x="{left}" y="{legend_top + i * 16}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{left + 18}" y="{legend_top + i * 16 + 10}">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -123,3 +123,13 @@ class AgreementForm(CohortForm):
     )
 
     field_order = ["pair", "instrument"]
+
+
+class SurveyForm(CohortForm):
+    instrument = forms.ModelChoiceField(
+        label=_("Instrument"),
+        queryset=Instrument.objects.filter(purpose__in=[Purpose.SATISFACTION, Purpose.FIDELITY]),
+        empty_label=None,
+    )
+
+    field_order = ["instrument"]

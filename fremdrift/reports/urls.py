@@ -10,4 +10,6 @@ urlpatterns = [
     path("goals/", views.goals, name="goals"),
     path("agreement/", views.agreement, name="agreement"),
     path("monitoring/", views.monitoring, name="monitoring"),
+    path("surveys/", views.surveys, name="surveys"),
+    path("quality/", views.quality, name="quality"),
 ]

@@ -11,10 +11,12 @@ from . import charts
 from .agreement import agreement_report
 from .cohort import Filters, may_read_reports
 from .comparison import comparison_report
-from .forms import AgreementForm, CohortForm, ComparisonForm, ProgressionForm
+from .forms import AgreementForm, CohortForm, ComparisonForm, ProgressionForm, SurveyForm
 from .goals import STATUSES, goals_report
 from .monitoring import monitoring_report
 from .progression import progression_report, regression_to_the_mean_applies, suppress
+from .quality import quality_report
+from .surveys import fidelity_report, survey_report
 
 
 def _require_reports(request: HttpRequest) -> None:
@@ -455,3 +457,126 @@ def monitoring(request: HttpRequest) -> HttpResponse:
         context |= {"report": report, "curves": curves, "tables": tables, "chart": chart}
     status = 200 if not form.is_bound or form.is_valid() else 400
     return render(request, "reports/monitoring.html", context, status=status)
+
+
+def survey_table(distributions) -> list[list]:
+    points = distributions[0].points if distributions else []
+    table = [[_("Item"), *(f"{v} {label}" for v, label, _c in points), _("Don't know"), "N"]]
+    for d in distributions:
+        if d.suppressed:
+            table.append([d.label, *["<5"] * (len(points) + 2)])
+            continue
+        counts = [c for _v, _l, c in d.points] + [d.dont_know]
+        shown = suppress(counts)
+        cells = []
+        for value, pct in zip(shown[:-1], d.percentages(), strict=True):
+            cells.append("<5" if value is None else f"{value} ({pct:.0f} %)")
+        cells.append("<5" if shown[-1] is None else shown[-1])
+        table.append([d.label, *cells, d.n])
+    return table
+
+
+def fidelity_table(rows) -> list[list]:
+    table = [[_("Item"), _("Units that answered"), _("Mean")]]
+    for row in rows:
+        table.append([row.label, row.units, "" if row.mean is None else round(row.mean, 2)])
+    return table
+
+
+@login_required
+@require_GET
+def surveys(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    form = SurveyForm(request.GET or None, user=request.user)
+    context: dict = {"form": form, "query": request.GET.urlencode()}
+    if form.is_valid():
+        instrument = form.cleaned_data["instrument"]
+        chart, units = "", []
+        if instrument.purpose == "fidelity":
+            rows, units = fidelity_report(request.user, form.filters(), instrument=instrument)
+            table = fidelity_table(rows)
+        else:
+            distributions = survey_report(request.user, form.filters(), instrument=instrument)
+            table = survey_table(distributions)
+            chart = charts.stacked_bars_svg(distributions)
+        name = f"survey-{instrument.code}"
+        export = request.GET.get("format")
+        if export == "csv":
+            return csv_response(table, f"{name}.csv")
+        if export == "xlsx":
+            return xlsx_response(table, f"{name}.xlsx", title=instrument.name, bold_rows={1})
+        if export == "svg" and chart:
+            response = HttpResponse(chart, content_type="image/svg+xml")
+            response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+            return response
+        context |= {"table": table, "chart": chart, "units": units, "instrument": instrument}
+    status = 200 if form.is_valid() or not request.GET else 400
+    return render(request, "reports/surveys.html", context, status=status)
+
+
+def quality_tables(report) -> list[list]:
+    def on_time_rows(title, rows):
+        out = [
+            [title],
+            [
+                _("Name"),
+                _("Citizens"),
+                _("Due assessments"),
+                _("On time"),
+                _("Share on time (%)"),
+                _("95 % interval, low"),
+                _("95 % interval, high"),
+            ],
+        ]
+        for row in rows:
+            if row.suppressed:
+                out.append([row.name, "<5"])
+                continue
+            share = row.share
+            out.append(
+                [
+                    row.name,
+                    row.citizens,
+                    row.due,
+                    row.on_time,
+                    *(["", "", ""] if share is None else [round(100 * v, 1) for v in share]),
+                ]
+            )
+        return out
+
+    def hide(v):
+        return "<5" if 0 < v < 5 else v
+
+    return [
+        *on_time_rows(
+            _("Due assessments done on time, by responsible caseworker"), report.by_staff
+        ),
+        [],
+        *on_time_rows(_("Provider scores done on time, by provider"), report.by_provider),
+        [],
+        [_("Enrolments"), report.enrolments],
+        [_("Enrolments whose citizen has no plan yet"), hide(report.without_plan)],
+        [
+            _("Active enrolments that should have ended with an exit reason"),
+            hide(report.should_have_exited),
+        ],
+    ]
+
+
+@login_required
+@require_GET
+def quality(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    form = CohortForm(request.GET or None, user=request.user)
+    context: dict = {"form": form, "query": request.GET.urlencode()}
+    if not form.is_bound or form.is_valid():
+        report = quality_report(request.user, form.filters() if form.is_bound else Filters())
+        table = quality_tables(report)
+        export = request.GET.get("format")
+        if export == "csv":
+            return csv_response(table, "data-quality.csv")
+        if export == "xlsx":
+            return xlsx_response(table, "data-quality.xlsx", title=_("Data quality"))
+        context |= {"report": report, "table": table}
+    status = 200 if not form.is_bound or form.is_valid() else 400
+    return render(request, "reports/quality.html", context, status=status)

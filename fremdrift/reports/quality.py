@@ -1,0 +1,138 @@
+"""Data quality: due assessments done on time, by staff member and by provider; citizens
+without a plan; enrolments that should have ended with an exit reason."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from fremdrift.accounts.models import Organisation, User
+from fremdrift.assessments.cadence import CadencePeriod, CadenceRule, due_dates
+from fremdrift.assessments.models import Assessment, Follow
+from fremdrift.assessments.services import follow_periods
+from fremdrift.citizens.models import Citizen
+from fremdrift.plans.models import Goal
+from fremdrift.programmes.models import Enrolment
+from fremdrift.referrals.models import Referral
+
+from . import stats
+from .cohort import MIN_GROUP, Filters, cohort_rows
+
+ON_TIME_DAYS = 7  # an assessment within a week of its due date is on time
+
+
+@dataclass
+class OnTimeRow:
+    name: str
+    citizens: int
+    due: int
+    on_time: int
+
+    @property
+    def share(self):
+        return stats.proportion_interval(self.on_time, self.due) if self.due else None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.citizens < MIN_GROUP
+
+
+@dataclass
+class QualityReport:
+    by_staff: list[OnTimeRow]
+    by_provider: list[OnTimeRow]
+    enrolments: int
+    without_plan: int
+    should_have_exited: int
+
+
+def _on_time(due: list[dt.date], done: list[dt.date]) -> int:
+    return sum(1 for day in due if any(abs((d - day).days) <= ON_TIME_DAYS for d in done))
+
+
+def quality_report(user, filters: Filters) -> QualityReport:
+    rows = cohort_rows(user, filters)
+    today = dt.date.today()
+    citizen_ids = {r[1] for r in rows}
+    done: dict[tuple[int, int, str], list[dt.date]] = defaultdict(list)
+    for citizen, instrument, respondent, org, day in Assessment.objects.filter(
+        citizen_id__in=citizen_ids, status=Assessment.Status.COMPLETED
+    ).values_list(
+        "citizen_id", "version__instrument_id", "respondent", "recorded_by_organisation_id", "date"
+    ):
+        done[citizen, instrument, "any"].append(day)
+        if respondent == "provider":
+            done[citizen, instrument, f"org{org}"].append(day)
+    caseworker_of = dict(
+        Citizen.objects.filter(pk__in=citizen_ids).values_list("pk", "responsible_caseworker_id")
+    )
+    staff: dict[int, list] = defaultdict(lambda: [set(), 0, 0])
+    for follow in Follow.objects.filter(
+        citizen_id__in=citizen_ids, is_active=True
+    ).prefetch_related("cadences"):
+        due = [d for d in due_dates(follow_periods(follow), until=today) if d < today]
+        entry = staff[caseworker_of.get(follow.citizen_id)]
+        entry[0].add(follow.citizen_id)
+        entry[1] += len(due)
+        entry[2] += _on_time(due, done[follow.citizen_id, follow.instrument_id, "any"])
+    providers: dict[int, list] = defaultdict(lambda: [set(), 0, 0])
+    for referral in Referral.objects.filter(
+        citizen_id__in=citizen_ids, interval_days__isnull=False, instrument__isnull=False
+    ):
+        end = min(referral.end_date or today, today)
+        period = CadencePeriod(
+            rule=CadenceRule(every_days=referral.interval_days), starts_on=referral.start_date
+        )
+        # The referral's start is the caseworker's starting score; the provider's are after.
+        due = [d for d in due_dates([period], until=end) if referral.start_date < d < today]
+        entry = providers[referral.provider_id]
+        entry[0].add(referral.citizen_id)
+        entry[1] += len(due)
+        entry[2] += _on_time(
+            due, done[referral.citizen_id, referral.instrument_id, f"org{referral.provider_id}"]
+        )
+    staff_names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=staff)}
+    provider_names = dict(Organisation.objects.filter(pk__in=providers).values_list("pk", "name"))
+    with_goals = set(
+        Goal.objects.filter(plan__citizen_id__in=citizen_ids).values_list(
+            "plan__citizen_id", flat=True
+        )
+    )
+    # Active enrolments that should have ended: the programme has ended, or every referral
+    # to it ended more than 30 days ago.
+    active = list(
+        Enrolment.objects.filter(
+            pk__in=[r[0] for r in rows], status=Enrolment.Status.ACTIVE
+        ).values_list("citizen_id", "programme_id", "programme__end_date")
+    )
+    referral_ends: dict[tuple[int, int], list] = defaultdict(list)
+    for citizen, programme, status, end in Referral.objects.filter(
+        citizen_id__in=citizen_ids, programme__isnull=False
+    ).values_list("citizen_id", "programme_id", "status", "end_date"):
+        referral_ends[citizen, programme].append(None if status == "active" else end)
+    stale = today - dt.timedelta(days=30)
+
+    def should_have_exited(citizen, programme, programme_end) -> bool:
+        if programme_end is not None and programme_end < today:
+            return True
+        ends = referral_ends.get((citizen, programme))
+        return bool(ends) and all(e is not None and e < stale for e in ends)
+
+    return QualityReport(
+        by_staff=sorted(
+            (
+                OnTimeRow(staff_names.get(pk, "–"), len(c), due, on)
+                for pk, (c, due, on) in staff.items()
+            ),
+            key=lambda r: r.name,
+        ),
+        by_provider=sorted(
+            (
+                OnTimeRow(provider_names.get(pk, "–"), len(c), due, on)
+                for pk, (c, due, on) in providers.items()
+            ),
+            key=lambda r: r.name,
+        ),
+        enrolments=len(rows),
+        without_plan=sum(1 for r in rows if r[1] not in with_goals),
+        should_have_exited=sum(1 for a in active if should_have_exited(*a)),
+    )
