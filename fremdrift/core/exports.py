@@ -32,6 +32,17 @@ def csv_response(rows: Iterable[Sequence], filename: str) -> HttpResponse:
     return response
 
 
+def plain_csv_response(rows: Iterable[Sequence], filename: str) -> HttpResponse:
+    """Comma-separated, decimal points, UTF-8 without BOM: what R and Stata read by default."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def xlsx_response(
     rows: Iterable[Sequence],
     filename: str,
@@ -40,6 +51,7 @@ def xlsx_response(
     bold_rows: set[int] = frozenset(),
     widths: Sequence[int] = (),
     money_columns: set[int] = frozenset(),
+    extra_sheets: Sequence[tuple[str, Iterable[Sequence]]] = (),
 ) -> HttpResponse:
     """One sheet; row numbers in `bold_rows` and column numbers in `money_columns` count
     from 1, as in Excel."""
@@ -55,6 +67,10 @@ def xlsx_response(
                 cell.number_format = "#,##0.00"
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
+    for name, extra in extra_sheets:
+        other = book.create_sheet(name[:31])
+        for row in extra:
+            other.append(list(row))
     out = io.BytesIO()
     save_workbook(book, out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)

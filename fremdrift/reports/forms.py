@@ -133,3 +133,35 @@ class SurveyForm(CohortForm):
     )
 
     field_order = ["instrument"]
+
+
+class DatasetForm(CohortForm):
+    instrument = forms.ModelChoiceField(
+        label=_("Instrument"),
+        queryset=Instrument.objects.filter(purpose=Purpose.PROGRESSION),
+        empty_label=None,
+    )
+    shape = forms.ChoiceField(
+        label=_("Shape"),
+        choices=[
+            ("long", _("Long: one row per answer")),
+            ("wide", _("Wide: one row per citizen and time point")),
+        ],
+    )
+    file_format = forms.ChoiceField(
+        label=_("File"),
+        choices=[
+            ("xlsx", _("Excel workbook")),
+            ("csv_da", _("CSV for a Danish Excel (semicolons, decimal commas)")),
+            ("csv", _("CSV for R and Stata (commas, decimal points)")),
+        ],
+    )
+    purpose = forms.CharField(
+        label=_("Purpose of the export"),
+        min_length=10,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Written to the access log with the export."),
+    )
+
+    field_order = ["instrument", "shape", "file_format", "purpose"]

@@ -258,7 +258,8 @@ def _internships(rows, by_citizen_activities, labels, today) -> list[Table]:
                 for a in by_citizen_activities[r[1]]
                 if a[0] != internship[0] and a[4] <= end and (a[5] or today) >= start
             }
-            beside.update(kinds)
+            for kind in kinds:
+                beside[kind] += 1
     for kind_id, n in sorted(beside.items(), key=lambda item: labels.get(item[0], "")):
         parallel.rows.append([labels.get(kind_id, "–"), n])
     return [overview, hours, parallel]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("monitoring/", views.monitoring, name="monitoring"),
     path("surveys/", views.surveys, name="surveys"),
     path("quality/", views.quality, name="quality"),
+    path("dataset/", views.dataset_export, name="dataset"),
 ]

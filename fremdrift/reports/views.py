@@ -1,17 +1,29 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from fremdrift.core.exports import csv_response, xlsx_response
+from fremdrift.audit.models import AccessAction
+from fremdrift.audit.services import access_log_write
+from fremdrift.citizens.models import Citizen
+from fremdrift.core.exports import csv_response, plain_csv_response, xlsx_response
 
 from . import charts
 from .agreement import agreement_report
 from .cohort import Filters, may_read_reports
 from .comparison import comparison_report
-from .forms import AgreementForm, CohortForm, ComparisonForm, ProgressionForm, SurveyForm
+from .dataset import codebook, dataset
+from .forms import (
+    AgreementForm,
+    CohortForm,
+    ComparisonForm,
+    DatasetForm,
+    ProgressionForm,
+    SurveyForm,
+)
 from .goals import STATUSES, goals_report
 from .monitoring import monitoring_report
 from .progression import progression_report, regression_to_the_mean_applies, suppress
@@ -580,3 +592,50 @@ def quality(request: HttpRequest) -> HttpResponse:
         context |= {"report": report, "table": table}
     status = 200 if not form.is_bound or form.is_valid() else 400
     return render(request, "reports/quality.html", context, status=status)
+
+
+def may_export_datasets(user) -> bool:
+    return may_read_reports(user) and user.has_perm("reports.export_dataset")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dataset_export(request: HttpRequest) -> HttpResponse:
+    """Pseudonymised rows are still personal data: the export needs its own permission, asks
+    for a purpose, and is written to the access log with every citizen it holds."""
+    _require_reports(request)
+    allowed = may_export_datasets(request.user)
+    form = DatasetForm(request.POST if request.method == "POST" else None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        if form.is_valid():
+            d = form.cleaned_data
+            header, rows, citizens = dataset(
+                request.user, form.filters(), instrument=d["instrument"], shape=d["shape"]
+            )
+            access_log_write(
+                user=request.user,
+                action=AccessAction.EXPORT,
+                subjects=Citizen.objects.filter(pk__in=citizens),
+                purpose=d["purpose"],
+                criterion=f"dataset {d['shape']} {d['instrument'].code}",
+                path=request.path,
+            )
+            name = f"dataset-{d['instrument'].code}-{d['shape']}"
+            if d["file_format"] == "csv_da":
+                return csv_response([header, *rows], f"{name}.csv")
+            if d["file_format"] == "csv":
+                return plain_csv_response([header, *rows], f"{name}.csv")
+            return xlsx_response(
+                [header, *rows],
+                f"{name}.xlsx",
+                title=_("Data"),
+                bold_rows={1},
+                extra_sheets=[(_("Codebook"), codebook(d["instrument"]))],
+            )
+        status = 400
+    return render(
+        request, "reports/dataset.html", {"form": form, "allowed": allowed}, status=status
+    )
