@@ -78,3 +78,14 @@ class CopyForm(DesignSystemForm):
     code = forms.SlugField(label=_("Code of the copy"), max_length=60)
     name_da = forms.CharField(label=_("Name (Danish)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+
+
+class ReliabilityForm(DesignSystemForm):
+    reliability = forms.FloatField(
+        label=_("Reliability for the reliable change index"),
+        required=False,
+        help_text=_(
+            "Between 0 and 1, for example 0.85 from a published study. Leave empty to let the "
+            "reports estimate it from the data (Cronbach's alpha)."
+        ),
+    )

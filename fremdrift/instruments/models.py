@@ -41,6 +41,9 @@ class Instrument(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     is_builtin = models.BooleanField(default=False, editable=False)
+    # Set by an administrator for the reliable change index; otherwise the reports estimate
+    # it from the data (Cronbach's alpha).
+    reliability = models.FloatField(_("reliability"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
@@ -52,6 +55,10 @@ class Instrument(models.Model):
         verbose_name_plural = _("instruments")
         constraints = [
             models.CheckConstraint(
+                condition=Q(reliability__isnull=True) | Q(reliability__gt=0, reliability__lt=1),
+                name="instrument_reliability_between_0_and_1",
+            ),
+            models.CheckConstraint(
                 condition=Q(
                     purpose__in=[
                         "progression",
@@ -62,7 +69,7 @@ class Instrument(models.Model):
                     ]
                 ),
                 name="instrument_purpose_valid",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

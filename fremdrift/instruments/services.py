@@ -234,3 +234,25 @@ def version_publish(*, actor, version: InstrumentVersion) -> InstrumentVersion:
         after=_version_snapshot(current),
     )
     return current
+
+
+@transaction.atomic
+def instrument_set_reliability(*, actor, instrument: Instrument, reliability: float | None):
+    """The reliability the reports use for the reliable change index; None lets them estimate
+    it from the data (Cronbach's alpha)."""
+    if reliability is not None and not 0 < reliability < 1:
+        raise ValidationError(
+            {"reliability": _("The reliability must lie between 0 and 1, for example 0.85.")}
+        )
+    current = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    before = {"reliability": current.reliability}
+    current.reliability = reliability
+    current.save(update_fields=["reliability"])
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after={"reliability": reliability},
+    )
+    return current

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fremdrift.assessments.svg import WheelItem, render_wheel
 
 from . import selectors, services
-from .forms import CopyForm, ItemFormSet, VersionForm, labels_to_text
+from .forms import CopyForm, ItemFormSet, ReliabilityForm, VersionForm, labels_to_text
 from .models import Instrument, InstrumentVersion
 
 
@@ -65,8 +65,33 @@ def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
             "items": list(chosen.items.all()) if chosen else [],
             "preview_svg": _preview_wheel(chosen) if chosen else "",
             "copy_form": CopyForm(initial={"code": f"{instrument.code}-local"}),
+            "reliability_form": ReliabilityForm(initial={"reliability": instrument.reliability}),
         },
     )
+
+
+@login_required
+@require_POST
+def instrument_reliability(request: HttpRequest, instrument_id: int) -> HttpResponse:
+    _require_administrator(request)
+    instrument = get_object_or_404(Instrument, pk=instrument_id)
+    form = ReliabilityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.instrument_set_reliability(
+                actor=request.user,
+                instrument=instrument,
+                reliability=form.cleaned_data["reliability"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.message_dict["reliability"]))
+        else:
+            messages.success(request, _("The reliability has been saved."))
+    else:
+        messages.error(
+            request, f"{form.fields['reliability'].label}: {' '.join(form.errors['reliability'])}"
+        )
+    return redirect("instruments:detail", instrument_id=instrument.pk)
 
 
 @login_required

@@ -219,7 +219,7 @@ def progression_report(
 
 def instrument_reliability(instrument) -> float | None:
     """The reliability an administrator set for the instrument, if any."""
-    return getattr(instrument, "reliability", None)
+    return instrument.reliability
 
 
 def regression_to_the_mean_applies(report: ProgressionReport) -> bool:

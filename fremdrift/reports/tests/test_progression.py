@@ -200,3 +200,16 @@ def test_it_checks_ownership(world, login, role):
     client = login(getattr(world, role))
     for url in (reverse("reports:index"), reverse("reports:progression")):
         assert client.get(url).status_code == (200 if role == "manager" else 404)
+
+
+def test_an_administrator_sets_the_reliability_the_report_uses(world, login, cohort):
+    client = login(world.administrator)
+    url = reverse("instruments:reliability", args=[wheel().pk])
+    client.post(url, {"reliability": "1.5"})
+    assert wheel().reliability is None  # refused, with a message
+    assert client.post(url, {"reliability": "0.6"}).status_code == 302
+    assert wheel().reliability == 0.6
+    report = progression_report(world.manager, Filters(), instrument=wheel())
+    assert report.reliable.reliability == 0.6
+    assert login(world.manager).post(url, {"reliability": "0.7"}).status_code == 403
+    assert wheel().reliability == 0.6
