@@ -150,6 +150,12 @@ def build(*, citizens: int, years: int) -> None:
         while day <= today:
             if rng.random() > 0.08:
                 done.append(day)
+                values = []
+                for item in items:
+                    level[item.code] = min(
+                        10.0, max(1.0, level[item.code] + trend + rng.gauss(0, 0.5))
+                    )
+                    values.append((item.pk, round(level[item.code])))
                 assessment_rows.append(
                     (
                         next_assessment,
@@ -161,20 +167,19 @@ def build(*, citizens: int, years: int) -> None:
                         caseworker_id,
                         jobcentre.pk,
                         1,
+                        len(values),
+                        float(sum(v for _pk, v in values)),
                         now,
                         now,
                     )
                 )
-                for item in items:
-                    level[item.code] = min(
-                        10.0, max(1.0, level[item.code] + trend + rng.gauss(0, 0.5))
-                    )
+                for item_pk, value in values:
                     answer_rows.append(
                         (
                             next_answer,
                             next_assessment,
-                            item.pk,
-                            round(level[item.code]),
+                            item_pk,
+                            value,
                             "",
                             False,
                             False,
@@ -246,6 +251,8 @@ def _flush(assessment_rows: list, answer_rows: list) -> None:
             "recorded_by_id",
             "recorded_by_organisation_id",
             "revision",
+            "scored_items",
+            "score_total",
             "created_at",
             "updated_at",
         ],
@@ -349,3 +356,116 @@ def ensure_plan_histories(*, count: int = 100, years: int = 5) -> list[int]:
                 start_date=start,
             )
     return [c.pk for c in citizens]
+
+
+def ensure_report_data() -> "User":
+    """Two programmes at a provider, one enrolment per citizen from its first assessment (a
+    third of them ended with an exit reason), and a manager who reads the reports. Added once,
+    by bulk insert, to a database built before the reports existed too."""
+    from fremdrift.programmes.models import Enrolment
+    from fremdrift.programmes.services import programme_create
+
+    jobcentre = Organisation.objects.get(name="Jobcenter Benchby")
+    manager = User.objects.filter(username="benchmanager").first()
+    if manager is not None:
+        return manager
+    with transaction.atomic():
+        manager = User.objects.create(
+            username="benchmanager", organisation=jobcentre, role=Role.MANAGER
+        )
+        provider = Organisation.objects.create(name="Benchby Værksted", kind="provider")
+        instrument = Instrument.objects.get(code="adult_wheel")
+        programmes = [
+            programme_create(
+                actor=None,
+                organisation=provider,
+                name=name,
+                start_date=dt.date(2015, 1, 1),
+                instruments=[(instrument, 30)],
+                milestones=[{"code": "started", "label": "Start", "share": 50, "rule": "started"}],
+            )
+            for name in ("Benchby KVIK", "Benchby CTI")
+        ]
+        exits = list(
+            Code.objects.filter(code_list="exit_reason", parent__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+        rng = random.Random(11)
+        today = dt.date.today()
+        now = timezone.now()
+        rows = []
+        next_id = _next_id(Enrolment)
+        for n, (citizen_id, start) in enumerate(
+            Follow.objects.filter(citizen__home_organisation=jobcentre)
+            .order_by("citizen_id")
+            .values_list("citizen_id", "start_date")
+        ):
+            ended = n % 3 == 0 and (today - start).days > 60
+            end = (
+                start + dt.timedelta(days=rng.randint(60, (today - start).days)) if ended else None
+            )
+            rows.append(
+                (
+                    next_id + n,
+                    citizen_id,
+                    programmes[n % 2].pk,
+                    start,
+                    None,
+                    "ended" if ended else "active",
+                    end,
+                    rng.choice(exits) if ended else None,
+                    "",
+                    1,
+                    now,
+                    now,
+                )
+            )
+        _insert(
+            "programmes_enrolment",
+            [
+                "id",
+                "citizen_id",
+                "programme_id",
+                "start_date",
+                "responsible_id",
+                "status",
+                "end_date",
+                "exit_reason_id",
+                "exit_note",
+                "version",
+                "created_at",
+                "updated_at",
+            ],
+            rows,
+        )
+        _reset_sequence(Enrolment)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return manager
+
+
+FLOOR_SQL = """
+WITH e AS (
+    SELECT id, citizen_id, start_date, COALESCE(end_date, CURRENT_DATE) AS end_date
+    FROM programmes_enrolment
+), a AS (
+    SELECT s.id AS assessment_id,
+           ROW_NUMBER() OVER (PARTITION BY e.id ORDER BY s.date, s.id) AS first_rank,
+           ROW_NUMBER() OVER (PARTITION BY e.id ORDER BY s.date DESC, s.id DESC) AS last_rank
+    FROM e
+    JOIN assessments_assessment s
+      ON s.citizen_id = e.citizen_id AND s.date >= e.start_date AND s.date <= e.end_date
+    JOIN instruments_instrumentversion v ON v.id = s.version_id
+    WHERE v.instrument_id = %s AND s.status = 'completed'
+)
+SELECT i.code,
+       AVG(CASE WHEN a.first_rank = 1 THEN ans.value END) AS baseline,
+       AVG(CASE WHEN a.last_rank = 1 AND a.first_rank > 1 THEN ans.value END) AS follow_up
+FROM a
+JOIN assessments_answer ans ON ans.assessment_id = a.assessment_id
+JOIN instruments_item i ON i.id = ans.item_id
+WHERE a.first_rank = 1 OR a.last_rank = 1
+GROUP BY i.code
+"""

@@ -77,3 +77,40 @@ def pages(*, samples: int, rng: random.Random):
         timings.append(elapsed)
         query_counts.add(count)
     yield "caseload sorted by due", timings, "/".join(str(c) for c in sorted(query_counts))
+
+
+def reports(*, runs: int = 3):
+    """Each report on the whole municipality, and the hand-written floor: the per-item
+    baseline and follow-up means in one SQL statement."""
+    from bench.build import FLOOR_SQL, ensure_report_data
+    from fremdrift.instruments.models import Instrument
+
+    manager = ensure_report_data()
+    client = Client()
+    client.force_login(manager, backend=BACKEND)
+    wheel = Instrument.objects.get(code="adult_wheel").pk
+    survey = Instrument.objects.get(code="citizen_survey").pk
+
+    floor = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(FLOOR_SQL, [wheel])
+            cursor.fetchall()
+        floor.append(time.perf_counter() - started)
+    yield "floor: per-item means (SQL)", floor, 1
+    for name, url in {
+        "report: progression": f"/reports/progression/?instrument={wheel}&horizon=latest",
+        "report: comparison": f"/reports/comparison/?by=programme&instrument={wheel}",
+        "report: goals": "/reports/goals/",
+        "report: monitoring": "/reports/monitoring/",
+        "report: surveys": f"/reports/surveys/?instrument={survey}",
+        "report: agreement": f"/reports/agreement/?pair=caseworker_provider&instrument={wheel}",
+        "report: data quality": "/reports/quality/",
+    }.items():
+        timings, query_counts = [], set()
+        for _ in range(runs):
+            elapsed, count = _time(client, url)
+            timings.append(elapsed)
+            query_counts.add(count)
+        yield name, timings, "/".join(str(c) for c in sorted(query_counts))

@@ -31,6 +31,10 @@ class Assessment(models.Model):
     # The idempotency key of the form: two submits of the same form give one assessment.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     revision = models.PositiveIntegerField(default=1, editable=False)
+    # Kept by the services with the answers, so that the group reports find complete
+    # assessments and their total score without reading every answer.
+    scored_items = models.PositiveSmallIntegerField(default=0, editable=False)
+    score_total = models.FloatField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

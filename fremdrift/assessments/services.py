@@ -132,6 +132,13 @@ def _validate(
     return cleaned
 
 
+def _score(assessment: Assessment, answers: list[Answer]) -> None:
+    """The number of scaled items answered with a value, and the sum of those values."""
+    values = [a.value for a in answers if a.value is not None and a.item.is_ordinal]
+    assessment.scored_items = len(values)
+    assessment.score_total = sum(values) if values else None
+
+
 def _answers_snapshot(assessment: Assessment) -> dict:
     values = snapshot(assessment, ("date", "respondent", "status"))
     values["answers"] = {
@@ -179,6 +186,7 @@ def assessment_record(
         recorded_by_organisation_id=actor.organisation_id,
         creation_token=creation_token,
     )
+    _score(assessment, cleaned)
     try:
         with transaction.atomic():
             assessment.save()
@@ -239,6 +247,7 @@ def assessment_correct(
     for answer in cleaned:
         answer.assessment = current
     Answer.objects.bulk_create(cleaned)
+    _score(current, cleaned)
     after = _answers_snapshot(current)
     if after != before:
         current.revision += 1

@@ -4,11 +4,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+
 from fremdrift.assessments.models import Answer
 from fremdrift.instruments.models import InstrumentVersion, Item
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_rows
+from .cohort import MIN_GROUP, Filters, cohort_enrolments, cohort_rows
 
 HORIZONS = {"latest": None, "3": 91, "6": 182, "12": 365}
 MONTH = 30.4375
@@ -91,36 +94,31 @@ def collect(user, filters: Filters, *, instrument, horizon: str = "latest") -> C
     items = _items(instrument)
     codes = [i.code for i in items]
     enrolments = {r[0]: r for r in rows}
-    by_citizen: dict[int, list[tuple]] = defaultdict(list)
-    for r in rows:
-        by_citizen[r[1]].append(r)
-    answers = (
-        Answer.objects.filter(
-            assessment__citizen_id__in=list(by_citizen),
-            assessment__version__instrument=instrument,
-            assessment__status="completed",
-            item__code__in=codes,
-            value__isnull=False,
+    today = dt.date.today()
+    # Every completed assessment inside each enrolment's period, with its stored score: one
+    # query, and no answer is read until the baselines and follow-ups are chosen.
+    within = (
+        cohort_enrolments(user, filters)
+        .filter(
+            citizen__assessments__version__instrument=instrument,
+            citizen__assessments__status="completed",
+            citizen__assessments__scored_items__gt=0,
+            citizen__assessments__date__gte=F("start_date"),
+            citizen__assessments__date__lte=Coalesce(F("end_date"), Value(today)),
         )
         .values_list(
-            "assessment__citizen_id", "assessment_id", "assessment__date", "item__code", "value"
+            "pk",
+            "citizen__assessments__id",
+            "citizen__assessments__date",
+            "citizen__assessments__scored_items",
+            "citizen__assessments__score_total",
         )
-        .order_by("assessment__date", "assessment_id")
-        if by_citizen
-        else []
+        .order_by("pk", "citizen__assessments__date", "citizen__assessments__id")
     )
-    # enrolment -> ordered {assessment id: (date, {code: value})}
-    series: dict[int, dict[int, tuple[dt.date, dict[str, float]]]] = defaultdict(dict)
-    today = dt.date.today()
-    for citizen_id, assessment_id, day, code, value in answers:
-        for r in by_citizen[citizen_id]:
-            if r[3] <= day <= (r[4] or today):
-                series[r[0]].setdefault(assessment_id, (day, {}))[1][code] = value
-    pairs: dict[int, tuple[dict, dict]] = {}
-    total_pairs: dict[int, tuple[float, float]] = {}
-    baselines: dict[int, dict] = {}
-    baseline_totals: dict[int, list[float]] = {}
-    trajectory: dict[int, list[float]] = defaultdict(list)
+    series: dict[int, list[tuple]] = defaultdict(list)
+    for enrolment_id, assessment_id, day, scored, total in within:
+        if enrolment_id in enrolments:
+            series[enrolment_id].append((day, assessment_id, scored, total))
     days = HORIZONS.get(horizon)
 
     def follow_up(later, start):
@@ -128,23 +126,47 @@ def collect(user, filters: Filters, *, instrument, horizon: str = "latest") -> C
             return later[-1]
         return min(later, key=lambda a: (abs((a[0] - start).days - days), a[0]))
 
-    for enrolment_id, assessments in series.items():
-        ordered = list(assessments.values())
+    chosen: dict[int, tuple[int, int | None]] = {}
+    first_complete: dict[int, int] = {}
+    total_pairs: dict[int, tuple[float, float]] = {}
+    trajectory: dict[int, list[float]] = defaultdict(list)
+    for enrolment_id, ordered in series.items():
         start = enrolments[enrolment_id][3]
-        baselines[enrolment_id] = ordered[0][1]
-        complete = [(day, values) for day, values in ordered if len(values) == len(codes)]
-        for day, values in complete:
-            trajectory[int((day - start).days // MONTH)].append(sum(values.values()))
+        complete = [a for a in ordered if a[2] == len(codes)]
+        for day, _aid, _scored, total in complete:
+            trajectory[int((day - start).days // MONTH)].append(total)
         if complete:
-            baseline_totals[enrolment_id] = [complete[0][1][c] for c in codes]
-        if len(ordered) > 1:
-            pairs[enrolment_id] = (ordered[0][1], follow_up(ordered[1:], start)[1])
+            first_complete[enrolment_id] = complete[0][1]
+        follow = follow_up(ordered[1:], start)[1] if len(ordered) > 1 else None
+        chosen[enrolment_id] = (ordered[0][1], follow)
         if len(complete) > 1:
-            total_pairs[enrolment_id] = (
-                sum(complete[0][1].values()),
-                sum(follow_up(complete[1:], start)[1].values()),
-            )
+            total_pairs[enrolment_id] = (complete[0][3], follow_up(complete[1:], start)[3])
+    wanted = {aid for pair in chosen.values() for aid in pair if aid} | set(first_complete.values())
+    values = _answers_of(sorted(wanted), codes)
+    pairs = {
+        e: (values.get(b, {}), values.get(f, {})) for e, (b, f) in chosen.items() if f is not None
+    }
+    baselines = {e: values.get(b, {}) for e, (b, _f) in chosen.items()}
+    baseline_totals = {
+        e: [values[aid][c] for c in codes]
+        for e, aid in first_complete.items()
+        if all(c in values.get(aid, {}) for c in codes)
+    }
     return Collected(rows, items, pairs, total_pairs, baselines, baseline_totals, trajectory)
+
+
+def _answers_of(assessment_ids: list[int], codes: list[str]) -> dict[int, dict[str, float]]:
+    """The scaled answers of the chosen assessments, read in chunks that stay under the
+    database's limit on query parameters."""
+    values: dict[int, dict[str, float]] = defaultdict(dict)
+    for start in range(0, len(assessment_ids), 5000):
+        for assessment_id, code, value in Answer.objects.filter(
+            assessment_id__in=assessment_ids[start : start + 5000],
+            item__code__in=codes,
+            value__isnull=False,
+        ).values_list("assessment_id", "item__code", "value"):
+            values[assessment_id][code] = value
+    return values
 
 
 def progression_report(
