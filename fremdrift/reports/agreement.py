@@ -5,11 +5,11 @@ do they agree per item: weighted kappa and who scores higher."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from fremdrift.assessments.models import Answer
+from fremdrift.assessments.models import Assessment
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_rows
-from .progression import _items
+from .cohort import MIN_GROUP, Filters, cohort_citizens
+from .progression import _answers_of, _items
 
 WINDOW_DAYS = 14
 PAIRS = {
@@ -36,47 +36,29 @@ def agreement_report(user, filters: Filters, *, instrument, pair: str) -> list[I
     """Per item, the pairs of answers given within 14 days; each first respondent's
     assessment is matched with the nearest one of the second. Most disagreement first."""
     first, second = PAIRS[pair]
-    rows = cohort_rows(user, filters)
-    citizens = list({r[1] for r in rows})
+    citizens = cohort_citizens(user, filters)
     items = _items(instrument)
     codes = {i.code for i in items}
-    answers = (
-        Answer.objects.filter(
-            assessment__citizen_id__in=citizens,
-            assessment__version__instrument=instrument,
-            assessment__status="completed",
-            assessment__respondent__in=[first, second],
-            item__code__in=codes,
-            value__isnull=False,
-        ).values_list(
-            "assessment__citizen_id",
-            "assessment_id",
-            "assessment__respondent",
-            "assessment__date",
-            "item__code",
-            "value",
-        )
-        if citizens
-        else []
-    )
-    assessments: dict[int, dict] = {}
-    for citizen, aid, respondent, day, code, value in answers:
-        entry = assessments.setdefault(
-            aid, {"citizen": citizen, "respondent": respondent, "day": day, "values": {}}
-        )
-        entry["values"][code] = value
-    by_citizen = defaultdict(lambda: defaultdict(list))
-    for entry in assessments.values():
-        by_citizen[entry["citizen"]][entry["respondent"]].append(entry)
-    pairs_per_item: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    by_citizen: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for citizen, aid, respondent, day in Assessment.objects.filter(
+        citizen_id__in=citizens,
+        version__instrument=instrument,
+        status=Assessment.Status.COMPLETED,
+        respondent__in=[first, second],
+    ).values_list("citizen_id", "id", "respondent", "date"):
+        by_citizen[citizen][respondent].append((day, aid))
+    matched: list[tuple[int, int]] = []
     for people in by_citizen.values():
-        for a in people[first]:
-            near = [b for b in people[second] if abs((b["day"] - a["day"]).days) <= WINDOW_DAYS]
-            if not near:
-                continue
-            b = min(near, key=lambda e: (abs((e["day"] - a["day"]).days), e["day"]))
-            for code in codes & a["values"].keys() & b["values"].keys():
-                pairs_per_item[code].append((a["values"][code], b["values"][code]))
+        for day, aid in people[first]:
+            near = [b for b in people[second] if abs((b[0] - day).days) <= WINDOW_DAYS]
+            if near:
+                other = min(near, key=lambda b, day=day: (abs((b[0] - day).days), b[0]))
+                matched.append((aid, other[1]))
+    values = _answers_of(sorted({a for pair in matched for a in pair}), list(codes))
+    pairs_per_item: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for a, b in matched:
+        for code in codes & values.get(a, {}).keys() & values.get(b, {}).keys():
+            pairs_per_item[code].append((values[a][code], values[b][code]))
     result = []
     for item in items:
         both = pairs_per_item.get(item.code, [])

@@ -81,3 +81,11 @@ def cohort_rows(user, filters: Filters) -> list[tuple]:
     if filters.age_band:
         rows = [r for r in rows if age_band_at(r[5], r[3]) == filters.age_band]
     return rows
+
+
+def cohort_citizens(user, filters: Filters):
+    """The cohort's citizen ids, as a subquery where the database can filter alone (no age
+    band), else as a list."""
+    if not filters.age_band:
+        return cohort_enrolments(user, filters).values("citizen_id")
+    return list({r[1] for r in cohort_rows(user, filters)})

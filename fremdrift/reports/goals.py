@@ -13,7 +13,7 @@ from fremdrift.plans.models import Activity, Goal, GoalEvent
 from fremdrift.programmes.models import Enrolment, Programme
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_rows
+from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_rows
 
 STATUSES = ["active", "achieved", "partly", "not_achieved", "dropped"]
 INTERNSHIPS = ("internship_single", "internship_company_centre")
@@ -59,8 +59,9 @@ def _share(label: str, count: int, n: int) -> ShareRow:
 def goals_report(user, filters: Filters) -> GoalsReport:
     rows = cohort_rows(user, filters)
     citizen_ids = {r[1] for r in rows}
+    db_citizens = cohort_citizens(user, filters)
     goals = list(
-        Goal.objects.filter(plan__citizen_id__in=citizen_ids).values_list(
+        Goal.objects.filter(plan__citizen_id__in=db_citizens).values_list(
             "pk",
             "plan__citizen_id",
             "parent_id",
@@ -76,7 +77,7 @@ def goals_report(user, filters: Filters) -> GoalsReport:
     achieved_at: dict[int, object] = {}
     gas_latest: dict[int, int] = {}
     for goal_id, at, changes in (
-        GoalEvent.objects.filter(goal__plan__citizen_id__in=citizen_ids)
+        GoalEvent.objects.filter(goal__plan__citizen_id__in=db_citizens)
         .order_by("at", "id")
         .values_list("goal_id", "at", "changes")
     ):
@@ -123,20 +124,19 @@ def goals_report(user, filters: Filters) -> GoalsReport:
         end_goals=[
             _share(label, end_reached[label], end_total[label]) for label in sorted(end_total)
         ],
-        programmes=_programme_outcomes(rows, programme_names, gas_base, gas_follow),
+        programmes=_programme_outcomes(rows, programme_names, gas_base, gas_follow, db_citizens),
     )
 
 
-def _programme_outcomes(rows, names, gas_base, gas_follow) -> list[ProgrammeOutcome]:
-    citizen_ids = {r[1] for r in rows}
+def _programme_outcomes(rows, names, gas_base, gas_follow, db_citizens) -> list[ProgrammeOutcome]:
     internships: dict[int, list] = defaultdict(list)
     for citizen, start in Activity.objects.filter(
-        plan__citizen_id__in=citizen_ids, kind__code__in=INTERNSHIPS
+        plan__citizen_id__in=db_citizens, kind__code__in=INTERNSHIPS
     ).values_list("plan__citizen_id", "start_date"):
         internships[citizen].append(start)
     hours_reached = set(
         Goal.objects.filter(
-            plan__citizen_id__in=citizen_ids,
+            plan__citizen_id__in=db_citizens,
             parent__isnull=True,
             category__code="ordinary_hours",
             status="achieved",

@@ -14,7 +14,7 @@ from fremdrift.plans.models import Activity, Goal, Meeting, MeetingParticipant, 
 from fremdrift.programmes.models import Enrolment
 from fremdrift.programmes.selectors import COMPANY_ACTIVITY_TYPES, JOB_OR_EDUCATION
 
-from .cohort import AGE_BAND_LABELS, Filters, age_band_at, cohort_rows
+from .cohort import AGE_BAND_LABELS, Filters, age_band_at, cohort_citizens, cohort_rows
 from .goals import INTERNSHIPS
 
 
@@ -74,18 +74,18 @@ def hours_band(hours) -> str:
 def monitoring_report(user, filters: Filters) -> MonitoringReport:
     rows = cohort_rows(user, filters)
     today = dt.date.today()
-    citizen_ids = {r[1] for r in rows}
+    db_citizens = cohort_citizens(user, filters)
     labels = {c.pk: c.label for c in Code.objects.all()}
     # A plan counts from its first goal (a plan row without goals is not yet a plan).
     plan_made = {
         citizen: first.date()
-        for citizen, first in Goal.objects.filter(plan__citizen_id__in=citizen_ids)
+        for citizen, first in Goal.objects.filter(plan__citizen_id__in=db_citizens)
         .values("plan__citizen_id")
         .annotate(first=Min("created_at"))
         .values_list("plan__citizen_id", "first")
     }
     activities = list(
-        Activity.objects.filter(plan__citizen_id__in=citizen_ids).values_list(
+        Activity.objects.filter(plan__citizen_id__in=db_citizens).values_list(
             "pk",
             "plan__citizen_id",
             "kind_id",
@@ -133,11 +133,11 @@ def monitoring_report(user, filters: Filters) -> MonitoringReport:
             )
     tables = [
         _profile(rows, labels),
-        _plan_contents(rows, citizen_ids, by_citizen_activities),
-        *_mentors(rows, citizen_ids, labels),
+        _plan_contents(rows, db_citizens, by_citizen_activities),
+        *_mentors(rows, db_citizens, labels),
         *_internships(rows, by_citizen_activities, labels, today),
         _exits(rows, exits, labels),
-        _start_meetings(citizen_ids, labels),
+        _start_meetings(db_citizens, labels),
     ]
     return MonitoringReport(enrolments=len(rows), months=months, tables=tables)
 

@@ -15,7 +15,7 @@ from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals.models import Referral
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_rows
+from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_rows
 
 ON_TIME_DAYS = 7  # an assessment within a week of its due date is on time
 
@@ -52,12 +52,18 @@ def _on_time(due: list[dt.date], done: list[dt.date]) -> int:
 def quality_report(user, filters: Filters) -> QualityReport:
     rows = cohort_rows(user, filters)
     today = dt.date.today()
-    citizen_ids = {r[1] for r in rows}
+    citizen_ids = cohort_citizens(user, filters)
     done: dict[tuple[int, int, str], list[dt.date]] = defaultdict(list)
-    for citizen, instrument, respondent, org, day in Assessment.objects.filter(
-        citizen_id__in=citizen_ids, status=Assessment.Status.COMPLETED
-    ).values_list(
-        "citizen_id", "version__instrument_id", "respondent", "recorded_by_organisation_id", "date"
+    for citizen, instrument, respondent, org, day in (
+        Assessment.objects.filter(citizen_id__in=citizen_ids, status=Assessment.Status.COMPLETED)
+        .order_by("date")
+        .values_list(
+            "citizen_id",
+            "version__instrument_id",
+            "respondent",
+            "recorded_by_organisation_id",
+            "date",
+        )
     ):
         done[citizen, instrument, "any"].append(day)
         if respondent == "provider":

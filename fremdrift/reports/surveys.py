@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fremdrift.accounts.models import Organisation
 from fremdrift.assessments.models import Answer, Assessment
 
-from .cohort import MIN_GROUP, Filters, cohort_rows
+from .cohort import MIN_GROUP, Filters, cohort_citizens
 from .progression import _items
 
 
@@ -35,7 +35,7 @@ class Distribution:
 
 def survey_report(user, filters: Filters, *, instrument) -> list[Distribution]:
     """Each citizen's latest completed answer to the survey, per item."""
-    citizens = list({r[1] for r in cohort_rows(user, filters)})
+    citizens = cohort_citizens(user, filters)
     items = _items(instrument)
     latest: dict[tuple[int, str], tuple] = {}
     for citizen, code, value, dont_know in (
@@ -82,7 +82,7 @@ def fidelity_report(user, filters: Filters, *, instrument) -> tuple[list[Fidelit
     """The latest answer of each unit (the organisation that recorded it) per item, and the
     mean across units. Fidelity describes the programme, not the citizens, so no suppression
     applies to the number of units."""
-    citizens = list({r[1] for r in cohort_rows(user, filters)})
+    citizens = cohort_citizens(user, filters)
     latest: dict[tuple[int, str], float] = {}
     for org, code, value in (
         Answer.objects.filter(
