@@ -28,6 +28,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	mkdir -p var/artifacts
+	rm -f var/test.sqlite3*  # a run cut short leaves its WAL files, which break the next
 	$(PY) -m ruff check .
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 	DB_CONN_MAX_AGE=0 $(PY) -m pytest -n 2 --dist loadfile
