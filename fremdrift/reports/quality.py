@@ -5,6 +5,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from fremdrift.accounts.models import Organisation, User
 from fremdrift.assessments.cadence import CadencePeriod, CadenceRule, due_dates
 from fremdrift.assessments.models import Assessment, Follow
@@ -45,8 +47,29 @@ class QualityReport:
     should_have_exited: int
 
 
-def _on_time(due: list[dt.date], done: list[dt.date]) -> int:
-    return sum(1 for day in due if any(abs((d - day).days) <= ON_TIME_DAYS for d in done))
+def _on_time(due, done: list[dt.date]) -> int:
+    """Due dates (ordinal day numbers, increasing) covered by an assessment within a week.
+    As in the cadence rules, each assessment covers only the due date nearest to it (on a tie
+    the earlier), so one assessment is never on time for two due dates."""
+    due = np.asarray(due, dtype=np.int64)
+    if not len(due) or not done:
+        return 0
+    days = np.fromiter((d.toordinal() for d in done), dtype=np.int64, count=len(done))
+    after = np.clip(np.searchsorted(due, days), 0, len(due) - 1)
+    before = np.clip(after - 1, 0, len(due) - 1)
+    nearest = np.where(np.abs(due[before] - days) <= np.abs(due[after] - days), before, after)
+    close = np.abs(due[nearest] - days) <= ON_TIME_DAYS
+    return len(np.unique(nearest[close]))
+
+
+def _due_before(periods, today: dt.date):
+    """The due dates before today as ordinal day numbers. A single 'every n days' period, the
+    common case, is counted by arithmetic; other cadences go through the cadence rules."""
+    if len(periods) == 1:
+        rule, start = periods[0].rule, periods[0].starts_on
+        if rule.every_days and not rule.steps_days and not rule.every_months:
+            return np.arange(start.toordinal(), today.toordinal(), rule.every_days)
+    return [d.toordinal() for d in due_dates(periods, until=today) if d < today]
 
 
 def quality_report(user, filters: Filters) -> QualityReport:
@@ -75,7 +98,7 @@ def quality_report(user, filters: Filters) -> QualityReport:
     for follow in Follow.objects.filter(
         citizen_id__in=citizen_ids, is_active=True
     ).prefetch_related("cadences"):
-        due = [d for d in due_dates(follow_periods(follow), until=today) if d < today]
+        due = _due_before(follow_periods(follow), today)
         entry = staff[caseworker_of.get(follow.citizen_id)]
         entry[0].add(follow.citizen_id)
         entry[1] += len(due)
@@ -89,7 +112,9 @@ def quality_report(user, filters: Filters) -> QualityReport:
             rule=CadenceRule(every_days=referral.interval_days), starts_on=referral.start_date
         )
         # The referral's start is the caseworker's starting score; the provider's are after.
-        due = [d for d in due_dates([period], until=end) if referral.start_date < d < today]
+        due = [
+            d.toordinal() for d in due_dates([period], until=end) if referral.start_date < d < today
+        ]
         entry = providers[referral.provider_id]
         entry[0].add(referral.citizen_id)
         entry[1] += len(due)
