@@ -20,6 +20,8 @@ from . import stats
 from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_rows
 
 ON_TIME_DAYS = 7  # an assessment within a week of its due date is on time
+PERIOD_DAYS = 365  # the report covers the due dates of the last year
+MARGIN_DAYS = 200  # older assessments cannot be nearest to a due date in the period
 
 
 @dataclass
@@ -47,7 +49,7 @@ class QualityReport:
     should_have_exited: int
 
 
-def _on_time(due, done: list[dt.date]) -> int:
+def _on_time(due, done: list[dt.date], *, count_from: int | None = None) -> int:
     """Due dates (ordinal day numbers, increasing) covered by an assessment within a week.
     As in the cadence rules, each assessment covers only the due date nearest to it (on a tie
     the earlier), so one assessment is never on time for two due dates."""
@@ -59,7 +61,10 @@ def _on_time(due, done: list[dt.date]) -> int:
     before = np.clip(after - 1, 0, len(due) - 1)
     nearest = np.where(np.abs(due[before] - days) <= np.abs(due[after] - days), before, after)
     close = np.abs(due[nearest] - days) <= ON_TIME_DAYS
-    return len(np.unique(nearest[close]))
+    covered = np.unique(nearest[close])
+    if count_from is not None:
+        covered = covered[due[covered] >= count_from]
+    return len(covered)
 
 
 def _due_before(periods, today: dt.date):
@@ -75,10 +80,15 @@ def _due_before(periods, today: dt.date):
 def quality_report(user, filters: Filters) -> QualityReport:
     rows = cohort_rows(user, filters)
     today = dt.date.today()
+    since = today - dt.timedelta(days=PERIOD_DAYS)
     citizen_ids = cohort_citizens(user, filters)
     done: dict[tuple[int, int, str], list[dt.date]] = defaultdict(list)
     for citizen, instrument, respondent, org, day in (
-        Assessment.objects.filter(citizen_id__in=citizen_ids, status=Assessment.Status.COMPLETED)
+        Assessment.objects.filter(
+            citizen_id__in=citizen_ids,
+            status=Assessment.Status.COMPLETED,
+            date__gte=since - dt.timedelta(days=MARGIN_DAYS),
+        )
         .order_by("date")
         .values_list(
             "citizen_id",
@@ -98,11 +108,18 @@ def quality_report(user, filters: Filters) -> QualityReport:
     for follow in Follow.objects.filter(
         citizen_id__in=citizen_ids, is_active=True
     ).prefetch_related("cadences"):
-        due = _due_before(follow_periods(follow), today)
+        due = np.asarray(_due_before(follow_periods(follow), today), dtype=np.int64)
+        counted = int((due >= since.toordinal()).sum())
+        if not counted:
+            continue
         entry = staff[caseworker_of.get(follow.citizen_id)]
         entry[0].add(follow.citizen_id)
-        entry[1] += len(due)
-        entry[2] += _on_time(due, done[follow.citizen_id, follow.instrument_id, "any"])
+        entry[1] += counted
+        entry[2] += _on_time(
+            due,
+            done[follow.citizen_id, follow.instrument_id, "any"],
+            count_from=since.toordinal(),
+        )
     providers: dict[int, list] = defaultdict(lambda: [set(), 0, 0])
     for referral in Referral.objects.filter(
         citizen_id__in=citizen_ids, interval_days__isnull=False, instrument__isnull=False
@@ -112,14 +129,24 @@ def quality_report(user, filters: Filters) -> QualityReport:
             rule=CadenceRule(every_days=referral.interval_days), starts_on=referral.start_date
         )
         # The referral's start is the caseworker's starting score; the provider's are after.
-        due = [
-            d.toordinal() for d in due_dates([period], until=end) if referral.start_date < d < today
-        ]
+        due = np.asarray(
+            [
+                d.toordinal()
+                for d in due_dates([period], until=end)
+                if referral.start_date < d < today
+            ],
+            dtype=np.int64,
+        )
+        counted = int((due >= since.toordinal()).sum())
+        if not counted:
+            continue
         entry = providers[referral.provider_id]
         entry[0].add(referral.citizen_id)
-        entry[1] += len(due)
+        entry[1] += counted
         entry[2] += _on_time(
-            due, done[referral.citizen_id, referral.instrument_id, f"org{referral.provider_id}"]
+            due,
+            done[referral.citizen_id, referral.instrument_id, f"org{referral.provider_id}"],
+            count_from=since.toordinal(),
         )
     staff_names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=staff)}
     provider_names = dict(Organisation.objects.filter(pk__in=providers).values_list("pk", "name"))
