@@ -204,3 +204,54 @@ def stacked_bars_svg(distributions) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def trajectory_svg(points) -> str:
+    """The mean total score by month since enrolment, with its 95 % band and n under each
+    month; months with fewer than 5 citizens are left out."""
+    shown = [p for p in points if p.mean is not None]
+    if len(shown) < 2:
+        return ""
+    low = min(p.low for p in shown)
+    high = max(p.high for p in shown)
+    if high == low:
+        high = low + 1
+    months = max(p.month for p in shown) or 1
+    left, width, top, height = 50, 560, 20, 220
+
+    def x(month: int) -> float:
+        return left + month / months * width
+
+    def y(value: float) -> float:
+        return top + height - (value - low) / (high - low) * height
+
+    band = [f"{x(p.month):.1f},{y(p.high):.1f}" for p in shown] + [
+        f"{x(p.month):.1f},{y(p.low):.1f}" for p in reversed(shown)
+    ]
+    line = " ".join(f"{x(p.month):.1f},{y(p.mean):.1f}" for p in shown)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 30} '
+        f'{top + height + 60}" role="img" aria-labelledby="trajectory-title" '
+        'font-family="IBM Plex Sans, Arial, sans-serif" font-size="12">',
+        '<title id="trajectory-title">'
+        + escape(_("The mean total score by month since enrolment, with its 95 % band"))
+        + "</title>",
+        f'<polygon points="{" ".join(band)}" fill="{BLUE}" fill-opacity="0.18"/>',
+        f'<polyline points="{line}" fill="none" stroke="{BLUE}" stroke-width="2"/>',
+        f'<text x="{left - 6}" y="{y(high) + 4:.1f}" text-anchor="end">{high:.0f}</text>',
+        f'<text x="{left - 6}" y="{y(low) + 4:.1f}" text-anchor="end">{low:.0f}</text>',
+    ]
+    step = max(1, len(shown) // 12)
+    for p in shown[::step]:
+        parts.append(
+            f'<text x="{x(p.month):.1f}" y="{top + height + 16}" text-anchor="middle">'
+            f"{p.month}</text>"
+            f'<text x="{x(p.month):.1f}" y="{top + height + 30}" text-anchor="middle" '
+            f'fill="{GREY}">n={p.n}</text>'
+        )
+    parts.append(
+        f'<text x="{left + width / 2}" y="{top + height + 50}" text-anchor="middle">'
+        + escape(_("Months since enrolment"))
+        + "</text></svg>"
+    )
+    return "".join(parts)

@@ -191,6 +191,9 @@ def progression(request: HttpRequest) -> HttpResponse:
         context |= {
             "summary": summary_of(report),
             "chart": charts.item_change_svg(report) if not report.suppressed else "",
+            "trajectory_chart": charts.trajectory_svg(report.trajectory)
+            if not report.suppressed
+            else "",
             "table": _table(report),
             "up_same_down": up_same_down,
             "reliable": reliable,

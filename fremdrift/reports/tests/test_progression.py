@@ -175,6 +175,7 @@ def test_the_report_page_and_its_exports(world, login, cohort):
     query = {"instrument": wheel().pk, "horizon": "latest", "programme": cohort.pk}
     page = client.get(reverse("reports:progression"), query).content.decode()
     assert 'data-testid="chart"' in page and "<svg" in page
+    assert 'data-testid="trajectory-chart"' in page and "n=8" in page
     assert "Deltager" not in page  # no names, ever
     raw = client.get(reverse("reports:progression"), query | {"format": "csv"}).content
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
