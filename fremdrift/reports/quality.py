@@ -9,8 +9,7 @@ import numpy as np
 
 from fremdrift.accounts.models import Organisation, User
 from fremdrift.assessments.cadence import CadencePeriod, CadenceRule, due_dates
-from fremdrift.assessments.models import Assessment, Follow
-from fremdrift.assessments.services import follow_periods
+from fremdrift.assessments.models import Assessment, CadenceChange, Follow
 from fremdrift.citizens.models import Citizen
 from fremdrift.plans.models import Goal
 from fremdrift.programmes.models import Enrolment
@@ -49,16 +48,17 @@ class QualityReport:
     should_have_exited: int
 
 
-def _on_time(due, done: list[dt.date], *, count_from: int | None = None) -> int:
-    """Due dates (ordinal day numbers, increasing) covered by an assessment within a week.
+def _on_time(due, done: list[int], *, count_from: int | None = None) -> int:
+    """Due dates covered by an assessment within a week (ordinal day numbers, both sorted).
     As in the cadence rules, each assessment covers only the due date nearest to it (on a tie
     the earlier), so one assessment is never on time for two due dates."""
     due = np.asarray(due, dtype=np.int64)
     if not len(due) or not done:
         return 0
-    days = np.fromiter((d.toordinal() for d in done), dtype=np.int64, count=len(done))
-    after = np.clip(np.searchsorted(due, days), 0, len(due) - 1)
-    before = np.clip(after - 1, 0, len(due) - 1)
+    days = np.asarray(done, dtype=np.int64)
+    last = len(due) - 1
+    after = np.minimum(np.searchsorted(due, days), last)
+    before = np.maximum(after - 1, 0)
     nearest = np.where(np.abs(due[before] - days) <= np.abs(due[after] - days), before, after)
     close = np.abs(due[nearest] - days) <= ON_TIME_DAYS
     covered = np.unique(nearest[close])
@@ -82,7 +82,7 @@ def quality_report(user, filters: Filters) -> QualityReport:
     today = dt.date.today()
     since = today - dt.timedelta(days=PERIOD_DAYS)
     citizen_ids = cohort_citizens(user, filters)
-    done: dict[tuple[int, int, str], list[dt.date]] = defaultdict(list)
+    done: dict[tuple[int, int, str], list[int]] = defaultdict(list)
     for citizen, instrument, respondent, org, day in (
         Assessment.objects.filter(
             citizen_id__in=citizen_ids,
@@ -98,27 +98,41 @@ def quality_report(user, filters: Filters) -> QualityReport:
             "date",
         )
     ):
-        done[citizen, instrument, "any"].append(day)
+        ordinal = day.toordinal()
+        done[citizen, instrument, "any"].append(ordinal)
         if respondent == "provider":
-            done[citizen, instrument, f"org{org}"].append(day)
+            done[citizen, instrument, f"org{org}"].append(ordinal)
     caseworker_of = dict(
         Citizen.objects.filter(pk__in=citizen_ids).values_list("pk", "responsible_caseworker_id")
     )
     staff: dict[int, list] = defaultdict(lambda: [set(), 0, 0])
-    for follow in Follow.objects.filter(
+    cadences: dict[int, list[CadencePeriod]] = defaultdict(list)
+    for follow_id, starts_on, every_days, every_months, steps, at_start in (
+        CadenceChange.objects.filter(follow__citizen_id__in=citizen_ids, follow__is_active=True)
+        .order_by("starts_on", "id")
+        .values_list(
+            "follow_id", "starts_on", "every_days", "every_months", "steps_days", "due_at_start"
+        )
+    ):
+        rule = CadenceRule(
+            every_days=every_days,
+            every_months=every_months,
+            steps_days=tuple(steps or ()),
+            due_at_start=at_start,
+        )
+        cadences[follow_id].append(CadencePeriod(rule=rule, starts_on=starts_on))
+    for follow_id, citizen_id, instrument_id in Follow.objects.filter(
         citizen_id__in=citizen_ids, is_active=True
-    ).prefetch_related("cadences"):
-        due = np.asarray(_due_before(follow_periods(follow), today), dtype=np.int64)
+    ).values_list("pk", "citizen_id", "instrument_id"):
+        due = np.asarray(_due_before(cadences[follow_id], today), dtype=np.int64)
         counted = int((due >= since.toordinal()).sum())
         if not counted:
             continue
-        entry = staff[caseworker_of.get(follow.citizen_id)]
-        entry[0].add(follow.citizen_id)
+        entry = staff[caseworker_of.get(citizen_id)]
+        entry[0].add(citizen_id)
         entry[1] += counted
         entry[2] += _on_time(
-            due,
-            done[follow.citizen_id, follow.instrument_id, "any"],
-            count_from=since.toordinal(),
+            due, done[citizen_id, instrument_id, "any"], count_from=since.toordinal()
         )
     providers: dict[int, list] = defaultdict(lambda: [set(), 0, 0])
     for referral in Referral.objects.filter(

@@ -65,7 +65,9 @@ def test_the_fast_count_of_due_dates_equals_the_cadence_rules():
     fast = list(_due_before([period], dt.date(2026, 2, 1)))
     slow = [d.toordinal() for d in due_dates([period], until=dt.date(2026, 1, 31))]
     assert fast == slow
-    done = [dt.date(2025, 1, 10), dt.date(2025, 1, 25), dt.date(2025, 3, 1)]
+    done = [
+        d.toordinal() for d in (dt.date(2025, 1, 10), dt.date(2025, 1, 25), dt.date(2025, 3, 1))
+    ]
     # Due 3, 17 and 31 Jan, 14 and 28 Feb. 10 Jan lies half-way between 3 and 17 Jan and
     # covers the earlier, on time; 25 Jan covers 31 Jan (6 days); 1 Mar covers 28 Feb. 17 Jan
     # and 14 Feb are not covered: one assessment is on time for one due date only.
