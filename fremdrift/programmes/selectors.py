@@ -32,6 +32,7 @@ class EnrolmentMilestones:
     reached: list[Reached] = field(default_factory=list)
     open_manual: list[Milestone] = field(default_factory=list)
     may_end: bool = False
+    candidates: list = field(default_factory=list)
 
     @property
     def reached_codes(self) -> set[str]:
@@ -329,4 +330,21 @@ def programme_list(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
             enrolled=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ACTIVE))
         )
         .order_by("-is_active", "name", "id")
+    )
+
+
+def responsible_candidates(enrolment: Enrolment):
+    """Who can be made responsible for an enrolment."""
+    from fremdrift.accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(organisation_id=enrolment.programme.organisation_id)
+            | Q(
+                organisation_id=enrolment.citizen.home_organisation_id,
+                role=Role.CASEWORKER,
+            )
+        )
+        .order_by("first_name", "last_name", "username")
     )

@@ -327,3 +327,47 @@ def milestone_confirm(
         citizen=enrolment.citizen,
     )
     return confirmation
+
+
+@transaction.atomic
+def enrolment_assign(
+    *, actor, enrolment: Enrolment, expected_version: int, responsible
+) -> Enrolment:
+    """Makes a member of staff responsible for the enrolment: staff of the programme's own
+    organisation, or a caseworker of the citizen's authority."""
+    from fremdrift.accounts.models import Role
+
+    current = (
+        Enrolment.objects.select_for_update()
+        .select_related("citizen", "programme")
+        .get(pk=enrolment.pk)
+    )
+    if current.version != expected_version:
+        raise StaleVersion
+    allowed = responsible is None or (
+        responsible.is_active
+        and (
+            responsible.organisation_id == current.programme.organisation_id
+            or (
+                responsible.organisation_id == current.citizen.home_organisation_id
+                and responsible.role == Role.CASEWORKER
+            )
+        )
+    )
+    if not allowed:
+        raise ValidationError(
+            {"responsible": _("Choose a member of the programme's staff or a caseworker.")}
+        )
+    before = snapshot(current, ENROLMENT_FIELDS)
+    current.responsible = responsible
+    current.version += 1
+    current.save()
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after=snapshot(current, ENROLMENT_FIELDS),
+        citizen=current.citizen,
+    )
+    return current

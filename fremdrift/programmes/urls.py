@@ -16,6 +16,11 @@ citizen_urlpatterns = [
         name="exit",
     ),
     path(
+        "<int:citizen_id>/enrolments/<int:enrolment_id>/responsible/",
+        views.enrolment_assign,
+        name="assign",
+    ),
+    path(
         "<int:citizen_id>/enrolments/<int:enrolment_id>/milestones/",
         views.milestone_confirm,
         name="confirm",

@@ -234,3 +234,38 @@ def _payment_xlsx(report) -> HttpResponse:
         widths=(30, 28, 40, 12, 14, 10, 14),
         money_columns={5, 7},
     )
+
+
+@login_required
+@require_POST
+def enrolment_assign(request: HttpRequest, citizen_id: int, enrolment_id: int) -> HttpResponse:
+    enrolment = _enrolment(request, citizen_id, enrolment_id)
+    candidates = {str(u.pk): u for u in selectors.responsible_candidates(enrolment)}
+    chosen = request.POST.get("responsible", "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    if chosen and chosen not in candidates:
+        messages.error(request, _("Choose a member of the programme's staff or a caseworker."))
+    else:
+        try:
+            services.enrolment_assign(
+                actor=request.user,
+                enrolment=enrolment,
+                expected_version=version,
+                responsible=candidates.get(chosen),
+            )
+        except services.StaleVersion:
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this enrolment while you were working. "
+                    "Check it and try again."
+                ),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.message_dict["responsible"]))
+        else:
+            messages.success(request, _("The responsible member of staff has been saved."))
+    return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")

@@ -199,7 +199,11 @@ def referral_scores(request: HttpRequest, citizen_id: int, referral_id: int) -> 
 def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=None) -> dict:
     """The referrals part of the citizen page: for the authority every referral with the
     provider's scores beside its own; for a provider only what its active referral shares."""
-    from fremdrift.programmes.selectors import enrolments_for, may_end_enrolment
+    from fremdrift.programmes.selectors import (
+        enrolments_for,
+        may_end_enrolment,
+        responsible_candidates,
+    )
 
     referrals = selectors.referrals_for(request.user, citizen)
     rows = selectors.focus_rows(referrals)
@@ -207,6 +211,8 @@ def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=
     enrolments = enrolments_for(request.user, citizen)
     for entry in enrolments:
         entry.may_end = may_end_enrolment(request.user, entry.enrolment)
+        if entry.may_end and entry.enrolment.status == "active":
+            entry.candidates = list(responsible_candidates(entry.enrolment))
     return {
         "is_provider": is_provider,
         "referrals": [

@@ -411,3 +411,31 @@ def test_the_programme_page_query_count_does_not_grow(
 
 
 NUM_QUERIES = 26
+
+
+def test_staff_of_the_programme_or_a_caseworker_is_made_responsible(world, login, kvik):
+    enrolment = enrol(world, kvik)
+    url = reverse("enrolments:assign", args=[world.citizen.pk, enrolment.pk])
+    client = login(world.caseworker)
+    page = client.get(reverse("citizens:detail", args=[world.citizen.pk])).content.decode()
+    assert 'data-testid="assign-form"' in page
+    response = client.post(url, {"responsible": world.provider_staff.pk, "version": 1})
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.responsible == world.provider_staff and enrolment.version == 2
+    # Someone outside the programme and the citizen's authority cannot be chosen; a stale
+    # form changes nothing.
+    client.post(url, {"responsible": world.outsider.pk, "version": 2})
+    client.post(url, {"responsible": world.colleague.pk, "version": 1})
+    enrolment.refresh_from_db()
+    assert enrolment.responsible == world.provider_staff
+    with pytest.raises(ValidationError):
+        services.enrolment_assign(
+            actor=world.caseworker,
+            enrolment=enrolment,
+            expected_version=enrolment.version,
+            responsible=world.other_provider_staff,
+        )
+    assert (
+        login(world.job_consultant).post(url, {"responsible": "", "version": 2}).status_code == 403
+    )
