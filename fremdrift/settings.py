@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "fremdrift.assessments",
     "fremdrift.plans",
     "fremdrift.reports",
+    "fremdrift.api",
     "fremdrift.audit",
     "fremdrift.demo",
 ]

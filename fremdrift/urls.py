@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from fremdrift.api.api import api
 from fremdrift.core import views as core_views
 from fremdrift.programmes.urls import citizen_urlpatterns as enrolment_urls
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("citizens/", include((enrolment_urls, "enrolments"))),
     path("programmes/", include("fremdrift.programmes.urls")),
     path("reports/", include("fremdrift.reports.urls")),
+    path("api/v1/", api.urls),
+    path("api-tokens/", include("fremdrift.api.urls")),
     path("instruments/", include("fremdrift.instruments.urls")),
     path("audit/", include("fremdrift.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,67 @@
+"""The REST API at /api/v1/: a thin door onto the same services and selectors as the pages."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from .auth import TokenAuth
+
+api = NinjaAPI(
+    title="Fremdrift API",
+    version="1",
+    description=(
+        "Citizens, instruments and code lists of Fremdrift. Authenticate with "
+        "`Authorization: Bearer <token>`; an administrator issues tokens. CPR numbers go in "
+        "request bodies only. Updates carry the version they change in `If-Match` and answer "
+        "412 when it is stale."
+    ),
+    urls_namespace="api-v1",
+    auth=TokenAuth(),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(
+        request,
+        {
+            "detail": [
+                {"field": field, "messages": list(messages)} for field, messages in errors.items()
+            ]
+        },
+        status=400,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": "Not allowed."}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request, exc):
+    return api.create_response(
+        request, {"detail": "A valid, unexpired API token is required."}, status=401
+    )
+
+
+def _routers() -> None:
+    from fremdrift.citizens.api import router as citizens
+    from fremdrift.codelists.api import router as codelists
+    from fremdrift.instruments.api import router as instruments
+
+    api.add_router("/citizens", citizens)
+    api.add_router("/codelists", codelists)
+    api.add_router("/instruments", instruments)
+
+
+_routers()

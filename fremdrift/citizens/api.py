@@ -1,0 +1,178 @@
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from fremdrift.accounts.models import User
+from fremdrift.api.schemas import errors
+from fremdrift.audit.models import AccessAction
+from fremdrift.audit.services import access_log_write
+from fremdrift.codelists.models import Code, CodeList
+
+from . import selectors, services
+from .models import Citizen
+
+router = Router(tags=["citizens"])
+PAGE_SIZE = 100
+
+
+class CitizenOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    masked_cpr: str = Field(description="The birth date and XXXX; the full number is not served.")
+    birth_date: dt.date
+    sex: str
+    target_group: str | None = Field(None, description="Code from the code list target_group")
+    home_organisation_id: int
+    responsible_caseworker_id: int | None
+    version: int
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_target_group(obj: Citizen) -> str | None:
+        return obj.target_group.code if obj.target_group_id else None
+
+
+class CitizenIn(Schema):
+    first_name: str = Field(..., min_length=1, max_length=100)
+    last_name: str = Field(..., min_length=1, max_length=100)
+    cpr: str = Field(..., min_length=10, max_length=11, description="DDMMYY-NNNN or 10 digits")
+    target_group: str = Field(..., max_length=60, description="Code from the code list")
+    responsible_caseworker_id: int
+
+
+class CitizenChange(Schema):
+    first_name: str = Field(..., min_length=1, max_length=100)
+    last_name: str = Field(..., min_length=1, max_length=100)
+    target_group: str = Field(..., max_length=60)
+    responsible_caseworker_id: int
+
+
+class ListFilters(Schema):
+    updated_since: dt.datetime | None = Field(
+        None, description="Only citizens changed at or after this moment (ISO 8601)"
+    )
+    page: int = Field(1, ge=1, le=1_000_000)
+
+
+def _target_group(code: str) -> Code:
+    found = Code.objects.filter(code_list=CodeList.TARGET_GROUP, code=code, parent=None).first()
+    if found is None:
+        raise ValidationError({"target_group": "Unknown target group code."})
+    return found
+
+
+def _caseworker(user_id: int, organisation_id: int) -> User:
+    found = User.objects.filter(pk=user_id, organisation_id=organisation_id).first()
+    if found is None:
+        raise ValidationError(
+            {"responsible_caseworker_id": "No caseworker with this id in the organisation."}
+        )
+    return found
+
+
+class CitizenPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[CitizenOut]
+
+
+@router.get("", response={200: CitizenPage, **errors()})
+def citizen_list(request: HttpRequest, filters: Query[ListFilters]):
+    """The citizens the token's user may see, oldest change first, 100 a page, so that another
+    system can keep in step with `updated_since`. Every citizen served is in the access log."""
+    citizens = selectors.citizens_in_scope(request.user).select_related("target_group")
+    if filters.updated_since:
+        citizens = citizens.filter(updated_at__gte=filters.updated_since)
+    paginator = Paginator(citizens.order_by("updated_at", "id"), PAGE_SIZE)
+    page = paginator.get_page(filters.page)
+    items = list(page.object_list)
+    if items:
+        access_log_write(
+            user=request.user, action=AccessAction.LIST, subjects=items, path=request.path
+        )
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "items": items,
+    }
+
+
+def _etag(citizen: Citizen) -> str:
+    return f'"{citizen.version}"'
+
+
+@router.get("/{citizen_id}", response={200: CitizenOut, **errors(404)})
+def citizen_detail(request: HttpRequest, citizen_id: int, response: HttpResponse):
+    citizen = selectors.citizen_get(request.user, citizen_id)
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
+    response["ETag"] = _etag(citizen)
+    return citizen
+
+
+@router.post("", response={201: CitizenOut, **errors(400, 403)})
+def citizen_create(request: HttpRequest, payload: CitizenIn):
+    """Registers a citizen in the token user's organisation. The CPR number travels in the
+    body only."""
+    from django.core.exceptions import PermissionDenied
+
+    from fremdrift.accounts.models import Role
+
+    if request.user.role != Role.CASEWORKER:
+        raise PermissionDenied
+    citizen = services.citizen_create(
+        actor=request.user,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        cpr=payload.cpr,
+        home_organisation=request.user.organisation,
+        responsible_caseworker=_caseworker(
+            payload.responsible_caseworker_id, request.user.organisation_id
+        ),
+        target_group=_target_group(payload.target_group),
+    )
+    return Status(201, citizen)
+
+
+@router.put(
+    "/{citizen_id}",
+    response={200: CitizenOut, **errors(400, 403, 404, 412, 428)},
+)
+def citizen_update(
+    request: HttpRequest, citizen_id: int, payload: CitizenChange, response: HttpResponse
+):
+    """Changes a citizen. Send the ETag you read in `If-Match`; a stale one answers 412 and
+    changes nothing."""
+    from django.core.exceptions import PermissionDenied
+
+    citizen = selectors.citizen_get(request.user, citizen_id)
+    if not selectors.may_change(request.user, citizen):
+        raise PermissionDenied
+    wanted = request.headers.get("If-Match", "").strip().strip('"')
+    if not wanted:
+        return Status(428, {"detail": "Send the version you change in If-Match."})
+    if not wanted.isdigit() or int(wanted) != citizen.version:
+        return Status(412, {"detail": "The citizen has changed since that version; read it again."})
+    try:
+        updated = services.citizen_update(
+            actor=request.user,
+            citizen=citizen,
+            expected_version=int(wanted),
+            first_name=payload.first_name,
+            last_name=payload.last_name,
+            responsible_caseworker=_caseworker(
+                payload.responsible_caseworker_id, citizen.home_organisation_id
+            ),
+            target_group=_target_group(payload.target_group),
+        )
+    except services.StaleVersion:
+        return Status(412, {"detail": "The citizen has changed since that version; read it again."})
+    response["ETag"] = _etag(updated)
+    return updated
