@@ -1,9 +1,11 @@
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
+from ninja import Path as PathParam
 
 from fremdrift.accounts.models import User
 from fremdrift.api.schemas import errors
@@ -15,6 +17,8 @@ from . import selectors, services
 from .models import Citizen
 
 router = Router(tags=["citizens"])
+# Ids fit the database's integer column; a larger one is a request of the wrong shape.
+CitizenId = Annotated[int, PathParam(..., ge=1, le=2_147_483_647)]
 PAGE_SIZE = 100
 
 
@@ -58,6 +62,17 @@ class ListFilters(Schema):
     page: int = Field(1, ge=1, le=1_000_000)
 
 
+def _in_utc(moment: dt.datetime) -> dt.datetime:
+    """A moment as UTC (a time without a zone is taken as UTC); databases refuse some of the
+    offsets ISO 8601 allows."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise ValidationError({"updated_since": "The moment is out of range."}) from None
+
+
 def _target_group(code: str) -> Code:
     found = Code.objects.filter(code_list=CodeList.TARGET_GROUP, code=code, parent=None).first()
     if found is None:
@@ -81,13 +96,13 @@ class CitizenPage(Schema):
     items: list[CitizenOut]
 
 
-@router.get("", response={200: CitizenPage, **errors()})
+@router.get("", response={200: CitizenPage, **errors(400)})
 def citizen_list(request: HttpRequest, filters: Query[ListFilters]):
     """The citizens the token's user may see, oldest change first, 100 a page, so that another
     system can keep in step with `updated_since`. Every citizen served is in the access log."""
     citizens = selectors.citizens_in_scope(request.user).select_related("target_group")
     if filters.updated_since:
-        citizens = citizens.filter(updated_at__gte=filters.updated_since)
+        citizens = citizens.filter(updated_at__gte=_in_utc(filters.updated_since))
     paginator = Paginator(citizens.order_by("updated_at", "id"), PAGE_SIZE)
     page = paginator.get_page(filters.page)
     items = list(page.object_list)
@@ -108,7 +123,7 @@ def _etag(citizen: Citizen) -> str:
 
 
 @router.get("/{citizen_id}", response={200: CitizenOut, **errors(404)})
-def citizen_detail(request: HttpRequest, citizen_id: int, response: HttpResponse):
+def citizen_detail(request: HttpRequest, citizen_id: CitizenId, response: HttpResponse):
     citizen = selectors.citizen_get(request.user, citizen_id)
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
@@ -146,7 +161,7 @@ def citizen_create(request: HttpRequest, payload: CitizenIn):
     response={200: CitizenOut, **errors(400, 403, 404, 412, 428)},
 )
 def citizen_update(
-    request: HttpRequest, citizen_id: int, payload: CitizenChange, response: HttpResponse
+    request: HttpRequest, citizen_id: CitizenId, payload: CitizenChange, response: HttpResponse
 ):
     """Changes a citizen. Send the ETag you read in `If-Match`; a stale one answers 412 and
     changes nothing."""

@@ -204,3 +204,18 @@ def test_it_checks_ownership(world, login, role):
         assert services.key_hash("fr_" + key_text) == ApiToken.objects.get().key_hash
         # The key is shown once: the list afterwards does not show it.
         assert key_text not in client.get(reverse("api:tokens")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "moment", ["1199-04-07T09:54:19.887-16:37", "0001-01-01T00:00:00+05:00", "2026-01-01T00:00:00"]
+)
+def test_any_iso_moment_in_updated_since_is_answered_without_a_server_error(
+    world, client, bearer, moment
+):
+    response = client.get(f"{API}/citizens", {"updated_since": moment}, **bearer(world.caseworker))
+    assert response.status_code in (200, 400)
+
+
+def test_an_id_beyond_the_database_integer_is_a_422(world, client, bearer):
+    response = client.get(f"{API}/citizens/99999999999999999999", **bearer(world.caseworker))
+    assert response.status_code == 422
