@@ -11,7 +11,14 @@ api = NinjaAPI(
     title="Fremdrift API",
     version="1",
     description=(
-        "Citizens, instruments and code lists of Fremdrift. Authenticate with "
+        "Citizens, instruments and code lists of Fremdrift; to read, also assessments with "
+        "their answers, plans, goals and goal events, activities with their changes of "
+        "hours, meetings with their participants, mentors, programmes with their instruments, "
+        "cadence and milestones, enrolments, and referrals with their focus items. Lists come "
+        "100 a page and take `updated_since` where the resource keeps a change time. Every "
+        "resource follows the case as the pages do: one outside the token user's scope answers "
+        "404 and is never listed, and every read of personal data is in the access log. "
+        "Authenticate with "
         "`Authorization: Bearer <token>`; an administrator issues tokens. CPR numbers go in "
         "request bodies only. Updates carry the version they change in `If-Match` and answer "
         "412 when it is stale."
@@ -55,13 +62,27 @@ def unauthorised(request, exc):
 
 
 def _routers() -> None:
+    from fremdrift.assessments.api import router as assessments
     from fremdrift.citizens.api import router as citizens
     from fremdrift.codelists.api import router as codelists
     from fremdrift.instruments.api import router as instruments
+    from fremdrift.plans import api as plans
+    from fremdrift.programmes import api as programmes
+    from fremdrift.referrals.api import router as referrals
 
     api.add_router("/citizens", citizens)
     api.add_router("/codelists", codelists)
     api.add_router("/instruments", instruments)
+    api.add_router("/assessments", assessments)
+    api.add_router("/plans", plans.plans)
+    api.add_router("/goals", plans.goals)
+    api.add_router("/goal-events", plans.goal_events)
+    api.add_router("/activities", plans.activities)
+    api.add_router("/meetings", plans.meetings)
+    api.add_router("/mentors", plans.mentors)
+    api.add_router("/programmes", programmes.programmes)
+    api.add_router("/enrolments", programmes.enrolments)
+    api.add_router("/referrals", referrals)
 
 
 _routers()

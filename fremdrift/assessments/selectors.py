@@ -143,3 +143,32 @@ def corrections_of(assessment: Assessment):
     return ChangeRecord.objects.filter(
         model=Assessment._meta.label, object_id=str(assessment.pk)
     ).order_by("at", "id")
+
+
+def assessments_in_scope(user) -> QuerySet[Assessment]:
+    """The assessments `user` may read (the API): those of the citizens in scope, with their
+    version and answers. The general assessment pages are not shared with provider staff (a
+    referral shares its focus items, which the provider scores on the referral), so provider
+    staff read none here either."""
+    from django.db.models import Prefetch
+
+    assessments = Assessment.objects.filter(citizen__in=citizens_in_scope(user))
+    if user.role == Role.PROVIDER_STAFF:
+        assessments = assessments.none()
+    return assessments.select_related("version__instrument").prefetch_related(
+        Prefetch(
+            "answers",
+            queryset=Answer.objects.select_related("item").order_by("item__position", "id"),
+        )
+    )
+
+
+def assessment_get(user, assessment_id: int) -> Assessment:
+    """An assessment in scope, or 404: one outside the scope looks like one that does not
+    exist."""
+    from django.http import Http404
+
+    found = assessments_in_scope(user).select_related("citizen").filter(pk=assessment_id).first()
+    if found is None:
+        raise Http404
+    return found

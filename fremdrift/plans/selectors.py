@@ -222,3 +222,88 @@ def case_review_list(user, *, target_group_id: int | None = None):
         ),
         activity_count=count_of(Activity.objects.filter(**of_citizen)),
     ).order_by("pk")
+
+
+# The API's reads: each resource of the plan filtered through `citizens_in_scope`, so that the
+# API follows the case as the plan page does (provider staff see the plan their active referral
+# shares). The `*_get` functions answer 404 for anything outside the scope.
+
+
+def plans_in_scope(user):
+    return Plan.objects.filter(citizen__in=citizens_in_scope(user))
+
+
+def goals_in_scope(user):
+    return Goal.objects.filter(plan__citizen__in=citizens_in_scope(user)).select_related(
+        "plan", "category"
+    )
+
+
+def goal_events_in_scope(user):
+    return GoalEvent.objects.filter(goal__plan__citizen__in=citizens_in_scope(user)).select_related(
+        "goal__plan"
+    )
+
+
+def activities_in_scope(user):
+    return (
+        Activity.objects.filter(plan__citizen__in=citizens_in_scope(user))
+        .select_related("plan", "sector", "kind")
+        .prefetch_related(
+            "hours_changes", Prefetch("goals", queryset=Goal.objects.only("id").order_by("id"))
+        )
+    )
+
+
+def meetings_in_scope(user):
+    return (
+        Meeting.objects.filter(plan__citizen__in=citizens_in_scope(user))
+        .select_related("plan", "kind")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=MeetingParticipant.objects.select_related("role").order_by("id"),
+            )
+        )
+    )
+
+
+def mentors_in_scope(user):
+    return (
+        Mentor.objects.filter(plan__citizen__in=citizens_in_scope(user))
+        .select_related("plan", "kind")
+        .prefetch_related("tasks")
+    )
+
+
+def _one(queryset, pk: int, citizen_path: str):
+    from django.http import Http404
+
+    found = queryset.select_related(citizen_path).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def plan_get(user, plan_id: int) -> Plan:
+    return _one(plans_in_scope(user), plan_id, "citizen")
+
+
+def goal_get(user, goal_id: int) -> Goal:
+    return _one(goals_in_scope(user), goal_id, "plan__citizen")
+
+
+def goal_event_get(user, event_id: int) -> GoalEvent:
+    return _one(goal_events_in_scope(user), event_id, "goal__plan__citizen")
+
+
+def activity_get(user, activity_id: int) -> Activity:
+    return _one(activities_in_scope(user), activity_id, "plan__citizen")
+
+
+def meeting_get(user, meeting_id: int) -> Meeting:
+    return _one(meetings_in_scope(user), meeting_id, "plan__citizen")
+
+
+def mentor_get(user, mentor_id: int) -> Mentor:
+    return _one(mentors_in_scope(user), mentor_id, "plan__citizen")

@@ -348,3 +348,51 @@ def responsible_candidates(enrolment: Enrolment):
         )
         .order_by("first_name", "last_name", "username")
     )
+
+
+def programmes_in_scope(user) -> QuerySet[Programme]:
+    """The programmes `user` may read (the API): the same rule as the programme pages
+    (`programmes_for`), with their instruments, milestones and exit reasons."""
+    from django.db.models import Prefetch
+
+    from .models import ProgrammeInstrument
+
+    return (
+        programmes_for(user)
+        .select_related("target_group")
+        .prefetch_related(
+            Prefetch(
+                "programme_instruments",
+                queryset=ProgrammeInstrument.objects.select_related("instrument").order_by("id"),
+            ),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("position", "id")),
+            "exit_reasons__parent",
+        )
+    )
+
+
+def programme_get(user, programme_id: int) -> Programme:
+    from django.http import Http404
+
+    found = programmes_in_scope(user).filter(pk=programme_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def enrolments_in_scope(user) -> QuerySet[Enrolment]:
+    """The enrolments `user` may read (the API), by the rule of `enrolments_for`: those of the
+    citizens in scope; for provider staff only those in their own organisation's programmes."""
+    enrolments = Enrolment.objects.filter(citizen__in=citizens_in_scope(user))
+    if user.role == Role.PROVIDER_STAFF:
+        enrolments = enrolments.filter(programme__organisation_id=user.organisation_id)
+    return enrolments.select_related("exit_reason__parent")
+
+
+def enrolment_get(user, enrolment_id: int) -> Enrolment:
+    from django.http import Http404
+
+    found = enrolments_in_scope(user).select_related("citizen").filter(pk=enrolment_id).first()
+    if found is None:
+        raise Http404
+    return found

@@ -124,3 +124,29 @@ def provider_next_due(referral: Referral, rows: list[FocusRow]) -> dt.date | Non
         return None
     latest = max((row.provider[0] for row in rows if row.provider), default=None)
     return (latest or referral.start_date) + dt.timedelta(days=referral.interval_days)
+
+
+def referrals_in_scope(user):
+    """The referrals `user` may read (the API), by the rule of `referrals_for`: every referral
+    of the citizens in scope for the citizen's own authority; for provider staff only their
+    organisation's active referrals."""
+    from fremdrift.citizens.selectors import active_referrals, citizens_in_scope
+
+    referrals = Referral.objects.filter(citizen__in=citizens_in_scope(user))
+    if user.role == Role.PROVIDER_STAFF:
+        referrals = referrals.filter(
+            pk__in=active_referrals().filter(provider_id=user.organisation_id).values("pk")
+        )
+    return referrals.select_related("instrument").prefetch_related(
+        Prefetch("focus_items", queryset=FocusItem.objects.order_by("position", "id"))
+    )
+
+
+def referral_get(user, referral_id: int) -> Referral:
+    """A referral in scope, or 404."""
+    from django.http import Http404
+
+    found = referrals_in_scope(user).select_related("citizen").filter(pk=referral_id).first()
+    if found is None:
+        raise Http404
+    return found
