@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "fremdrift.plans",
     "fremdrift.reports",
     "fremdrift.api",
+    "fremdrift.exchange",
     "fremdrift.audit",
     "fremdrift.demo",
 ]
@@ -239,5 +240,10 @@ LOGGING = {
 # cron in production, and at every start of `make run`). Six months follows the Danish Data
 # Protection Agency's usual guidance for security logs; a municipality may set its own.
 FREMDRIFT_ACCESS_LOG_RETENTION_DAYS = env_int("FREMDRIFT_ACCESS_LOG_RETENTION_DAYS", 180)
+# The name this installation gives itself in the exchange packages it writes; another
+# Fremdrift that imports them keeps the ids under this name.
+FREMDRIFT_EXCHANGE_SYSTEM = env_str("FREMDRIFT_EXCHANGE_SYSTEM", "fremdrift")
+# The largest package the upload page accepts, in megabytes.
+FREMDRIFT_EXCHANGE_MAX_UPLOAD_MB = env_int("FREMDRIFT_EXCHANGE_MAX_UPLOAD_MB", 500)
 FREMDRIFT_PAGE_SIZE = 25
 CSRF_FAILURE_VIEW = "fremdrift.core.views.csrf_failure"

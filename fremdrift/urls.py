@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("fremdrift.reports.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("fremdrift.api.urls")),
+    path("exchange/", include("fremdrift.exchange.urls")),
     path("instruments/", include("fremdrift.instruments.urls")),
     path("audit/", include("fremdrift.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

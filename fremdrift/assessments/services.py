@@ -49,7 +49,7 @@ def _number(raw) -> float:
     return value
 
 
-def _clean_answer(item: Item, answer: AnswerInput) -> Answer:
+def answer_clean(item: Item, answer: AnswerInput) -> Answer:
     """An unsaved Answer for `item`, or ValueError with a message for the user."""
     if len(answer.comment) > TEXT_MAX:
         raise ValueError(_("The comment is too long."))
@@ -122,7 +122,7 @@ def _validate(
         if answer.is_empty:
             continue
         try:
-            cleaned.append(_clean_answer(item, answer))
+            cleaned.append(answer_clean(item, answer))
         except ValueError as error:
             errors.setdefault(f"item_{code}", []).append(str(error))
     if status == Assessment.Status.COMPLETED and not cleaned and not errors:
@@ -132,7 +132,7 @@ def _validate(
     return cleaned
 
 
-def _score(assessment: Assessment, answers: list[Answer]) -> None:
+def assessment_score(assessment: Assessment, answers: list[Answer]) -> None:
     """The number of scaled items answered with a value, and the sum of those values."""
     values = [a.value for a in answers if a.value is not None and a.item.is_ordinal]
     assessment.scored_items = len(values)
@@ -186,7 +186,7 @@ def assessment_record(
         recorded_by_organisation_id=actor.organisation_id,
         creation_token=creation_token,
     )
-    _score(assessment, cleaned)
+    assessment_score(assessment, cleaned)
     try:
         with transaction.atomic():
             assessment.save()
@@ -247,7 +247,7 @@ def assessment_correct(
     for answer in cleaned:
         answer.assessment = current
     Answer.objects.bulk_create(cleaned)
-    _score(current, cleaned)
+    assessment_score(current, cleaned)
     after = _answers_snapshot(current)
     if after != before:
         current.revision += 1

@@ -371,3 +371,101 @@ def enrolment_assign(
         citizen=current.citizen,
     )
     return current
+
+
+@transaction.atomic
+def programme_update(
+    *,
+    actor,
+    programme: Programme,
+    name: str,
+    start_date: dt.date,
+    description: str = "",
+    target_group: Code | None = None,
+    end_date: dt.date | None = None,
+    capacity: int | None = None,
+    price: Decimal = Decimal(0),
+) -> Programme:
+    """Changes a programme's description, period, capacity and price (imports; the pages
+    edit programmes in the admin)."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors.setdefault("name", []).append(_("Give the programme a name."))
+    if end_date is not None and end_date < start_date:
+        errors.setdefault("end_date", []).append(_("The end date cannot be before the start date."))
+    if capacity is not None and capacity < 1:
+        errors.setdefault("capacity", []).append(_("The capacity must be at least 1."))
+    if price < 0:
+        errors.setdefault("price", []).append(_("The price cannot be negative."))
+    if errors:
+        raise ValidationError(errors)
+    current = Programme.objects.select_for_update().get(pk=programme.pk)
+    before = snapshot(current, PROGRAMME_FIELDS)
+    current.name, current.description, current.target_group = (
+        name.strip(),
+        description,
+        target_group,
+    )
+    current.start_date, current.end_date = start_date, end_date
+    current.capacity, current.price = capacity, price
+    if snapshot(current, PROGRAMME_FIELDS) == before:
+        return current
+    current.version += 1
+    current.save()
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after=snapshot(current, PROGRAMME_FIELDS),
+    )
+    return current
+
+
+@transaction.atomic
+def enrolment_correct(
+    *,
+    actor,
+    enrolment: Enrolment,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    exit_reason: Code | None,
+    exit_note: str = "",
+) -> Enrolment:
+    """Corrects an enrolment's period and exit as another system has them (imports). An end
+    date and exit reason end it; without them it is active again."""
+    errors: dict[str, list[str]] = {}
+    if (end_date is None) != (exit_reason is None):
+        errors.setdefault("exit_reason", []).append(
+            _("An exit needs both its date and its reason.")
+        )
+    if end_date is not None and end_date < start_date:
+        errors.setdefault("end_date", []).append(
+            _("The exit date cannot be before the start date.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    current = Enrolment.objects.select_for_update().select_related("citizen").get(pk=enrolment.pk)
+    before = snapshot(current, ENROLMENT_FIELDS)
+    current.start_date, current.end_date = start_date, end_date
+    current.exit_reason, current.exit_note = exit_reason, exit_note
+    current.status = Enrolment.Status.ACTIVE if end_date is None else Enrolment.Status.ENDED
+    if snapshot(current, ENROLMENT_FIELDS) == before:
+        return current
+    current.version += 1
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"programme": _("The citizen is already enrolled in this programme.")}
+        ) from None
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after=snapshot(current, ENROLMENT_FIELDS),
+        citizen=current.citizen,
+    )
+    return current

@@ -1,0 +1,404 @@
+"""The first pass of an import: every row of every file is read and checked against the rules
+and the database, and every problem is collected with its file, line and column. Nothing is
+written. The second pass (services.package_import) runs only when this one found nothing.
+
+The check keeps only keys and a few facts per row (not the rows), so that its memory grows
+with the number of citizens and assessments, not with the number of answers.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from fremdrift.accounts.models import Organisation, Role, User
+from fremdrift.assessments.models import Assessment
+from fremdrift.assessments.services import AnswerInput, answer_clean
+from fremdrift.citizens import cpr as cprlib
+from fremdrift.citizens.models import Citizen
+from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.fieldcrypto import lookup_hash
+from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
+
+from . import format as fmt
+from .models import Entity, SourceKey
+
+ERROR_LIMIT = 200
+NAME_MAX = 100
+
+
+@dataclass
+class Lookups:
+    """What rows refer to by name or code, loaded once."""
+
+    organisations: dict[str, Organisation]
+    caseworkers: dict[str, User]
+    target_groups: dict[str, Code]
+    exit_reasons: dict[str, Code]
+    versions: dict[tuple[str, int], InstrumentVersion]
+    items: dict[tuple[str, int], dict[str, Item]]
+
+    @classmethod
+    def load(cls) -> "Lookups":
+        versions = list(
+            InstrumentVersion.objects.select_related("instrument").prefetch_related("items")
+        )
+        return cls(
+            organisations={o.name: o for o in Organisation.objects.all()},
+            caseworkers={
+                u.username: u for u in User.objects.filter(role=Role.CASEWORKER, is_active=True)
+            },
+            target_groups={
+                c.code: c
+                for c in Code.objects.filter(
+                    code_list=CodeList.TARGET_GROUP, parent=None, is_active=True
+                )
+            },
+            exit_reasons={
+                c.code: c
+                for c in Code.objects.filter(
+                    code_list=CodeList.EXIT_REASON, parent__isnull=False, is_active=True
+                )
+            },
+            versions={(v.instrument.code, v.number): v for v in versions},
+            items={
+                (v.instrument.code, v.number): {i.code: i for i in v.items.all()} for v in versions
+            },
+        )
+
+
+def existing_keys(source_system: str, entity: str) -> dict[str, int]:
+    return dict(
+        SourceKey.objects.filter(source_system=source_system, entity=entity).values_list(
+            "source_id", "object_id"
+        )
+    )
+
+
+@dataclass
+class AssessmentHead:
+    line: int
+    values: tuple
+    items: set[str] = field(default_factory=set)
+
+
+class PackageCheck:
+    def __init__(self, package: fmt.Package, source_system: str, *, limit: int = ERROR_LIMIT):
+        self.package = package
+        self.source_system = source_system
+        self.limit = limit
+        self.errors: list[fmt.PackageError] = []
+        self.error_count = 0
+        self.rows = dict.fromkeys((spec.name for spec in fmt.FILES), 0)
+        self.lookups = Lookups.load()
+        self.keys = {entity: existing_keys(source_system, entity) for entity in Entity.values}
+        self.seen: dict[str, set[str]] = {entity: set() for entity in Entity.values}
+        self.birth_dates: dict[str, dt.date] = {}
+        self.cpr_lines: dict[str, int] = {}
+        self.active_enrolments: dict[tuple[str, str], int] = {}
+
+    # Collecting problems
+
+    def error(self, spec: fmt.FileSpec, line: int, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < self.limit:
+            self.errors.append(fmt.PackageError(spec.name, line, column, str(message)))
+
+    def run(self) -> None:
+        for spec, check in (
+            (fmt.PROGRAMMES, self.programme),
+            (fmt.CITIZENS, self.citizen),
+            (fmt.ENROLMENTS, self.enrolment),
+        ):
+            for row in self.read(spec):
+                check(row)
+        self.assessments()
+
+    def read(self, spec: fmt.FileSpec) -> Iterator[fmt.Row]:
+        if not self.package.exists(spec.name):
+            return
+        table = fmt.Table(self.package, spec)
+        for row in table.rows():
+            self.rows[spec.name] += 1
+            for column in spec.required:
+                if not row.values[column]:
+                    self.error(spec, row.line, column, _("This field is required."))
+            if all(row.values[c] for c in spec.required):
+                yield row
+        for problem in table.errors:
+            self.error(spec, problem.line, problem.column, problem.message)
+
+    def parsed(self, spec, row: fmt.Row, column: str, parse):
+        """The column's value parsed, None when empty; a parse error is collected."""
+        text = row.values[column]
+        if not text:
+            return None
+        try:
+            return parse(text)
+        except ValueError as problem:
+            self.error(spec, row.line, column, str(problem))
+            return None
+
+    def key(self, spec, row: fmt.Row, entity: str, column: str = "id") -> str | None:
+        source_id = row.values[column]
+        if len(source_id) > 100:
+            self.error(spec, row.line, column, _("An id has at most 100 characters."))
+            return None
+        if source_id in self.seen[entity]:
+            self.error(
+                spec, row.line, column, _("The id %(id)s is used twice.") % {"id": source_id}
+            )
+            return None
+        self.seen[entity].add(source_id)
+        return source_id
+
+    def reference(self, spec, row: fmt.Row, column: str, entity: str) -> bool:
+        source_id = row.values[column]
+        if source_id in self.seen[entity] or source_id in self.keys[entity]:
+            return True
+        self.error(
+            spec,
+            row.line,
+            column,
+            _("No %(entity)s with the id %(id)s in the package or imported before.")
+            % {"entity": Entity(entity).label.lower(), "id": source_id[:100]},
+        )
+        return False
+
+    def text(self, spec, row: fmt.Row, column: str, limit: int) -> None:
+        if len(row.values[column]) > limit:
+            self.error(spec, row.line, column, _("At most %(max)d characters.") % {"max": limit})
+
+    # The files
+
+    def programme(self, row: fmt.Row) -> None:
+        spec = fmt.PROGRAMMES
+        self.key(spec, row, Entity.PROGRAMME)
+        values = row.values
+        if values["organisation"] not in self.lookups.organisations:
+            self.error(spec, row.line, "organisation", _("No organisation by this name."))
+        self.text(spec, row, "name", 200)
+        if values["target_group"] and values["target_group"] not in self.lookups.target_groups:
+            self.error(spec, row.line, "target_group", _("Unknown target group code."))
+        start = self.parsed(spec, row, "start_date", fmt.parse_date)
+        end = self.parsed(spec, row, "end_date", fmt.parse_date)
+        if start and end and end < start:
+            self.error(
+                spec, row.line, "end_date", _("The end date cannot be before the start date.")
+            )
+        capacity = self.parsed(spec, row, "capacity", fmt.parse_int)
+        if capacity is not None and capacity < 1:
+            self.error(spec, row.line, "capacity", _("The capacity must be at least 1."))
+        price = self.parsed(spec, row, "price", fmt.parse_decimal)
+        if price is not None and not 0 <= price < 10**10:
+            self.error(spec, row.line, "price", _("The price must be from 0 to 9,999,999,999."))
+
+    def citizen(self, row: fmt.Row) -> None:
+        spec = fmt.CITIZENS
+        source_id = self.key(spec, row, Entity.CITIZEN)
+        values = row.values
+        try:
+            parsed = cprlib.parse_cpr(values["cpr"])
+        except ValidationError as problem:
+            self.error(spec, row.line, "cpr", problem.messages[0])
+            parsed = None
+        if parsed is not None and source_id is not None:
+            self.birth_dates[source_id] = parsed.birth_date
+            self._cpr_unique(row, parsed, source_id)
+        for column in ("first_name", "last_name"):
+            self.text(spec, row, column, NAME_MAX)
+        if values["target_group"] not in self.lookups.target_groups:
+            self.error(spec, row.line, "target_group", _("Unknown target group code."))
+        organisation = self.lookups.organisations.get(values["organisation"])
+        if organisation is None:
+            self.error(spec, row.line, "organisation", _("No organisation by this name."))
+        caseworker = self.lookups.caseworkers.get(values["caseworker"])
+        if caseworker is None:
+            self.error(spec, row.line, "caseworker", _("No active caseworker with this username."))
+        elif organisation is not None and caseworker.organisation_id != organisation.pk:
+            self.error(
+                spec, row.line, "caseworker", _("The caseworker is not in the organisation.")
+            )
+
+    def _cpr_unique(self, row: fmt.Row, parsed: cprlib.Cpr, source_id: str) -> None:
+        spec = fmt.CITIZENS
+        digest = lookup_hash(parsed.digits)
+        seen = self.cpr_lines
+        if digest in seen:
+            self.error(
+                spec,
+                row.line,
+                "cpr",
+                _("The same CPR number as line %(line)d.") % {"line": seen[digest]},
+            )
+            return
+        seen[digest] = row.line
+        known_pk = self.keys[Entity.CITIZEN].get(source_id)
+        if known_pk is None:
+            return
+        if not Citizen.objects.filter(pk=known_pk, cpr_hash=digest).exists():
+            self.error(
+                spec,
+                row.line,
+                "cpr",
+                _("The CPR number of a citizen imported before cannot change."),
+            )
+
+    def enrolment(self, row: fmt.Row) -> None:
+        spec = fmt.ENROLMENTS
+        self.key(spec, row, Entity.ENROLMENT)
+        values = row.values
+        citizen_known = self.reference(spec, row, "citizen", Entity.CITIZEN)
+        self.reference(spec, row, "programme", Entity.PROGRAMME)
+        start = self.parsed(spec, row, "start_date", fmt.parse_date)
+        end = self.parsed(spec, row, "end_date", fmt.parse_date)
+        born = self.birth_date(values["citizen"]) if citizen_known else None
+        if start and born and start < born:
+            self.error(
+                spec, row.line, "start_date", _("The date cannot be before the citizen's birth.")
+            )
+        if end and start and end < start:
+            self.error(
+                spec, row.line, "end_date", _("The exit date cannot be before the start date.")
+            )
+        if end and end > dt.date.today():
+            self.error(spec, row.line, "end_date", _("The exit date cannot be in the future."))
+        reason = values["exit_reason"]
+        if reason and reason not in self.lookups.exit_reasons:
+            self.error(spec, row.line, "exit_reason", _("Unknown exit reason code."))
+        if bool(reason) != bool(values["end_date"]):
+            column = "exit_reason" if values["end_date"] else "end_date"
+            self.error(spec, row.line, column, _("An exit needs both its date and its reason."))
+        self.text(spec, row, "exit_note", 5000)
+        if not end:
+            active = self.active_enrolments
+            pair = (values["citizen"], values["programme"])
+            if pair in active:
+                self.error(
+                    spec,
+                    row.line,
+                    "programme",
+                    _("The citizen is already enrolled in this programme (line %(line)d).")
+                    % {"line": active[pair]},
+                )
+            active[pair] = row.line
+
+    def birth_date(self, citizen_id: str) -> dt.date | None:
+        if citizen_id not in self.birth_dates:
+            pk = self.keys[Entity.CITIZEN].get(citizen_id)
+            born = Citizen.objects.filter(pk=pk).values_list("birth_date", flat=True).first()
+            self.birth_dates[citizen_id] = born
+        return self.birth_dates[citizen_id]
+
+    def assessments(self) -> None:
+        """Rows of one assessment must come together; its head (citizen, instrument, version,
+        date, respondent, status) is the same on each of them."""
+        spec = fmt.ASSESSMENTS
+        heads: dict[str, AssessmentHead] = {}
+        current: str | None = None
+        for row in self.read(spec):
+            values = row.values
+            source_id = values["assessment"]
+            head_values = tuple(values[c] for c in spec.columns[1:7])
+            head = heads.get(source_id)
+            if head is None:
+                if len(source_id) > 100:
+                    self.error(spec, row.line, "assessment", _("An id has at most 100 characters."))
+                head = heads[source_id] = AssessmentHead(row.line, head_values)
+                self.seen[Entity.ASSESSMENT].add(source_id)
+                self._assessment_head(row)
+            elif source_id != current:
+                self.error(
+                    spec,
+                    row.line,
+                    "assessment",
+                    _("The rows of an assessment must come together (it began on line %(line)d).")
+                    % {"line": head.line},
+                )
+            elif head_values != head.values:
+                column = next(
+                    c
+                    for c, a, b in zip(spec.columns[1:7], head_values, head.values, strict=True)
+                    if a != b
+                )
+                self.error(
+                    spec,
+                    row.line,
+                    column,
+                    _("Differs from the assessment's first line (%(line)d).") % {"line": head.line},
+                )
+            current = source_id
+            self._answer(row, head)
+
+    def _assessment_head(self, row: fmt.Row) -> None:
+        spec = fmt.ASSESSMENTS
+        values = row.values
+        citizen_known = self.reference(spec, row, "citizen", Entity.CITIZEN)
+        number = self.parsed(spec, row, "version", fmt.parse_int)
+        version = self.lookups.versions.get((values["instrument"], number))
+        if number is not None and version is None:
+            self.error(spec, row.line, "version", _("No instrument with this code and version."))
+        elif version is not None and version.status == InstrumentVersion.Status.DRAFT:
+            self.error(spec, row.line, "version", _("This version is a draft, not yet in use."))
+        if values["respondent"] not in Respondent.values:
+            self.error(spec, row.line, "respondent", _("Unknown respondent."))
+        elif version is not None and values["respondent"] not in version.respondents:
+            self.error(
+                spec,
+                row.line,
+                "respondent",
+                _("This instrument cannot be answered by the chosen respondent."),
+            )
+        if values["status"] not in Assessment.Status.values:
+            self.error(spec, row.line, "status", _("Unknown status (completed or draft)."))
+        date = self.parsed(spec, row, "date", fmt.parse_date)
+        born = self.birth_date(values["citizen"]) if citizen_known else None
+        if date and date > dt.date.today():
+            self.error(spec, row.line, "date", _("The date cannot be in the future."))
+        elif date and born and date < born:
+            self.error(spec, row.line, "date", _("The date cannot be before the citizen's birth."))
+
+    def _answer(self, row: fmt.Row, head: AssessmentHead) -> None:
+        spec = fmt.ASSESSMENTS
+        values = row.values
+        code = values["item"]
+        if code in head.items:
+            self.error(spec, row.line, "item", _("The item is answered twice."))
+            return
+        head.items.add(code)
+        number = fmt.parse_int(values["version"]) if values["version"].isdigit() else None
+        items = self.lookups.items.get((values["instrument"], number))
+        if items is None:
+            return
+        item = items.get(code)
+        if item is None:
+            self.error(spec, row.line, "item", _("The instrument version has no such item."))
+            return
+        try:
+            dont_know = fmt.parse_bool(values["dont_know"])
+            not_relevant = fmt.parse_bool(values["not_relevant"])
+        except ValueError as problem:
+            column = (
+                "dont_know" if values["dont_know"].lower() not in fmt._FALSE else "not_relevant"
+            )
+            self.error(spec, row.line, column, str(problem))
+            return
+        answer = AnswerInput(
+            value=values["value"],
+            dont_know=dont_know,
+            not_relevant=not_relevant,
+            comment=values["comment"],
+        )
+        if dont_know and not_relevant:
+            self.error(spec, row.line, "dont_know", _("Choose 'don't know' or 'not relevant'."))
+        elif (dont_know or not_relevant) and values["value"]:
+            self.error(spec, row.line, "value", _("An answer of 'don't know' has no value."))
+        elif answer.is_empty:
+            self.error(spec, row.line, "value", _("The answer is empty."))
+        else:
+            try:
+                answer_clean(item, answer)
+            except ValueError as problem:
+                self.error(spec, row.line, "value", str(problem))

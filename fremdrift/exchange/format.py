@@ -1,0 +1,358 @@
+"""The exchange package: a folder or ZIP of CSV files with a manifest (docs/exchange-format.md).
+
+This module knows the files, their columns and how to read them as Danish Excel writes them:
+UTF-8 with or without a byte-order mark, or Windows-1252; semicolon or comma; decimal comma;
+dates as 2024-03-01 or 01-03-2024. It reads and writes; it does not touch the database.
+"""
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+FORMAT = "fremdrift-exchange"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+# An unpacked package larger than this is refused before it is read (a ZIP bomb, a wrong file).
+MAX_UNPACKED_BYTES = 8 * 1024**3
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+PROGRAMMES = FileSpec(
+    "programmes.csv",
+    (
+        "id",
+        "organisation",
+        "name",
+        "description",
+        "target_group",
+        "start_date",
+        "end_date",
+        "capacity",
+        "price",
+    ),
+    ("id", "organisation", "name", "start_date"),
+)
+CITIZENS = FileSpec(
+    "citizens.csv",
+    ("id", "cpr", "first_name", "last_name", "target_group", "organisation", "caseworker"),
+    ("id", "cpr", "first_name", "last_name", "target_group", "organisation", "caseworker"),
+)
+ENROLMENTS = FileSpec(
+    "enrolments.csv",
+    ("id", "citizen", "programme", "start_date", "end_date", "exit_reason", "exit_note"),
+    ("id", "citizen", "programme", "start_date"),
+)
+ASSESSMENTS = FileSpec(
+    "assessments.csv",
+    (
+        "assessment",
+        "citizen",
+        "instrument",
+        "version",
+        "date",
+        "respondent",
+        "status",
+        "item",
+        "value",
+        "dont_know",
+        "not_relevant",
+        "comment",
+    ),
+    ("assessment", "citizen", "instrument", "version", "date", "respondent", "status", "item"),
+)
+# In the order they are read and written: a row refers only to files before its own.
+FILES = (PROGRAMMES, CITIZENS, ENROLMENTS, ASSESSMENTS)
+
+
+class PackageUnreadable(Exception):
+    """The package as a whole cannot be read: not a ZIP or folder, no manifest, too large."""
+
+
+@dataclass(frozen=True, order=True)
+class PackageError:
+    """One problem in a package, where a person can find it in the file."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += _(", line %(line)d") % {"line": self.line}
+        if self.column:
+            where += _(", column %(column)s") % {"column": self.column}
+        return f"{where}: {self.message}"
+
+
+class Package:
+    """A package on disk, a folder or a ZIP file, read file by file as bytes."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._zip: zipfile.ZipFile | None = None
+        self._prefix = ""
+        if self.path.is_dir():
+            return
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise PackageUnreadable(
+                _("The package is neither a folder nor a readable ZIP file (%(error)s).")
+                % {"error": error}
+            ) from None
+        infos = self._zip.infolist()
+        if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+            raise PackageUnreadable(_("The unpacked package is larger than 8 GB."))
+        # A ZIP of a folder holds its files under the folder's name.
+        manifests = [i.filename for i in infos if i.filename.rsplit("/", 1)[-1] == MANIFEST]
+        if len(manifests) == 1:
+            self._prefix = manifests[0][: -len(MANIFEST)]
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def exists(self, name: str) -> bool:
+        if self._zip is None:
+            return (self.path / name).is_file()
+        try:
+            self._zip.getinfo(self._prefix + name)
+        except KeyError:
+            return False
+        return True
+
+    def open(self, name: str) -> io.BufferedIOBase:
+        if self._zip is None:
+            return open(self.path / name, "rb")  # noqa: SIM115 - the caller closes it
+        return self._zip.open(self._prefix + name)
+
+    def manifest(self) -> dict:
+        if not self.exists(MANIFEST):
+            raise PackageUnreadable(_("The package has no manifest.json."))
+        try:
+            with self.open(MANIFEST) as raw:
+                manifest = json.loads(raw.read(1024 * 1024).decode("utf-8-sig"))
+        except (ValueError, zipfile.BadZipFile, EOFError, OSError) as error:
+            raise PackageUnreadable(
+                _("manifest.json cannot be read (%(error)s).") % {"error": error}
+            ) from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise PackageUnreadable(
+                _('manifest.json must say "format": "%(format)s".') % {"format": FORMAT}
+            )
+        if manifest.get("version") != FORMAT_VERSION:
+            raise PackageUnreadable(
+                _("This is version %(version)s of the format; Fremdrift reads version %(ours)d.")
+                % {"version": manifest.get("version"), "ours": FORMAT_VERSION}
+            )
+        system = manifest.get("source_system")
+        if not isinstance(system, str) or not 1 <= len(system.strip()) <= 60:
+            raise PackageUnreadable(
+                _("manifest.json must name the source_system (1 to 60 characters).")
+            )
+        return manifest
+
+
+def detect_encoding(raw: io.BufferedIOBase) -> str:
+    """'utf-8-sig' when the bytes are UTF-8 (with or without a byte-order mark), else
+    'cp1252', as Danish Excel saves 'CSV (semikolonsepareret)'. Reads in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := raw.read(1024 * 1024):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, str]
+
+
+class Table:
+    """The rows of one CSV file of a package, as dicts of stripped strings, with the line each
+    ends on. Problems with the file's shape go to `errors`; reading stops at a malformed line."""
+
+    def __init__(self, package: Package, spec: FileSpec):
+        self.package = package
+        self.spec = spec
+        self.errors: list[PackageError] = []
+
+    def _error(self, line: int, column: str, message: str) -> None:
+        self.errors.append(PackageError(self.spec.name, line, column, message))
+
+    def rows(self) -> Iterator[Row]:
+        name = self.spec.name
+        try:
+            with self.package.open(name) as raw:
+                encoding = detect_encoding(raw)
+            with self.package.open(name) as raw:
+                text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+                yield from self._rows(text)
+        except (zipfile.BadZipFile, EOFError, OSError) as error:
+            self._error(
+                0, "", _("The file cannot be read from the package (%(error)s).") % {"error": error}
+            )
+
+    def _rows(self, text: io.TextIOWrapper) -> Iterator[Row]:
+        first = text.readline()
+        if not first.strip():
+            self._error(1, "", _("The file is empty; the first line must name the columns."))
+            return
+        delimiter = ";" if first.count(";") >= first.count(",") else ","
+        reader = csv.reader(_chain(first, text), delimiter=delimiter, quotechar='"', strict=True)
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+            unknown = [h for h in header if h not in self.spec.columns]
+            for column in unknown:
+                self._error(1, column, _("Unknown column."))
+            for column in self.spec.required:
+                if column not in header:
+                    self._error(1, column, _("The column is missing."))
+            if len(set(header)) != len(header):
+                self._error(1, "", _("A column is named twice."))
+            if (
+                unknown
+                or len(set(header)) != len(header)
+                or any(c not in header for c in self.spec.required)
+            ):
+                return
+            for fields in reader:
+                line = reader.line_num
+                if not any(f.strip() for f in fields):
+                    continue
+                if len(fields) != len(header):
+                    self._error(
+                        line,
+                        "",
+                        _("The line has %(found)d fields; the header has %(expected)d.")
+                        % {"found": len(fields), "expected": len(header)},
+                    )
+                    continue
+                given = dict(zip(header, (f.strip() for f in fields), strict=True))
+                yield Row(line, dict.fromkeys(self.spec.columns, "") | given)
+        except csv.Error as error:
+            self._error(
+                reader.line_num,
+                "",
+                _("The line is not valid CSV (%(error)s); the rest of the file was not read.")
+                % {"error": error},
+            )
+
+
+def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+# Values as Danish Excel writes them.
+
+_DATE_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date(text: str) -> dt.date:
+    """2024-03-01 or 01-03-2024 (also with dots or slashes), or ValueError with a message."""
+    if match := _DATE_ISO.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _DATE_DMY.match(text):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        raise ValueError(_("Write the date as 2024-03-01 or 01-03-2024."))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(_("There is no such date.")) from None
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A number with a decimal comma or point; thousands separators are not allowed."""
+    cleaned = text.replace(" ", "").replace("\u00a0", "")
+    if cleaned.count(",") + cleaned.count(".") > 1:
+        raise ValueError(_("Write the number without thousands separators, e.g. 1234,5."))
+    try:
+        value = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(_("This is not a number.")) from None
+    if not value.is_finite():
+        raise ValueError(_("This is not a number."))
+    return value
+
+
+def parse_int(text: str) -> int:
+    if not re.fullmatch(r"-?\d{1,9}", text):
+        raise ValueError(_("Write a whole number."))
+    return int(text)
+
+
+_TRUE = {"1", "ja", "j", "yes", "y", "true", "sand", "x"}
+_FALSE = {"", "0", "nej", "n", "no", "false", "falsk"}
+
+
+def parse_bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(_("Write 1 or 0 (ja or nej)."))
+
+
+def format_decimal(value) -> str:
+    """A number as Danish Excel reads it: decimal comma, no trailing zeros."""
+    if value is None:
+        return ""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text.replace(".", ",")
+
+
+class Writer:
+    """Writes one CSV file of a package as Danish Excel opens it: UTF-8 with a byte-order
+    mark, semicolons, decimal comma, dates as 2024-03-01."""
+
+    def __init__(self, folder: Path, spec: FileSpec):
+        self.spec = spec
+        self._file = open(folder / spec.name, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        self._csv = csv.writer(self._file, delimiter=";", lineterminator="\r\n")
+        self._csv.writerow(spec.columns)
+        self.count = 0
+
+    def write(self, values: dict) -> None:
+        self._csv.writerow([_text(values.get(column)) for column in self.spec.columns])
+        self.count += 1
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return format_decimal(value)
+    return str(value)

@@ -1,0 +1,44 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from fremdrift.exchange.services import exchange_actor, package_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Imports an exchange package (a folder or ZIP, docs/exchange-format.md). Every row is "
+        "checked first; with any error nothing is imported."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and report, but write nothing"
+        )
+
+    def handle(self, *args, path, dry_run, **options):
+        try:
+            actor = exchange_actor()
+        except ValidationError as error:
+            raise CommandError(error.messages[0]) from None
+
+        def progress(message: str) -> None:
+            if options["verbosity"] >= 2:
+                self.stdout.write(message)
+                self.stdout.flush()
+
+        result = package_import(actor=actor, path=path, dry_run=dry_run, progress=progress)
+        for error in result.errors:
+            self.stderr.write(str(error))
+        if result.error_count > len(result.errors):
+            self.stderr.write(f"... and {result.error_count - len(result.errors)} more errors")
+        if not result.ok:
+            raise CommandError(f"{result.error_count} errors: nothing was imported.")
+        for entity, counts in result.counts.items():
+            summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "none"
+            self.stdout.write(f"{entity}: {summary}")
+        self.stdout.write(
+            "Dry run: the package is valid; nothing was written."
+            if dry_run
+            else "Imported in one transaction."
+        )

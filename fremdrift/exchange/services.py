@@ -1,0 +1,595 @@
+"""Import and export of exchange packages (docs/exchange-format.md).
+
+An import reads the package twice. The first pass (check.PackageCheck) checks every row and
+collects every problem; if there is one, nothing is written. The second pass writes everything
+in one transaction through the domain services, so imported rows obey the same rules as rows
+typed into the pages; only new answers are written in bulk, after the same validation. A row
+the services still refuse ends the import with its file and line, and the transaction leaves
+the database as it was.
+"""
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fremdrift.accounts.models import Role, User
+from fremdrift.assessments.models import Answer, Assessment
+from fremdrift.assessments.services import (
+    AnswerInput,
+    answer_clean,
+    assessment_correct,
+    assessment_score,
+    follows_refresh_due,
+)
+from fremdrift.audit.models import AccessAction
+from fremdrift.audit.services import access_log_write
+from fremdrift.citizens import cpr as cprlib
+from fremdrift.citizens import services as citizen_services
+from fremdrift.citizens.models import Citizen
+from fremdrift.core.fieldcrypto import decrypt, lookup_hash
+from fremdrift.programmes import services as programme_services
+from fremdrift.programmes.models import Enrolment, Programme
+
+from . import format as fmt
+from .check import Lookups, PackageCheck
+from .models import Entity, PackageImport, SourceKey
+
+BATCH = 1000
+
+
+class ImportRefused(Exception):
+    """The services refused a row in the second pass; carries where."""
+
+    def __init__(self, error: fmt.PackageError):
+        super().__init__(str(error))
+        self.error = error
+
+
+class _DryRun(Exception):
+    pass
+
+
+@dataclass
+class ImportResult:
+    package: str
+    source_system: str = ""
+    errors: list[fmt.PackageError] = field(default_factory=list)
+    error_count: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, Counter] = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    @property
+    def count_rows(self) -> list[tuple[str, Counter]]:
+        """(what, counts) for the page, in the order of the files."""
+        return [(Entity(entity).label, counts) for entity, counts in self.counts.items()]
+
+
+def exchange_actor() -> User:
+    """The user a command-line import or export acts as: the first active administrator."""
+    actor = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).order_by("pk").first()
+    if actor is None:
+        raise ValidationError(_("Create an administrator first: imports are made in their name."))
+    return actor
+
+
+def package_import(
+    *,
+    actor,
+    path: Path | str,
+    dry_run: bool = False,
+    package_name: str = "",
+    progress: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Checks the package and, when it has no errors, imports all of it in one transaction.
+    A dry run goes as far as writing and then rolls back, so it reports what would change.
+    `progress` is told, in English, as each file is checked and written."""
+    progress = progress or (lambda message: None)
+    result = ImportResult(package=package_name or Path(path).name, dry_run=dry_run)
+    try:
+        package = fmt.Package(path)
+    except fmt.PackageUnreadable as problem:
+        return _unreadable(result, problem)
+    try:
+        try:
+            manifest = package.manifest()
+        except fmt.PackageUnreadable as problem:
+            return _unreadable(result, problem)
+        result.source_system = manifest["source_system"].strip()
+        check = PackageCheck(package, result.source_system)
+        progress("checking")
+        check.run()
+        result.errors, result.error_count, result.rows = check.errors, check.error_count, check.rows
+        if check.error_count:
+            return result
+        try:
+            with transaction.atomic():
+                progress("writing")
+                result.counts = _PackageWrite(actor, package, result.source_system, progress).run()
+                PackageImport.objects.create(
+                    imported_by=actor,
+                    source_system=result.source_system,
+                    package_name=result.package[:255],
+                    counts={entity: dict(counts) for entity, counts in result.counts.items()},
+                )
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        except ImportRefused as refused:
+            result.errors, result.error_count, result.counts = [refused.error], 1, {}
+        return result
+    finally:
+        package.close()
+
+
+def _unreadable(result: ImportResult, problem: Exception) -> ImportResult:
+    result.errors = [fmt.PackageError(result.package, 0, "", str(problem))]
+    result.error_count = 1
+    return result
+
+
+def _refused(spec: fmt.FileSpec, row: fmt.Row, error: ValidationError) -> ImportRefused:
+    if hasattr(error, "error_dict"):
+        column, messages = next(iter(error.message_dict.items()))
+        message = messages[0]
+    else:
+        column, message = "", error.messages[0]
+    if column not in spec.columns:
+        column = ""
+    return ImportRefused(fmt.PackageError(spec.name, row.line, column, message))
+
+
+class _PackageWrite:
+    """The second pass: the package is known to be valid."""
+
+    def __init__(self, actor, package: fmt.Package, source_system: str, progress):
+        self.progress = progress
+        self.actor = actor
+        self.package = package
+        self.source_system = source_system
+        self.lookups = Lookups.load()
+        self.keys = {e: _keys(source_system, e) for e in Entity.values}
+        self.counts: dict[str, Counter] = {e: Counter() for e in Entity.values}
+        self.touched: set[tuple[int, int]] = set()
+
+    def rows(self, spec: fmt.FileSpec) -> Iterator[fmt.Row]:
+        if self.package.exists(spec.name):
+            yield from fmt.Table(self.package, spec).rows()
+
+    def remember(self, entity: str, source_id: str, pk: int) -> None:
+        SourceKey.objects.create(
+            source_system=self.source_system, entity=entity, source_id=source_id, object_id=pk
+        )
+        self.keys[entity][source_id] = pk
+
+    def run(self) -> dict[str, Counter]:
+        for spec, write in (
+            (fmt.PROGRAMMES, self.programme),
+            (fmt.CITIZENS, self.citizen),
+            (fmt.ENROLMENTS, self.enrolment),
+        ):
+            for row in self.rows(spec):
+                try:
+                    write(row)
+                except ValidationError as error:
+                    raise _refused(spec, row, error) from None
+            self.progress(f"{spec.name} written")
+        self.assessments()
+        return self.counts
+
+    def programme(self, row: fmt.Row) -> None:
+        values = row.values
+        fields = {
+            "name": values["name"],
+            "description": values["description"],
+            "target_group": self.lookups.target_groups.get(values["target_group"]),
+            "start_date": fmt.parse_date(values["start_date"]),
+            "end_date": fmt.parse_date(values["end_date"]) if values["end_date"] else None,
+            "capacity": fmt.parse_int(values["capacity"]) if values["capacity"] else None,
+            "price": fmt.parse_decimal(values["price"] or "0"),
+        }
+        pk = self.keys[Entity.PROGRAMME].get(values["id"])
+        if pk is None:
+            programme = programme_services.programme_create(
+                actor=self.actor,
+                organisation=self.lookups.organisations[values["organisation"]],
+                **fields,
+            )
+            self.remember(Entity.PROGRAMME, values["id"], programme.pk)
+            self.counts[Entity.PROGRAMME]["created"] += 1
+            return
+        programme = Programme.objects.get(pk=pk)
+        updated = programme_services.programme_update(
+            actor=self.actor, programme=programme, **fields
+        )
+        self.counts[Entity.PROGRAMME][
+            "updated" if updated.version != programme.version else "unchanged"
+        ] += 1
+
+    def citizen(self, row: fmt.Row) -> None:
+        values = row.values
+        fields = {
+            "first_name": values["first_name"],
+            "last_name": values["last_name"],
+            "responsible_caseworker": self.lookups.caseworkers[values["caseworker"]],
+            "target_group": self.lookups.target_groups[values["target_group"]],
+        }
+        pk = self.keys[Entity.CITIZEN].get(values["id"])
+        if pk is None:
+            # A citizen already registered by hand is taken over, found by the CPR number.
+            digits = cprlib.parse_cpr(values["cpr"]).digits
+            pk = (
+                Citizen.objects.filter(cpr_hash=lookup_hash(digits))
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pk is None:
+                citizen = citizen_services.citizen_create(
+                    actor=self.actor,
+                    cpr=values["cpr"],
+                    home_organisation=self.lookups.organisations[values["organisation"]],
+                    **fields,
+                )
+                self.remember(Entity.CITIZEN, values["id"], citizen.pk)
+                self.counts[Entity.CITIZEN]["created"] += 1
+                return
+            self.remember(Entity.CITIZEN, values["id"], pk)
+        citizen = Citizen.objects.get(pk=pk)
+        updated = citizen_services.citizen_update(
+            actor=self.actor, citizen=citizen, expected_version=citizen.version, **fields
+        )
+        changed = updated.version != citizen.version
+        self.counts[Entity.CITIZEN]["updated" if changed else "unchanged"] += 1
+
+    def enrolment(self, row: fmt.Row) -> None:
+        values = row.values
+        start = fmt.parse_date(values["start_date"])
+        end = fmt.parse_date(values["end_date"]) if values["end_date"] else None
+        reason = self.lookups.exit_reasons.get(values["exit_reason"])
+        pk = self.keys[Entity.ENROLMENT].get(values["id"])
+        if pk is None:
+            enrolment = programme_services.enrolment_create(
+                actor=self.actor,
+                citizen=Citizen.objects.get(pk=self.keys[Entity.CITIZEN][values["citizen"]]),
+                programme=Programme.objects.get(
+                    pk=self.keys[Entity.PROGRAMME][values["programme"]]
+                ),
+                start_date=start,
+            )
+            if end is not None:
+                programme_services.enrolment_end(
+                    actor=self.actor,
+                    enrolment=enrolment,
+                    expected_version=enrolment.version,
+                    end_date=end,
+                    exit_reason=reason,
+                    note=values["exit_note"],
+                )
+            self.remember(Entity.ENROLMENT, values["id"], enrolment.pk)
+            self.counts[Entity.ENROLMENT]["created"] += 1
+            return
+        enrolment = Enrolment.objects.get(pk=pk)
+        corrected = programme_services.enrolment_correct(
+            actor=self.actor,
+            enrolment=enrolment,
+            start_date=start,
+            end_date=end,
+            exit_reason=reason,
+            exit_note=values["exit_note"],
+        )
+        changed = corrected.version != enrolment.version
+        self.counts[Entity.ENROLMENT]["updated" if changed else "unchanged"] += 1
+
+    def assessments(self) -> None:
+        spec = fmt.ASSESSMENTS
+        batch: list[list[fmt.Row]] = []
+        for _source_id, rows in groupby(self.rows(spec), key=lambda r: r.values["assessment"]):
+            batch.append(list(rows))
+            if len(batch) == BATCH:
+                self.assessment_batch(batch)
+                batch = []
+        if batch:
+            self.assessment_batch(batch)
+        for citizen_id, instrument_id in sorted(self.touched):
+            follows_refresh_due(citizen=citizen_id, instrument_id=instrument_id)
+
+    def assessment_batch(self, batch: list[list[fmt.Row]]) -> None:
+        known = self.keys[Entity.ASSESSMENT]
+        existing = {
+            a.pk: a
+            for a in Assessment.objects.filter(
+                pk__in=[
+                    known[rows[0].values["assessment"]]
+                    for rows in batch
+                    if rows[0].values["assessment"] in known
+                ]
+            )
+            .prefetch_related("answers__item")
+            .select_related("version", "citizen")
+        }
+        new: list[tuple[str, Assessment, list[Answer]]] = []
+        for rows in batch:
+            head = rows[0].values
+            key = (head["instrument"], int(head["version"]))
+            version = self.lookups.versions[key]
+            items = self.lookups.items[key]
+            answers = {r.values["item"]: _answer_input(r.values) for r in rows}
+            date = fmt.parse_date(head["date"])
+            pk = known.get(head["assessment"])
+            if pk is not None:
+                self._assessment_update(rows, existing[pk], date, answers, items)
+                continue
+            assessment = Assessment(
+                citizen_id=self.keys[Entity.CITIZEN][head["citizen"]],
+                version=version,
+                date=date,
+                respondent=head["respondent"],
+                status=head["status"],
+                recorded_by=self.actor,
+                recorded_by_organisation_id=self.actor.organisation_id,
+            )
+            cleaned = [answer_clean(items[code], answer) for code, answer in answers.items()]
+            assessment_score(assessment, cleaned)
+            new.append((head["assessment"], assessment, cleaned))
+            self.touched.add((assessment.citizen_id, version.instrument_id))
+        if not new:
+            return
+        Assessment.objects.bulk_create([a for _s, a, _c in new])
+        answers = []
+        for _source_id, assessment, cleaned in new:
+            for answer in cleaned:
+                answer.assessment = assessment
+                answers.append(answer)
+        Answer.objects.bulk_create(answers)
+        SourceKey.objects.bulk_create(
+            SourceKey(
+                source_system=self.source_system,
+                entity=Entity.ASSESSMENT,
+                source_id=source_id,
+                object_id=assessment.pk,
+            )
+            for source_id, assessment, _c in new
+        )
+        for source_id, assessment, _c in new:
+            known[source_id] = assessment.pk
+        self.counts[Entity.ASSESSMENT]["created"] += len(new)
+        self.progress(f"{sum(self.counts[Entity.ASSESSMENT].values())} assessments written")
+
+    def _assessment_update(self, rows, current: Assessment, date, answers, items) -> None:
+        head = rows[0].values
+        same = (
+            current.date == date
+            and current.respondent == head["respondent"]
+            and current.status == head["status"]
+            and current.citizen_id == self.keys[Entity.CITIZEN][head["citizen"]]
+            and current.version == self.lookups.versions[(head["instrument"], int(head["version"]))]
+            and _answers_of(current)
+            == {code: _comparable(items[code], a) for code, a in answers.items()}
+        )
+        if same:
+            self.counts[Entity.ASSESSMENT]["unchanged"] += 1
+            return
+        if (
+            current.citizen_id != self.keys[Entity.CITIZEN][head["citizen"]]
+            or current.version != self.lookups.versions[(head["instrument"], int(head["version"]))]
+        ):
+            raise _refused(
+                fmt.ASSESSMENTS,
+                rows[0],
+                ValidationError(
+                    {
+                        "assessment": _(
+                            "An imported assessment cannot move to another citizen or instrument."
+                        )
+                    }
+                ),
+            )
+        try:
+            assessment_correct(
+                actor=self.actor,
+                assessment=current,
+                expected_revision=current.revision,
+                date=date,
+                respondent=head["respondent"],
+                status=head["status"],
+                answers=answers,
+            )
+        except ValidationError as error:
+            raise _refused(fmt.ASSESSMENTS, rows[0], error) from None
+        self.counts[Entity.ASSESSMENT]["updated"] += 1
+
+
+def _keys(source_system: str, entity: str) -> dict[str, int]:
+    return dict(
+        SourceKey.objects.filter(source_system=source_system, entity=entity).values_list(
+            "source_id", "object_id"
+        )
+    )
+
+
+def _answer_input(values: dict[str, str]) -> AnswerInput:
+    return AnswerInput(
+        value=values["value"],
+        dont_know=fmt.parse_bool(values["dont_know"]),
+        not_relevant=fmt.parse_bool(values["not_relevant"]),
+        comment=values["comment"],
+    )
+
+
+def _comparable(item, answer: AnswerInput) -> tuple:
+    cleaned = answer_clean(item, answer)
+    return (cleaned.value, cleaned.text, cleaned.dont_know, cleaned.not_relevant, cleaned.comment)
+
+
+def _answers_of(assessment: Assessment) -> dict[str, tuple]:
+    return {
+        a.item.code: (a.value, a.text, a.dont_know, a.not_relevant, a.comment)
+        for a in assessment.answers.all()
+    }
+
+
+# Export
+
+
+def export_ids(source_system: str, entity: str) -> dict[int, str]:
+    """The id each object goes out under: the id it came in under from this system, else its
+    own primary key."""
+    return {
+        pk: source_id
+        for source_id, pk in SourceKey.objects.filter(
+            source_system=source_system, entity=entity
+        ).values_list("source_id", "object_id")
+    }
+
+
+def package_export(*, actor, path: Path | str) -> dict[str, int]:
+    """Writes the whole database as an exchange package in the folder `path` (made if needed),
+    streaming rows so that memory does not grow with the data. The export holds CPR numbers:
+    it is written to the access log."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    system = settings.FREMDRIFT_EXCHANGE_SYSTEM
+    ids = {entity: export_ids(system, entity) for entity in Entity.values}
+
+    def key(entity: str, pk: int | None) -> str:
+        return "" if pk is None else ids[entity].get(pk, str(pk))
+
+    counts: dict[str, int] = {}
+    writer = fmt.Writer(folder, fmt.PROGRAMMES)
+    for programme in Programme.objects.select_related("organisation", "target_group").order_by(
+        "pk"
+    ):
+        writer.write(
+            {
+                "id": key(Entity.PROGRAMME, programme.pk),
+                "organisation": programme.organisation.name,
+                "name": programme.name,
+                "description": programme.description,
+                "target_group": programme.target_group.code if programme.target_group else "",
+                "start_date": programme.start_date,
+                "end_date": programme.end_date,
+                "capacity": programme.capacity,
+                "price": programme.price,
+            }
+        )
+    writer.close()
+    counts[fmt.PROGRAMMES.name] = writer.count
+
+    writer = fmt.Writer(folder, fmt.CITIZENS)
+    citizens = Citizen.objects.select_related(
+        "home_organisation", "responsible_caseworker", "target_group"
+    ).order_by("pk")
+    for citizen in citizens.iterator(chunk_size=2000):
+        writer.write(
+            {
+                "id": key(Entity.CITIZEN, citizen.pk),
+                "cpr": cprlib.Cpr(decrypt(citizen.cpr_encrypted)).formatted,
+                "first_name": citizen.first_name,
+                "last_name": citizen.last_name,
+                "target_group": citizen.target_group.code,
+                "organisation": citizen.home_organisation.name,
+                "caseworker": citizen.responsible_caseworker.username,
+            }
+        )
+    writer.close()
+    counts[fmt.CITIZENS.name] = writer.count
+
+    writer = fmt.Writer(folder, fmt.ENROLMENTS)
+    enrolments = Enrolment.objects.select_related("exit_reason").order_by("pk")
+    for enrolment in enrolments.iterator(chunk_size=2000):
+        writer.write(
+            {
+                "id": key(Entity.ENROLMENT, enrolment.pk),
+                "citizen": key(Entity.CITIZEN, enrolment.citizen_id),
+                "programme": key(Entity.PROGRAMME, enrolment.programme_id),
+                "start_date": enrolment.start_date,
+                "end_date": enrolment.end_date,
+                "exit_reason": enrolment.exit_reason.code if enrolment.exit_reason else "",
+                "exit_note": enrolment.exit_note,
+            }
+        )
+    writer.close()
+    counts[fmt.ENROLMENTS.name] = writer.count
+
+    writer = fmt.Writer(folder, fmt.ASSESSMENTS)
+    answers = Answer.objects.order_by("assessment_id", "item__position", "item__code").values_list(
+        "assessment_id",
+        "assessment__citizen_id",
+        "assessment__version__instrument__code",
+        "assessment__version__number",
+        "assessment__date",
+        "assessment__respondent",
+        "assessment__status",
+        "item__code",
+        "value",
+        "text",
+        "dont_know",
+        "not_relevant",
+        "comment",
+    )
+    for (
+        pk,
+        citizen,
+        instrument,
+        number,
+        date,
+        respondent,
+        status,
+        item,
+        value,
+        text,
+        dont_know,
+        not_relevant,
+        comment,
+    ) in answers.iterator(chunk_size=5000):
+        writer.write(
+            {
+                "assessment": key(Entity.ASSESSMENT, pk),
+                "citizen": key(Entity.CITIZEN, citizen),
+                "instrument": instrument,
+                "version": number,
+                "date": date,
+                "respondent": respondent,
+                "status": status,
+                "item": item,
+                "value": text if value is None else value,
+                "comment": comment,
+                "dont_know": dont_know,
+                "not_relevant": not_relevant,
+            }
+        )
+    writer.close()
+    counts[fmt.ASSESSMENTS.name] = writer.count
+
+    manifest = {
+        "format": fmt.FORMAT,
+        "version": fmt.FORMAT_VERSION,
+        "source_system": system,
+        "files": [spec.name for spec in fmt.FILES],
+    }
+    (folder / fmt.MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    access_log_write(
+        user=actor,
+        action=AccessAction.EXPORT,
+        purpose=_("Exchange package"),
+        subjects=citizens.values_list("pk", flat=True),
+        path=str(folder)[:200],
+    )
+    return counts

@@ -1,0 +1,260 @@
+"""Importing exchange packages: everything checked first, every error reported with its place,
+nothing written unless all is well, and the same package twice changes nothing."""
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from fremdrift.assessments.models import Answer, Assessment
+from fremdrift.audit.models import ChangeRecord
+from fremdrift.citizens.models import Citizen
+from fremdrift.citizens.selectors import citizen_cpr
+from fremdrift.exchange.models import PackageImport, SourceKey
+from fremdrift.exchange.services import package_import
+from fremdrift.programmes.models import Enrolment, Programme
+
+WRITTEN = (Programme, Citizen, Enrolment, Assessment, Answer, SourceKey, PackageImport)
+
+
+def counts() -> dict:
+    return {model.__name__: model.objects.count() for model in WRITTEN}
+
+
+def rewrite(package: Path, name: str, text: str, encoding: str = "utf-8-sig") -> None:
+    (package / name).write_bytes(text.replace("\n", "\r\n").encode(encoding))
+
+
+def read(package: Path, name: str) -> str:
+    return (package / name).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+
+
+def test_the_example_package_imports_into_an_empty_municipality(fremby, example):
+    result = package_import(actor=fremby.administrator, path=example)
+    assert result.ok and result.written, result.errors
+    assert {e: dict(c) for e, c in result.counts.items()} == {
+        "programme": {"created": 1},
+        "citizen": {"created": 3},
+        "enrolment": {"created": 3},
+        "assessment": {"created": 3},
+    }
+    sanne = Citizen.objects.get(first_name="Sanne")
+    assert citizen_cpr(sanne).formatted == "120491-1234"
+    assert sanne.last_name == "Østergaard" and sanne.responsible_caseworker == fremby.caseworker
+    programme = Programme.objects.get()
+    assert str(programme.price) == "42500.50" and programme.capacity == 25
+    ahmad = Enrolment.objects.get(citizen__first_name="Ahmad")
+    assert (ahmad.status, ahmad.end_date.isoformat(), ahmad.exit_reason.code) == (
+        "ended",
+        "2026-06-15",
+        "job",
+    )
+    first = Assessment.objects.filter(citizen=sanne).order_by("date").first()
+    answers = {a.item.code: a for a in first.answers.select_related("item")}
+    assert answers["health_for_work"].value == 4 and answers["network_support"].value == 2
+    assert answers["everyday_energy"].comment == "Sover dårligt"
+    assert (first.scored_items, first.score_total) == (3, 9)
+    # The programme's instruments are followed and the next due date kept, as on the pages.
+    assert PackageImport.objects.get().imported_by == fremby.administrator
+
+
+def test_importing_the_same_package_again_changes_nothing(fremby, example):
+    package_import(actor=fremby.administrator, path=example)
+    before = counts()
+    changes = ChangeRecord.objects.count()
+    stamps = list(Citizen.objects.order_by("pk").values_list("updated_at", "version"))
+    again = package_import(actor=fremby.administrator, path=example)
+    assert again.written
+    assert {e: dict(c) for e, c in again.counts.items()} == {
+        "programme": {"unchanged": 1},
+        "citizen": {"unchanged": 3},
+        "enrolment": {"unchanged": 3},
+        "assessment": {"unchanged": 3},
+    }
+    assert counts() == before | {"PackageImport": before["PackageImport"] + 1}
+    assert ChangeRecord.objects.count() == changes
+    assert list(Citizen.objects.order_by("pk").values_list("updated_at", "version")) == stamps
+
+
+def test_changed_rows_update_the_objects_they_came_from(fremby, example):
+    package_import(actor=fremby.administrator, path=example)
+    rewrite(
+        example,
+        "citizens.csv",
+        read(example, "citizens.csv").replace("Sanne;Østergaard", "Sanne;Østergaard Holm"),
+    )
+    rewrite(
+        example,
+        "enrolments.csv",
+        read(example, "enrolments.csv").replace(
+            "F-3;B-3;P-100;01-03-2026;;;", "F-3;B-3;P-100;01-03-2026;30-09-2026;education;"
+        ),
+    )
+    rewrite(
+        example,
+        "assessments.csv",
+        read(example, "assessments.csv").replace(
+            "completed;work_skills;6", "completed;work_skills;8"
+        ),
+    )
+    result = package_import(actor=fremby.administrator, path=example)
+    assert result.written, result.errors
+    assert result.counts["citizen"] == {"updated": 1, "unchanged": 2}
+    assert result.counts["enrolment"] == {"updated": 1, "unchanged": 2}
+    assert result.counts["assessment"] == {"updated": 1, "unchanged": 2}
+    assert Citizen.objects.get(first_name="Sanne").last_name == "Østergaard Holm"
+    freja = Enrolment.objects.get(citizen__first_name="Freja")
+    assert (freja.status, freja.exit_reason.code) == ("ended", "education")
+    assert Answer.objects.get(item__code="work_skills").value == 8
+    assert Citizen.objects.count() == 3 and Assessment.objects.count() == 3
+
+
+def test_a_package_with_errors_in_many_files_reports_all_of_them_and_writes_nothing(
+    fremby, example
+):
+    rewrite(
+        example,
+        "programmes.csv",
+        "id;organisation;name;start_date;end_date;price\n"
+        "P-100;Vækstværkstedet;Værksted;01-01-2026;01-12-2025;12,5\n"
+        "P-200;Ukendt ApS;Andet;2026-13-01;;mange\n",
+    )
+    rewrite(
+        example,
+        "citizens.csv",
+        read(example, "citizens.csv")
+        .replace("120491-1234", "320491-1234")
+        .replace("B-3;270201-4562", "B-2;270201-4562")
+        + "B-4;010190-1111;;Hansen;no_such_group;Jobcenter Fremby;sagsbehandler\n",
+    )
+    rewrite(
+        example,
+        "enrolments.csv",
+        read(example, "enrolments.csv")
+        .replace("15-06-2026;job", "15-01-2026;job")
+        .replace("F-3;B-3;P-100;01-03-2026;;;", "F-3;B-9;P-100;01-03-2026;;;"),
+    )
+    rewrite(
+        example,
+        "assessments.csv",
+        read(example, "assessments.csv")
+        .replace("health_for_work;5;", "health_for_work;11;")
+        .replace("work_skills;6", "no_such_item;6"),
+    )
+    result = package_import(actor=fremby.administrator, path=example)
+    assert not result.ok and not result.written
+    found = {(e.file, e.line, e.column) for e in result.errors}
+    assert {
+        ("programmes.csv", 2, "end_date"),
+        ("programmes.csv", 3, "organisation"),
+        ("programmes.csv", 3, "start_date"),
+        ("programmes.csv", 3, "price"),
+        ("citizens.csv", 2, "cpr"),
+        ("citizens.csv", 4, "id"),
+        ("citizens.csv", 5, "first_name"),
+        ("enrolments.csv", 3, "end_date"),
+        ("enrolments.csv", 4, "citizen"),
+        ("assessments.csv", 5, "value"),
+        ("assessments.csv", 9, "item"),
+    } <= found
+    messages = {(e.file, e.line, e.column): e.message for e in result.errors}
+    assert "Vælg et helt tal fra 1 til 10" in messages[("assessments.csv", 5, "value")]
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_the_error_report_stops_listing_at_its_limit_but_counts_the_rest(fremby, example):
+    lines = ["id;cpr;first_name;last_name;target_group;organisation;caseworker"]
+    lines += [f"X-{n};000000-0000;A;B;nope;Jobcenter Fremby;sagsbehandler" for n in range(300)]
+    rewrite(example, "citizens.csv", "\n".join(lines) + "\n")
+    result = package_import(actor=fremby.administrator, path=example)
+    assert len(result.errors) == 200
+    assert result.error_count > 600  # cpr and target group on every line, and the references
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_files_from_danish_excel_are_read(fremby, example, encoding, delimiter):
+    for name in ("programmes.csv", "citizens.csv", "enrolments.csv", "assessments.csv"):
+        text = read(example, name)
+        if delimiter == ",":
+            # Excel quotes a field with a comma in it.
+            text = "\n".join(
+                ",".join(f'"{f}"' if "," in f else f for f in line.split(";"))
+                for line in text.splitlines()
+            )
+        rewrite(example, name, text, encoding)
+    result = package_import(actor=fremby.administrator, path=example)
+    assert result.written, result.errors
+    assert Citizen.objects.get(first_name="Sanne").last_name == "Østergaard"
+    assert str(Programme.objects.get().price) == "42500.50"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            'id;cpr;first_name;last_name;target_group;organisation;caseworker\nB-1;"120491-1234\n',
+            "ikke gyldig CSV",
+        ),
+        ("", "tom"),
+        (
+            "id;cpr;first_name;last_name;target_group;organisation;caseworker;skostørrelse\n",
+            "Ukendt kolonne",
+        ),
+        ("id;cpr;first_name\nB-1;120491-1234;Sanne\n", "mangler"),
+    ],
+)
+def test_malformed_csv_is_reported_not_crashed_on(fremby, example, content, message):
+    rewrite(example, "citizens.csv", content)
+    result = package_import(actor=fremby.administrator, path=example)
+    assert not result.ok
+    assert any(e.file == "citizens.csv" and message in e.message for e in result.errors), [
+        str(e) for e in result.errors
+    ]
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_a_zip_package_and_a_truncated_zip(fremby, example, tmp_path):
+    packed = tmp_path / "pakke.zip"
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in example.iterdir():
+            archive.write(path, f"pakke/{path.name}")
+    truncated = tmp_path / "afbrudt.zip"
+    truncated.write_bytes(packed.read_bytes()[: packed.stat().st_size // 2])
+    broken = package_import(actor=fremby.administrator, path=truncated)
+    assert not broken.ok and "ZIP" in broken.errors[0].message
+    assert counts() == dict.fromkeys(counts(), 0)
+    result = package_import(actor=fremby.administrator, path=packed)
+    assert result.written, result.errors
+    assert Citizen.objects.count() == 3
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(fremby, example):
+    result = package_import(actor=fremby.administrator, path=example, dry_run=True)
+    assert result.ok and not result.written
+    assert result.counts["citizen"] == {"created": 3}
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_the_command_imports_and_reports(fremby, example, capsys):
+    call_command("import_package", str(example), "--dry-run")
+    assert Citizen.objects.count() == 0
+    call_command("import_package", str(example))
+    assert Citizen.objects.count() == 3
+    rewrite(example, "citizens.csv", read(example, "citizens.csv").replace("120491", "320491"))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_package", str(example))
+    assert "citizens.csv" in capsys.readouterr().err
+
+
+def test_an_imported_citizen_who_exists_already_is_found_by_the_cpr_number(fremby, example):
+    from fremdrift.testing import make_citizen
+
+    existing = make_citizen(fremby.caseworker, cpr="1204911234", first_name="Sane")
+    result = package_import(actor=fremby.administrator, path=example)
+    assert result.written, result.errors
+    existing.refresh_from_db()
+    assert existing.first_name == "Sanne" and Citizen.objects.count() == 3
+    assert SourceKey.objects.get(entity="citizen", source_id="B-1").object_id == existing.pk
