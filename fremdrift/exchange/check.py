@@ -24,6 +24,7 @@ from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
 
 from . import format as fmt
 from .models import Entity, SourceKey
+from .plan_files import PlanFilesCheck
 
 ERROR_LIMIT = 200
 NAME_MAX = 100
@@ -84,7 +85,7 @@ class AssessmentHead:
     items: set[str] = field(default_factory=set)
 
 
-class PackageCheck:
+class PackageCheck(PlanFilesCheck):
     def __init__(self, package: fmt.Package, source_system: str, *, limit: int = ERROR_LIMIT):
         self.package = package
         self.source_system = source_system
@@ -115,6 +116,7 @@ class PackageCheck:
             for row in self.read(spec):
                 check(row)
         self.assessments()
+        self.plan_files()
 
     def read(self, spec: fmt.FileSpec) -> Iterator[fmt.Row]:
         if not self.package.exists(spec.name):

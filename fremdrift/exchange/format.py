@@ -76,8 +76,76 @@ ASSESSMENTS = FileSpec(
     ),
     ("assessment", "citizen", "instrument", "version", "date", "respondent", "status", "item"),
 )
-# In the order they are read and written: a row refers only to files before its own.
-FILES = (PROGRAMMES, CITIZENS, ENROLMENTS, ASSESSMENTS)
+PLANS = FileSpec("plans.csv", ("citizen", "own_effort", "citizen_comments"), ("citizen",))
+GOALS = FileSpec(
+    "goals.csv",
+    ("id", "citizen", "end_goal", "text", "category", "supported_by", "target_date", "created"),
+    ("id", "citizen", "text", "created"),
+)
+GOAL_EVENTS = FileSpec(
+    "goal_events.csv",
+    (
+        "id",
+        "goal",
+        "date",
+        "reason",
+        "note",
+        "text",
+        "status",
+        "target_date",
+        "category",
+        "supported_by",
+    ),
+    ("id", "goal", "date", "reason"),
+)
+ACTIVITIES = FileSpec(
+    "activities.csv",
+    (
+        "id",
+        "citizen",
+        "sector",
+        "kind",
+        "purpose",
+        "goals",
+        "delivered_by",
+        "start_date",
+        "end_date",
+        "weekly_hours",
+        "company_mentor",
+        "result",
+        "next_step",
+    ),
+    ("id", "citizen", "sector", "kind", "purpose", "start_date"),
+)
+MEETINGS = FileSpec(
+    "meetings.csv",
+    ("id", "citizen", "kind", "date", "citizen_attended", "notes", "notes_internal"),
+    ("id", "citizen", "kind", "date"),
+)
+PARTICIPANTS = FileSpec(
+    "meeting_participants.csv", ("meeting", "role", "user", "name"), ("meeting", "role")
+)
+MENTORS = FileSpec(
+    "mentors.csv",
+    ("id", "citizen", "kind", "name", "user", "start_date", "end_date", "tasks"),
+    ("id", "citizen", "kind", "start_date"),
+)
+# In the order they are read and written: a row refers only to files before its own (the
+# participants of meetings are read before the meetings).
+FILES = (
+    PROGRAMMES,
+    CITIZENS,
+    ENROLMENTS,
+    ASSESSMENTS,
+    PLANS,
+    GOALS,
+    GOAL_EVENTS,
+    ACTIVITIES,
+    PARTICIPANTS,
+    MEETINGS,
+    MENTORS,
+)
+LIST_SEPARATOR = "|"
 
 
 class PackageUnreadable(Exception):

@@ -11,6 +11,11 @@ class Entity(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")
     ENROLMENT = "enrolment", _("Enrolment")
     ASSESSMENT = "assessment", _("Assessment")
+    GOAL = "goal", _("Goal")
+    GOAL_EVENT = "goal_event", _("Goal event")
+    ACTIVITY = "activity", _("Activity")
+    MEETING = "meeting", _("Meeting")
+    MENTOR = "mentor", _("Mentor")
 
 
 class SourceKey(models.Model):
@@ -31,7 +36,19 @@ class SourceKey(models.Model):
                 fields=["source_system", "entity", "object_id"], name="one_source_id_per_object"
             ),
             models.CheckConstraint(
-                condition=Q(entity__in=["programme", "citizen", "enrolment", "assessment"]),
+                condition=Q(
+                    entity__in=[
+                        "programme",
+                        "citizen",
+                        "enrolment",
+                        "assessment",
+                        "goal",
+                        "goal_event",
+                        "activity",
+                        "meeting",
+                        "mentor",
+                    ]
+                ),
                 name="source_key_entity_valid",
             ),
             models.CheckConstraint(condition=~Q(source_id=""), name="source_key_has_id"),

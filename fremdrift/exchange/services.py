@@ -9,7 +9,7 @@ the database as it was.
 """
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -41,6 +41,7 @@ from fremdrift.programmes.models import Enrolment, Programme
 from . import format as fmt
 from .check import Lookups, PackageCheck
 from .models import Entity, PackageImport, SourceKey
+from .plan_files import PlanFilesWrite, export_plan_files
 
 BATCH = 1000
 
@@ -78,7 +79,8 @@ class ImportResult:
     @property
     def count_rows(self) -> list[tuple[str, Counter]]:
         """(what, counts) for the page, in the order of the files."""
-        return [(Entity(entity).label, counts) for entity, counts in self.counts.items()]
+        labels = dict(Entity.choices) | {"plan": _("Plan")}
+        return [(labels[entity], counts) for entity, counts in self.counts.items()]
 
 
 def exchange_actor() -> User:
@@ -156,7 +158,7 @@ def _refused(spec: fmt.FileSpec, row: fmt.Row, error: ValidationError) -> Import
     return ImportRefused(fmt.PackageError(spec.name, row.line, column, message))
 
 
-class _PackageWrite:
+class _PackageWrite(PlanFilesWrite):
     """The second pass: the package is known to be valid."""
 
     def __init__(self, actor, package: fmt.Package, source_system: str, progress):
@@ -166,7 +168,7 @@ class _PackageWrite:
         self.source_system = source_system
         self.lookups = Lookups.load()
         self.keys = {e: _keys(source_system, e) for e in Entity.values}
-        self.counts: dict[str, Counter] = {e: Counter() for e in Entity.values}
+        self.counts: dict[str, Counter] = defaultdict(Counter)
         self.touched: set[tuple[int, int]] = set()
 
     def rows(self, spec: fmt.FileSpec) -> Iterator[fmt.Row]:
@@ -179,20 +181,21 @@ class _PackageWrite:
         )
         self.keys[entity][source_id] = pk
 
+    def write_rows(self, spec: fmt.FileSpec, write: Callable[[fmt.Row], None]) -> None:
+        for row in self.rows(spec):
+            try:
+                write(row)
+            except ValidationError as error:
+                raise _refused(spec, row, error) from None
+        self.progress(f"{spec.name} written")
+
     def run(self) -> dict[str, Counter]:
-        for spec, write in (
-            (fmt.PROGRAMMES, self.programme),
-            (fmt.CITIZENS, self.citizen),
-            (fmt.ENROLMENTS, self.enrolment),
-        ):
-            for row in self.rows(spec):
-                try:
-                    write(row)
-                except ValidationError as error:
-                    raise _refused(spec, row, error) from None
-            self.progress(f"{spec.name} written")
+        self.write_rows(fmt.PROGRAMMES, self.programme)
+        self.write_rows(fmt.CITIZENS, self.citizen)
+        self.write_rows(fmt.ENROLMENTS, self.enrolment)
         self.assessments()
-        return self.counts
+        self.plan_files()
+        return dict(self.counts)
 
     def programme(self, row: fmt.Row) -> None:
         values = row.values
@@ -578,6 +581,7 @@ def package_export(*, actor, path: Path | str) -> dict[str, int]:
     writer.close()
     counts[fmt.ASSESSMENTS.name] = writer.count
 
+    counts |= export_plan_files(folder, key)
     manifest = {
         "format": fmt.FORMAT,
         "version": fmt.FORMAT_VERSION,

@@ -14,9 +14,25 @@ from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.selectors import citizen_cpr
 from fremdrift.exchange.models import PackageImport, SourceKey
 from fremdrift.exchange.services import package_import
+from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, Plan
+from fremdrift.plans.selectors import replay
 from fremdrift.programmes.models import Enrolment, Programme
 
-WRITTEN = (Programme, Citizen, Enrolment, Assessment, Answer, SourceKey, PackageImport)
+WRITTEN = (
+    Programme,
+    Citizen,
+    Enrolment,
+    Assessment,
+    Answer,
+    Plan,
+    Goal,
+    GoalEvent,
+    Activity,
+    Meeting,
+    Mentor,
+    SourceKey,
+    PackageImport,
+)
 
 
 def counts() -> dict:
@@ -39,6 +55,12 @@ def test_the_example_package_imports_into_an_empty_municipality(fremby, example)
         "citizen": {"created": 3},
         "enrolment": {"created": 3},
         "assessment": {"created": 3},
+        "plan": {"created": 1},
+        "goal": {"created": 3},
+        "goal_event": {"created": 2},
+        "activity": {"created": 2},
+        "meeting": {"created": 1},
+        "mentor": {"created": 1},
     }
     sanne = Citizen.objects.get(first_name="Sanne")
     assert citizen_cpr(sanne).formatted == "120491-1234"
@@ -72,6 +94,12 @@ def test_importing_the_same_package_again_changes_nothing(fremby, example):
         "citizen": {"unchanged": 3},
         "enrolment": {"unchanged": 3},
         "assessment": {"unchanged": 3},
+        "plan": {"unchanged": 1},
+        "goal": {"unchanged": 3},
+        "goal_event": {"unchanged": 2},
+        "activity": {"unchanged": 2},
+        "meeting": {"unchanged": 1},
+        "mentor": {"unchanged": 1},
     }
     assert counts() == before | {"PackageImport": before["PackageImport"] + 1}
     assert ChangeRecord.objects.count() == changes
@@ -258,3 +286,93 @@ def test_an_imported_citizen_who_exists_already_is_found_by_the_cpr_number(fremb
     existing.refresh_from_db()
     assert existing.first_name == "Sanne" and Citizen.objects.count() == 3
     assert SourceKey.objects.get(entity="citizen", source_id="B-1").object_id == existing.pk
+
+
+def test_the_plan_arrives_with_its_history(fremby, example):
+    result = package_import(actor=fremby.administrator, path=example)
+    assert result.written, result.errors
+    plan = Plan.objects.get(citizen__first_name="Sanne")
+    assert plan.own_effort == "Jeg går en tur hver morgen"
+    end_goal = Goal.objects.get(parent=None)
+    assert end_goal.category.code == "ordinary_hours"
+    revised = Goal.objects.get(text__startswith="Prøve en praktik i en dyreklinik")
+    assert revised.parent == end_goal and revised.target_date.isoformat() == "2026-10-01"
+    events = list(revised.events.order_by("at", "pk"))
+    assert [e.reason for e in events] == ["created", "relapse"]
+    assert events[1].note == "Praktikken stoppede efter en uge"
+    # The current state is the replay of the events, as for goals typed into the plan.
+    assert replay(events)["text"] == revised.text
+    assert Goal.objects.get(text__startswith="Komme op").status == "achieved"
+    internship = Activity.objects.get(kind__code="internship_single")
+    assert (str(internship.weekly_hours), internship.company_mentor, internship.result) == (
+        "6.0",
+        True,
+        "failed",
+    )
+    assert set(Activity.objects.get(kind__code="psychologist").goals.all()) == set(
+        Goal.objects.exclude(parent=None)
+    )
+    meeting = Meeting.objects.get()
+    assert [(p.role.code, p.user, p.name) for p in meeting.participants.order_by("pk")] == [
+        ("employment_caseworker", fremby.caseworker, "Mette Kjær"),
+        ("doctor", None, "Lone Berg"),
+    ]
+    mentor = Mentor.objects.get()
+    assert mentor.name == "Jens Holm" and [t.code for t in mentor.tasks.all()] == ["goal_setting"]
+
+
+def test_errors_in_the_plan_files_are_reported_with_their_place(fremby, example):
+    rewrite(
+        example,
+        "goals.csv",
+        read(example, "goals.csv")
+        .replace("G-2;B-1;G-1;", "G-2;B-1;G-9;")
+        .replace(";ordinary_hours;", ";;"),
+    )
+    rewrite(
+        example,
+        "goal_events.csv",
+        read(example, "goal_events.csv").replace(
+            "H-1;G-2;16-03-2026;achieved;Har klaret det i fire uger;;achieved;;;",
+            "H-1;G-2;16-03-2026;because;Har klaret det i fire uger;;;;;",
+        ),
+    )
+    rewrite(
+        example,
+        "activities.csv",
+        read(example, "activities.csv")
+        .replace("employment;internship_single", "health;internship_single")
+        .replace(";06-04-2026;13-04-2026;6;", ";06-04-2026;13-03-2026;60;"),
+    )
+    rewrite(
+        example,
+        "meeting_participants.csv",
+        read(example, "meeting_participants.csv") + "N-7;doctor;;Ukendt\n",
+    )
+    result = package_import(actor=fremby.administrator, path=example)
+    found = {(e.file, e.line, e.column) for e in result.errors}
+    assert {
+        ("goals.csv", 2, "category"),
+        ("goals.csv", 3, "end_goal"),
+        ("goal_events.csv", 2, "reason"),
+        ("goal_events.csv", 2, ""),
+        ("activities.csv", 2, "kind"),
+        ("activities.csv", 2, "end_date"),
+        ("activities.csv", 2, "weekly_hours"),
+        ("meeting_participants.csv", 4, "meeting"),
+    } <= found, found
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_a_goal_keeps_its_history_when_a_package_rewrites_it(fremby, example):
+    package_import(actor=fremby.administrator, path=example)
+    rewrite(
+        example,
+        "goals.csv",
+        read(example, "goals.csv").replace("Komme op om morgenen", "Komme op kl. 9"),
+    )
+    result = package_import(actor=fremby.administrator, path=example)
+    assert not result.written
+    assert result.errors[0].file == "goals.csv" and result.errors[0].line == 3
+    assert "goal_events.csv" in result.errors[0].message
+    assert Goal.objects.filter(text__startswith="Komme op om morgenen").exists()

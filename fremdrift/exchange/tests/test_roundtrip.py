@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -70,12 +71,20 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
                     end_date=dt.date(2025, 3, 1),
                     exit_reason=Code.objects.get(code_list=CodeList.EXIT_REASON, code="job"),
                 )
+            plan_history(fremby, citizen)
         counts = package_export(actor=fremby.administrator, path=first)
         assert counts == {
             "programmes.csv": 1,
             "citizens.csv": 3,
             "enrolments.csv": 3,
             "assessments.csv": 9 * version.items.count(),
+            "plans.csv": 3,
+            "goals.csv": 9,
+            "goal_events.csv": 6,
+            "activities.csv": 3,
+            "meeting_participants.csv": 6,
+            "meetings.csv": 3,
+            "mentors.csv": 3,
         }
         transaction.set_rollback(True)
 
@@ -90,6 +99,104 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
     # The export holds CPR numbers: it is in the access log with every citizen in it.
     entry = AccessLogEntry.objects.get(action="export")
     assert entry.user == fremby.administrator and entry.subjects.count() == 3
+
+
+def plan_history(fremby, citizen) -> None:
+    """An end goal with two sub-goals, one achieved and one revised after a relapse; an
+    internship serving them; a start meeting; a mentor."""
+    from fremdrift.plans import services as plans
+
+    def code(code_list, value):
+        return Code.objects.get(
+            code_list=code_list,
+            code=value,
+            parent__isnull=code_list != CodeList.ACTIVITY_TYPE,
+        )
+
+    plan = plans.plan_get_or_create(actor=fremby.caseworker, citizen=citizen)
+    plans.plan_update(
+        actor=fremby.caseworker,
+        plan=plan,
+        expected_version=plan.version,
+        own_effort="Møder op hver dag",
+        citizen_comments="",
+    )
+    start = timezone.make_aware(dt.datetime(2025, 1, 6, 12))
+    end_goal = plans.goal_create(
+        actor=fremby.caseworker,
+        plan=plan,
+        text="Et job i et lager",
+        is_end_goal=True,
+        category=code(CodeList.END_GOAL_CATEGORY, "job"),
+        at=start,
+    )
+    subs = [
+        plans.goal_create(
+            actor=fremby.caseworker,
+            plan=plan,
+            text=text,
+            parent=end_goal,
+            supported_by="mentor",
+            target_date=dt.date(2025, 6, 1),
+            at=start,
+        )
+        for text in ("Stå op kl. 7", "Tage bussen alene")
+    ]
+    plans.goal_change(
+        actor=fremby.caseworker,
+        goal=subs[0],
+        expected_version=subs[0].version,
+        reason="achieved",
+        status="achieved",
+        at=start + dt.timedelta(days=30),
+    )
+    plans.goal_change(
+        actor=fremby.caseworker,
+        goal=subs[1],
+        expected_version=subs[1].version,
+        reason="relapse",
+        note="Angst i bussen",
+        text="Tage bussen med mentor",
+        target_date=dt.date(2025, 9, 1),
+        at=start + dt.timedelta(days=40),
+    )
+    plans.activity_create(
+        actor=fremby.caseworker,
+        plan=plan,
+        goals=subs,
+        sector=code(CodeList.ACTIVITY_SECTOR, "employment"),
+        kind=code(CodeList.ACTIVITY_TYPE, "internship_single"),
+        purpose="Praktik på lager",
+        delivered_by="Lager A/S",
+        start_date=dt.date(2025, 2, 1),
+        weekly_hours=Decimal("12.5"),
+        company_mentor=True,
+        result="partly",
+        next_step="Flere timer",
+    )
+    plans.meeting_record(
+        actor=fremby.caseworker,
+        plan=plan,
+        kind=code(CodeList.MEETING_KIND, "start_meeting"),
+        date=dt.date(2025, 1, 6),
+        citizen_attended=True,
+        notes="Godt møde",
+        participants=[
+            {
+                "role": code(CodeList.PARTICIPANT_ROLE, "employment_caseworker"),
+                "user": fremby.caseworker,
+            },
+            {"role": code(CodeList.PARTICIPANT_ROLE, "doctor"), "name": "Dr. Holm"},
+        ],
+    )
+    plans.mentor_assign(
+        actor=fremby.caseworker,
+        plan=plan,
+        kind=code(CodeList.MENTOR_KIND, "company"),
+        name="Per fra lageret",
+        start_date=dt.date(2025, 2, 1),
+        tasks=[code(CodeList.MENTOR_TASK, "goal_setting")],
+    )
 
 
 names = (
@@ -186,19 +293,127 @@ def packages(draw, items: tuple[str, ...]):
                         "comment": draw(st.sampled_from(["", "Bedre end sidst; meget"])),
                     }
                 )
+    plan_rows = {spec: [] for spec in fmt.FILES[4:]}
+    for citizen in citizens:
+        if draw(st.booleans()):
+            draw_plan(draw, citizen["id"], plan_rows)
     return {
         fmt.PROGRAMMES: programmes,
         fmt.CITIZENS: citizens,
         fmt.ENROLMENTS: enrolments,
         fmt.ASSESSMENTS: answers,
+        **plan_rows,
     }
+
+
+def draw_plan(draw, citizen: str, rows: dict) -> None:
+    """A plan for `citizen`: an end goal, sub-goals with events that each change something,
+    an activity serving them, a meeting with participants and a mentor."""
+    rows[fmt.PLANS].append(
+        {"citizen": citizen, "own_effort": draw(names), "citizen_comments": draw(st.just(""))}
+    )
+    created = draw(dates)
+    end_goal = f"G-{citizen}-0"
+    rows[fmt.GOALS].append(
+        {
+            "id": end_goal,
+            "citizen": citizen,
+            "end_goal": "",
+            "text": draw(names),
+            "category": draw(st.sampled_from(["job", "education", "ordinary_hours"])),
+            "supported_by": "",
+            "target_date": None,
+            "created": created,
+        }
+    )
+    subs = []
+    for n in range(1, draw(st.integers(2, 3))):
+        goal = f"G-{citizen}-{n}"
+        subs.append(goal)
+        text = draw(names)
+        rows[fmt.GOALS].append(
+            {
+                "id": goal,
+                "citizen": citizen,
+                "end_goal": end_goal,
+                "text": text,
+                "category": "",
+                "supported_by": draw(st.sampled_from(["", "mentor", "citizen"])),
+                "target_date": draw(st.none() | dates),
+                "created": created,
+            }
+        )
+        day = created
+        for m in range(draw(st.integers(0, 2))):
+            day = draw(st.dates(min_value=day, max_value=TODAY))
+            event = {"id": f"H-{goal}-{m}", "goal": goal, "date": day, "note": draw(names)}
+            if m == 0:
+                status = draw(st.sampled_from(["achieved", "partly", "not_achieved", "dropped"]))
+                event |= {"reason": "achieved" if status == "achieved" else "other"}
+                event |= {"status": status}
+            else:
+                event |= {"reason": "relapse", "text": text + " igen", "status": "active"}
+            rows[fmt.GOAL_EVENTS].append(event)
+    sector, kind = draw(
+        st.sampled_from([("employment", "internship_single"), ("health", "psychologist")])
+    )
+    start = draw(dates)
+    served = draw(st.sets(st.sampled_from(subs)))
+    rows[fmt.ACTIVITIES].append(
+        {
+            "id": f"A-{citizen}",
+            "citizen": citizen,
+            "sector": sector,
+            "kind": kind,
+            "purpose": draw(names),
+            "goals": fmt.LIST_SEPARATOR.join(g for g in subs if g in served),
+            "delivered_by": draw(st.sampled_from(["", "Lager A/S"])),
+            "start_date": start,
+            "end_date": draw(st.none() | st.dates(min_value=start, max_value=TODAY)),
+            "weekly_hours": draw(st.none() | st.integers(0, 480).map(lambda h: Decimal(h) / 10)),
+            "company_mentor": draw(st.booleans()),
+            "result": draw(st.sampled_from(["", "succeeded", "partly", "failed", "too_early"])),
+            "next_step": draw(st.sampled_from(["", "Flere timer; mere ansvar"])),
+        }
+    )
+    meeting = f"N-{citizen}"
+    for role in draw(st.lists(st.sampled_from(["doctor", "other", "cti_worker"]), max_size=3)):
+        rows[fmt.PARTICIPANTS].append(
+            {"meeting": meeting, "role": role, "user": "", "name": draw(names)}
+        )
+    rows[fmt.MEETINGS].append(
+        {
+            "id": meeting,
+            "citizen": citizen,
+            "kind": draw(st.sampled_from(["start_meeting", "follow_up"])),
+            "date": draw(dates),
+            "citizen_attended": draw(st.booleans()),
+            "notes": draw(st.sampled_from(["", "Aftalt; næste møde om en måned"])),
+            "notes_internal": draw(st.booleans()),
+        }
+    )
+    start = draw(dates)
+    rows[fmt.MENTORS].append(
+        {
+            "id": f"K-{citizen}",
+            "citizen": citizen,
+            "kind": draw(st.sampled_from(["social", "company"])),
+            "name": draw(names),
+            "user": "",
+            "start_date": start,
+            "end_date": draw(st.none() | st.dates(min_value=start, max_value=dt.date(2030, 1, 1))),
+            "tasks": fmt.LIST_SEPARATOR.join(
+                sorted(draw(st.sets(st.sampled_from(["goal_setting", "guidance_support"]))))
+            ),
+        }
+    )
 
 
 def write_package(folder: Path, package: dict) -> None:
     folder.mkdir()
     for spec in fmt.FILES:
         writer = fmt.Writer(folder, spec)
-        for row in package[spec]:
+        for row in package.get(spec, []):
             writer.write(row)
         writer.close()
     manifest = {

@@ -1,0 +1,643 @@
+"""The plan's files of an exchange package (Model 2): plans, goals as formulated, goal events,
+activities, meetings with their participants, and mentors. `PlanFilesCheck` is the first pass
+for them, `PlanFilesWrite` the second; each is mixed into the package's check and write."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fremdrift.accounts.models import User
+from fremdrift.codelists.models import Code, CodeList
+from fremdrift.plans import services as plan_services
+from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, Plan, Supporter
+
+from . import format as fmt
+from .models import Entity
+
+TEXT_MAX = 5000
+GOAL_CHANGES = ("text", "status", "target_date", "category", "supported_by")
+
+
+def codes_by_list() -> dict[tuple[str, str, str], Code]:
+    """Every active code by (list, parent code or '', code)."""
+    return {
+        (c.code_list, c.parent.code if c.parent_id else "", c.code): c
+        for c in Code.objects.filter(is_active=True).select_related("parent")
+    }
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(fmt.LIST_SEPARATOR) if part.strip()]
+
+
+def noon(day: dt.date) -> dt.datetime:
+    """The moment an imported goal or event is dated: noon of its day, local time."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+class PlanFilesCheck:
+    """Mixed into check.PackageCheck: `error`, `read`, `parsed`, `key`, `reference`, `text`,
+    `keys` and `seen` come from there."""
+
+    def plan_files(self) -> None:
+        self.codes = codes_by_list()
+        self.users = {u.username: u for u in User.objects.filter(is_active=True)}
+        self.goal_facts: dict[str, tuple[str, bool, dt.date | None]] = {}
+        self.meeting_participants: set[str] = set()
+        self.participant_lines: dict[str, int] = {}
+        self.plans_seen: set[str] = set()
+        for row in self.read(fmt.PLANS):
+            self.plan_row(row)
+        for row in self.read(fmt.GOALS):
+            self.goal_row(row)
+        for row in self.read(fmt.GOAL_EVENTS):
+            self.goal_event_row(row)
+        for row in self.read(fmt.ACTIVITIES):
+            self.activity_row(row)
+        for row in self.read(fmt.PARTICIPANTS):
+            self.participant_row(row)
+        for row in self.read(fmt.MEETINGS):
+            self.meeting_row(row)
+        self.participants_have_meetings()
+        for row in self.read(fmt.MENTORS):
+            self.mentor_row(row)
+
+    def code(self, spec, row: fmt.Row, column: str, code_list: str, parent: str = ""):
+        text = row.values[column]
+        if text and (code_list, parent, text) not in self.codes:
+            self.error(spec, row.line, column, _("Unknown code."))
+
+    def user(self, spec, row: fmt.Row, column: str) -> None:
+        if row.values[column] and row.values[column] not in self.users:
+            self.error(spec, row.line, column, _("No active user with this username."))
+
+    def not_future(self, spec, row: fmt.Row, column: str) -> dt.date | None:
+        day = self.parsed(spec, row, column, fmt.parse_date)
+        if day and day > dt.date.today():
+            self.error(spec, row.line, column, _("The date cannot be in the future."))
+        return day
+
+    def plan_row(self, row: fmt.Row) -> None:
+        spec = fmt.PLANS
+        plans = self.plans_seen
+        if row.values["citizen"] in plans:
+            self.error(spec, row.line, "citizen", _("The citizen has two rows."))
+        plans.add(row.values["citizen"])
+        self.reference(spec, row, "citizen", Entity.CITIZEN)
+        for column in ("own_effort", "citizen_comments"):
+            self.text(spec, row, column, TEXT_MAX)
+
+    def goal_of(self, goal_id: str) -> tuple[str, bool, dt.date | None] | None:
+        """(citizen id, is an end goal, formulated on) of a goal in the package or imported."""
+        if goal_id in self.goal_facts:
+            return self.goal_facts[goal_id]
+        pk = self.keys[Entity.GOAL].get(goal_id)
+        goal = Goal.objects.filter(pk=pk).select_related("plan").first() if pk else None
+        if goal is None:
+            return None
+        citizens = {v: k for k, v in self.keys[Entity.CITIZEN].items()}
+        facts = (
+            citizens.get(goal.plan.citizen_id, ""),
+            goal.parent_id is None,
+            timezone.localdate(goal.created_at),
+        )
+        self.goal_facts[goal_id] = facts
+        return facts
+
+    def goal_row(self, row: fmt.Row) -> None:
+        spec = fmt.GOALS
+        values = row.values
+        source_id = self.key(spec, row, Entity.GOAL)
+        self.reference(spec, row, "citizen", Entity.CITIZEN)
+        self.text(spec, row, "text", TEXT_MAX)
+        created = self.not_future(spec, row, "created")
+        is_end = not values["end_goal"]
+        if is_end and not values["category"]:
+            self.error(spec, row.line, "category", _("Choose the end goal's category."))
+        self.code(spec, row, "category", CodeList.END_GOAL_CATEGORY)
+        if values["supported_by"] and values["supported_by"] not in Supporter.values:
+            self.error(spec, row.line, "supported_by", _("Unknown supporter."))
+        self.parsed(spec, row, "target_date", fmt.parse_date)
+        if not is_end:
+            parent = self.goal_of(values["end_goal"])
+            if parent is None:
+                self.error(spec, row.line, "end_goal", _("No goal with this id."))
+            elif not parent[1] or parent[0] != values["citizen"]:
+                self.error(
+                    spec,
+                    row.line,
+                    "end_goal",
+                    _("A sub-goal must hang under an end goal of the same citizen."),
+                )
+        if source_id is not None:
+            self.goal_facts[source_id] = (values["citizen"], is_end, created)
+
+    def goal_event_row(self, row: fmt.Row) -> None:
+        spec = fmt.GOAL_EVENTS
+        values = row.values
+        self.key(spec, row, Entity.GOAL_EVENT)
+        goal = self.goal_of(values["goal"])
+        if goal is None:
+            self.error(spec, row.line, "goal", _("No goal with this id."))
+        day = self.not_future(spec, row, "date")
+        if goal and day and goal[2] and day < goal[2]:
+            self.error(spec, row.line, "date", _("The change cannot be before the goal."))
+        if values["reason"] not in plan_services.CHANGE_REASONS:
+            self.error(spec, row.line, "reason", _("Unknown reason for the change."))
+        self.text(spec, row, "note", TEXT_MAX)
+        self.text(spec, row, "text", TEXT_MAX)
+        if values["status"] and values["status"] not in Goal.Status.values:
+            self.error(spec, row.line, "status", _("Unknown status."))
+        self.parsed(spec, row, "target_date", fmt.parse_date)
+        self.code(spec, row, "category", CodeList.END_GOAL_CATEGORY)
+        if values["supported_by"] and values["supported_by"] not in Supporter.values:
+            self.error(spec, row.line, "supported_by", _("Unknown supporter."))
+        if not any(values[c] for c in GOAL_CHANGES):
+            self.error(spec, row.line, "", _("The event changes nothing."))
+
+    def activity_row(self, row: fmt.Row) -> None:
+        spec = fmt.ACTIVITIES
+        values = row.values
+        self.key(spec, row, Entity.ACTIVITY)
+        self.reference(spec, row, "citizen", Entity.CITIZEN)
+        self.code(spec, row, "sector", CodeList.ACTIVITY_SECTOR)
+        if (CodeList.ACTIVITY_TYPE, values["sector"], values["kind"]) not in self.codes:
+            self.error(
+                spec, row.line, "kind", _("This type of activity does not belong to the sector.")
+            )
+        self.text(spec, row, "purpose", TEXT_MAX)
+        self.text(spec, row, "next_step", TEXT_MAX)
+        self.text(spec, row, "delivered_by", 200)
+        start = self.parsed(spec, row, "start_date", fmt.parse_date)
+        end = self.parsed(spec, row, "end_date", fmt.parse_date)
+        if start and end and end < start:
+            self.error(
+                spec, row.line, "end_date", _("The end date cannot be before the start date.")
+            )
+        hours = self.parsed(spec, row, "weekly_hours", fmt.parse_decimal)
+        if hours is not None and not 0 <= hours <= 48:
+            self.error(spec, row.line, "weekly_hours", _("Weekly hours are from 0 to 48."))
+        self.parsed(spec, row, "company_mentor", fmt.parse_bool)
+        if values["result"] and values["result"] not in Activity.Result.values:
+            self.error(spec, row.line, "result", _("Unknown result."))
+        for goal_id in split_list(values["goals"]):
+            goal = self.goal_of(goal_id)
+            if goal is None or goal[0] != values["citizen"]:
+                self.error(
+                    spec,
+                    row.line,
+                    "goals",
+                    _("No goal %(id)s of this citizen.") % {"id": goal_id[:100]},
+                )
+
+    def participant_row(self, row: fmt.Row) -> None:
+        spec = fmt.PARTICIPANTS
+        self.meeting_participants.add(row.values["meeting"])
+        self.participant_lines.setdefault(row.values["meeting"], row.line)
+        self.code(spec, row, "role", CodeList.PARTICIPANT_ROLE)
+        self.user(spec, row, "user")
+        self.text(spec, row, "name", 200)
+
+    def meeting_row(self, row: fmt.Row) -> None:
+        spec = fmt.MEETINGS
+        self.key(spec, row, Entity.MEETING)
+        self.reference(spec, row, "citizen", Entity.CITIZEN)
+        self.code(spec, row, "kind", CodeList.MEETING_KIND)
+        self.not_future(spec, row, "date")
+        self.parsed(spec, row, "citizen_attended", fmt.parse_bool)
+        self.parsed(spec, row, "notes_internal", fmt.parse_bool)
+        self.text(spec, row, "notes", TEXT_MAX)
+
+    def participants_have_meetings(self) -> None:
+        lines = self.participant_lines
+        for meeting_id in sorted(self.meeting_participants - self.seen[Entity.MEETING]):
+            self.error(
+                fmt.PARTICIPANTS,
+                lines[meeting_id],
+                "meeting",
+                _("No meeting with this id in meetings.csv."),
+            )
+
+    def mentor_row(self, row: fmt.Row) -> None:
+        spec = fmt.MENTORS
+        values = row.values
+        self.key(spec, row, Entity.MENTOR)
+        self.reference(spec, row, "citizen", Entity.CITIZEN)
+        self.code(spec, row, "kind", CodeList.MENTOR_KIND)
+        self.user(spec, row, "user")
+        if not values["name"] and not values["user"]:
+            self.error(spec, row.line, "name", _("Give the mentor's name or user."))
+        self.text(spec, row, "name", 200)
+        start = self.parsed(spec, row, "start_date", fmt.parse_date)
+        end = self.parsed(spec, row, "end_date", fmt.parse_date)
+        if start and end and end < start:
+            self.error(
+                spec, row.line, "end_date", _("The end date cannot be before the start date.")
+            )
+        for task in split_list(values["tasks"]):
+            if (CodeList.MENTOR_TASK, "", task) not in self.codes:
+                self.error(spec, row.line, "tasks", _("Unknown task: %(code)s.") % {"code": task})
+
+
+class PlanFilesWrite:
+    """Mixed into services._PackageWrite: `actor`, `keys`, `counts`, `rows`, `remember` and
+    `refuse` come from there."""
+
+    def plan_files(self) -> None:
+        self.codes = codes_by_list()
+        self.users = {u.username: u for u in User.objects.filter(is_active=True)}
+        self.plans: dict[int, Plan] = {}
+        for spec, write in (
+            (fmt.PLANS, self.plan_row),
+            (fmt.GOALS, self.goal_row),
+            (fmt.GOAL_EVENTS, self.goal_event_row),
+            (fmt.ACTIVITIES, self.activity_row),
+        ):
+            self.write_rows(spec, write)
+        self.participants = defaultdict(list)
+        for row in self.rows(fmt.PARTICIPANTS):
+            self.participants[row.values["meeting"]].append(row.values)
+        self.write_rows(fmt.MEETINGS, self.meeting_row)
+        self.write_rows(fmt.MENTORS, self.mentor_row)
+
+    def plan_of(self, citizen_id: str) -> Plan:
+        from fremdrift.citizens.models import Citizen
+
+        pk = self.keys[Entity.CITIZEN][citizen_id]
+        if pk not in self.plans:
+            citizen = Citizen.objects.get(pk=pk)
+            self.plans[pk] = plan_services.plan_get_or_create(actor=self.actor, citizen=citizen)
+        return self.plans[pk]
+
+    def code_of(self, code_list: str, text: str, parent: str = "") -> Code | None:
+        return self.codes[(code_list, parent, text)] if text else None
+
+    def counted(self, entity: str, changed: bool) -> None:
+        self.counts[entity]["updated" if changed else "unchanged"] += 1
+
+    def plan_row(self, row: fmt.Row) -> None:
+        values = row.values
+        citizen_pk = self.keys[Entity.CITIZEN][values["citizen"]]
+        is_new = (
+            citizen_pk not in self.plans and not Plan.objects.filter(citizen_id=citizen_pk).exists()
+        )
+        plan = self.plan_of(values["citizen"])
+        updated = plan_services.plan_update(
+            actor=self.actor,
+            plan=plan,
+            expected_version=plan.version,
+            own_effort=values["own_effort"],
+            citizen_comments=values["citizen_comments"],
+        )
+        self.plans[plan.citizen_id] = updated
+        changed = updated.version != plan.version
+        self.counts["plan"]["created" if is_new else "updated" if changed else "unchanged"] += 1
+
+    def goal_row(self, row: fmt.Row) -> None:
+        values = row.values
+        formulated = {
+            "text": values["text"],
+            "category": self.code_of(CodeList.END_GOAL_CATEGORY, values["category"]),
+            "supported_by": values["supported_by"],
+            "target_date": fmt.parse_date(values["target_date"]) if values["target_date"] else None,
+        }
+        created = fmt.parse_date(values["created"])
+        pk = self.keys[Entity.GOAL].get(values["id"])
+        if pk is not None:
+            first = GoalEvent.objects.get(goal_id=pk, reason=GoalEvent.Reason.CREATED)
+            as_formulated = {
+                "text": first.changes.get("text"),
+                "category": first.changes.get("category"),
+                "supported_by": first.changes.get("supported_by"),
+                "target_date": first.changes.get("target_date"),
+            }
+            if as_formulated != _as_changes(formulated) or (
+                timezone.localdate(first.at) != created
+            ):
+                raise ValidationError(
+                    {"text": _("A goal keeps its history: write the change in goal_events.csv.")}
+                )
+            self.counted(Entity.GOAL, False)
+            return
+        parent = values["end_goal"]
+        goal = plan_services.goal_create(
+            actor=self.actor,
+            plan=self.plan_of(values["citizen"]),
+            parent=Goal.objects.get(pk=self.keys[Entity.GOAL][parent]) if parent else None,
+            is_end_goal=not parent,
+            at=noon(created),
+            **formulated,
+        )
+        self.remember(Entity.GOAL, values["id"], goal.pk)
+        self.counts[Entity.GOAL]["created"] += 1
+
+    def goal_event_row(self, row: fmt.Row) -> None:
+        values = row.values
+        changes = {c: values[c] for c in GOAL_CHANGES if values[c]}
+        if "target_date" in changes:
+            changes["target_date"] = fmt.parse_date(changes["target_date"])
+        if "category" in changes:
+            changes["category"] = self.code_of(CodeList.END_GOAL_CATEGORY, changes["category"])
+        day = fmt.parse_date(values["date"])
+        pk = self.keys[Entity.GOAL_EVENT].get(values["id"])
+        if pk is not None:
+            event = GoalEvent.objects.get(pk=pk)
+            same = (
+                event.reason == values["reason"]
+                and event.note == values["note"]
+                and timezone.localdate(event.at) == day
+                and event.changes == _as_changes(changes)
+            )
+            if not same:
+                raise ValidationError(
+                    {"reason": _("An imported goal event cannot change; add a new one.")}
+                )
+            self.counted(Entity.GOAL_EVENT, False)
+            return
+        goal = Goal.objects.get(pk=self.keys[Entity.GOAL][values["goal"]])
+        plan_services.goal_change(
+            actor=self.actor,
+            goal=goal,
+            expected_version=goal.version,
+            reason=values["reason"],
+            note=values["note"],
+            at=noon(day),
+            **changes,
+        )
+        event = GoalEvent.objects.filter(goal=goal).order_by("-pk").first()
+        self.remember(Entity.GOAL_EVENT, values["id"], event.pk)
+        self.counts[Entity.GOAL_EVENT]["created"] += 1
+
+    def activity_fields(self, values: dict) -> dict:
+        return {
+            "sector": self.code_of(CodeList.ACTIVITY_SECTOR, values["sector"]),
+            "kind": self.code_of(CodeList.ACTIVITY_TYPE, values["kind"], values["sector"]),
+            "purpose": values["purpose"],
+            "delivered_by": values["delivered_by"],
+            "start_date": fmt.parse_date(values["start_date"]),
+            "end_date": fmt.parse_date(values["end_date"]) if values["end_date"] else None,
+            "weekly_hours": (
+                fmt.parse_decimal(values["weekly_hours"]) if values["weekly_hours"] else None
+            ),
+            "company_mentor": fmt.parse_bool(values["company_mentor"]),
+            "result": values["result"],
+            "next_step": values["next_step"],
+        }
+
+    def activity_row(self, row: fmt.Row) -> None:
+        values = row.values
+        fields = self.activity_fields(values)
+        goals = [self.keys[Entity.GOAL][g] for g in split_list(values["goals"])]
+        pk = self.keys[Entity.ACTIVITY].get(values["id"])
+        if pk is None:
+            activity = plan_services.activity_create(
+                actor=self.actor,
+                plan=self.plan_of(values["citizen"]),
+                goals=Goal.objects.filter(pk__in=goals),
+                **fields,
+            )
+            self.remember(Entity.ACTIVITY, values["id"], activity.pk)
+            self.counts[Entity.ACTIVITY]["created"] += 1
+            return
+        activity = Activity.objects.get(pk=pk)
+        current = {name: getattr(activity, name) for name in fields}
+        if current == fields:
+            self.counted(Entity.ACTIVITY, False)
+            return
+        plan_services.activity_update(
+            actor=self.actor, activity=activity, expected_version=activity.version, **fields
+        )
+        self.counted(Entity.ACTIVITY, True)
+
+    def meeting_row(self, row: fmt.Row) -> None:
+        values = row.values
+        participants = [
+            {
+                "role": self.code_of(CodeList.PARTICIPANT_ROLE, p["role"]),
+                "user": self.users.get(p["user"]),
+                "name": p["name"],
+            }
+            for p in self.participants.get(values["id"], [])
+        ]
+        fields = {
+            "kind": self.code_of(CodeList.MEETING_KIND, values["kind"]),
+            "date": fmt.parse_date(values["date"]),
+            "citizen_attended": fmt.parse_bool(values["citizen_attended"] or "1"),
+            "notes": values["notes"],
+            "notes_internal": fmt.parse_bool(values["notes_internal"] or "1"),
+        }
+        pk = self.keys[Entity.MEETING].get(values["id"])
+        if pk is None:
+            meeting = plan_services.meeting_record(
+                actor=self.actor,
+                plan=self.plan_of(values["citizen"]),
+                participants=participants,
+                **fields,
+            )
+            self.remember(Entity.MEETING, values["id"], meeting.pk)
+            self.counts[Entity.MEETING]["created"] += 1
+            return
+        meeting = Meeting.objects.prefetch_related("participants").get(pk=pk)
+        same = {name: getattr(meeting, name) for name in fields} == fields and [
+            (p.role_id, p.user_id, p.name) for p in meeting.participants.order_by("pk")
+        ] == [
+            (p["role"].pk, p["user"].pk if p["user"] else None, p["name"] or str(p["user"] or ""))
+            for p in participants
+        ]
+        if not same:
+            raise ValidationError(
+                {"kind": _("A meeting is recorded once; an imported meeting cannot change.")}
+            )
+        self.counted(Entity.MEETING, False)
+
+    def mentor_row(self, row: fmt.Row) -> None:
+        values = row.values
+        user = self.users.get(values["user"])
+        fields = {
+            "kind": self.code_of(CodeList.MENTOR_KIND, values["kind"]),
+            "name": values["name"],
+            "user": user,
+            "start_date": fmt.parse_date(values["start_date"]),
+            "end_date": fmt.parse_date(values["end_date"]) if values["end_date"] else None,
+        }
+        tasks = [self.code_of(CodeList.MENTOR_TASK, t) for t in split_list(values["tasks"])]
+        pk = self.keys[Entity.MENTOR].get(values["id"])
+        if pk is None:
+            mentor = plan_services.mentor_assign(
+                actor=self.actor, plan=self.plan_of(values["citizen"]), tasks=tasks, **fields
+            )
+            self.remember(Entity.MENTOR, values["id"], mentor.pk)
+            self.counts[Entity.MENTOR]["created"] += 1
+            return
+        mentor = Mentor.objects.prefetch_related("tasks").get(pk=pk)
+        expected_name = values["name"] or (user.get_full_name() or user.username if user else "")
+        same = (
+            mentor.kind == fields["kind"]
+            and mentor.name == expected_name
+            and mentor.user == user
+            and (mentor.start_date, mentor.end_date) == (fields["start_date"], fields["end_date"])
+            and {t.pk for t in mentor.tasks.all()} == {t.pk for t in tasks}
+        )
+        if not same:
+            raise ValidationError(
+                {"kind": _("An imported mentor cannot change yet; end and assign in Fremdrift.")}
+            )
+        self.counted(Entity.MENTOR, False)
+
+
+def _as_changes(values: dict) -> dict:
+    """Values as a goal event's `changes` keep them (codes as ids, dates as text)."""
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, Code):
+            value = value.pk
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        out[key] = value
+    return out
+
+
+def export_plan_files(folder, key) -> dict[str, int]:
+    """Writes the plan's files; `key(entity, pk)` gives the id an object goes out under."""
+    from fremdrift.plans.models import MeetingParticipant
+
+    codes = {c.pk: c.code for c in Code.objects.all()}
+    citizen = lambda plan_citizen_id: key(Entity.CITIZEN, plan_citizen_id)  # noqa: E731
+    counts = {}
+
+    def write(spec, rows) -> None:
+        writer = fmt.Writer(folder, spec)
+        for row in rows:
+            writer.write(row)
+        writer.close()
+        counts[spec.name] = writer.count
+
+    write(
+        fmt.PLANS,
+        (
+            {
+                "citizen": citizen(plan.citizen_id),
+                "own_effort": plan.own_effort,
+                "citizen_comments": plan.citizen_comments,
+            }
+            for plan in Plan.objects.order_by("pk").iterator(chunk_size=2000)
+        ),
+    )
+    formulated = {
+        e.goal_id: e
+        for e in GoalEvent.objects.filter(reason=GoalEvent.Reason.CREATED).iterator(chunk_size=5000)
+    }
+    write(
+        fmt.GOALS,
+        (
+            {
+                "id": key(Entity.GOAL, goal.pk),
+                "citizen": citizen(goal.plan.citizen_id),
+                "end_goal": key(Entity.GOAL, goal.parent_id),
+                "text": formulated[goal.pk].changes.get("text", goal.text),
+                "category": codes.get(formulated[goal.pk].changes.get("category"), ""),
+                "supported_by": formulated[goal.pk].changes.get("supported_by", ""),
+                "target_date": formulated[goal.pk].changes.get("target_date") or "",
+                "created": timezone.localdate(goal.created_at),
+            }
+            for goal in Goal.objects.select_related("plan").order_by("pk").iterator(chunk_size=2000)
+        ),
+    )
+    write(
+        fmt.GOAL_EVENTS,
+        (
+            {
+                "id": key(Entity.GOAL_EVENT, event.pk),
+                "goal": key(Entity.GOAL, event.goal_id),
+                "date": timezone.localdate(event.at),
+                "reason": event.reason,
+                "note": event.note,
+                "text": event.changes.get("text", ""),
+                "status": event.changes.get("status", ""),
+                "target_date": event.changes.get("target_date") or "",
+                "category": codes.get(event.changes.get("category"), ""),
+                "supported_by": event.changes.get("supported_by", ""),
+            }
+            for event in GoalEvent.objects.exclude(reason=GoalEvent.Reason.CREATED)
+            .order_by("pk")
+            .iterator(chunk_size=5000)
+            # Events that only rate or describe Goal Attainment Scaling levels are not carried.
+            if any(event.changes.get(c) not in (None, "") for c in GOAL_CHANGES)
+        ),
+    )
+    activities = Activity.objects.select_related("plan", "sector", "kind").prefetch_related("goals")
+    write(
+        fmt.ACTIVITIES,
+        (
+            {
+                "id": key(Entity.ACTIVITY, activity.pk),
+                "citizen": citizen(activity.plan.citizen_id),
+                "sector": activity.sector.code,
+                "kind": activity.kind.code,
+                "purpose": activity.purpose,
+                "goals": fmt.LIST_SEPARATOR.join(
+                    key(Entity.GOAL, pk) for pk in sorted(g.pk for g in activity.goals.all())
+                ),
+                "delivered_by": activity.delivered_by,
+                "start_date": activity.start_date,
+                "end_date": activity.end_date,
+                "weekly_hours": activity.weekly_hours,
+                "company_mentor": activity.company_mentor,
+                "result": activity.result,
+                "next_step": activity.next_step,
+            }
+            for activity in activities.order_by("pk").iterator(chunk_size=2000)
+        ),
+    )
+    write(
+        fmt.PARTICIPANTS,
+        (
+            {
+                "meeting": key(Entity.MEETING, p.meeting_id),
+                "role": p.role.code,
+                "user": p.user.username if p.user else "",
+                "name": p.name,
+            }
+            for p in MeetingParticipant.objects.select_related("role", "user")
+            .order_by("meeting_id", "pk")
+            .iterator(chunk_size=5000)
+        ),
+    )
+    write(
+        fmt.MEETINGS,
+        (
+            {
+                "id": key(Entity.MEETING, meeting.pk),
+                "citizen": citizen(meeting.plan.citizen_id),
+                "kind": meeting.kind.code,
+                "date": meeting.date,
+                "citizen_attended": meeting.citizen_attended,
+                "notes": meeting.notes,
+                "notes_internal": meeting.notes_internal,
+            }
+            for meeting in Meeting.objects.select_related("plan", "kind")
+            .order_by("pk")
+            .iterator(chunk_size=2000)
+        ),
+    )
+    mentors = Mentor.objects.select_related("plan", "kind", "user").prefetch_related("tasks")
+    write(
+        fmt.MENTORS,
+        (
+            {
+                "id": key(Entity.MENTOR, mentor.pk),
+                "citizen": citizen(mentor.plan.citizen_id),
+                "kind": mentor.kind.code,
+                "name": mentor.name,
+                "user": mentor.user.username if mentor.user else "",
+                "start_date": mentor.start_date,
+                "end_date": mentor.end_date,
+                "tasks": fmt.LIST_SEPARATOR.join(sorted(t.code for t in mentor.tasks.all())),
+            }
+            for mentor in mentors.order_by("pk").iterator(chunk_size=2000)
+        ),
+    )
+    return counts
