@@ -1,20 +1,28 @@
-"""Assessments in the REST API, with their answers. Read only; they follow the case through
-`citizens_in_scope` (the selectors), and every read is in the access log."""
+"""Assessments in the REST API, with their answers. They follow the case through
+`citizens_in_scope` (the selectors), and every read is in the access log. Writes are thin calls
+to `assessments.services` under the assessment pages' rule: provider staff and citizens outside
+the scope answer 404, and only those who may record (`selectors.may_record`) write (else 403)."""
 
 import datetime as dt
+import uuid
 from typing import Annotated
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja import Path as PathParam
 
+from fremdrift.accounts.models import Role
 from fremdrift.api.schemas import errors
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.api import PAGE_SIZE, _in_utc
+from fremdrift.citizens.selectors import citizen_get
+from fremdrift.instruments.models import Instrument, InstrumentVersion
+from fremdrift.plans.api import InputSchema, etag, log_write, stale, version_refusal
 
-from . import selectors
+from . import selectors, services
 from .models import Answer, Assessment
 
 router = Router(tags=["assessments"])
@@ -110,9 +118,215 @@ def assessment_list(request: HttpRequest, filters: Query[AssessmentFilters]):
 
 
 @router.get("/{assessment_id}", response={200: AssessmentOut, **errors(404)})
-def assessment_detail(request: HttpRequest, assessment_id: AssessmentId):
+def assessment_detail(request: HttpRequest, assessment_id: AssessmentId, response: HttpResponse):
     assessment = selectors.assessment_get(request.user, assessment_id)
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=assessment.citizen, path=request.path
     )
+    response["ETag"] = etag(assessment.revision)
     return assessment
+
+
+class AnswerIn(InputSchema):
+    """One item's answer: exactly one of `value`, `text`, `dont_know` and `not_relevant`
+    (none leaves the item unanswered)."""
+
+    item: str = Field(..., min_length=1, max_length=60, description="The item's stable code")
+    value: float | None = Field(
+        None, allow_inf_nan=False, description="A scale point, 0/1 for yes/no, a percentage"
+    )
+    text: str = Field("", max_length=services.TEXT_MAX, description="For a text item")
+    dont_know: bool = False
+    not_relevant: bool = False
+    comment: str = Field("", max_length=services.TEXT_MAX)
+
+
+def _answers_field():
+    return Field(
+        default_factory=list,
+        max_length=500,
+        description="Errors name an item as `item_<code>`",
+    )
+
+
+class AssessmentIn(InputSchema):
+    citizen_id: int = Field(..., ge=1, le=MAX_ID)
+    instrument: str | None = Field(
+        None,
+        max_length=60,
+        description="The instrument's code: with `version`, that version; alone, the version "
+        "in use. Not needed with `version_id`",
+    )
+    version: int | None = Field(None, ge=1, le=MAX_ID, description="The version's number")
+    version_id: int | None = Field(None, ge=1, le=MAX_ID, description="The version's id")
+    date: dt.date = Field(description="Not in the future, not before the citizen's birth")
+    respondent: str = Field(
+        ...,
+        max_length=20,
+        description="citizen, caseworker, joint, provider or observation, as the version allows",
+    )
+    status: str = Field("completed", max_length=20, description="completed or draft")
+    answers: list[AnswerIn] = _answers_field()
+
+
+class AssessmentChange(InputSchema):
+    """The corrected assessment: its date, respondent and status, and all its answers (they
+    replace the answers it had)."""
+
+    date: dt.date
+    respondent: str = Field(..., max_length=20)
+    status: str | None = Field(
+        None, max_length=20, description="completed or draft; left out, it stays as it is"
+    )
+    answers: list[AnswerIn] = _answers_field()
+
+
+def _answers(answers: list[AnswerIn]) -> dict[str, services.AnswerInput]:
+    found: dict[str, services.AnswerInput] = {}
+    for answer in answers:
+        if answer.item in found:
+            raise ValidationError({"answers": f"The item {answer.item} is answered twice."})
+        given = [
+            answer.value is not None,
+            bool(answer.text),
+            answer.dont_know,
+            answer.not_relevant,
+        ]
+        if sum(given) > 1:
+            raise ValidationError(
+                {f"item_{answer.item}": "Give one of value, text, dont_know and not_relevant."}
+            )
+        found[answer.item] = services.AnswerInput(
+            value=answer.value,
+            text=answer.text,
+            dont_know=answer.dont_know,
+            not_relevant=answer.not_relevant,
+            comment=answer.comment,
+        )
+    return found
+
+
+def _version(payload: AssessmentIn) -> InstrumentVersion:
+    """The instrument version a body names, or a 400 naming the field."""
+    if payload.version_id is not None:
+        version = (
+            InstrumentVersion.objects.select_related("instrument")
+            .filter(pk=payload.version_id)
+            .first()
+        )
+        if version is None:
+            raise ValidationError({"version_id": "No instrument version with this id."})
+        if payload.instrument is not None and version.instrument.code != payload.instrument:
+            raise ValidationError({"instrument": "The version belongs to another instrument."})
+        if payload.version is not None and version.number != payload.version:
+            raise ValidationError({"version": "The version id has another number."})
+        return version
+    if payload.instrument is None:
+        raise ValidationError({"instrument": "Give the instrument's code or the version's id."})
+    instrument = Instrument.objects.filter(code=payload.instrument).first()
+    if instrument is None:
+        raise ValidationError({"instrument": "Unknown instrument code."})
+    if payload.version is None:
+        version = selectors.published_version(instrument)
+        if version is None:
+            raise ValidationError({"version": "The instrument has no version in use."})
+        return version
+    version = instrument.versions.filter(number=payload.version).first()
+    if version is None:
+        raise ValidationError({"version": "The instrument has no version with this number."})
+    return version
+
+
+def _citizen_to_record(request: HttpRequest, citizen_id: int):
+    """The assessment pages' rule: not shared with provider staff (404), the citizen in scope
+    (else 404), and one who may record (else 403)."""
+    if request.user.role == Role.PROVIDER_STAFF:
+        raise Http404
+    citizen = citizen_get(request.user, citizen_id)
+    if not selectors.may_record(request.user, citizen):
+        raise PermissionDenied
+    return citizen
+
+
+IdempotencyKey = Annotated[
+    uuid.UUID | None,
+    Header(
+        None,
+        alias="Idempotency-Key",
+        description="A UUID of your choice: a retried POST with the same key answers the "
+        "assessment the first one recorded (200) instead of recording it twice",
+    ),
+]
+
+
+@router.post("", response={200: AssessmentOut, 201: AssessmentOut, **errors(400, 403, 404)})
+def assessment_create(
+    request: HttpRequest,
+    payload: AssessmentIn,
+    response: HttpResponse,
+    idempotency_key: IdempotencyKey = None,
+):
+    """Records an assessment: a filling-in of an instrument version in use, for a citizen, on
+    a date, by a respondent, with its answers, each checked against its item's scale. Answers
+    201; with an `Idempotency-Key` that has recorded one already, 200 and that assessment."""
+    citizen = _citizen_to_record(request, payload.citizen_id)
+    version = _version(payload)
+    answers = _answers(payload.answers)
+    status = 201
+    if idempotency_key is not None:
+        earlier = Assessment.objects.filter(creation_token=idempotency_key).first()
+        if earlier is not None:
+            if earlier.citizen_id != citizen.pk or earlier.version_id != version.pk:
+                raise ValidationError(
+                    {"Idempotency-Key": "This key was used for another assessment."}
+                )
+            status = 200
+    assessment = services.assessment_record(
+        actor=request.user,
+        citizen=citizen,
+        version=version,
+        date=payload.date,
+        respondent=payload.respondent,
+        status=payload.status,
+        answers=answers,
+        creation_token=idempotency_key,
+    )
+    log_write(request, citizen, AccessAction.CREATE if status == 201 else AccessAction.VIEW)
+    found = selectors.assessment_get(request.user, assessment.pk)
+    response["ETag"] = etag(found.revision)
+    return Status(status, found)
+
+
+@router.put("/{assessment_id}", response={200: AssessmentOut, **errors(400, 403, 404, 412, 428)})
+def assessment_correct(
+    request: HttpRequest,
+    assessment_id: AssessmentId,
+    payload: AssessmentChange,
+    response: HttpResponse,
+):
+    """Corrects an assessment: its date, respondent, status and all its answers; the change
+    history keeps every correction. Send the ETag you read (the `revision`) in `If-Match`; a
+    stale one answers 412 and changes nothing."""
+    assessment = selectors.assessment_get(request.user, assessment_id)
+    citizen = assessment.citizen
+    if not selectors.may_record(request.user, citizen):
+        raise PermissionDenied
+    refusal = version_refusal(request, assessment.revision, "assessment")
+    if refusal is not None:
+        return refusal
+    try:
+        services.assessment_correct(
+            actor=request.user,
+            assessment=assessment,
+            expected_revision=assessment.revision,
+            date=payload.date,
+            respondent=payload.respondent,
+            status=payload.status or assessment.status,
+            answers=_answers(payload.answers),
+        )
+    except services.StaleRevision:
+        return stale("assessment")
+    log_write(request, citizen)
+    found = selectors.assessment_get(request.user, assessment.pk)
+    response["ETag"] = etag(found.revision)
+    return found
