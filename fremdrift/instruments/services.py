@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.audit.services import change_record_write, snapshot
 
-from .models import Instrument, InstrumentVersion, Item, Respondent, ScaleType
+from .models import Instrument, InstrumentVersion, Item, Purpose, Respondent, ScaleType
 
 ITEM_FIELDS = (
     "code",
@@ -120,27 +120,33 @@ def _version_snapshot(version: InstrumentVersion) -> dict:
 
 
 @transaction.atomic
-def instrument_copy(
-    *, actor, instrument: Instrument, code: str, name_da: str, name_en: str = ""
+def instrument_create(
+    *,
+    actor,
+    code: str,
+    name_da: str,
+    purpose: str,
+    respondents: list[str],
+    items: list[ItemSpec],
+    name_en: str = "",
+    copied_from: Instrument | None = None,
 ) -> Instrument:
-    """A new instrument with a draft version 1 holding a copy of the newest version's items."""
+    """A new instrument with a draft version 1 holding `items`."""
     if Instrument.objects.filter(code=code).exists():
         raise ValidationError({"code": _("An instrument with this code exists already.")})
     if not name_da.strip():
         raise ValidationError({"name_da": _("This field is required.")})
-    source = instrument.versions.exclude(status=InstrumentVersion.Status.DRAFT).first()
-    source = source or instrument.versions.first()
-    copy = Instrument.objects.create(
-        code=code,
-        name_da=name_da,
-        name_en=name_en,
-        purpose=instrument.purpose,
-        copied_from=instrument,
+    if purpose not in Purpose.values:
+        raise ValidationError({"purpose": _("Choose from the list.")})
+    _validate_items(items)
+    _validate_respondents(respondents)
+    instrument = Instrument.objects.create(
+        code=code, name_da=name_da, name_en=name_en, purpose=purpose, copied_from=copied_from
     )
     version = InstrumentVersion.objects.create(
-        instrument=copy, number=1, respondents=list(source.respondents), created_by=actor
+        instrument=instrument, number=1, respondents=list(respondents), created_by=actor
     )
-    _write_items(version, item_specs_of(source))
+    _write_items(version, items)
     change_record_write(
         actor=actor,
         instance=version,
@@ -148,7 +154,25 @@ def instrument_copy(
         before=None,
         after=_version_snapshot(version),
     )
-    return copy
+    return instrument
+
+
+def instrument_copy(
+    *, actor, instrument: Instrument, code: str, name_da: str, name_en: str = ""
+) -> Instrument:
+    """A new instrument with a draft version 1 holding a copy of the newest version's items."""
+    source = instrument.versions.exclude(status=InstrumentVersion.Status.DRAFT).first()
+    source = source or instrument.versions.first()
+    return instrument_create(
+        actor=actor,
+        code=code,
+        name_da=name_da,
+        name_en=name_en,
+        purpose=instrument.purpose,
+        respondents=list(source.respondents),
+        items=item_specs_of(source),
+        copied_from=instrument,
+    )
 
 
 @transaction.atomic
