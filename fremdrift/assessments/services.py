@@ -134,7 +134,12 @@ def _validate(
 
 def assessment_score(assessment: Assessment, answers: list[Answer]) -> None:
     """The number of scaled items answered with a value, and the sum of those values."""
-    values = [a.value for a in answers if a.value is not None and a.item.is_ordinal]
+    assessment_score_from(assessment, ((a.item, a.value) for a in answers))
+
+
+def assessment_score_from(assessment: Assessment, answers) -> None:
+    """As `assessment_score`, from (item, value) pairs."""
+    values = [value for item, value in answers if value is not None and item.is_ordinal]
     assessment.scored_items = len(values)
     assessment.score_total = sum(values) if values else None
 

@@ -85,6 +85,34 @@ class AssessmentHead:
     items: set[str] = field(default_factory=set)
 
 
+def answer_input(values: dict[str, str]) -> AnswerInput:
+    return AnswerInput(
+        value=values["value"],
+        dont_know=fmt.parse_bool(values["dont_know"]),
+        not_relevant=fmt.parse_bool(values["not_relevant"]),
+        comment=values["comment"],
+    )
+
+
+class AnswerCleaner:
+    """`answer_clean` for the rows of a package, remembering its verdict on each (item, value)
+    pair: a package repeats the same few values of a scale a million times."""
+
+    def __init__(self):
+        self.verdicts: dict[tuple, tuple] = {}
+
+    def clean(self, item, values: dict[str, str]) -> tuple:
+        """(item, (value, text, dont_know, not_relevant, comment)), or ValueError."""
+        key = (item.pk, values["value"], values["dont_know"], values["not_relevant"])
+        if values["comment"] or key not in self.verdicts:
+            answer = answer_clean(item, answer_input(values))
+            verdict = (answer.value, answer.text, answer.dont_know, answer.not_relevant)
+            if values["comment"]:
+                return item, (*verdict, answer.comment)
+            self.verdicts[key] = verdict
+        return item, (*self.verdicts[key], "")
+
+
 class PackageCheck(PlanFilesCheck):
     def __init__(self, package: fmt.Package, source_system: str, *, limit: int = ERROR_LIMIT):
         self.package = package
@@ -94,11 +122,16 @@ class PackageCheck(PlanFilesCheck):
         self.error_count = 0
         self.rows = dict.fromkeys((spec.name for spec in fmt.FILES), 0)
         self.lookups = Lookups.load()
-        self.keys = {entity: existing_keys(source_system, entity) for entity in Entity.values}
+        # Assessments are many and nothing refers to them: their keys are not loaded.
+        self.keys = {
+            entity: existing_keys(source_system, entity) if entity != Entity.ASSESSMENT else {}
+            for entity in Entity.values
+        }
         self.seen: dict[str, set[str]] = {entity: set() for entity in Entity.values}
         self.birth_dates: dict[str, dt.date] = {}
         self.cpr_lines: dict[str, int] = {}
         self.active_enrolments: dict[tuple[str, str], int] = {}
+        self.answers = AnswerCleaner()
 
     # Collecting problems
 
@@ -296,29 +329,32 @@ class PackageCheck(PlanFilesCheck):
 
     def assessments(self) -> None:
         """Rows of one assessment must come together; its head (citizen, instrument, version,
-        date, respondent, status) is the same on each of them."""
+        date, respondent, status) is the same on each of them. Only the assessment being read
+        is kept, and the line each began on."""
         spec = fmt.ASSESSMENTS
-        heads: dict[str, AssessmentHead] = {}
+        began: dict[str, int] = {}
+        head: AssessmentHead | None = None
         current: str | None = None
         for row in self.read(spec):
             values = row.values
             source_id = values["assessment"]
             head_values = tuple(values[c] for c in spec.columns[1:7])
-            head = heads.get(source_id)
-            if head is None:
-                if len(source_id) > 100:
-                    self.error(spec, row.line, "assessment", _("An id has at most 100 characters."))
-                head = heads[source_id] = AssessmentHead(row.line, head_values)
-                self.seen[Entity.ASSESSMENT].add(source_id)
-                self._assessment_head(row)
-            elif source_id != current:
+            if source_id != current and source_id in began:
                 self.error(
                     spec,
                     row.line,
                     "assessment",
                     _("The rows of an assessment must come together (it began on line %(line)d).")
-                    % {"line": head.line},
+                    % {"line": began[source_id]},
                 )
+                continue
+            if source_id != current:
+                if len(source_id) > 100:
+                    self.error(spec, row.line, "assessment", _("An id has at most 100 characters."))
+                began[source_id] = row.line
+                head = AssessmentHead(row.line, head_values)
+                current = source_id
+                self._assessment_head(row)
             elif head_values != head.values:
                 column = next(
                     c
@@ -331,7 +367,6 @@ class PackageCheck(PlanFilesCheck):
                     column,
                     _("Differs from the assessment's first line (%(line)d).") % {"line": head.line},
                 )
-            current = source_id
             self._answer(row, head)
 
     def _assessment_head(self, row: fmt.Row) -> None:
@@ -387,12 +422,7 @@ class PackageCheck(PlanFilesCheck):
             )
             self.error(spec, row.line, column, str(problem))
             return
-        answer = AnswerInput(
-            value=values["value"],
-            dont_know=dont_know,
-            not_relevant=not_relevant,
-            comment=values["comment"],
-        )
+        answer = answer_input(values)
         if dont_know and not_relevant:
             self.error(spec, row.line, "dont_know", _("Choose 'don't know' or 'not relevant'."))
         elif (dont_know or not_relevant) and values["value"]:
@@ -401,6 +431,6 @@ class PackageCheck(PlanFilesCheck):
             self.error(spec, row.line, "value", _("The answer is empty."))
         else:
             try:
-                answer_clean(item, answer)
+                self.answers.clean(item, values)
             except ValueError as problem:
                 self.error(spec, row.line, "value", str(problem))

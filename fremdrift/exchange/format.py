@@ -306,6 +306,7 @@ class Table:
                 or any(c not in header for c in self.spec.required)
             ):
                 return
+            missing = {column: "" for column in self.spec.columns if column not in header}
             for fields in reader:
                 line = reader.line_num
                 if not any(f.strip() for f in fields):
@@ -318,8 +319,10 @@ class Table:
                         % {"found": len(fields), "expected": len(header)},
                     )
                     continue
-                given = dict(zip(header, (f.strip() for f in fields), strict=True))
-                yield Row(line, dict.fromkeys(self.spec.columns, "") | given)
+                values = dict(zip(header, [f.strip() for f in fields], strict=True))
+                if missing:
+                    values |= missing
+                yield Row(line, values)
         except csv.Error as error:
             self._error(
                 reader.line_num,

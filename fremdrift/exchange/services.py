@@ -17,16 +17,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from fremdrift.accounts.models import Role, User
-from fremdrift.assessments.models import Answer, Assessment
+from fremdrift.assessments.models import Answer, Assessment, Follow
 from fremdrift.assessments.services import (
     AnswerInput,
     answer_clean,
     assessment_correct,
-    assessment_score,
+    assessment_score_from,
     follows_refresh_due,
 )
 from fremdrift.audit.models import AccessAction
@@ -39,7 +39,7 @@ from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment, Programme
 
 from . import format as fmt
-from .check import Lookups, PackageCheck
+from .check import AnswerCleaner, Lookups, PackageCheck, answer_input
 from .models import Entity, PackageImport, SourceKey
 from .plan_files import PlanFilesWrite, export_plan_files
 
@@ -167,9 +167,14 @@ class _PackageWrite(PlanFilesWrite):
         self.package = package
         self.source_system = source_system
         self.lookups = Lookups.load()
-        self.keys = {e: _keys(source_system, e) for e in Entity.values}
+        # Assessments are many and nothing refers to them: their keys are read batch by batch.
+        self.keys = {
+            e: _keys(source_system, e) if e != Entity.ASSESSMENT else {} for e in Entity.values
+        }
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.touched: set[tuple[int, int]] = set()
+        self.answers = AnswerCleaner()
+        self.registered: dict[str, int] | None = None  # citizens by CPR hash, read when needed
 
     def rows(self, spec: fmt.FileSpec) -> Iterator[fmt.Row]:
         if self.package.exists(spec.name):
@@ -237,12 +242,10 @@ class _PackageWrite(PlanFilesWrite):
         pk = self.keys[Entity.CITIZEN].get(values["id"])
         if pk is None:
             # A citizen already registered by hand is taken over, found by the CPR number.
+            if self.registered is None:
+                self.registered = dict(Citizen.objects.values_list("cpr_hash", "pk"))
             digits = cprlib.parse_cpr(values["cpr"]).digits
-            pk = (
-                Citizen.objects.filter(cpr_hash=lookup_hash(digits))
-                .values_list("pk", flat=True)
-                .first()
-            )
+            pk = self.registered.get(lookup_hash(digits))
             if pk is None:
                 citizen = citizen_services.citizen_create(
                     actor=self.actor,
@@ -310,11 +313,22 @@ class _PackageWrite(PlanFilesWrite):
                 batch = []
         if batch:
             self.assessment_batch(batch)
-        for citizen_id, instrument_id in sorted(self.touched):
+        followed = set(
+            Follow.objects.filter(
+                is_active=True, citizen_id__in={citizen for citizen, _i in self.touched}
+            ).values_list("citizen_id", "instrument_id")
+        )
+        for citizen_id, instrument_id in sorted(self.touched & followed):
             follows_refresh_due(citizen=citizen_id, instrument_id=instrument_id)
 
     def assessment_batch(self, batch: list[list[fmt.Row]]) -> None:
-        known = self.keys[Entity.ASSESSMENT]
+        known = dict(
+            SourceKey.objects.filter(
+                source_system=self.source_system,
+                entity=Entity.ASSESSMENT,
+                source_id__in=[rows[0].values["assessment"] for rows in batch],
+            ).values_list("source_id", "object_id")
+        )
         existing = {
             a.pk: a
             for a in Assessment.objects.filter(
@@ -327,16 +341,16 @@ class _PackageWrite(PlanFilesWrite):
             .prefetch_related("answers__item")
             .select_related("version", "citizen")
         }
-        new: list[tuple[str, Assessment, list[Answer]]] = []
+        new: list[tuple[str, Assessment, list[tuple]]] = []
         for rows in batch:
             head = rows[0].values
             key = (head["instrument"], int(head["version"]))
             version = self.lookups.versions[key]
             items = self.lookups.items[key]
-            answers = {r.values["item"]: _answer_input(r.values) for r in rows}
             date = fmt.parse_date(head["date"])
             pk = known.get(head["assessment"])
             if pk is not None:
+                answers = {r.values["item"]: answer_input(r.values) for r in rows}
                 self._assessment_update(rows, existing[pk], date, answers, items)
                 continue
             assessment = Assessment(
@@ -348,30 +362,27 @@ class _PackageWrite(PlanFilesWrite):
                 recorded_by=self.actor,
                 recorded_by_organisation_id=self.actor.organisation_id,
             )
-            cleaned = [answer_clean(items[code], answer) for code, answer in answers.items()]
-            assessment_score(assessment, cleaned)
+            cleaned = [self.answers.clean(items[r.values["item"]], r.values) for r in rows]
+            assessment_score_from(assessment, ((item, row[0]) for item, row in cleaned))
             new.append((head["assessment"], assessment, cleaned))
             self.touched.add((assessment.citizen_id, version.instrument_id))
         if not new:
             return
         Assessment.objects.bulk_create([a for _s, a, _c in new])
-        answers = []
-        for _source_id, assessment, cleaned in new:
-            for answer in cleaned:
-                answer.assessment = assessment
-                answers.append(answer)
-        Answer.objects.bulk_create(answers)
-        SourceKey.objects.bulk_create(
-            SourceKey(
-                source_system=self.source_system,
-                entity=Entity.ASSESSMENT,
-                source_id=source_id,
-                object_id=assessment.pk,
-            )
-            for source_id, assessment, _c in new
+        _rows_insert(
+            Answer,
+            ["assessment", "item", "value", "text", "dont_know", "not_relevant", "comment"],
+            [
+                (assessment.pk, item.pk, *values)
+                for _source_id, assessment, cleaned in new
+                for item, values in cleaned
+            ],
         )
-        for source_id, assessment, _c in new:
-            known[source_id] = assessment.pk
+        _rows_insert(
+            SourceKey,
+            ["source_system", "entity", "source_id", "object_id"],
+            [(self.source_system, Entity.ASSESSMENT, s, a.pk) for s, a, _c in new],
+        )
         self.counts[Entity.ASSESSMENT]["created"] += len(new)
         self.progress(f"{sum(self.counts[Entity.ASSESSMENT].values())} assessments written")
 
@@ -419,20 +430,25 @@ class _PackageWrite(PlanFilesWrite):
         self.counts[Entity.ASSESSMENT]["updated"] += 1
 
 
+def _rows_insert(model, columns: list[str], rows: list[tuple]) -> None:
+    """Inserts validated rows with one prepared statement: for answers and their keys the ORM's
+    bulk_create spends most of a large import building model instances and SQL text."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+        quote(meta.db_table),
+        ", ".join(quote(meta.get_field(c).column) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _keys(source_system: str, entity: str) -> dict[str, int]:
     return dict(
         SourceKey.objects.filter(source_system=source_system, entity=entity).values_list(
             "source_id", "object_id"
         )
-    )
-
-
-def _answer_input(values: dict[str, str]) -> AnswerInput:
-    return AnswerInput(
-        value=values["value"],
-        dont_know=fmt.parse_bool(values["dont_know"]),
-        not_relevant=fmt.parse_bool(values["not_relevant"]),
-        comment=values["comment"],
     )
 
 

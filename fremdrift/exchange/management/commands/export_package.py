@@ -5,6 +5,7 @@ from fremdrift.exchange.services import exchange_actor, package_export
 
 
 class Command(BaseCommand):
+    requires_system_checks: list = []  # no need to load the URL conf and the reports
     help = "Writes the whole database as an exchange package into the folder PATH."
 
     def add_arguments(self, parser):

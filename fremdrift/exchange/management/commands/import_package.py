@@ -5,6 +5,7 @@ from fremdrift.exchange.services import exchange_actor, package_import
 
 
 class Command(BaseCommand):
+    requires_system_checks: list = []  # no need to load the URL conf and the reports
     help = (
         "Imports an exchange package (a folder or ZIP, docs/exchange-format.md). Every row is "
         "checked first; with any error nothing is imported."
