@@ -8,27 +8,34 @@ import uuid
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
-from ninja import Path as PathParam
 
 from fremdrift.accounts.models import Role
+from fremdrift.api.common import (
+    MAX_ID,
+    Id,
+    InputSchema,
+    citizen_filter,
+    etag,
+    in_utc,
+    log_list,
+    log_view,
+    log_write,
+    page_field,
+    page_of,
+    stale,
+    version_refusal,
+)
 from fremdrift.api.schemas import errors
 from fremdrift.audit.models import AccessAction
-from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.api import PAGE_SIZE, _in_utc
 from fremdrift.citizens.selectors import citizen_get
 from fremdrift.instruments.models import Instrument, InstrumentVersion
-from fremdrift.plans.api import InputSchema, etag, log_write, stale, version_refusal
 
 from . import selectors, services
 from .models import Answer, Assessment
 
 router = Router(tags=["assessments"])
-MAX_ID = 2_147_483_647
-# Ids fit the database's integer column; a larger one is a request of the wrong shape.
-AssessmentId = Annotated[int, PathParam(..., ge=1, le=MAX_ID)]
 
 
 class AnswerOut(Schema):
@@ -85,8 +92,8 @@ class AssessmentFilters(Schema):
         description="Only assessments recorded or corrected at or after this moment "
         "(ISO 8601), by `updated_at`",
     )
-    citizen_id: int | None = Field(None, ge=1, le=MAX_ID, description="Only this citizen's")
-    page: int = Field(1, ge=1, le=1_000_000)
+    citizen_id: int | None = citizen_filter("Only this citizen's")
+    page: int = page_field()
 
 
 @router.get("", response={200: AssessmentPage, **errors(400)})
@@ -96,33 +103,18 @@ def assessment_list(request: HttpRequest, filters: Query[AssessmentFilters]):
     assessments."""
     found = selectors.assessments_in_scope(request.user)
     if filters.updated_since:
-        found = found.filter(updated_at__gte=_in_utc(filters.updated_since))
+        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
     if filters.citizen_id:
         found = found.filter(citizen_id=filters.citizen_id)
-    paginator = Paginator(found.order_by("updated_at", "id"), PAGE_SIZE)
-    page = paginator.get_page(filters.page)
-    items = list(page.object_list)
-    if items:
-        access_log_write(
-            user=request.user,
-            action=AccessAction.LIST,
-            subjects=sorted({a.citizen_id for a in items}),
-            path=request.path,
-        )
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "items": items,
-    }
+    page = page_of(found.order_by("updated_at", "id"), filters.page)
+    log_list(request, (a.citizen_id for a in page["items"]))
+    return page
 
 
 @router.get("/{assessment_id}", response={200: AssessmentOut, **errors(404)})
-def assessment_detail(request: HttpRequest, assessment_id: AssessmentId, response: HttpResponse):
+def assessment_detail(request: HttpRequest, assessment_id: Id, response: HttpResponse):
     assessment = selectors.assessment_get(request.user, assessment_id)
-    access_log_write(
-        user=request.user, action=AccessAction.VIEW, citizen=assessment.citizen, path=request.path
-    )
+    log_view(request, assessment.citizen)
     response["ETag"] = etag(assessment.revision)
     return assessment
 
@@ -300,7 +292,7 @@ def assessment_create(
 @router.put("/{assessment_id}", response={200: AssessmentOut, **errors(400, 403, 404, 412, 428)})
 def assessment_correct(
     request: HttpRequest,
-    assessment_id: AssessmentId,
+    assessment_id: Id,
     payload: AssessmentChange,
     response: HttpResponse,
 ):

@@ -1,25 +1,29 @@
 import datetime as dt
-from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja import Path as PathParam
 
 from fremdrift.accounts.models import User
+from fremdrift.api.common import (
+    Id,
+    InputSchema,
+    etag,
+    in_utc,
+    log_list,
+    log_view,
+    page_field,
+    page_of,
+    stale,
+    version_refusal,
+)
 from fremdrift.api.schemas import errors
-from fremdrift.audit.models import AccessAction
-from fremdrift.audit.services import access_log_write
 from fremdrift.codelists.models import Code, CodeList
 
 from . import selectors, services
 from .models import Citizen
 
 router = Router(tags=["citizens"])
-# Ids fit the database's integer column; a larger one is a request of the wrong shape.
-CitizenId = Annotated[int, PathParam(..., ge=1, le=2_147_483_647)]
-PAGE_SIZE = 100
 
 
 class CitizenOut(Schema):
@@ -40,7 +44,7 @@ class CitizenOut(Schema):
         return obj.target_group.code if obj.target_group_id else None
 
 
-class CitizenIn(Schema):
+class CitizenIn(InputSchema):
     first_name: str = Field(..., min_length=1, max_length=100)
     last_name: str = Field(..., min_length=1, max_length=100)
     cpr: str = Field(..., min_length=10, max_length=11, description="DDMMYY-NNNN or 10 digits")
@@ -48,7 +52,7 @@ class CitizenIn(Schema):
     responsible_caseworker_id: int
 
 
-class CitizenChange(Schema):
+class CitizenChange(InputSchema):
     first_name: str = Field(..., min_length=1, max_length=100)
     last_name: str = Field(..., min_length=1, max_length=100)
     target_group: str = Field(..., max_length=60)
@@ -59,18 +63,7 @@ class ListFilters(Schema):
     updated_since: dt.datetime | None = Field(
         None, description="Only citizens changed at or after this moment (ISO 8601)"
     )
-    page: int = Field(1, ge=1, le=1_000_000)
-
-
-def _in_utc(moment: dt.datetime) -> dt.datetime:
-    """A moment as UTC (a time without a zone is taken as UTC); databases refuse some of the
-    offsets ISO 8601 allows."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    try:
-        return moment.astimezone(dt.UTC)
-    except (OverflowError, ValueError):
-        raise ValidationError({"updated_since": "The moment is out of range."}) from None
+    page: int = page_field()
 
 
 def _target_group(code: str) -> Code:
@@ -102,33 +95,17 @@ def citizen_list(request: HttpRequest, filters: Query[ListFilters]):
     system can keep in step with `updated_since`. Every citizen served is in the access log."""
     citizens = selectors.citizens_in_scope(request.user).select_related("target_group")
     if filters.updated_since:
-        citizens = citizens.filter(updated_at__gte=_in_utc(filters.updated_since))
-    paginator = Paginator(citizens.order_by("updated_at", "id"), PAGE_SIZE)
-    page = paginator.get_page(filters.page)
-    items = list(page.object_list)
-    if items:
-        access_log_write(
-            user=request.user, action=AccessAction.LIST, subjects=items, path=request.path
-        )
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "items": items,
-    }
-
-
-def _etag(citizen: Citizen) -> str:
-    return f'"{citizen.version}"'
+        citizens = citizens.filter(updated_at__gte=in_utc(filters.updated_since))
+    page = page_of(citizens.order_by("updated_at", "id"), filters.page)
+    log_list(request, (c.pk for c in page["items"]))
+    return page
 
 
 @router.get("/{citizen_id}", response={200: CitizenOut, **errors(404)})
-def citizen_detail(request: HttpRequest, citizen_id: CitizenId, response: HttpResponse):
+def citizen_detail(request: HttpRequest, citizen_id: Id, response: HttpResponse):
     citizen = selectors.citizen_get(request.user, citizen_id)
-    access_log_write(
-        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
-    )
-    response["ETag"] = _etag(citizen)
+    log_view(request, citizen)
+    response["ETag"] = etag(citizen.version)
     return citizen
 
 
@@ -161,7 +138,7 @@ def citizen_create(request: HttpRequest, payload: CitizenIn):
     response={200: CitizenOut, **errors(400, 403, 404, 412, 428)},
 )
 def citizen_update(
-    request: HttpRequest, citizen_id: CitizenId, payload: CitizenChange, response: HttpResponse
+    request: HttpRequest, citizen_id: Id, payload: CitizenChange, response: HttpResponse
 ):
     """Changes a citizen. Send the ETag you read in `If-Match`; a stale one answers 412 and
     changes nothing."""
@@ -170,16 +147,14 @@ def citizen_update(
     citizen = selectors.citizen_get(request.user, citizen_id)
     if not selectors.may_change(request.user, citizen):
         raise PermissionDenied
-    wanted = request.headers.get("If-Match", "").strip().strip('"')
-    if not wanted:
-        return Status(428, {"detail": "Send the version you change in If-Match."})
-    if not wanted.isdigit() or int(wanted) != citizen.version:
-        return Status(412, {"detail": "The citizen has changed since that version; read it again."})
+    refusal = version_refusal(request, citizen.version, "citizen")
+    if refusal is not None:
+        return refusal
     try:
         updated = services.citizen_update(
             actor=request.user,
             citizen=citizen,
-            expected_version=int(wanted),
+            expected_version=citizen.version,
             first_name=payload.first_name,
             last_name=payload.last_name,
             responsible_caseworker=_caseworker(
@@ -188,6 +163,6 @@ def citizen_update(
             target_group=_target_group(payload.target_group),
         )
     except services.StaleVersion:
-        return Status(412, {"detail": "The citizen has changed since that version; read it again."})
-    response["ETag"] = _etag(updated)
+        return stale("citizen")
+    response["ETag"] = etag(updated.version)
     return updated

@@ -7,40 +7,35 @@ in the access log. An enrolment is made as a referral makes one (the citizen's c
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja import Path as PathParam
 
+from fremdrift.api.common import (
+    MAX_ID,
+    Id,
+    InputSchema,
+    citizen_filter,
+    etag,
+    in_utc,
+    log_list,
+    log_view,
+    log_write,
+    page_field,
+    page_of,
+    stale,
+    version_refusal,
+)
 from fremdrift.api.schemas import errors
 from fremdrift.audit.models import AccessAction
-from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.api import PAGE_SIZE, _in_utc
 from fremdrift.citizens.selectors import citizen_get, may_change
-from fremdrift.plans.api import InputSchema, etag, log_write, stale, version_refusal
 
 from . import selectors, services
 from .models import Enrolment, Programme
 
 programmes = Router(tags=["programmes"])
 enrolments = Router(tags=["enrolments"])
-MAX_ID = 2_147_483_647
-# Ids fit the database's integer column; a larger one is a request of the wrong shape.
-Id = Annotated[int, PathParam(..., ge=1, le=MAX_ID)]
-
-
-def _page(queryset, number: int) -> dict:
-    paginator = Paginator(queryset, PAGE_SIZE)
-    page = paginator.get_page(number)
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "items": list(page.object_list),
-    }
 
 
 class ProgrammeInstrumentOut(Schema):
@@ -120,7 +115,7 @@ class ProgrammeFilters(Schema):
         None,
         description="Only programmes changed at or after this moment (ISO 8601), by `updated_at`",
     )
-    page: int = Field(1, ge=1, le=1_000_000)
+    page: int = page_field()
 
 
 @programmes.get("", response={200: ProgrammePage, **errors(400)})
@@ -129,8 +124,8 @@ def programme_list(request: HttpRequest, filters: Query[ProgrammeFilters]):
     instruments, cadence and milestones, oldest change first, 100 a page. No personal data."""
     found = selectors.programmes_in_scope(request.user)
     if filters.updated_since:
-        found = found.filter(updated_at__gte=_in_utc(filters.updated_since))
-    return _page(found.order_by("updated_at", "id"), filters.page)
+        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
+    return page_of(found.order_by("updated_at", "id"), filters.page)
 
 
 @programmes.get("/{programme_id}", response={200: ProgrammeOut, **errors(404)})
@@ -176,11 +171,11 @@ class EnrolmentFilters(Schema):
         None,
         description="Only enrolments changed at or after this moment (ISO 8601), by `updated_at`",
     )
-    citizen_id: int | None = Field(None, ge=1, le=MAX_ID, description="Only this citizen's")
+    citizen_id: int | None = citizen_filter("Only this citizen's")
     programme_id: int | None = Field(
         None, ge=1, le=MAX_ID, description="Only those in this programme"
     )
-    page: int = Field(1, ge=1, le=1_000_000)
+    page: int = page_field()
 
 
 @enrolments.get("", response={200: EnrolmentPage, **errors(400)})
@@ -189,26 +184,20 @@ def enrolment_list(request: HttpRequest, filters: Query[EnrolmentFilters]):
     staff see those in their own organisation's programmes of the citizens they see."""
     found = selectors.enrolments_in_scope(request.user)
     if filters.updated_since:
-        found = found.filter(updated_at__gte=_in_utc(filters.updated_since))
+        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
     if filters.citizen_id:
         found = found.filter(citizen_id=filters.citizen_id)
     if filters.programme_id:
         found = found.filter(programme_id=filters.programme_id)
-    page = _page(found.order_by("updated_at", "id"), filters.page)
-    subjects = sorted({e.citizen_id for e in page["items"]})
-    if subjects:
-        access_log_write(
-            user=request.user, action=AccessAction.LIST, subjects=subjects, path=request.path
-        )
+    page = page_of(found.order_by("updated_at", "id"), filters.page)
+    log_list(request, (e.citizen_id for e in page["items"]))
     return page
 
 
 @enrolments.get("/{enrolment_id}", response={200: EnrolmentOut, **errors(404)})
 def enrolment_detail(request: HttpRequest, enrolment_id: Id, response: HttpResponse):
     enrolment = selectors.enrolment_get(request.user, enrolment_id)
-    access_log_write(
-        user=request.user, action=AccessAction.VIEW, citizen=enrolment.citizen, path=request.path
-    )
+    log_view(request, enrolment.citizen)
     response["ETag"] = etag(enrolment.version)
     return enrolment
 

@@ -3,25 +3,17 @@
 referrals, as on the citizen page. Every read is in the access log."""
 
 import datetime as dt
-from typing import Annotated
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja import Path as PathParam
 
+from fremdrift.api.common import Id, citizen_filter, in_utc, log_list, log_view, page_field, page_of
 from fremdrift.api.schemas import errors
-from fremdrift.audit.models import AccessAction
-from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.api import PAGE_SIZE, _in_utc
 
 from . import selectors
 from .models import Referral
 
 router = Router(tags=["referrals"])
-MAX_ID = 2_147_483_647
-# Ids fit the database's integer column; a larger one is a request of the wrong shape.
-ReferralId = Annotated[int, PathParam(..., ge=1, le=MAX_ID)]
 
 
 class FocusItemOut(Schema):
@@ -68,8 +60,8 @@ class ReferralFilters(Schema):
         None,
         description="Only referrals changed at or after this moment (ISO 8601), by `updated_at`",
     )
-    citizen_id: int | None = Field(None, ge=1, le=MAX_ID, description="Only this citizen's")
-    page: int = Field(1, ge=1, le=1_000_000)
+    citizen_id: int | None = citizen_filter("Only this citizen's")
+    page: int = page_field()
 
 
 @router.get("", response={200: ReferralPage, **errors(400)})
@@ -78,31 +70,16 @@ def referral_list(request: HttpRequest, filters: Query[ReferralFilters]):
     a page."""
     found = selectors.referrals_in_scope(request.user)
     if filters.updated_since:
-        found = found.filter(updated_at__gte=_in_utc(filters.updated_since))
+        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
     if filters.citizen_id:
         found = found.filter(citizen_id=filters.citizen_id)
-    paginator = Paginator(found.order_by("updated_at", "id"), PAGE_SIZE)
-    page = paginator.get_page(filters.page)
-    items = list(page.object_list)
-    if items:
-        access_log_write(
-            user=request.user,
-            action=AccessAction.LIST,
-            subjects=sorted({r.citizen_id for r in items}),
-            path=request.path,
-        )
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "pages": paginator.num_pages,
-        "items": items,
-    }
+    page = page_of(found.order_by("updated_at", "id"), filters.page)
+    log_list(request, (r.citizen_id for r in page["items"]))
+    return page
 
 
 @router.get("/{referral_id}", response={200: ReferralOut, **errors(404)})
-def referral_detail(request: HttpRequest, referral_id: ReferralId):
+def referral_detail(request: HttpRequest, referral_id: Id):
     referral = selectors.referral_get(request.user, referral_id)
-    access_log_write(
-        user=request.user, action=AccessAction.VIEW, citizen=referral.citizen, path=request.path
-    )
+    log_view(request, referral.citizen)
     return referral

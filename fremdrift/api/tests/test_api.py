@@ -148,6 +148,54 @@ def test_bad_bodies_get_a_4xx_that_names_the_field(world, client, bearer):
     assert world.citizen.version == 1
 
 
+def test_a_nul_character_in_a_citizen_is_a_422_and_changes_nothing(world, client, bearer):
+    """PostgreSQL refuses NUL in text; the answer must be a clear 422, not a server error."""
+    headers = bearer(world.caseworker)
+    url = f"{API}/citizens/{world.citizen.pk}"
+    put = client.put(
+        url,
+        change(world.citizen, first_name="Ka\x00ren"),
+        content_type="application/json",
+        **headers,
+        HTTP_IF_MATCH='"1"',
+    )
+    assert put.status_code == 422, put.content
+    count = Citizen.objects.count()
+    body = {
+        "first_name": "To\x00ve",
+        "last_name": "Kjarval",
+        "cpr": make_cpr(dt.date(1988, 5, 2)),
+        "target_group": world.citizen.target_group.code,
+        "responsible_caseworker_id": world.caseworker.pk,
+    }
+    post = client.post(
+        f"{API}/citizens", json.dumps(body), content_type="application/json", **headers
+    )
+    assert post.status_code == 422, post.content
+    assert Citizen.objects.count() == count
+    before = world.citizen.first_name
+    world.citizen.refresh_from_db()
+    assert (world.citizen.first_name, world.citizen.version) == (before, 1)
+
+
+@pytest.mark.parametrize("version", ["\u00b2", "9" * 5000])
+def test_an_if_match_that_is_no_version_is_a_412_and_changes_nothing(
+    world, client, bearer, version
+):
+    """A non-ASCII digit or a number too long for int() is not a version: 412, not a 500."""
+    response = client.put(
+        f"{API}/citizens/{world.citizen.pk}",
+        change(world.citizen, last_name="Blixen"),
+        content_type="application/json",
+        **bearer(world.caseworker),
+        HTTP_IF_MATCH=f'"{version}"',
+    )
+    assert response.status_code == 412, response.content
+    last_name = world.citizen.last_name
+    world.citizen.refresh_from_db()
+    assert (world.citizen.last_name, world.citizen.version) == (last_name, 1)
+
+
 def test_a_citizen_is_created_with_the_cpr_number_in_the_body(world, client, bearer):
     headers = bearer(world.caseworker)
     body = {

@@ -1,0 +1,409 @@
+"""Plans, goals and goal events in the REST API. They follow the case through
+`citizens_in_scope` (the selectors), and every read is in the access log. Goals are written by
+thin calls to `plans.services`, under the plan page's rule (`rules`); every change of a goal is
+one goal event."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from fremdrift.api.common import (
+    MAX_ID,
+    Id,
+    InputSchema,
+    citizen_filter,
+    code_of,
+    etag,
+    in_utc,
+    log_list,
+    log_view,
+    log_write,
+    page_field,
+    page_of,
+    stale,
+    version_refusal,
+)
+from fremdrift.api.schemas import errors
+from fremdrift.audit.models import AccessAction
+from fremdrift.codelists.models import CodeList
+
+from .. import selectors, services
+from ..models import Goal, GoalEvent, Meeting, Plan
+from .rules import (
+    CHANGE_ERRORS,
+    WRITE_ERRORS,
+    citizen_id_field,
+    citizen_to_change,
+    may_change,
+    plan_of,
+)
+
+# The operation ids are given as they were when the plan's endpoints were one module
+# (`fremdrift.plans.api`), so that the schema and the clients made from it stay the same.
+plans = Router(tags=["plans"])
+goals = Router(tags=["goals"])
+goal_events = Router(tags=["goal events"])
+
+
+# Plans
+
+
+class PlanOut(Schema):
+    id: int
+    citizen_id: int
+    own_effort: str = Field(description="The citizen's own effort, in their words")
+    citizen_comments: str
+    created_at: dt.datetime
+    revised_at: dt.datetime = Field(
+        description="Moves when the plan changes and when goals, activities, meetings or "
+        "mentors are added or changed"
+    )
+    version: int
+
+
+class PlanPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[PlanOut]
+
+
+class PlanFilters(Schema):
+    updated_since: dt.datetime | None = Field(
+        None,
+        description="Only plans revised at or after this moment (ISO 8601), by the plan's "
+        "`revised_at`",
+    )
+    citizen_id: int | None = citizen_filter()
+    page: int = page_field()
+
+
+@plans.get(
+    "", response={200: PlanPage, **errors(400)}, operation_id="fremdrift_plans_api_plan_list"
+)
+def plan_list(request: HttpRequest, filters: Query[PlanFilters]):
+    """The plans of the citizens the token's user may see, by id, 100 a page."""
+    found = selectors.plans_in_scope(request.user)
+    if filters.updated_since:
+        found = found.filter(revised_at__gte=in_utc(filters.updated_since))
+    if filters.citizen_id:
+        found = found.filter(citizen_id=filters.citizen_id)
+    page = page_of(found.order_by("id"), filters.page)
+    log_list(request, (p.citizen_id for p in page["items"]))
+    return page
+
+
+@plans.get(
+    "/{plan_id}",
+    response={200: PlanOut, **errors(404)},
+    operation_id="fremdrift_plans_api_plan_detail",
+)
+def plan_detail(request: HttpRequest, plan_id: Id):
+    plan: Plan = selectors.plan_get(request.user, plan_id)
+    log_view(request, plan.citizen)
+    return plan
+
+
+# Goals and their events
+
+
+class GoalOut(Schema):
+    id: int
+    plan_id: int
+    citizen_id: int
+    parent_id: int | None = Field(
+        description="The end goal a sub-goal hangs under; null for an end goal"
+    )
+    is_end_goal: bool
+    text: str = Field(description="The goal in the citizen's own words")
+    category: str | None = Field(None, description="Code from the code list end_goal_category")
+    supported_by: str
+    target_date: dt.date | None
+    status: str
+    gas_levels: dict = Field(description="Goal Attainment Scaling: the levels -2..+2 in words")
+    gas_baseline: int | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_citizen_id(obj: Goal) -> int:
+        return obj.plan.citizen_id
+
+    @staticmethod
+    def resolve_category(obj: Goal) -> str | None:
+        return obj.category.code if obj.category_id else None
+
+
+class GoalPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[GoalOut]
+
+
+class GoalFilters(Schema):
+    updated_since: dt.datetime | None = Field(
+        None, description="Only goals changed at or after this moment (ISO 8601), by `updated_at`"
+    )
+    citizen_id: int | None = citizen_filter()
+    page: int = page_field()
+
+
+@goals.get(
+    "", response={200: GoalPage, **errors(400)}, operation_id="fremdrift_plans_api_goal_list"
+)
+def goal_list(request: HttpRequest, filters: Query[GoalFilters]):
+    """The goals (end goals and sub-goals) the token's user may see, oldest change first, 100
+    a page."""
+    found = selectors.goals_in_scope(request.user)
+    if filters.updated_since:
+        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
+    if filters.citizen_id:
+        found = found.filter(plan__citizen_id=filters.citizen_id)
+    page = page_of(found.order_by("updated_at", "id"), filters.page)
+    log_list(request, (g.plan.citizen_id for g in page["items"]))
+    return page
+
+
+@goals.get(
+    "/{goal_id}",
+    response={200: GoalOut, **errors(404)},
+    operation_id="fremdrift_plans_api_goal_detail",
+)
+def goal_detail(request: HttpRequest, goal_id: Id, response: HttpResponse):
+    goal = selectors.goal_get(request.user, goal_id)
+    log_view(request, goal.plan.citizen)
+    response["ETag"] = etag(goal.version)
+    return goal
+
+
+class GoalIn(InputSchema):
+    citizen_id: int = citizen_id_field()
+    parent_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="The end goal of the same plan a sub-goal hangs under; null (or left out) "
+        "for an end goal",
+    )
+    text: str = Field(..., max_length=2000, description="The goal in the citizen's own words")
+    category: str | None = Field(
+        None,
+        max_length=60,
+        description="Code from the code list end_goal_category; an end goal needs one",
+    )
+    supported_by: str = Field(
+        "",
+        max_length=20,
+        description="Who supports it: caseworker, provider, mentor, citizen, other, or empty",
+    )
+    target_date: dt.date | None = None
+    gas_levels: dict[str, str] = Field(
+        default_factory=dict,
+        description='Goal Attainment Scaling: all five levels "-2", "-1", "0", "1", "2" in '
+        "words, or none",
+    )
+    gas_baseline: int | None = Field(None, description="Where the citizen stands now, -2..2")
+    note: str = Field("", max_length=2000)
+
+
+class GoalChange(InputSchema):
+    """The reason and the fields that change; a field left out stays as it is."""
+
+    reason: str = Field(
+        ...,
+        max_length=20,
+        description="Why: achieved, relapse, situation_changed, new_information, follow_up, other",
+    )
+    note: str = Field("", max_length=2000, description="The explanation")
+    meeting_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The meeting of the same plan it was changed in"
+    )
+    gas_level: int | None = Field(
+        None, description="The level reached at a follow-up, -2..2 (a goal scaled in levels)"
+    )
+    text: str | None = Field(None, max_length=2000)
+    status: str | None = Field(
+        None,
+        max_length=20,
+        description="active, achieved, partly, not_achieved or dropped",
+    )
+    target_date: dt.date | None = None
+    category: str | None = Field(
+        None, max_length=60, description="Code from the code list end_goal_category"
+    )
+    supported_by: str | None = Field(None, max_length=20)
+
+
+@goals.post(
+    "", response={201: GoalOut, **WRITE_ERRORS}, operation_id="fremdrift_plans_api_goal_create"
+)
+def goal_create(request: HttpRequest, payload: GoalIn, response: HttpResponse):
+    """Formulates an end goal (no `parent_id`; it needs a category) or a sub-goal under an end
+    goal of the same plan. The plan is made on the first goal. As on the plan page: the
+    citizen's caseworkers and the staff of a provider they are referred to."""
+    citizen = citizen_to_change(request, payload.citizen_id)
+    category = code_of(CodeList.END_GOAL_CATEGORY, payload.category, "category")
+    with transaction.atomic():
+        plan = plan_of(request, citizen)
+        parent = None
+        if payload.parent_id is not None:
+            parent = plan.goals.filter(pk=payload.parent_id).first()
+            if parent is None:
+                raise ValidationError({"parent_id": "No goal with this id in the citizen's plan."})
+        goal = services.goal_create(
+            actor=request.user,
+            plan=plan,
+            text=payload.text,
+            parent=parent,
+            is_end_goal=parent is None,
+            category=category,
+            supported_by=payload.supported_by,
+            target_date=payload.target_date,
+            gas_levels=payload.gas_levels,
+            gas_baseline=payload.gas_baseline,
+            note=payload.note,
+        )
+    log_write(request, citizen, AccessAction.CREATE)
+    response["ETag"] = etag(goal.version)
+    return Status(201, selectors.goal_get(request.user, goal.pk))
+
+
+@goals.put(
+    "/{goal_id}",
+    response={200: GoalOut, **CHANGE_ERRORS},
+    operation_id="fremdrift_plans_api_goal_change",
+)
+def goal_change(request: HttpRequest, goal_id: Id, payload: GoalChange, response: HttpResponse):
+    """Changes a goal, or rates its level at a follow-up, with the reason; every change is one
+    goal event. Send the ETag you read in `If-Match`; a stale one answers 412 and changes
+    nothing."""
+    goal = selectors.goal_get(request.user, goal_id)
+    citizen = goal.plan.citizen
+    may_change(request, citizen)
+    refusal = version_refusal(request, goal.version, "goal")
+    if refusal is not None:
+        return refusal
+    sent = payload.dict(exclude_unset=True)
+    changes = {
+        field: sent[field]
+        for field in ("text", "status", "target_date", "category", "supported_by")
+        if field in sent
+    }
+    if "category" in changes:
+        changes["category"] = code_of(CodeList.END_GOAL_CATEGORY, changes["category"], "category")
+    if "supported_by" in changes:
+        changes["supported_by"] = changes["supported_by"] or ""
+    meeting = None
+    if payload.meeting_id is not None:
+        meeting = Meeting.objects.filter(pk=payload.meeting_id, plan_id=goal.plan_id).first()
+        if meeting is None:
+            raise ValidationError({"meeting_id": "No meeting with this id in the citizen's plan."})
+    try:
+        changed = services.goal_change(
+            actor=request.user,
+            goal=goal,
+            expected_version=goal.version,
+            reason=payload.reason,
+            note=payload.note,
+            meeting=meeting,
+            gas_level=payload.gas_level,
+            **changes,
+        )
+    except services.StaleVersion:
+        return stale("goal")
+    log_write(request, citizen)
+    response["ETag"] = etag(changed.version)
+    return selectors.goal_get(request.user, changed.pk)
+
+
+class GoalEventOut(Schema):
+    id: int
+    goal_id: int
+    citizen_id: int
+    at: dt.datetime
+    actor_id: int
+    reason: str
+    note: str
+    changes: dict = Field(description="The fields that changed, with their new values")
+    meeting_id: int | None
+
+    @staticmethod
+    def resolve_citizen_id(obj: GoalEvent) -> int:
+        return obj.goal.plan.citizen_id
+
+
+class GoalEventPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[GoalEventOut]
+
+
+class GoalEventFilters(Schema):
+    updated_since: dt.datetime | None = Field(
+        None,
+        description="Only events that happened at or after this moment (ISO 8601), by the "
+        "event's `at`",
+    )
+    goal_id: int | None = Field(None, ge=1, le=MAX_ID, description="Only the events of this goal")
+    citizen_id: int | None = citizen_filter()
+    page: int = page_field()
+
+
+class EventsOfGoalFilters(Schema):
+    updated_since: dt.datetime | None = Field(
+        None,
+        description="Only events that happened at or after this moment (ISO 8601), by the "
+        "event's `at`",
+    )
+    page: int = page_field()
+
+
+def _events(request: HttpRequest, found, filters) -> dict:
+    if filters.updated_since:
+        found = found.filter(at__gte=in_utc(filters.updated_since))
+    page = page_of(found.order_by("id"), filters.page)
+    log_list(request, (e.goal.plan.citizen_id for e in page["items"]))
+    return page
+
+
+@goals.get(
+    "/{goal_id}/events",
+    response={200: GoalEventPage, **errors(400, 404)},
+    operation_id="fremdrift_plans_api_goal_event_list_of_goal",
+)
+def goal_event_list_of_goal(request: HttpRequest, goal_id: Id, filters: Query[EventsOfGoalFilters]):
+    """A goal's history, every change with its reason, in order, 100 a page."""
+    goal = selectors.goal_get(request.user, goal_id)
+    return _events(request, selectors.goal_events_in_scope(request.user).filter(goal=goal), filters)
+
+
+@goal_events.get(
+    "",
+    response={200: GoalEventPage, **errors(400)},
+    operation_id="fremdrift_plans_api_goal_event_list",
+)
+def goal_event_list(request: HttpRequest, filters: Query[GoalEventFilters]):
+    """The goal events the token's user may see, by id, 100 a page."""
+    found = selectors.goal_events_in_scope(request.user)
+    if filters.goal_id:
+        found = found.filter(goal_id=filters.goal_id)
+    if filters.citizen_id:
+        found = found.filter(goal__plan__citizen_id=filters.citizen_id)
+    return _events(request, found, filters)
+
+
+@goal_events.get(
+    "/{event_id}",
+    response={200: GoalEventOut, **errors(404)},
+    operation_id="fremdrift_plans_api_goal_event_detail",
+)
+def goal_event_detail(request: HttpRequest, event_id: Id):
+    event = selectors.goal_event_get(request.user, event_id)
+    log_view(request, event.goal.plan.citizen)
+    return event

@@ -1,0 +1,328 @@
+"""Meetings, with who took part, and mentors, with their tasks, in the REST API. They follow
+the case through `citizens_in_scope` (the selectors), and every read is in the access log.
+Both are recorded by thin calls to `plans.services`, under the plan page's rule (`rules`); a
+meeting's notes are not shared with provider staff."""
+
+import datetime as dt
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from fremdrift.accounts.models import Role, User
+from fremdrift.api.common import (
+    MAX_ID,
+    Id,
+    InputSchema,
+    citizen_filter,
+    code_of,
+    log_list,
+    log_view,
+    log_write,
+    page_field,
+    page_of,
+)
+from fremdrift.api.schemas import errors
+from fremdrift.assessments import selectors as assessment_selectors
+from fremdrift.audit.models import AccessAction
+from fremdrift.codelists.models import CodeList
+
+from .. import selectors, services
+from ..models import Meeting, Mentor
+from .rules import WRITE_ERRORS, citizen_id_field, citizen_to_change, plan_of
+
+# The operation ids are given as they were when the plan's endpoints were one module
+# (`fremdrift.plans.api`), so that the schema and the clients made from it stay the same.
+meetings = Router(tags=["meetings"])
+mentors = Router(tags=["mentors"])
+
+
+# Meetings
+
+
+class ParticipantOut(Schema):
+    role: str = Field(description="Code from the code list participant_role")
+    user_id: int | None
+    name: str
+
+    @staticmethod
+    def resolve_role(obj) -> str:
+        return obj.role.code
+
+
+class MeetingOut(Schema):
+    id: int
+    plan_id: int
+    citizen_id: int
+    kind: str = Field(description="Code from the code list meeting_kind")
+    date: dt.date
+    citizen_attended: bool
+    notes: str | None = Field(
+        description="The meeting's notes; null for provider staff, whom a referral does not "
+        "share them with"
+    )
+    notes_internal: bool = Field(description="The notes are not shown to the citizen")
+    assessment_id: int | None
+    recorded_by_id: int
+    participants: list[ParticipantOut]
+
+    @staticmethod
+    def resolve_citizen_id(obj: Meeting) -> int:
+        return obj.plan.citizen_id
+
+    @staticmethod
+    def resolve_kind(obj: Meeting) -> str:
+        return obj.kind.code
+
+    @staticmethod
+    def resolve_notes(obj: Meeting, context) -> str | None:
+        request = (context or {}).get("request")
+        if request is None or request.user.role == Role.PROVIDER_STAFF:
+            return None
+        return obj.notes
+
+    @staticmethod
+    def resolve_participants(obj: Meeting) -> list:
+        return list(obj.participants.all())
+
+
+class MeetingPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[MeetingOut]
+
+
+class MeetingFilters(Schema):
+    citizen_id: int | None = citizen_filter()
+    page: int = page_field()
+
+
+@meetings.get(
+    "", response={200: MeetingPage, **errors()}, operation_id="fremdrift_plans_api_meeting_list"
+)
+def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]):
+    """The meetings the token's user may see, with who took part, by id, 100 a page. (A
+    meeting has no change time, so there is no `updated_since`; new meetings have higher
+    ids.)"""
+    found = selectors.meetings_in_scope(request.user)
+    if filters.citizen_id:
+        found = found.filter(plan__citizen_id=filters.citizen_id)
+    page = page_of(found.order_by("id"), filters.page)
+    log_list(request, (m.plan.citizen_id for m in page["items"]))
+    return page
+
+
+@meetings.get(
+    "/{meeting_id}",
+    response={200: MeetingOut, **errors(404)},
+    operation_id="fremdrift_plans_api_meeting_detail",
+)
+def meeting_detail(request: HttpRequest, meeting_id: Id):
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    log_view(request, meeting.plan.citizen)
+    return meeting
+
+
+class ParticipantIn(InputSchema):
+    role: str = Field(..., max_length=60, description="Code from the code list participant_role")
+    user_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="A user of the citizen's authority or of your own organisation",
+    )
+    name: str = Field("", max_length=200, description="The name, for one who is not a user")
+
+
+class MeetingIn(InputSchema):
+    citizen_id: int = citizen_id_field()
+    kind: str = Field(..., max_length=60, description="Code from the code list meeting_kind")
+    date: dt.date = Field(description="The day it was held (not in the future)")
+    citizen_attended: bool = True
+    notes: str = Field("", max_length=20000)
+    notes_internal: bool = Field(True, description="The notes are not shown to the citizen")
+    participants: list[ParticipantIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Who took part; the recording user is not added by itself. Errors name "
+        "the participant as `participant_<n>`, counted from 1",
+    )
+    assessment_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="An assessment of the citizen made in the meeting"
+    )
+
+
+@meetings.post(
+    "",
+    response={201: MeetingOut, **WRITE_ERRORS},
+    operation_id="fremdrift_plans_api_meeting_create",
+)
+def meeting_create(request: HttpRequest, payload: MeetingIn):
+    """Records a meeting that has been held, with who took part. As on the plan page: the
+    citizen's caseworkers and the staff of a provider they are referred to."""
+    citizen = citizen_to_change(request, payload.citizen_id)
+    kind = code_of(CodeList.MEETING_KIND, payload.kind, "kind")
+    users = User.objects.filter(
+        is_active=True,
+        organisation_id__in={citizen.home_organisation_id, request.user.organisation_id},
+    )
+    participants = []
+    for number, participant in enumerate(payload.participants, start=1):
+        field = f"participant_{number}"
+        user = None
+        if participant.user_id is not None:
+            user = users.filter(pk=participant.user_id).first()
+            if user is None:
+                raise ValidationError({field: "No user with this id who can take part."})
+        participants.append(
+            {
+                "role": code_of(CodeList.PARTICIPANT_ROLE, participant.role, field),
+                "user": user,
+                "name": participant.name,
+            }
+        )
+    assessment = None
+    if payload.assessment_id is not None:
+        assessment = (
+            assessment_selectors.assessments_in_scope(request.user)
+            .filter(pk=payload.assessment_id, citizen=citizen)
+            .first()
+        )
+        if assessment is None:
+            raise ValidationError({"assessment_id": "No assessment with this id of the citizen."})
+    with transaction.atomic():
+        meeting = services.meeting_record(
+            actor=request.user,
+            plan=plan_of(request, citizen),
+            kind=kind,
+            date=payload.date,
+            citizen_attended=payload.citizen_attended,
+            notes=payload.notes,
+            notes_internal=payload.notes_internal,
+            participants=participants,
+            assessment=assessment,
+        )
+    log_write(request, citizen, AccessAction.CREATE)
+    return Status(201, selectors.meeting_get(request.user, meeting.pk))
+
+
+# Mentors
+
+
+class MentorOut(Schema):
+    id: int
+    plan_id: int
+    citizen_id: int
+    kind: str = Field(description="Code from the code list mentor_kind")
+    name: str
+    user_id: int | None
+    start_date: dt.date
+    end_date: dt.date | None
+    tasks: list[str] = Field(description="Codes from the code list mentor_task")
+
+    @staticmethod
+    def resolve_citizen_id(obj: Mentor) -> int:
+        return obj.plan.citizen_id
+
+    @staticmethod
+    def resolve_kind(obj: Mentor) -> str:
+        return obj.kind.code
+
+    @staticmethod
+    def resolve_tasks(obj: Mentor) -> list[str]:
+        return sorted(t.code for t in obj.tasks.all())
+
+
+class MentorPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[MentorOut]
+
+
+class MentorFilters(Schema):
+    citizen_id: int | None = citizen_filter()
+    page: int = page_field()
+
+
+@mentors.get(
+    "", response={200: MentorPage, **errors()}, operation_id="fremdrift_plans_api_mentor_list"
+)
+def mentor_list(request: HttpRequest, filters: Query[MentorFilters]):
+    """The mentors the token's user may see, with their tasks, by id, 100 a page. (A mentor
+    has no change time, so there is no `updated_since`.)"""
+    found = selectors.mentors_in_scope(request.user)
+    if filters.citizen_id:
+        found = found.filter(plan__citizen_id=filters.citizen_id)
+    page = page_of(found.order_by("id"), filters.page)
+    log_list(request, (m.plan.citizen_id for m in page["items"]))
+    return page
+
+
+@mentors.get(
+    "/{mentor_id}",
+    response={200: MentorOut, **errors(404)},
+    operation_id="fremdrift_plans_api_mentor_detail",
+)
+def mentor_detail(request: HttpRequest, mentor_id: Id):
+    mentor = selectors.mentor_get(request.user, mentor_id)
+    log_view(request, mentor.plan.citizen)
+    return mentor
+
+
+class MentorIn(InputSchema):
+    citizen_id: int = citizen_id_field()
+    kind: str = Field(..., max_length=60, description="Code from the code list mentor_kind")
+    name: str = Field(
+        "", max_length=200, description="The mentor's name; may be left out with `user_id`"
+    )
+    user_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="A user of the citizen's authority (not a manager or administrator)",
+    )
+    start_date: dt.date
+    end_date: dt.date | None = None
+    tasks: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list, max_length=50, description="Codes from the code list mentor_task"
+    )
+
+
+@mentors.post(
+    "", response={201: MentorOut, **WRITE_ERRORS}, operation_id="fremdrift_plans_api_mentor_create"
+)
+def mentor_create(request: HttpRequest, payload: MentorIn):
+    """Gives the citizen a mentor with their tasks. As on the plan page: the citizen's
+    caseworkers and the staff of a provider they are referred to."""
+    citizen = citizen_to_change(request, payload.citizen_id)
+    kind = code_of(CodeList.MENTOR_KIND, payload.kind, "kind")
+    tasks = [code_of(CodeList.MENTOR_TASK, task, "tasks") for task in dict.fromkeys(payload.tasks)]
+    user = None
+    if payload.user_id is not None:
+        # The users the mentor form offers.
+        user = (
+            User.objects.filter(
+                pk=payload.user_id, organisation_id=citizen.home_organisation_id, is_active=True
+            )
+            .exclude(role__in=[Role.MANAGER, Role.ADMINISTRATOR])
+            .first()
+        )
+        if user is None:
+            raise ValidationError({"user_id": "No user with this id who can be a mentor."})
+    with transaction.atomic():
+        mentor = services.mentor_assign(
+            actor=request.user,
+            plan=plan_of(request, citizen),
+            kind=kind,
+            name=payload.name,
+            user=user,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+            tasks=tasks,
+        )
+    log_write(request, citizen, AccessAction.CREATE)
+    return Status(201, selectors.mentor_get(request.user, mentor.pk))

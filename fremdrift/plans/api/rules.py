@@ -1,0 +1,45 @@
+"""The plan page's rule for writes through the API, shared by the plan's resources: the citizen
+must be in scope (else 404) and the user must be one who may change the plan
+(`assessments.selectors.may_record`, else 403); the plan is made on the first write."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Field
+
+from fremdrift.api.common import MAX_ID
+from fremdrift.api.schemas import errors
+from fremdrift.assessments import selectors as assessment_selectors
+from fremdrift.citizens.selectors import citizen_get
+
+from .. import selectors, services
+from ..models import Plan
+
+
+def citizen_to_change(request: HttpRequest, citizen_id: int):
+    """The plan page's rule: the citizen in scope (else 404), and a user who may change the
+    plan (else 403)."""
+    citizen = citizen_get(request.user, citizen_id)
+    if not assessment_selectors.may_record(request.user, citizen):
+        raise PermissionDenied
+    return citizen
+
+
+def plan_of(request: HttpRequest, citizen) -> Plan:
+    """The citizen's plan, made on the first write as the plan page does (call inside the
+    write's transaction, so that a refused write leaves no empty plan)."""
+    return selectors.plan_of(citizen) or services.plan_get_or_create(
+        actor=request.user, citizen=citizen
+    )
+
+
+def may_change(request: HttpRequest, citizen) -> None:
+    if not assessment_selectors.may_record(request.user, citizen):
+        raise PermissionDenied
+
+
+def citizen_id_field():
+    return Field(..., ge=1, le=MAX_ID, description="The citizen whose plan it is")
+
+
+WRITE_ERRORS = errors(400, 403, 404)
+CHANGE_ERRORS = errors(400, 403, 404, 412, 428)
