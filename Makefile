@@ -53,7 +53,9 @@ clean:
 	rm -rf $(VENV) var
 
 # A benchmark, not a test: builds a municipality-size database once (var/bench.sqlite3, or
-# <DATABASE_URL>_bench on PostgreSQL) and prints the timings recorded in docs/performance.md.
+# <DATABASE_URL>_bench on PostgreSQL) and prints the timings recorded in docs/performance.md;
+# then imports and exports an exchange package of a million answers (bench/exchange.py).
 bench: $(VENV)/.installed
 	mkdir -p var
 	$(PY) bench/run.py
+	$(PY) bench/exchange.py --export-municipality
