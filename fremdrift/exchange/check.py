@@ -132,6 +132,8 @@ class PackageCheck(PlanFilesCheck):
         self.cpr_lines: dict[str, int] = {}
         self.active_enrolments: dict[tuple[str, str], int] = {}
         self.answers = AnswerCleaner()
+        self.registered: dict[str, int] | None = None  # citizens by CPR hash, read when needed
+        self.imported_as: dict[int, str] = {}
 
     # Collecting problems
 
@@ -270,15 +272,25 @@ class PackageCheck(PlanFilesCheck):
             )
             return
         seen[digest] = row.line
+        if self.registered is None:
+            self.registered = dict(Citizen.objects.values_list("cpr_hash", "pk"))
+            self.imported_as = {pk: sid for sid, pk in self.keys[Entity.CITIZEN].items()}
+        registered_pk = self.registered.get(digest)
         known_pk = self.keys[Entity.CITIZEN].get(source_id)
-        if known_pk is None:
-            return
-        if not Citizen.objects.filter(pk=known_pk, cpr_hash=digest).exists():
+        if known_pk is not None and registered_pk != known_pk:
             self.error(
                 spec,
                 row.line,
                 "cpr",
                 _("The CPR number of a citizen imported before cannot change."),
+            )
+        elif known_pk is None and registered_pk in self.imported_as:
+            self.error(
+                spec,
+                row.line,
+                "cpr",
+                _("This citizen was imported before under the id %(id)s.")
+                % {"id": self.imported_as[registered_pk][:100]},
             )
 
     def enrolment(self, row: fmt.Row) -> None:

@@ -173,6 +173,7 @@ class _PackageWrite(PlanFilesWrite):
         }
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.touched: set[tuple[int, int]] = set()
+        self.new_keys: list[tuple] = []
         self.answers = AnswerCleaner()
         self.registered: dict[str, int] | None = None  # citizens by CPR hash, read when needed
 
@@ -181,10 +182,15 @@ class _PackageWrite(PlanFilesWrite):
             yield from fmt.Table(self.package, spec).rows()
 
     def remember(self, entity: str, source_id: str, pk: int) -> None:
-        SourceKey.objects.create(
-            source_system=self.source_system, entity=entity, source_id=source_id, object_id=pk
-        )
+        """Keeps the object's source id; the keys are written a file at a time."""
+        self.new_keys.append((self.source_system, entity, source_id, pk))
         self.keys[entity][source_id] = pk
+
+    def keys_write(self) -> None:
+        _rows_insert(
+            SourceKey, ["source_system", "entity", "source_id", "object_id"], self.new_keys
+        )
+        self.new_keys = []
 
     def write_rows(self, spec: fmt.FileSpec, write: Callable[[fmt.Row], None]) -> None:
         for row in self.rows(spec):
@@ -192,6 +198,7 @@ class _PackageWrite(PlanFilesWrite):
                 write(row)
             except ValidationError as error:
                 raise _refused(spec, row, error) from None
+        self.keys_write()
         self.progress(f"{spec.name} written")
 
     def run(self) -> dict[str, Counter]:

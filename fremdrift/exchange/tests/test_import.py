@@ -376,3 +376,13 @@ def test_a_goal_keeps_its_history_when_a_package_rewrites_it(fremby, example):
     assert result.errors[0].file == "goals.csv" and result.errors[0].line == 3
     assert "goal_events.csv" in result.errors[0].message
     assert Goal.objects.filter(text__startswith="Komme op om morgenen").exists()
+
+
+def test_a_citizen_imported_before_cannot_come_again_under_another_id(fremby, example):
+    package_import(actor=fremby.administrator, path=example)
+    rewrite(example, "citizens.csv", read(example, "citizens.csv").replace("B-1;", "B-11;"))
+    result = package_import(actor=fremby.administrator, path=example)
+    assert not result.ok
+    assert ("citizens.csv", 2, "cpr") in {(e.file, e.line, e.column) for e in result.errors}
+    assert "B-1" in next(e.message for e in result.errors if e.column == "cpr")
+    assert Citizen.objects.count() == 3
