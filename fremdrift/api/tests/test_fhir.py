@@ -16,7 +16,8 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from fremdrift.api import services as api_services
-from fremdrift.api.fhir import DATA_ABSENT, EXT, activity_status
+from fremdrift.api.fhir.common import DATA_ABSENT, EXT
+from fremdrift.api.fhir.plans import activity_status
 from fremdrift.assessments.services import AnswerInput, assessment_record
 from fremdrift.audit.models import AccessLogEntry
 from fremdrift.citizens.selectors import citizen_cpr
