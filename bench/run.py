@@ -36,6 +36,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--reports-only", action="store_true", help="time only the reports")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the database, time nothing"
+    )
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = bench_database_url()
@@ -63,6 +66,9 @@ def main() -> None:
     built = build.build_if_empty(citizens=args.citizens, years=args.years)
     build_seconds = time.perf_counter() - started
     counts = build.counts()
+    if args.build_only:
+        print(f"built in {build_seconds:.1f} s: {counts}")
+        return
     rows = [("build", f"{build_seconds:.1f} s" if built else "kept (use --rebuild)", "", "")]
     if not args.reports_only:
         for name, timings, queries in measure.pages(samples=args.samples, rng=random.Random(7)):

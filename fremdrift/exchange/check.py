@@ -25,6 +25,7 @@ from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
 from . import format as fmt
 from .models import Entity, SourceKey
 from .plan_files import PlanFilesCheck
+from .programme_files import ProgrammeFilesCheck
 
 ERROR_LIMIT = 200
 NAME_MAX = 100
@@ -113,7 +114,7 @@ class AnswerCleaner:
         return item, (*self.verdicts[key], "")
 
 
-class PackageCheck(PlanFilesCheck):
+class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
     def __init__(self, package: fmt.Package, source_system: str, *, limit: int = ERROR_LIMIT):
         self.package = package
         self.source_system = source_system
@@ -134,6 +135,7 @@ class PackageCheck(PlanFilesCheck):
         self.answers = AnswerCleaner()
         self.registered: dict[str, int] | None = None  # citizens by CPR hash, read when needed
         self.imported_as: dict[int, str] = {}
+        self.assessment_ids: dict[str, int] = {}  # the line each began on
 
     # Collecting problems
 
@@ -143,14 +145,14 @@ class PackageCheck(PlanFilesCheck):
             self.errors.append(fmt.PackageError(spec.name, line, column, str(message)))
 
     def run(self) -> None:
-        for spec, check in (
-            (fmt.PROGRAMMES, self.programme),
-            (fmt.CITIZENS, self.citizen),
-            (fmt.ENROLMENTS, self.enrolment),
-        ):
+        for row in self.read(fmt.PROGRAMMES):
+            self.programme(row)
+        self.programme_parts()
+        for spec, check in ((fmt.CITIZENS, self.citizen), (fmt.ENROLMENTS, self.enrolment)):
             for row in self.read(spec):
                 check(row)
         self.assessments()
+        self.referrals()
         self.plan_files()
 
     def read(self, spec: fmt.FileSpec) -> Iterator[fmt.Row]:
@@ -344,7 +346,7 @@ class PackageCheck(PlanFilesCheck):
         date, respondent, status) is the same on each of them. Only the assessment being read
         is kept, and the line each began on."""
         spec = fmt.ASSESSMENTS
-        began: dict[str, int] = {}
+        began = self.assessment_ids
         head: AssessmentHead | None = None
         current: str | None = None
         for row in self.read(spec):

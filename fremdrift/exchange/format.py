@@ -76,6 +76,33 @@ ASSESSMENTS = FileSpec(
     ),
     ("assessment", "citizen", "instrument", "version", "date", "respondent", "status", "item"),
 )
+PROGRAMME_INSTRUMENTS = FileSpec(
+    "programme_instruments.csv",
+    ("programme", "instrument", "interval_days"),
+    ("programme", "instrument", "interval_days"),
+)
+MILESTONES = FileSpec(
+    "milestones.csv",
+    ("programme", "code", "label", "share", "rule"),
+    ("programme", "code", "label", "share"),
+)
+REFERRALS = FileSpec(
+    "referrals.csv",
+    (
+        "id",
+        "citizen",
+        "provider",
+        "programme",
+        "instrument",
+        "start_date",
+        "end_date",
+        "interval_days",
+        "status",
+        "starting_assessment",
+        "focus_items",
+    ),
+    ("id", "citizen", "start_date"),
+)
 PLANS = FileSpec("plans.csv", ("citizen", "own_effort", "citizen_comments"), ("citizen",))
 GOALS = FileSpec(
     "goals.csv",
@@ -131,12 +158,16 @@ MENTORS = FileSpec(
     ("id", "citizen", "kind", "start_date"),
 )
 # In the order they are read and written: a row refers only to files before its own (the
-# participants of meetings are read before the meetings).
+# instruments and milestones of programmes, and the participants of meetings, are read with
+# the rows they belong to).
 FILES = (
     PROGRAMMES,
+    PROGRAMME_INSTRUMENTS,
+    MILESTONES,
     CITIZENS,
     ENROLMENTS,
     ASSESSMENTS,
+    REFERRALS,
     PLANS,
     GOALS,
     GOAL_EVENTS,

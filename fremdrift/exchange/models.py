@@ -16,6 +16,7 @@ class Entity(models.TextChoices):
     ACTIVITY = "activity", _("Activity")
     MEETING = "meeting", _("Meeting")
     MENTOR = "mentor", _("Mentor")
+    REFERRAL = "referral", _("Referral")
 
 
 class SourceKey(models.Model):
@@ -47,6 +48,7 @@ class SourceKey(models.Model):
                         "activity",
                         "meeting",
                         "mentor",
+                        "referral",
                     ]
                 ),
                 name="source_key_entity_valid",

@@ -42,6 +42,11 @@ from . import format as fmt
 from .check import AnswerCleaner, Lookups, PackageCheck, answer_input
 from .models import Entity, PackageImport, SourceKey
 from .plan_files import PlanFilesWrite, export_plan_files
+from .programme_files import (
+    ProgrammeFilesWrite,
+    export_programme_parts,
+    export_referrals,
+)
 
 BATCH = 1000
 
@@ -158,7 +163,7 @@ def _refused(spec: fmt.FileSpec, row: fmt.Row, error: ValidationError) -> Import
     return ImportRefused(fmt.PackageError(spec.name, row.line, column, message))
 
 
-class _PackageWrite(PlanFilesWrite):
+class _PackageWrite(ProgrammeFilesWrite, PlanFilesWrite):
     """The second pass: the package is known to be valid."""
 
     def __init__(self, actor, package: fmt.Package, source_system: str, progress):
@@ -202,10 +207,12 @@ class _PackageWrite(PlanFilesWrite):
         self.progress(f"{spec.name} written")
 
     def run(self) -> dict[str, Counter]:
+        self.programme_parts()
         self.write_rows(fmt.PROGRAMMES, self.programme)
         self.write_rows(fmt.CITIZENS, self.citizen)
         self.write_rows(fmt.ENROLMENTS, self.enrolment)
         self.assessments()
+        self.write_rows(fmt.REFERRALS, self.referral_row)
         self.plan_files()
         return dict(self.counts)
 
@@ -222,15 +229,27 @@ class _PackageWrite(PlanFilesWrite):
         }
         pk = self.keys[Entity.PROGRAMME].get(values["id"])
         if pk is None:
+            parts = self.parts.get(values["id"], {"i": [], "m": []})
             programme = programme_services.programme_create(
                 actor=self.actor,
                 organisation=self.lookups.organisations[values["organisation"]],
+                instruments=parts["i"],
+                milestones=parts["m"],
                 **fields,
             )
             self.remember(Entity.PROGRAMME, values["id"], programme.pk)
             self.counts[Entity.PROGRAMME]["created"] += 1
             return
         programme = Programme.objects.get(pk=pk)
+        if not self.programme_parts_unchanged(programme, values["id"]):
+            raise ValidationError(
+                {
+                    "id": _(
+                        "The instruments and milestones of an imported programme are changed "
+                        "in the admin."
+                    )
+                }
+            )
         updated = programme_services.programme_update(
             actor=self.actor, programme=programme, **fields
         )
@@ -523,6 +542,15 @@ def package_export(*, actor, path: Path | str) -> dict[str, int]:
     writer.close()
     counts[fmt.PROGRAMMES.name] = writer.count
 
+    def write(spec: fmt.FileSpec, rows) -> None:
+        file = fmt.Writer(folder, spec)
+        for row in rows:
+            file.write(row)
+        file.close()
+        counts[spec.name] = file.count
+
+    export_programme_parts(write, key)
+
     writer = fmt.Writer(folder, fmt.CITIZENS)
     citizens = Citizen.objects.select_related(
         "home_organisation", "responsible_caseworker", "target_group"
@@ -608,6 +636,7 @@ def package_export(*, actor, path: Path | str) -> dict[str, int]:
         )
     writer.close()
     counts[fmt.ASSESSMENTS.name] = writer.count
+    export_referrals(write, key)
 
     counts |= export_plan_files(folder, key)
     manifest = {

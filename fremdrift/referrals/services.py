@@ -53,12 +53,21 @@ def referral_create(
     instrument=None,
     interval_days: int | None = None,
     starting_scores: dict[str, str | float | None] | None = None,
+    starting_assessment: Assessment | None = None,
+    enrol: bool = True,
 ) -> Referral:
     """Refers a citizen to a provider, or to a provider's programme with the focus items the
     provider must work on and score and the caseworker's starting score on each. A referral to
-    a programme enrols the citizen in it unless they already are."""
+    a programme enrols the citizen in it unless they already are (or `enrol` is false).
+
+    The starting scores are recorded as a caseworker's assessment; an import instead names the
+    `starting_assessment` that holds them, and `starting_scores` then only lists the focus
+    items (their values are read from it)."""
     errors: dict[str, list[str]] = {}
     starting_scores = starting_scores or {}
+    if starting_assessment is not None:
+        given = {a.item.code: a.value for a in starting_assessment.answers.select_related("item")}
+        starting_scores = {code: given.get(code) for code in starting_scores}
     if programme is not None:
         provider = programme.organisation
         if not programme.is_active:
@@ -88,6 +97,16 @@ def referral_create(
                 errors.setdefault("instrument", []).append(
                     _("Providers cannot score this instrument.")
                 )
+        if starting_assessment is not None and (
+            starting_assessment.citizen_id != citizen.pk
+            or instrument is None
+            or starting_assessment.version.instrument_id != instrument.pk
+        ):
+            errors.setdefault("starting_assessment", []).append(
+                _("The starting assessment must be the citizen's, on the referral's instrument.")
+            )
+        if version is not None and starting_assessment is not None:
+            version = starting_assessment.version
         if version is not None:
             codes = set(version.items.values_list("code", flat=True))
             unknown = [code for code in starting_scores if code not in codes]
@@ -103,8 +122,7 @@ def referral_create(
                     errors.setdefault(f"start_{code}", []).append(_("Give the starting score."))
     if errors:
         raise ValidationError(errors)
-    starting_assessment = None
-    if version is not None:
+    if version is not None and starting_assessment is None:
         try:
             starting_assessment = assessment_record(
                 actor=actor,
@@ -142,7 +160,7 @@ def referral_create(
         after=snapshot(referral, TRACKED_FIELDS) | {"focus": dict(starting_scores)},
         citizen=citizen,
     )
-    if programme is not None:
+    if programme is not None and enrol:
         from fremdrift.programmes.services import enrolment_get_or_create
 
         enrolment_get_or_create(

@@ -19,7 +19,9 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.exchange import format as fmt
 from fremdrift.exchange.services import package_export, package_import
 from fremdrift.instruments.models import Instrument
-from fremdrift.programmes.services import enrolment_create, enrolment_end
+from fremdrift.programmes.models import Enrolment
+from fremdrift.programmes.services import enrolment_end
+from fremdrift.referrals.services import referral_create, referral_end
 from fremdrift.testing import make_citizen, make_cpr, make_programme
 
 TODAY = dt.date.today()
@@ -44,12 +46,23 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
                 last_name='Ærø; "Sønderby"',
                 born=dt.date(1980 + n, 5, 1),
             )
-            enrolment = enrolment_create(
+            referral = referral_create(
                 actor=fremby.caseworker,
                 citizen=citizen,
                 programme=programme,
+                instrument=wheel,
                 start_date=dt.date(2025, 1, 6),
+                interval_days=14,
+                starting_scores={"health_for_work": 3 + n, "work_skills": "4"},
             )
+            enrolment = Enrolment.objects.get(citizen=citizen, programme=programme)
+            if n == 1:
+                referral_end(
+                    actor=fremby.caseworker,
+                    referral=referral,
+                    end_date=dt.date(2025, 2, 1),
+                    withdrawn=True,
+                )
             for week in range(3):
                 assessment_record(
                     actor=fremby.caseworker,
@@ -75,9 +88,11 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
         counts = package_export(actor=fremby.administrator, path=first)
         assert counts == {
             "programmes.csv": 1,
+            "programme_instruments.csv": 1,
+            "milestones.csv": 4,
             "citizens.csv": 3,
             "enrolments.csv": 3,
-            "assessments.csv": 9 * version.items.count(),
+            "assessments.csv": 9 * version.items.count() + 3 * 2,
             "plans.csv": 3,
             "goals.csv": 9,
             "goal_events.csv": 6,
@@ -85,6 +100,7 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
             "meeting_participants.csv": 6,
             "meetings.csv": 3,
             "mentors.csv": 3,
+            "referrals.csv": 3,
         }
         transaction.set_rollback(True)
 
