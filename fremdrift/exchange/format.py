@@ -274,7 +274,11 @@ def detect_encoding(raw: io.BufferedIOBase) -> str:
     """'utf-8-sig' when the bytes are UTF-8 (with or without a byte-order mark), else
     'cp1252', as Danish Excel saves 'CSV (semikolonsepareret)'. Reads in chunks."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    first = raw.read(2)
+    if first in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
     try:
+        decoder.decode(first)
         while chunk := raw.read(1024 * 1024):
             decoder.decode(chunk)
         decoder.decode(b"", final=True)
@@ -306,9 +310,29 @@ class Table:
         try:
             with self.package.open(name) as raw:
                 encoding = detect_encoding(raw)
+            if encoding == "utf-16":
+                self._error(
+                    0,
+                    "",
+                    _(
+                        "The file is saved as Unicode (UTF-16). Save it from Excel as 'CSV UTF-8' "
+                        "or 'CSV (semikolonsepareret)'."
+                    ),
+                )
+                return
             with self.package.open(name) as raw:
                 text = io.TextIOWrapper(raw, encoding=encoding, newline="")
                 yield from self._rows(text)
+        except UnicodeDecodeError as error:
+            self._error(
+                0,
+                "",
+                _(
+                    "The file is neither UTF-8 nor Windows-1252 (byte %(byte)s cannot be read). "
+                    "Save it from Excel as 'CSV UTF-8'."
+                )
+                % {"byte": hex(error.object[error.start])},
+            )
         except (zipfile.BadZipFile, EOFError, OSError) as error:
             self._error(
                 0, "", _("The file cannot be read from the package (%(error)s).") % {"error": error}

@@ -391,3 +391,25 @@ def test_a_citizen_imported_before_cannot_come_again_under_another_id(fremby, ex
     assert ("citizens.csv", 2, "cpr") in {(e.file, e.line, e.column) for e in result.errors}
     assert "B-1" in next(e.message for e in result.errors if e.column == "cpr")
     assert Citizen.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("id;cpr\n".encode("utf-16"), "UTF-16"),
+        (
+            b"id;cpr;first_name;last_name;target_group;organisation;caseworker\nB-1;\x81\x8d\n",
+            "0x81",
+        ),
+    ],
+)
+def test_a_file_in_an_encoding_excel_does_not_write_for_csv_is_named(
+    fremby, example, content, message
+):
+    (example / "citizens.csv").write_bytes(content)
+    result = package_import(actor=fremby.administrator, path=example)
+    assert not result.ok
+    assert any(e.file == "citizens.csv" and message in e.message for e in result.errors), [
+        str(e) for e in result.errors
+    ]
+    assert counts() == dict.fromkeys(counts(), 0)
