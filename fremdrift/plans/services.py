@@ -543,7 +543,7 @@ def plan_close(*, actor, plan: Plan, on: dt.date) -> int:
     for mentor in plan.mentors.select_for_update().filter(running):
         before = snapshot(mentor, ("end_date",))
         mentor.end_date = max(on, mentor.start_date)
-        mentor.save(update_fields=["end_date"])
+        mentor.save(update_fields=["end_date", "updated_at"])
         change_record_write(
             actor=actor,
             instance=mentor,

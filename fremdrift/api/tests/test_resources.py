@@ -21,7 +21,7 @@ from fremdrift.citizens.tests.test_access import CITIZENS, ROLES, VISIBLE
 from fremdrift.codelists.models import Code
 from fremdrift.instruments.models import Instrument
 from fremdrift.plans import services as plan_services
-from fremdrift.plans.models import Activity, Goal, GoalEvent, Plan
+from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, Plan
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment, Programme
 from fremdrift.referrals import services as referral_services
@@ -419,6 +419,8 @@ TIMESTAMPS = {
     "goals": (Goal, "updated_at", lambda case: case.goals[1]),
     "goal-events": (GoalEvent, "at", lambda case: case.events[-1]),
     "activities": (Activity, "updated_at", lambda case: case.activity),
+    "meetings": (Meeting, "updated_at", lambda case: case.meeting),
+    "mentors": (Mentor, "updated_at", lambda case: case.mentor),
     "referrals": (Referral, "updated_at", None),
     "enrolments": (Enrolment, "updated_at", None),
     "programmes": (Programme, "updated_at", None),
@@ -452,11 +454,70 @@ def test_updated_since_keeps_another_system_in_step(cases, client, bearer, resou
     assert none_yet.json()["items"] == []
 
 
-@pytest.mark.parametrize("resource", ["meetings", "mentors"])
-def test_lists_without_a_change_time_have_no_updated_since(cases, client, bearer, resource):
-    schema = client.get(f"{API}/openapi.json").json()
-    names = [p["name"] for p in schema["paths"][f"{API}/{resource}"]["get"]["parameters"]]
-    assert "updated_since" not in names and "page" in names
+def _since(client, resource, moment, headers) -> list[dict]:
+    return client.get(f"{API}/{resource}", {"updated_since": moment.isoformat()}, **headers).json()[
+        "items"
+    ]
+
+
+def test_meetings_and_mentors_since_a_moment_are_those_written_at_or_after_it(
+    cases, client, bearer
+):
+    """Meetings and mentors written before the moment are left out; one recorded, assigned
+    or ended by an exit after it is listed, oldest change first, with its `updated_at`."""
+    world = cases
+    headers = bearer(world.caseworker)
+    earlier = timezone.now() - dt.timedelta(hours=1)
+    Meeting.objects.update(updated_at=earlier)
+    Mentor.objects.update(updated_at=earlier)
+    moment = timezone.now()
+    assert _since(client, "meetings", moment, headers) == []
+    assert _since(client, "mentors", moment, headers) == []
+    case = world.cases["teammates_citizen"]
+    meeting = plan_services.meeting_record(
+        actor=world.colleague,
+        plan=case.plan,
+        kind=code("meeting_kind", "start_meeting"),
+        date=dt.date.today(),
+        citizen_attended=True,
+    )
+    mentor = plan_services.mentor_assign(
+        actor=world.colleague,
+        plan=world.cases["citizen"].plan,
+        kind=code("mentor_kind", "social"),
+        name="Ny Mentor",
+        start_date=dt.date.today(),
+    )
+    plan_services.plan_close(actor=world.colleague, plan=case.plan, on=dt.date.today())
+    meetings = _since(client, "meetings", moment, headers)
+    assert [m["id"] for m in meetings] == [meeting.pk]
+    assert dt.datetime.fromisoformat(meetings[0]["updated_at"]) >= moment
+    mentors = _since(client, "mentors", moment, headers)
+    # The new mentor, then the one the exit ended (changed after it), and no other.
+    assert [m["id"] for m in mentors] == [mentor.pk, case.mentor.pk]
+    assert mentors[1]["end_date"] == str(dt.date.today())
+    assert all(dt.datetime.fromisoformat(m["updated_at"]) >= moment for m in mentors)
+    # Without `updated_since` the lists hold them all, oldest change first.
+    everything = client.get(f"{API}/mentors", **headers).json()["items"]
+    assert [m["id"] for m in everything][-2:] == [mentor.pk, case.mentor.pk]
+    assert len(everything) == 4
+
+
+def test_ending_a_mentor_at_an_exit_moves_it_into_a_later_window(cases, client, bearer):
+    """`plan_close` ends the running mentors; another system that asks for the changes
+    since before the exit sees the mentor again, now ended."""
+    world = cases
+    headers = bearer(world.caseworker)
+    case = world.cases["teammates_citizen"]
+    Mentor.objects.update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    before = Mentor.objects.get(pk=case.mentor.pk).updated_at
+    window = timezone.now()
+    assert _since(client, "mentors", window, headers) == []
+    assert plan_services.plan_close(actor=world.colleague, plan=case.plan, on=dt.date.today())
+    [ended] = _since(client, "mentors", window, headers)
+    assert ended["id"] == case.mentor.pk and ended["end_date"] == str(dt.date.today())
+    assert dt.datetime.fromisoformat(ended["updated_at"]) > before
+    assert _since(client, "mentors", timezone.now() + dt.timedelta(seconds=1), headers) == []
 
 
 def test_lists_page_100_at_a_time_ordered_by_change(cases, client, bearer):

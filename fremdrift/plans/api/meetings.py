@@ -18,6 +18,7 @@ from fremdrift.api.common import (
     InputSchema,
     citizen_filter,
     code_of,
+    in_utc,
     log_list,
     log_view,
     log_write,
@@ -67,6 +68,7 @@ class MeetingOut(Schema):
     assessment_id: int | None
     recorded_by_id: int
     participants: list[ParticipantOut]
+    updated_at: dt.datetime
 
     @staticmethod
     def resolve_citizen_id(obj: Meeting) -> int:
@@ -96,21 +98,28 @@ class MeetingPage(Schema):
 
 
 class MeetingFilters(Schema):
+    updated_since: dt.datetime | None = Field(
+        None,
+        description="Only meetings changed at or after this moment (ISO 8601), by `updated_at`",
+    )
     citizen_id: int | None = citizen_filter()
     page: int = page_field()
 
 
 @meetings.get(
-    "", response={200: MeetingPage, **errors()}, operation_id="fremdrift_plans_api_meeting_list"
+    "",
+    response={200: MeetingPage, **errors(400)},
+    operation_id="fremdrift_plans_api_meeting_list",
 )
 def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]):
-    """The meetings the token's user may see, with who took part, by id, 100 a page. (A
-    meeting has no change time, so there is no `updated_since`; new meetings have higher
-    ids.)"""
+    """The meetings the token's user may see, with who took part, oldest change first, 100 a
+    page."""
     found = selectors.meetings_in_scope(request.user)
+    if filters.updated_since:
+        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
     if filters.citizen_id:
         found = found.filter(plan__citizen_id=filters.citizen_id)
-    page = page_of(found.order_by("id"), filters.page)
+    page = page_of(found.order_by("updated_at", "id"), filters.page)
     log_list(request, (m.plan.citizen_id for m in page["items"]))
     return page
 
@@ -222,6 +231,9 @@ class MentorOut(Schema):
     start_date: dt.date
     end_date: dt.date | None
     tasks: list[str] = Field(description="Codes from the code list mentor_task")
+    updated_at: dt.datetime = Field(
+        description="Moves when the mentor changes, as when the plan is closed at an exit"
+    )
 
     @staticmethod
     def resolve_citizen_id(obj: Mentor) -> int:
@@ -244,20 +256,26 @@ class MentorPage(Schema):
 
 
 class MentorFilters(Schema):
+    updated_since: dt.datetime | None = Field(
+        None,
+        description="Only mentors changed at or after this moment (ISO 8601), by `updated_at`",
+    )
     citizen_id: int | None = citizen_filter()
     page: int = page_field()
 
 
 @mentors.get(
-    "", response={200: MentorPage, **errors()}, operation_id="fremdrift_plans_api_mentor_list"
+    "", response={200: MentorPage, **errors(400)}, operation_id="fremdrift_plans_api_mentor_list"
 )
 def mentor_list(request: HttpRequest, filters: Query[MentorFilters]):
-    """The mentors the token's user may see, with their tasks, by id, 100 a page. (A mentor
-    has no change time, so there is no `updated_since`.)"""
+    """The mentors the token's user may see, with their tasks, oldest change first, 100 a
+    page."""
     found = selectors.mentors_in_scope(request.user)
+    if filters.updated_since:
+        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
     if filters.citizen_id:
         found = found.filter(plan__citizen_id=filters.citizen_id)
-    page = page_of(found.order_by("id"), filters.page)
+    page = page_of(found.order_by("updated_at", "id"), filters.page)
     log_list(request, (m.plan.citizen_id for m in page["items"]))
     return page
 
