@@ -14,8 +14,9 @@ api = NinjaAPI(
         "Citizens, instruments and code lists of Fremdrift; assessments with their answers, "
         "plans, goals and goal events, activities with their changes of hours, meetings with "
         "their participants, mentors, programmes with their instruments, cadence and "
-        "milestones, enrolments, and referrals with their focus items. Citizens, assessments, "
-        "goals, activities, meetings, mentors and enrolments are also written, each through "
+        "milestones, enrolments, referrals with their focus items, the group reports as "
+        "tables, and FHIR R4 resources under /fhir/. Citizens, assessments, plans, goals, "
+        "activities, meetings, mentors, enrolments and referrals are also written, each through "
         "the same service and rule as the pages (403 when the user may not). Lists come "
         "100 a page and take `updated_since` where the resource keeps a change time. Every "
         "resource follows the case as the pages do: one outside the token user's scope answers "
@@ -85,6 +86,7 @@ def _routers() -> None:
     api.add_router("/programmes", programmes.programmes)
     api.add_router("/enrolments", programmes.enrolments)
     api.add_router("/referrals", referrals)
+    api.add_router("/reports", "fremdrift.reports.api.router")
     api.add_router("/fhir", "fremdrift.api.fhir.router")
 
 

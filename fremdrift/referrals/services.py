@@ -26,6 +26,10 @@ TRACKED_FIELDS = (
 )
 
 
+class StaleVersion(Exception):
+    """The referral changed since the version the caller read."""
+
+
 def _published(instrument) -> InstrumentVersion | None:
     if instrument is None:
         return None
@@ -171,10 +175,18 @@ def referral_create(
 
 @transaction.atomic
 def referral_end(
-    *, actor, referral: Referral, end_date: dt.date | None = None, withdrawn: bool = False
+    *,
+    actor,
+    referral: Referral,
+    end_date: dt.date | None = None,
+    withdrawn: bool = False,
+    expected_version: int | None = None,
 ) -> Referral:
-    """Ends a referral; the provider's access ends with it, at once."""
+    """Ends a referral; the provider's access ends with it, at once. With `expected_version`,
+    a referral changed since that version is refused with StaleVersion."""
     current = Referral.objects.select_for_update().get(pk=referral.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersion
     if current.status != Referral.Status.ACTIVE:
         raise ValidationError({"referral": _("This referral has already ended.")})
     before = snapshot(current, TRACKED_FIELDS)

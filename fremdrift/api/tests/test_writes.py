@@ -1,8 +1,9 @@
-"""The API's writes: assessments, goals, activities and their hours, meetings, mentors,
-enrolments and exits. Each is a thin call to the same service as the page, under the page's
-rule: out of scope 404, in scope but not allowed 403, and nothing changes; updates carry the
-version in `If-Match` (stale 412, missing 428); bad codes and values are a 400 naming the
-field, with nothing saved; a retried assessment with the same `Idempotency-Key` is one."""
+"""The API's writes: assessments, plans, goals, activities and their hours, meetings, mentors,
+enrolments and exits, referrals and their ends. Each is a thin call to the same service as the
+page, under the page's rule: out of scope 404, in scope but not allowed 403, and nothing
+changes; updates carry the version in `If-Match` (stale 412, missing 428); bad codes and values
+are a 400 naming the field, with nothing saved; a retried assessment with the same
+`Idempotency-Key` is one."""
 
 import datetime as dt
 import json
@@ -19,7 +20,9 @@ from fremdrift.audit.models import ChangeRecord
 from fremdrift.citizens.tests.test_access import CITIZENS, MAY_CHANGE, ROLES, VISIBLE
 from fremdrift.plans.models import Activity, Goal, HoursChange, Meeting, Mentor, Plan
 from fremdrift.programmes import services as programme_services
-from fremdrift.programmes.models import Enrolment
+from fremdrift.programmes.models import Enrolment, Programme
+from fremdrift.referrals import services as referral_services
+from fremdrift.referrals.models import FocusItem, Referral
 from fremdrift.testing import make_programme
 
 API = "/api/v1"
@@ -46,6 +49,9 @@ def cases(world):
     world.cases = {name: make_case(world, name) for name in CITIZENS}
     programme = make_programme(world.vaekst, name="Forløb Vækst")
     world.new_programme = make_programme(world.vaekst, name="Nyt forløb")
+    # A programme the referral page no longer offers.
+    world.closed_programme = make_programme(world.vaekst, name="Lukket forløb")
+    Programme.objects.filter(pk=world.closed_programme.pk).update(is_active=False)
     world.enrolments = {
         name: programme_services.enrolment_create(
             actor=getattr(world, OWNER[name]),
@@ -116,6 +122,32 @@ def _citizen(w, name):
     return getattr(w, name)
 
 
+def _referral(w, name) -> Referral:
+    """The citizen's active referral to Vækst: the world's own for `citizen`, the `referred`
+    fixture's for the others."""
+    return w.referral if name == "citizen" else w.referrals[name]
+
+
+def referral_visible(role: str, name: str) -> bool:
+    """With the `referred` fixture every citizen is actively referred to Vækst, so its staff
+    see them all (and may not end a referral)."""
+    return name in VISIBLE[role] or role == "provider_staff"
+
+
+def referral_body(w, name, **extra) -> dict:
+    return {
+        "citizen_id": _citizen(w, name).pk,
+        "programme_id": w.new_programme.pk,
+        "instrument": "adult_wheel",
+        "start_date": str(DAY),
+        "interval_days": 14,
+        "starting_scores": [
+            {"item": "health_for_work", "value": 3},
+            {"item": "attendance_stability", "value": 4},
+        ],
+    } | extra
+
+
 ENDPOINTS = [
     Endpoint(
         "POST /assessments",
@@ -154,6 +186,18 @@ ENDPOINTS = [
         lambda role: role in MAY_CHANGE,
         assessment_visible,
         version=lambda w, n: Assessment.objects.get(pk=w.cases[n].assessment.pk).revision,
+    ),
+    Endpoint(
+        "PUT /plans/{id}",
+        lambda w, n: (
+            "PUT",
+            f"{API}/plans/{w.cases[n].plan.pk}",
+            {"own_effort": "Jeg cykler til praktikken", "citizen_comments": "Glad for planen"},
+        ),
+        lambda w, n: Plan.objects.get(pk=w.cases[n].plan.pk).version,
+        200,
+        plan_writer,
+        version=lambda w, n: Plan.objects.get(pk=w.cases[n].plan.pk).version,
     ),
     Endpoint(
         "POST /goals",
@@ -290,8 +334,44 @@ ENDPOINTS = [
         enrolment_visible,
         version=lambda w, n: Enrolment.objects.get(pk=w.enrolments[n].pk).version,
     ),
+    Endpoint(
+        "POST /referrals",
+        lambda w, n: ("POST", f"{API}/referrals", referral_body(w, n)),
+        lambda w, n: Referral.objects.filter(citizen=_citizen(w, n)).count(),
+        201,
+        # As on the referral page: the citizen's caseworkers.
+        lambda role: role in MAY_CHANGE,
+    ),
 ]
-BY_NAME = {e.name: e for e in ENDPOINTS}
+# Ending a referral needs one for every citizen (the `referred` fixture), which changes what
+# provider staff see; it has its own matrix below.
+REFERRAL_END = Endpoint(
+    "POST /referrals/{id}/end",
+    lambda w, n: ("POST", f"{API}/referrals/{_referral(w, n).pk}/end", {"end_date": str(TODAY)}),
+    lambda w, n: Referral.objects.get(pk=_referral(w, n).pk).version,
+    200,
+    lambda role: role in MAY_CHANGE,
+    referral_visible,
+    version=lambda w, n: Referral.objects.get(pk=_referral(w, n).pk).version,
+)
+BY_NAME = {e.name: e for e in [*ENDPOINTS, REFERRAL_END]}
+
+
+@pytest.fixture
+def referred(world, cases):
+    """Besides the world's active referral of `citizen`, one of every other citizen to Vækst
+    (by their own caseworker)."""
+    world.referrals = {
+        name: referral_services.referral_create(
+            actor=getattr(world, OWNER[name]),
+            citizen=getattr(world, name),
+            provider=world.vaekst,
+            start_date=DAY,
+        )
+        for name in CITIZENS
+        if name != "citizen"
+    }
+    return world.referrals
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -299,6 +379,15 @@ BY_NAME = {e.name: e for e in ENDPOINTS}
 def test_every_write_follows_the_access_matrix(
     world, cases, client, bearer, endpoint: Endpoint, role
 ):
+    _follows_the_access_matrix(world, client, bearer, endpoint, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_ending_a_referral_follows_the_access_matrix(world, referred, client, bearer, role):
+    _follows_the_access_matrix(world, client, bearer, REFERRAL_END, role)
+
+
+def _follows_the_access_matrix(world, client, bearer, endpoint: Endpoint, role):
     headers = bearer(getattr(world, role))
     for name in CITIZENS:
         citizen = getattr(world, name)
@@ -459,6 +548,149 @@ def test_an_exit_ends_the_enrolment_with_its_reason(world, cases, client, bearer
     assert again.status_code == 400 and fields_of(again) == ["enrolment"]
 
 
+def test_a_plan_change_keeps_what_is_left_out_and_sends_its_version(world, cases, client, bearer):
+    headers = bearer(world.provider_staff)
+    plan = world.cases["citizen"].plan
+    read = client.get(f"{API}/plans/{plan.pk}", **headers)
+    assert read["ETag"] == f'"{plan.version}"'
+    body = {"own_effort": "  Jeg møder op hver dag  "}
+    changed = send(
+        client, "PUT", f"{API}/plans/{plan.pk}", body, headers, HTTP_IF_MATCH=read["ETag"]
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["own_effort"] == "Jeg møder op hver dag"
+    assert changed.json()["citizen_comments"] == plan.citizen_comments
+    assert (
+        changed["ETag"]
+        == f'"{plan.version + 1}"'
+        == client.get(f"{API}/plans/{plan.pk}", **headers)["ETag"]
+    )
+    # The same text again changes nothing, and the version stays.
+    again = send(
+        client, "PUT", f"{API}/plans/{plan.pk}", body, headers, **if_match(plan.version + 1)
+    )
+    assert again.status_code == 200 and again["ETag"] == changed["ETag"]
+
+
+def test_a_referral_holds_its_focus_items_and_enrols_the_citizen(world, cases, client, bearer):
+    headers = bearer(world.caseworker)
+    body = referral_body(world, "teammates_citizen")
+    del body["interval_days"]
+    response = send(client, "POST", f"{API}/referrals", body, headers)
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert (created["provider_id"], created["programme_id"], created["instrument"]) == (
+        world.vaekst.pk,
+        world.new_programme.pk,
+        "adult_wheel",
+    )
+    # Left out, the cadence is the programme's, as the page proposes.
+    assert created["interval_days"] == 14 and created["status"] == "active"
+    assert [(f["item_code"], f["starting_score"]) for f in created["focus_items"]] == [
+        ("health_for_work", 3.0),
+        ("attendance_stability", 4.0),
+    ]
+    assert response["ETag"] == '"1"'
+    starting = Assessment.objects.get(pk=created["starting_assessment_id"])
+    assert starting.respondent == "caseworker" and starting.citizen == world.teammates_citizen
+    assert Enrolment.objects.filter(
+        citizen=world.teammates_citizen, programme=world.new_programme, status="active"
+    ).exists()
+    read = client.get(f"{API}/referrals/{created['id']}", **headers)
+    assert read.json() == created and read["ETag"] == response["ETag"]
+
+
+def test_a_focus_item_must_be_a_scaled_item(world, cases, client, bearer):
+    """The page offers only the instrument's scaled items as focus items; the observations'
+    yes/no items are refused."""
+    from fremdrift.instruments.models import Instrument
+    from fremdrift.programmes.services import programme_create
+
+    programme = programme_create(
+        actor=None,
+        organisation=world.vaekst,
+        name="Observationsforløb",
+        start_date=DAY,
+        instruments=[(Instrument.objects.get(code="observation"), 30)],
+    )
+    headers = bearer(world.caseworker)
+    before = everything()
+    body = referral_body(
+        world,
+        "citizen",
+        programme_id=programme.pk,
+        instrument="observation",
+        starting_scores=[{"item": "took_part_planned", "value": 1}],
+    )
+    response = send(client, "POST", f"{API}/referrals", body, headers)
+    assert response.status_code == 400 and fields_of(response) == ["starting_scores"]
+    assert everything() == before
+
+
+def test_the_provider_sees_the_citizen_while_the_referral_is_active(world, cases, client, bearer):
+    caseworker, provider = bearer(world.caseworker), bearer(world.provider_staff)
+    citizen_url = f"{API}/citizens/{world.teammates_citizen.pk}"
+    assert client.get(citizen_url, **provider).status_code == 404
+    created = send(
+        client, "POST", f"{API}/referrals", referral_body(world, "teammates_citizen"), caseworker
+    )
+    assert created.status_code == 201, created.content
+    referral_url = f"{API}/referrals/{created.json()['id']}"
+    assert client.get(citizen_url, **provider).status_code == 200
+    assert client.get(referral_url, **provider).status_code == 200
+    # The provider may not end it (403), and then the caseworker ends it without a body.
+    no_body = {"content_type": "application/json"}
+    assert (
+        client.post(referral_url + "/end", **no_body, **provider, **if_match(1)).status_code == 403
+    )
+    ended = client.post(referral_url + "/end", **no_body, **caseworker, **if_match(1))
+    assert ended.status_code == 200, ended.content
+    body = ended.json()
+    assert (body["status"], body["end_date"], body["version"]) == ("ended", str(TODAY), 2)
+    assert ended["ETag"] == '"2"'
+    assert client.get(citizen_url, **provider).status_code == 404
+    assert client.get(referral_url, **provider).status_code == 404
+    # An ended referral cannot end again.
+    again = client.post(referral_url + "/end", **no_body, **caseworker, **if_match(2))
+    assert again.status_code == 400 and fields_of(again) == ["referral"]
+
+
+def test_a_withdrawn_referral_ends_on_the_day_given(world, client, bearer):
+    response = send(
+        client,
+        "POST",
+        f"{API}/referrals/{world.referral.pk}/end",
+        {"end_date": str(TODAY - dt.timedelta(days=1)), "withdrawn": True},
+        bearer(world.caseworker),
+        **if_match(world.referral.version),
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["end_date"]) == (
+        "withdrawn",
+        str(TODAY - dt.timedelta(days=1)),
+    )
+    assert (
+        client.get(f"{API}/citizens/{world.citizen.pk}", **bearer(world.provider_staff)).status_code
+        == 404
+    )
+
+
+def test_new_writes_are_in_the_access_log(world, cases, client, bearer):
+    from fremdrift.audit.models import AccessLogEntry
+
+    headers = bearer(world.caseworker)
+    BY_NAME["PUT /plans/{id}"].call(client, headers, world, "citizen")
+    created = BY_NAME["POST /referrals"].call(client, headers, world, "teammates_citizen")
+    BY_NAME["POST /referrals/{id}/end"].call(client, headers, world, "citizen")
+    assert created.status_code == 201
+    entries = AccessLogEntry.objects.filter(user=world.caseworker).order_by("id")
+    assert [(e.action, e.citizen_id, e.path) for e in entries] == [
+        ("edit", world.citizen.pk, f"{API}/plans/{world.cases['citizen'].plan.pk}"),
+        ("create", world.teammates_citizen.pk, f"{API}/referrals"),
+        ("edit", world.citizen.pk, f"{API}/referrals/{world.referral.pk}/end"),
+    ]
+
+
 # Versions: a stale If-Match answers 412 and changes nothing; a missing one 428.
 
 VERSIONED = {
@@ -466,6 +698,8 @@ VERSIONED = {
     "PUT /goals/{id}": lambda w: Goal.objects.get(pk=w.cases["citizen"].goals[1].pk),
     "PUT /activities/{id}": lambda w: Activity.objects.get(pk=w.cases["citizen"].activity.pk),
     "POST /enrolments/{id}/exit": lambda w: Enrolment.objects.get(pk=w.enrolments["citizen"].pk),
+    "PUT /plans/{id}": lambda w: Plan.objects.get(pk=w.cases["citizen"].plan.pk),
+    "POST /referrals/{id}/end": lambda w: Referral.objects.get(pk=w.referral.pk),
 }
 
 
@@ -891,6 +1125,87 @@ def _bad_cases():
             lambda w: {"end_date": str(TODAY + dt.timedelta(days=3)), "exit_reason": "job"},
             "end_date",
         ),
+        (
+            "referral unknown programme",
+            "POST",
+            lambda w: f"{API}/referrals",
+            lambda w: referral_body(w, "citizen", programme_id=2_000_000_000),
+            "programme_id",
+        ),
+        (
+            "referral programme not offered",
+            "POST",
+            lambda w: f"{API}/referrals",
+            lambda w: referral_body(w, "citizen", programme_id=w.closed_programme.pk),
+            "programme_id",
+        ),
+        (
+            "referral instrument",
+            "POST",
+            lambda w: f"{API}/referrals",
+            lambda w: referral_body(w, "citizen", instrument="no_such"),
+            "instrument",
+        ),
+        (
+            "referral unknown item",
+            "POST",
+            lambda w: f"{API}/referrals",
+            lambda w: referral_body(
+                w, "citizen", starting_scores=[{"item": "no_such_item", "value": 3}]
+            ),
+            "starting_scores",
+        ),
+        (
+            "referral without focus items",
+            "POST",
+            lambda w: f"{API}/referrals",
+            lambda w: referral_body(w, "citizen", starting_scores=[]),
+            "starting_scores",
+        ),
+        (
+            "referral item twice",
+            "POST",
+            lambda w: f"{API}/referrals",
+            lambda w: referral_body(
+                w,
+                "citizen",
+                starting_scores=[
+                    {"item": "health_for_work", "value": 3},
+                    {"item": "health_for_work", "value": 4},
+                ],
+            ),
+            "starting_scores",
+        ),
+        (
+            "referral starting score outside the scale",
+            "POST",
+            lambda w: f"{API}/referrals",
+            lambda w: referral_body(
+                w, "citizen", starting_scores=[{"item": "health_for_work", "value": 11}]
+            ),
+            "item_health_for_work",
+        ),
+        (
+            "referral ends before it starts",
+            "POST",
+            lambda w: f"{API}/referrals",
+            lambda w: referral_body(w, "citizen", end_date=str(DAY - dt.timedelta(days=1))),
+            "end_date",
+        ),
+        (
+            "referral cadence",
+            "POST",
+            lambda w: f"{API}/referrals",
+            lambda w: referral_body(w, "citizen", interval_days=400),
+            "interval_days",
+        ),
+        (
+            "referral end before its start",
+            "POST",
+            lambda w: f"{API}/referrals/{w.referral.pk}/end",
+            lambda w: {"end_date": str(w.referral.start_date - dt.timedelta(days=1))},
+            "end_date",
+        ),
     ]
 
 
@@ -910,6 +1225,8 @@ def everything() -> dict:
             Meeting,
             Mentor,
             Enrolment,
+            Referral,
+            FocusItem,
         )
     } | {
         "versions": sorted(
@@ -917,6 +1234,8 @@ def everything() -> dict:
             + [*Activity.objects.values_list("version", flat=True)]
             + [*Enrolment.objects.values_list("version", flat=True)]
             + [*Assessment.objects.values_list("revision", flat=True)]
+            + [*Plan.objects.values_list("version", flat=True)]
+            + [*Referral.objects.values_list("version", flat=True)]
         )
     }
 
@@ -928,8 +1247,8 @@ def test_bad_input_is_a_400_naming_the_field_and_nothing_is_saved(
     headers = bearer(world.caseworker)
     target = url(world)
     version = {}
-    if method == "PUT" or target.endswith("/exit"):
-        current = client.get(target.removesuffix("/exit"), **headers)
+    if method == "PUT" or target.endswith(("/exit", "/end")):
+        current = client.get(target.removesuffix("/exit").removesuffix("/end"), **headers)
         version = {"HTTP_IF_MATCH": current["ETag"]}
     before = everything()
     response = send(client, method, target, body(world), headers, **version)
@@ -1053,6 +1372,9 @@ def test_the_write_operations_are_in_the_schema(client):
         ("post", "/mentors"),
         ("post", "/enrolments"),
         ("post", "/enrolments/{enrolment_id}/exit"),
+        ("put", "/plans/{plan_id}"),
+        ("post", "/referrals"),
+        ("post", "/referrals/{referral_id}/end"),
     }
     for method, path in wanted:
         assert method in paths[f"{API}{path}"], (method, path)

@@ -1,7 +1,7 @@
 """Plans, goals and goal events in the REST API. They follow the case through
-`citizens_in_scope` (the selectors), and every read is in the access log. Goals are written by
-thin calls to `plans.services`, under the plan page's rule (`rules`); every change of a goal is
-one goal event."""
+`citizens_in_scope` (the selectors), and every read is in the access log. The plan's own fields
+and goals are written by thin calls to `plans.services`, under the plan page's rule (`rules`);
+every change of a goal is one goal event."""
 
 import datetime as dt
 
@@ -101,10 +101,50 @@ def plan_list(request: HttpRequest, filters: Query[PlanFilters]):
     response={200: PlanOut, **errors(404)},
     operation_id="fremdrift_plans_api_plan_detail",
 )
-def plan_detail(request: HttpRequest, plan_id: Id):
+def plan_detail(request: HttpRequest, plan_id: Id, response: HttpResponse):
     plan: Plan = selectors.plan_get(request.user, plan_id)
     log_view(request, plan.citizen)
+    response["ETag"] = etag(plan.version)
     return plan
+
+
+class PlanChange(InputSchema):
+    """The fields that change; a field left out stays as it is."""
+
+    own_effort: str | None = Field(None, description="The citizen's own effort, in their words")
+    citizen_comments: str | None = None
+
+
+@plans.put(
+    "/{plan_id}",
+    response={200: PlanOut, **CHANGE_ERRORS},
+    operation_id="fremdrift_plans_api_plan_change",
+)
+def plan_change(request: HttpRequest, plan_id: Id, payload: PlanChange, response: HttpResponse):
+    """Changes the citizen's own effort and comments. As on the plan page: the citizen's
+    caseworkers and the staff of a provider they are referred to. Send the ETag you read in
+    `If-Match`; a stale one answers 412 and changes nothing."""
+    plan: Plan = selectors.plan_get(request.user, plan_id)
+    citizen = plan.citizen
+    may_change(request, citizen)
+    refusal = version_refusal(request, plan.version, "plan")
+    if refusal is not None:
+        return refusal
+    try:
+        changed = services.plan_update(
+            actor=request.user,
+            plan=plan,
+            expected_version=plan.version,
+            own_effort=plan.own_effort if payload.own_effort is None else payload.own_effort,
+            citizen_comments=plan.citizen_comments
+            if payload.citizen_comments is None
+            else payload.citizen_comments,
+        )
+    except services.StaleVersion:
+        return stale("plan")
+    log_write(request, citizen)
+    response["ETag"] = etag(changed.version)
+    return selectors.plan_get(request.user, changed.pk)
 
 
 # Goals and their events
