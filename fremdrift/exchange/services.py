@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from fremdrift.accounts.models import Role, User
@@ -125,9 +125,9 @@ def package_import(
         result.errors, result.error_count, result.rows = check.errors, check.error_count, check.rows
         if check.error_count:
             return result
+        progress("writing")
         try:
             with transaction.atomic():
-                progress("writing")
                 result.counts = _PackageWrite(actor, package, result.source_system, progress).run()
                 PackageImport.objects.create(
                     imported_by=actor,
@@ -141,6 +141,14 @@ def package_import(
             pass
         except ImportRefused as refused:
             result.errors, result.error_count, result.counts = [refused.error], 1, {}
+        except (IntegrityError, OperationalError) as error:
+            # Another import wrote the same source ids after this one was checked, or (SQLite)
+            # held the database for longer than the busy timeout.
+            if isinstance(error, OperationalError) and "locked" not in str(error):
+                raise
+            message = _("Another import changed the database meanwhile; nothing was imported.")
+            result.errors = [fmt.PackageError(result.package, 0, "", message)]
+            result.error_count, result.counts = 1, {}
         return result
     finally:
         package.close()
@@ -466,7 +474,9 @@ def _rows_insert(model, columns: list[str], rows: list[tuple]) -> None:
     names = ", ".join(quote(meta.get_field(c).column) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # The driver's own COPY, with its errors turned into Django's as for any query.
+            sql = f"COPY {table} ({names}) FROM STDIN"
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
             return
