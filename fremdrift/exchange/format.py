@@ -179,6 +179,11 @@ FILES = (
 LIST_SEPARATOR = "|"
 
 
+def split_list(text: str) -> list[str]:
+    """The codes or ids of a list column, such as `G-2|G-3`."""
+    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+
+
 class PackageUnreadable(Exception):
     """The package as a whole cannot be read: not a ZIP or folder, no manifest, too large."""
 

@@ -29,10 +29,6 @@ def codes_by_list() -> dict[tuple[str, str, str], Code]:
     }
 
 
-def split_list(text: str) -> list[str]:
-    return [part.strip() for part in text.split(fmt.LIST_SEPARATOR) if part.strip()]
-
-
 def noon(day: dt.date) -> dt.datetime:
     """The moment an imported goal or event is dated: noon of its day, local time."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
@@ -183,7 +179,7 @@ class PlanFilesCheck:
         self.parsed(spec, row, "company_mentor", fmt.parse_bool)
         if values["result"] and values["result"] not in Activity.Result.values:
             self.error(spec, row.line, "result", _("Unknown result."))
-        for goal_id in split_list(values["goals"]):
+        for goal_id in fmt.split_list(values["goals"]):
             goal = self.goal_of(goal_id)
             if goal is None or goal[0] != values["citizen"]:
                 self.error(
@@ -237,7 +233,7 @@ class PlanFilesCheck:
             self.error(
                 spec, row.line, "end_date", _("The end date cannot be before the start date.")
             )
-        for task in split_list(values["tasks"]):
+        for task in fmt.split_list(values["tasks"]):
             if (CodeList.MENTOR_TASK, "", task) not in self.codes:
                 self.error(spec, row.line, "tasks", _("Unknown task: %(code)s.") % {"code": task})
 
@@ -390,7 +386,7 @@ class PlanFilesWrite:
     def activity_row(self, row: fmt.Row) -> None:
         values = row.values
         fields = self.activity_fields(values)
-        goals = [self.keys[Entity.GOAL][g] for g in split_list(values["goals"])]
+        goals = [self.keys[Entity.GOAL][g] for g in fmt.split_list(values["goals"])]
         pk = self.keys[Entity.ACTIVITY].get(values["id"])
         if pk is None:
             activity = plan_services.activity_create(
@@ -463,7 +459,7 @@ class PlanFilesWrite:
             "start_date": fmt.parse_date(values["start_date"]),
             "end_date": fmt.parse_date(values["end_date"]) if values["end_date"] else None,
         }
-        tasks = [self.code_of(CodeList.MENTOR_TASK, t) for t in split_list(values["tasks"])]
+        tasks = [self.code_of(CodeList.MENTOR_TASK, t) for t in fmt.split_list(values["tasks"])]
         pk = self.keys[Entity.MENTOR].get(values["id"])
         if pk is None:
             mentor = plan_services.mentor_assign(

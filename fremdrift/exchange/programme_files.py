@@ -22,10 +22,6 @@ from .models import Entity
 STATUSES = ("active", "ended", "withdrawn")
 
 
-def split_list(text: str) -> list[str]:
-    return [part.strip() for part in text.split(fmt.LIST_SEPARATOR) if part.strip()]
-
-
 class ProgrammeFilesCheck:
     """Mixed into check.PackageCheck, which provides `error`, `read`, `parsed`, `key`,
     `reference`, `keys`, `seen` and `lookups`."""
@@ -85,7 +81,7 @@ class ProgrammeFilesCheck:
                         "instrument",
                         _("Choose one of the programme's instruments."),
                     )
-                if not split_list(values["focus_items"]):
+                if not fmt.split_list(values["focus_items"]):
                     self.error(spec, row.line, "focus_items", _("Choose at least one focus item."))
                 if not values["starting_assessment"]:
                     self.error(
@@ -175,7 +171,7 @@ class ProgrammeFilesWrite:
         values = row.values
         status = values["status"] or "active"
         end = fmt.parse_date(values["end_date"]) if values["end_date"] else None
-        focus = split_list(values["focus_items"])
+        focus = fmt.split_list(values["focus_items"])
         programme = (
             Programme.objects.get(pk=self.keys[Entity.PROGRAMME][values["programme"]])
             if values["programme"]
