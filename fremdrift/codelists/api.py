@@ -1,6 +1,9 @@
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+import datetime as dt
 
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from fremdrift.api.common import in_utc
 from fremdrift.api.schemas import errors
 
 from .models import Code, CodeList
@@ -14,10 +17,17 @@ class CodeOut(Schema):
     label_da: str
     label_en: str
     is_active: bool
+    updated_at: dt.datetime
 
     @staticmethod
     def resolve_parent(obj: Code) -> str | None:
         return obj.parent.code if obj.parent_id else None
+
+
+class CodeFilters(Schema):
+    updated_since: dt.datetime | None = Field(
+        None, description="Only codes changed at or after this moment (ISO 8601)"
+    )
 
 
 class CodeListOut(Schema):
@@ -31,9 +41,11 @@ def code_list_names(request: HttpRequest):
     return list(CodeList.values)
 
 
-@router.get("/{code_list}", response={200: CodeListOut, **errors(404)})
-def code_list(request: HttpRequest, code_list: str):
+@router.get("/{code_list}", response={200: CodeListOut, **errors(400, 404)})
+def code_list(request: HttpRequest, code_list: str, filters: Query[CodeFilters]):
     if code_list not in CodeList.values:
         return Status(404, {"detail": "No such code list."})
     codes = Code.objects.filter(code_list=code_list).select_related("parent")
+    if filters.updated_since:
+        codes = codes.filter(updated_at__gte=in_utc(filters.updated_since))
     return {"code_list": code_list, "codes": list(codes.order_by("parent_id", "sort_order", "id"))}

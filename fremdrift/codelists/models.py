@@ -27,6 +27,7 @@ class Code(models.Model):
     label_en = models.CharField(_("English label"), max_length=200)
     sort_order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["code_list", "sort_order", "code"]

@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from fremdrift.api.common import in_utc
 from fremdrift.api.schemas import errors
 
 from .models import Instrument
@@ -41,6 +44,15 @@ class InstrumentOut(Schema):
     name_en: str
     purpose: str
     reliability: float | None
+    updated_at: dt.datetime
+
+
+class InstrumentFilters(Schema):
+    updated_since: dt.datetime | None = Field(
+        None,
+        description="Only instruments changed at or after this moment (ISO 8601): a version "
+        "created, changed or published, or the reliability set",
+    )
 
 
 class InstrumentDetail(InstrumentOut):
@@ -51,9 +63,13 @@ class InstrumentDetail(InstrumentOut):
         return list(obj.versions.order_by("number").prefetch_related("items"))
 
 
-@router.get("", response={200: list[InstrumentOut], **errors()})
-def instrument_list(request: HttpRequest):
-    return list(Instrument.objects.order_by("code"))
+@router.get("", response={200: list[InstrumentOut], **errors(400)})
+def instrument_list(request: HttpRequest, filters: Query[InstrumentFilters]):
+    """All instruments (a few dozen, so not in pages), ordered by code."""
+    instruments = Instrument.objects.all()
+    if filters.updated_since:
+        instruments = instruments.filter(updated_at__gte=in_utc(filters.updated_since))
+    return list(instruments.order_by("code"))
 
 
 @router.get("/{code}", response={200: InstrumentDetail, **errors(404)})

@@ -48,6 +48,9 @@ class Instrument(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moved by every service that creates, changes or publishes a version, so that another
+    # system can keep in step with `updated_since`.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name_da"]

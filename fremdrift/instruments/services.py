@@ -111,6 +111,12 @@ def item_specs_of(version: InstrumentVersion) -> list[ItemSpec]:
     ]
 
 
+def _instrument_touch(instrument_id: int) -> None:
+    """Moves the instrument's `updated_at`: a version of it was created, changed or published,
+    and the API's `updated_since` serves it again."""
+    Instrument.objects.filter(pk=instrument_id).update(updated_at=timezone.now())
+
+
 def _version_snapshot(version: InstrumentVersion) -> dict:
     values = snapshot(version, ("number", "status", "respondents"))
     values["items"] = [
@@ -147,6 +153,7 @@ def instrument_create(
         instrument=instrument, number=1, respondents=list(respondents), created_by=actor
     )
     _write_items(version, items)
+    _instrument_touch(instrument.pk)
     change_record_write(
         actor=actor,
         instance=version,
@@ -154,6 +161,7 @@ def instrument_create(
         before=None,
         after=_version_snapshot(version),
     )
+    instrument.refresh_from_db(fields=["updated_at"])
     return instrument
 
 
@@ -192,6 +200,7 @@ def version_draft_get_or_create(*, actor, instrument: Instrument) -> InstrumentV
     )
     if newest is not None:
         _write_items(draft, item_specs_of(newest))
+    _instrument_touch(instrument.pk)
     change_record_write(
         actor=actor,
         instance=draft,
@@ -224,6 +233,7 @@ def version_update(
     current.respondents = list(respondents)
     current.save(update_fields=["respondents"])
     _write_items(current, items)
+    _instrument_touch(current.instrument_id)
     change_record_write(
         actor=actor,
         instance=current,
@@ -250,6 +260,7 @@ def version_publish(*, actor, version: InstrumentVersion) -> InstrumentVersion:
     current.status = InstrumentVersion.Status.PUBLISHED
     current.published_at = timezone.now()
     current.save(update_fields=["status", "published_at"])
+    _instrument_touch(current.instrument_id)
     change_record_write(
         actor=actor,
         instance=current,
@@ -271,7 +282,8 @@ def instrument_set_reliability(*, actor, instrument: Instrument, reliability: fl
     current = Instrument.objects.select_for_update().get(pk=instrument.pk)
     before = {"reliability": current.reliability}
     current.reliability = reliability
-    current.save(update_fields=["reliability"])
+    current.updated_at = timezone.now()
+    current.save(update_fields=["reliability", "updated_at"])
     change_record_write(
         actor=actor,
         instance=current,
