@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
 from fremdrift.accounts.models import Organisation, User
 from fremdrift.assessments.cadence import CadencePeriod, CadenceRule, due_dates
@@ -16,7 +18,7 @@ from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals.models import Referral
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_rows
+from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_enrolments, cohort_rows
 
 ON_TIME_DAYS = 7  # an assessment within a week of its due date is on time
 PERIOD_DAYS = 365  # the report covers the due dates of the last year
@@ -77,6 +79,14 @@ def _due_before(periods, today: dt.date):
     return [d.toordinal() for d in due_dates(periods, until=today) if d < today]
 
 
+def cohort_enrolment_ids(user, filters: Filters, rows):
+    """The cohort's enrolments as a subquery where the database can filter alone (no age
+    band), else as the list of the rows' ids."""
+    if not filters.age_band:
+        return cohort_enrolments(user, filters).values("pk")
+    return [r[0] for r in rows]
+
+
 def quality_report(user, filters: Filters) -> QualityReport:
     rows = cohort_rows(user, filters)
     today = dt.date.today()
@@ -90,15 +100,18 @@ def quality_report(user, filters: Filters) -> QualityReport:
             date__gte=since - dt.timedelta(days=MARGIN_DAYS),
         )
         .order_by("date")
+        # The date as its ISO text: turning 600,000 values into dates through the ORM's
+        # converters costs more than parsing them here.
+        .annotate(iso_date=Cast("date", CharField()))
         .values_list(
             "citizen_id",
             "version__instrument_id",
             "respondent",
             "recorded_by_organisation_id",
-            "date",
+            "iso_date",
         )
     ):
-        ordinal = day.toordinal()
+        ordinal = dt.date.fromisoformat(day).toordinal()
         done[citizen, instrument, "any"].append(ordinal)
         if respondent == "provider":
             done[citizen, instrument, f"org{org}"].append(ordinal)
@@ -173,7 +186,7 @@ def quality_report(user, filters: Filters) -> QualityReport:
     # to it ended more than 30 days ago.
     active = list(
         Enrolment.objects.filter(
-            pk__in=[r[0] for r in rows], status=Enrolment.Status.ACTIVE
+            pk__in=cohort_enrolment_ids(user, filters, rows), status=Enrolment.Status.ACTIVE
         ).values_list("citizen_id", "programme_id", "programme__end_date")
     )
     referral_ends: dict[tuple[int, int], list] = defaultdict(list)
