@@ -27,12 +27,7 @@ from fremdrift.audit.models import AccessLogEntry
 from fremdrift.citizens.tests.test_access import ROLES
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes import services as programme_services
-from fremdrift.reports.tests.test_agreement import pairs  # noqa: F401  (fixture)
-from fremdrift.reports.tests.test_comparison import two_programmes  # noqa: F401  (fixture)
-from fremdrift.reports.tests.test_goals import plans_in_programme  # noqa: F401  (fixture)
-from fremdrift.reports.tests.test_progression import START, cohort, record  # noqa: F401
-from fremdrift.reports.tests.test_quality import followed  # noqa: F401  (fixture)
-from fremdrift.reports.tests.test_surveys import answered  # noqa: F401  (fixture)
+from fremdrift.reports.tests.test_progression import START, record
 from fremdrift.testing import make_citizen, make_programme, make_user
 
 API = "/api/v1/reports"
@@ -107,7 +102,7 @@ def test_another_organisations_manager_sees_only_their_own_cohort(
     world,
     client,
     bearer,
-    plans_in_programme,  # noqa: F811
+    plans_in_programme,
 ):
     other = make_user("othermanager", world.syd, Role.MANAGER)
     headers = bearer(other)
@@ -195,7 +190,7 @@ def test_the_json_tables_are_the_csv_export(request, world, client, login, beare
     assert not any(isinstance(cell, str) and cell.replace(",", "").isdigit() for cell in cells)
 
 
-def test_progression_in_numbers_and_words(world, client, bearer, cohort):  # noqa: F811
+def test_progression_in_numbers_and_words(world, client, bearer, cohort):
     body = client.get(
         f"{API}/progression", queries("progression")[0], **bearer(world.manager)
     ).json()
@@ -210,7 +205,7 @@ def test_progression_in_numbers_and_words(world, client, bearer, cohort):  # noq
     assert "Deltager" not in str(body)  # no names, ever
 
 
-def test_the_fidelity_table_is_the_csv_export(world, client, login, bearer, answered):  # noqa: F811
+def test_the_fidelity_table_is_the_csv_export(world, client, login, bearer, answered):
     _survey, fidelity = answered
     body = assert_json_is_the_csv(
         client,
@@ -231,7 +226,7 @@ def test_the_filters_narrow_the_cohort_as_on_the_page(
     client,
     login,
     bearer,
-    cohort,  # noqa: F811
+    cohort,
 ):
     later = dt.date(2026, 3, 1)
     small = make_programme(world.nord, name="Lille forløb")
@@ -271,7 +266,7 @@ def test_a_cohort_under_five_is_suppressed_as_on_the_page(
     client,
     login,
     bearer,
-    cohort,  # noqa: F811
+    cohort,
 ):
     wheel = instrument("adult_wheel")
     # make_citizen makes women: no men, nothing shown but the coverage.
@@ -300,8 +295,8 @@ def test_a_small_programme_is_hidden_in_every_report(
     client,
     login,
     bearer,
-    plans_in_programme,  # noqa: F811
-    two_programmes,  # noqa: F811
+    plans_in_programme,
+    two_programmes,
 ):
     small = make_programme(world.nord, name="Lille forløb")
     for n in range(3):
@@ -394,7 +389,7 @@ def test_reports_write_no_access_log_entry_as_on_the_pages(
     client,
     login,
     bearer,
-    plans_in_programme,  # noqa: F811
+    plans_in_programme,
 ):
     headers = bearer(world.manager)
     before = AccessLogEntry.objects.count()
@@ -418,7 +413,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def manager_headers(world, cohort):  # noqa: F811
+def manager_headers(world, cohort):
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     _token, key = services.api_token_issue(
