@@ -45,6 +45,7 @@ class PlanFilesCheck:
         self.meeting_participants: set[str] = set()
         self.participant_lines: dict[str, int] = {}
         self.plans_seen: set[str] = set()
+        self.citizen_ids_of: dict[int, str] | None = None  # source id by citizen, when needed
         for row in self.read(fmt.PLANS):
             self.plan_row(row)
         for row in self.read(fmt.GOALS):
@@ -94,9 +95,10 @@ class PlanFilesCheck:
         goal = Goal.objects.filter(pk=pk).select_related("plan").first() if pk else None
         if goal is None:
             return None
-        citizens = {v: k for k, v in self.keys[Entity.CITIZEN].items()}
+        if self.citizen_ids_of is None:
+            self.citizen_ids_of = {pk: sid for sid, pk in self.keys[Entity.CITIZEN].items()}
         facts = (
-            citizens.get(goal.plan.citizen_id, ""),
+            self.citizen_ids_of.get(goal.plan.citizen_id, ""),
             goal.parent_id is None,
             timezone.localdate(goal.created_at),
         )
