@@ -2,6 +2,7 @@
 generator for measuring, not application code: the application writes through its services."""
 
 import datetime as dt
+import json
 import random
 
 from django.db import connection, transaction
@@ -77,6 +78,7 @@ def build(*, citizens: int, years: int) -> None:
     instrument = Instrument.objects.get(code="adult_wheel")
     version = instrument.versions.get(status="published")
     items = list(version.items.all())
+    code_of = {item.pk: item.code for item in items}
     now = timezone.now()
 
     citizen_rows, taken = [], set()
@@ -169,6 +171,7 @@ def build(*, citizens: int, years: int) -> None:
                         1,
                         len(values),
                         float(sum(v for _pk, v in values)),
+                        json.dumps({code_of[pk]: float(v) for pk, v in values}),
                         now,
                         now,
                     )
@@ -253,6 +256,7 @@ def _flush(assessment_rows: list, answer_rows: list) -> None:
             "revision",
             "scored_items",
             "score_total",
+            "item_values",
             "created_at",
             "updated_at",
         ],

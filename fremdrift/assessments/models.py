@@ -35,6 +35,9 @@ class Assessment(models.Model):
     # assessments and their total score without reading every answer.
     scored_items = models.PositiveSmallIntegerField(default=0, editable=False)
     score_total = models.FloatField(null=True, blank=True, editable=False)
+    # The same answers by item code ({"health_for_work": 4.0}): the progression report reads
+    # the baselines' and follow-ups' values from here instead of from half a million answers.
+    item_values = models.JSONField(default=dict, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -9,7 +9,7 @@ from fremdrift.assessments.models import Assessment
 
 from . import stats
 from .cohort import MIN_GROUP, Filters, cohort_citizens
-from .progression import _answers_of, _items
+from .progression import _items, assessment_points
 
 WINDOW_DAYS = 14
 PAIRS = {
@@ -54,7 +54,8 @@ def agreement_report(user, filters: Filters, *, instrument, pair: str) -> list[I
             if near:
                 other = min(near, key=lambda b, day=day: (abs((b[0] - day).days), b[0]))
                 matched.append((aid, other[1]))
-    values = _answers_of(sorted({a for pair in matched for a in pair}), list(codes))
+    points = assessment_points({a for pair in matched for a in pair}, values=True)
+    values = {pk: point.values for pk, point in points.items()}
     pairs_per_item: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for a, b in matched:
         for code in codes & values.get(a, {}).keys() & values.get(b, {}).keys():

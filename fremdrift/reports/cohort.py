@@ -10,7 +10,14 @@ from fremdrift.accounts.models import Role
 from fremdrift.citizens.models import AGE_BANDS
 from fremdrift.programmes.models import Enrolment
 
+from .functions import AgeOn
+
 AGE_BAND_LABELS = [label for _upper, label in AGE_BANDS] + ["60+"]
+# Each band's ages at the enrolment's start: from, and below.
+_UPPERS = [upper for upper, _label in AGE_BANDS]
+AGE_BAND_LIMITS = dict(
+    zip(AGE_BAND_LABELS, zip([0, *_UPPERS], [*_UPPERS, 200], strict=True), strict=True)
+)
 MIN_GROUP = 5
 
 
@@ -60,13 +67,18 @@ def cohort_enrolments(user, filters: Filters) -> QuerySet[Enrolment]:
         enrolments = enrolments.filter(start_date__gte=filters.enrolled_from)
     if filters.enrolled_to:
         enrolments = enrolments.filter(start_date__lte=filters.enrolled_to)
+    if filters.age_band:
+        lower, upper = AGE_BAND_LIMITS.get(filters.age_band, (0, 0))
+        enrolments = enrolments.annotate(
+            age_at_start=AgeOn("citizen__birth_date", "start_date")
+        ).filter(age_at_start__gte=lower, age_at_start__lt=upper)
     return enrolments
 
 
 def cohort_rows(user, filters: Filters) -> list[tuple]:
     """(enrolment id, citizen id, programme id, start, end, birth date, sex, target group id)
-    of the cohort, with the age band checked on each enrolment's start."""
-    rows = list(
+    of the cohort."""
+    return list(
         cohort_enrolments(user, filters).values_list(
             "pk",
             "citizen_id",
@@ -78,14 +90,13 @@ def cohort_rows(user, filters: Filters) -> list[tuple]:
             "citizen__target_group_id",
         )
     )
-    if filters.age_band:
-        rows = [r for r in rows if age_band_at(r[5], r[3]) == filters.age_band]
-    return rows
 
 
 def cohort_citizens(user, filters: Filters):
-    """The cohort's citizen ids, as a subquery where the database can filter alone (no age
-    band), else as a list."""
-    if not filters.age_band:
-        return cohort_enrolments(user, filters).values("citizen_id")
-    return list({r[1] for r in cohort_rows(user, filters)})
+    """The cohort's citizen ids, as a subquery."""
+    return cohort_enrolments(user, filters).values("citizen_id")
+
+
+def cohort_enrolment_ids(user, filters: Filters):
+    """The cohort's enrolment ids, as a subquery."""
+    return cohort_enrolments(user, filters).values("pk")

@@ -72,7 +72,7 @@ def adjusted_differences(baseline, followup, group, reference) -> dict:
 def comparison_report(
     user, filters: Filters, *, instrument, by: str = "programme", horizon: str = "latest"
 ) -> ComparisonReport:
-    data = collect(user, filters, instrument=instrument, horizon=horizon)
+    data = collect(user, filters, instrument=instrument, horizon=horizon, answers=False)
     rows = {r[0]: r for r in data.rows}
     programme_owner = dict(
         Programme.objects.filter(pk__in={r[2] for r in data.rows}).values_list(

@@ -1,17 +1,22 @@
 """Model 1 across citizens: did the cohort move, on which items, and how sure are we."""
 
 import datetime as dt
-from collections import defaultdict
+import json
 from dataclasses import dataclass, field
 
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+import numpy as np
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce
 
-from fremdrift.assessments.models import Answer
+from fremdrift.assessments.models import Assessment
 from fremdrift.instruments.models import InstrumentVersion, Item
+from fremdrift.programmes.models import Enrolment
 
 from . import stats
 from .cohort import MIN_GROUP, Filters, cohort_enrolments, cohort_rows
+from .functions import AddDays, DayNumber, InIds, cursor_rows, months_since_sql
 
 HORIZONS = {"latest": None, "3": 91, "6": 182, "12": 365}
 MONTH = 30.4375
@@ -73,7 +78,8 @@ def _items(instrument) -> list[Item]:
 
 @dataclass
 class Collected:
-    """Each enrolment's baseline and follow-up answers, and its total scores."""
+    """Each enrolment's baseline and follow-up answers, its total scores, and the trajectory:
+    per month since enrolment, (assessments, sum and sum of squares of their totals)."""
 
     rows: list[tuple]
     items: list[Item]
@@ -81,92 +87,183 @@ class Collected:
     total_pairs: dict[int, tuple[float, float]]
     baselines: dict[int, dict]
     baseline_totals: dict[int, list[float]]
-    trajectory: dict[int, list[float]]
+    trajectory: list[tuple[int, int, float, float]]
 
 
-def collect(user, filters: Filters, *, instrument, horizon: str = "latest") -> Collected:
+@dataclass(frozen=True)
+class Point:
+    """A chosen assessment: its id, day number, total score and values by item code."""
+
+    id: int
+    day: int
+    total: float | None
+    values: dict
+
+
+def collect(
+    user, filters: Filters, *, instrument, horizon: str = "latest", answers: bool = True
+) -> Collected:
     """Baseline: the first completed assessment in the enrolment. Follow-up: the latest, or
-    the one nearest the horizon (3, 6 or 12 months after the enrolment started). Answers are
-    matched across versions by item code. The total score, its reliability and the attrition
-    use the assessments that answer every item (a referral's starting scores answer only the
-    focus items)."""
+    the one nearest the horizon (3, 6 or 12 months after the enrolment started; at equal
+    distance the earlier; on the same day the one recorded last). Answers are matched across
+    versions by item code. The total score, its reliability, the attrition and the
+    trajectory use the assessments that answer every item (a referral's starting scores
+    answer only the focus items). `answers=False` collects the total scores only.
+
+    The database chooses the baselines and follow-ups (a few index lookups per enrolment)
+    and sums the trajectory; only the chosen assessments are read, with their values by item
+    code as the services keep them on the assessment: no answer row is read."""
     rows = cohort_rows(user, filters)
     items = _items(instrument)
     codes = [i.code for i in items]
     enrolments = {r[0]: r for r in rows}
-    today = dt.date.today()
-    # Every completed assessment inside each enrolment's period, with its stored score: one
-    # query, and no answer is read until the baselines and follow-ups are chosen.
-    within = (
-        cohort_enrolments(user, filters)
-        .filter(
-            citizen__assessments__version__instrument=instrument,
-            citizen__assessments__status="completed",
-            citizen__assessments__scored_items__gt=0,
-            citizen__assessments__date__gte=F("start_date"),
-            citizen__assessments__date__lte=Coalesce(F("end_date"), Value(today)),
-        )
-        .values_list(
-            "pk",
-            "citizen__assessments__id",
-            "citizen__assessments__date",
-            "citizen__assessments__scored_items",
-            "citizen__assessments__score_total",
-        )
-        .order_by("pk", "citizen__assessments__date", "citizen__assessments__id")
-    )
-    series: dict[int, list[tuple]] = defaultdict(list)
-    for enrolment_id, assessment_id, day, scored, total in within:
-        if enrolment_id in enrolments:
-            series[enrolment_id].append((day, assessment_id, scored, total))
     days = HORIZONS.get(horizon)
+    versions = list(instrument.versions.values_list("pk", flat=True))
+    picks = [
+        row
+        for row in _picks(user, filters, versions=versions, complete=len(codes), days=days)
+        if row[0] in enrolments
+    ]
+    width = (len(picks[0]) - 1) // 2 if picks else 0
+    points = assessment_points({aid for row in picks for aid in row[1:] if aid}, values=answers)
 
-    def follow_up(later, start):
+    def follow_up(start: int, first: Point, candidates) -> Point | None:
+        later = [points[c] for c in candidates if c and c != first.id]
+        if not later:
+            return None
         if days is None:
-            return later[-1]
-        return min(later, key=lambda a: (abs((a[0] - start).days - days), a[0]))
+            return later[0]
+        return min(later, key=lambda p: (abs(p.day - start - days), p.day, -p.id))
 
-    chosen: dict[int, tuple[int, int | None]] = {}
-    first_complete: dict[int, int] = {}
+    pairs: dict[int, tuple[dict, dict]] = {}
+    baselines: dict[int, dict] = {}
     total_pairs: dict[int, tuple[float, float]] = {}
-    trajectory: dict[int, list[float]] = defaultdict(list)
-    for enrolment_id, ordered in series.items():
-        start = enrolments[enrolment_id][3]
-        complete = [a for a in ordered if a[2] == len(codes)]
-        for day, _aid, _scored, total in complete:
-            trajectory[int((day - start).days // MONTH)].append(total)
-        if complete:
-            first_complete[enrolment_id] = complete[0][1]
-        follow = follow_up(ordered[1:], start)[1] if len(ordered) > 1 else None
-        chosen[enrolment_id] = (ordered[0][1], follow)
-        if len(complete) > 1:
-            total_pairs[enrolment_id] = (complete[0][3], follow_up(complete[1:], start)[3])
-    wanted = {aid for pair in chosen.values() for aid in pair if aid} | set(first_complete.values())
-    values = _answers_of(sorted(wanted), codes)
-    pairs = {
-        e: (values.get(b, {}), values.get(f, {})) for e, (b, f) in chosen.items() if f is not None
-    }
-    baselines = {e: values.get(b, {}) for e, (b, _f) in chosen.items()}
-    baseline_totals = {
-        e: [values[aid][c] for c in codes]
-        for e, aid in first_complete.items()
-        if all(c in values.get(aid, {}) for c in codes)
-    }
+    baseline_totals: dict[int, list[float]] = {}
+    for enrolment_id, *chosen in picks:
+        start = enrolments[enrolment_id][3].toordinal()
+        any_first, *any_later = chosen[:width]
+        complete_first, *complete_later = chosen[width:]
+        if any_first:
+            first = points[any_first]
+            baselines[enrolment_id] = first.values
+            follow = follow_up(start, first, any_later)
+            if follow is not None:
+                pairs[enrolment_id] = (first.values, follow.values)
+        if complete_first:
+            first = points[complete_first]
+            follow = follow_up(start, first, complete_later)
+            if follow is not None:
+                total_pairs[enrolment_id] = (first.total, follow.total)
+            if all(c in first.values for c in codes):
+                baseline_totals[enrolment_id] = [first.values[c] for c in codes]
+    trajectory = (
+        _trajectory(user, filters, versions=versions, complete=len(codes)) if answers else []
+    )
     return Collected(rows, items, pairs, total_pairs, baselines, baseline_totals, trajectory)
 
 
-def _answers_of(assessment_ids: list[int], codes: list[str]) -> dict[int, dict[str, float]]:
-    """The scaled answers of the chosen assessments, read in chunks that stay under the
-    database's limit on query parameters."""
-    values: dict[int, dict[str, float]] = defaultdict(dict)
-    for start in range(0, len(assessment_ids), 5000):
-        for assessment_id, code, value in Answer.objects.filter(
-            assessment_id__in=assessment_ids[start : start + 5000],
-            item__code__in=codes,
-            value__isnull=False,
-        ).values_list("assessment_id", "item__code", "value"):
-            values[assessment_id][code] = value
-    return values
+def _series(versions: list[int], scored: dict):
+    """The ids of the completed assessments of the outer enrolment's citizen within its
+    period."""
+    return (
+        Assessment.objects.filter(
+            citizen_id=OuterRef("citizen_id"),
+            version_id__in=versions,
+            status=Assessment.Status.COMPLETED,
+            date__gte=OuterRef("start_date"),
+            date__lte=OuterRef("period_end"),
+            **scored,
+        )
+        .order_by()
+        .values("pk")
+    )
+
+
+def _picks(user, filters: Filters, *, versions: list[int], complete: int, days: int | None):
+    """Per enrolment: (id, then for all scored assessments and again for complete ones: the
+    first, and the follow-up candidates), as assessment ids. The candidates are the latest, or the
+    nearest on each side of the horizon and the one after that in case the first is after the
+    horizon. Every subquery walks the index of citizen, version and date in its own order."""
+    annotations = {}
+    for name, scored in (
+        ("any", {"scored_items__gt": 0}),
+        ("complete", {"scored_items": complete}),
+    ):
+        series = _series(versions, scored)
+        annotations[f"{name}_first"] = Subquery(series.order_by("date", "id")[:1])
+        if days is None:
+            annotations[f"{name}_latest"] = Subquery(series.order_by("-date", "-id")[:1])
+            continue
+        target = AddDays(OuterRef("start_date"), days)
+        after = series.filter(date__gte=target).order_by("date", "-id")
+        annotations[f"{name}_before"] = Subquery(
+            series.filter(date__lt=target).order_by("-date", "-id")[:1]
+        )
+        annotations[f"{name}_after"] = Subquery(after[:1])
+        annotations[f"{name}_after_next"] = Subquery(after[1:2])
+    return cursor_rows(
+        cohort_enrolments(user, filters)
+        .annotate(period_end=Coalesce(F("end_date"), Value(dt.date.today())))
+        .annotate(**annotations)
+        .order_by()
+        .values_list("pk", *annotations)
+    )
+
+
+def assessment_points(assessment_ids, *, values: bool) -> dict[int, Point]:
+    """The assessments' day number, total and (with `values`) values by item code, decoded
+    as one JSON document rather than one per assessment."""
+    rows = cursor_rows(
+        Assessment.objects.filter(InIds("pk", assessment_ids))
+        .order_by()
+        .annotate(
+            day=DayNumber("date"),
+            values_text=Cast("item_values", TextField()) if values else Value("{}"),
+        )
+        .values_list("pk", "day", "score_total", "values_text")
+    )
+    decoded = json.loads("[" + ",".join(row[3] for row in rows) + "]") if rows else []
+    return {
+        pk: Point(pk, day, total, item_values)
+        for (pk, day, total, _text), item_values in zip(rows, decoded, strict=True)
+    }
+
+
+def _trajectory(user, filters: Filters, *, versions: list[int], complete: int):
+    """Per month since enrolment: the number of complete assessments that month, and the sum
+    and sum of squares of their totals.
+
+    Written as SQL around the cohort's ORM statement so that SQLite walks the cohort's
+    enrolments and, for each, the citizen's assessments by the index of citizen, version and
+    date (CROSS JOIN fixes that order); left to itself it reads every assessment of the
+    version first, at twice the time. PostgreSQL plans a CROSS JOIN like any join."""
+    cohort = cohort_enrolments(user, filters).order_by().values("pk")
+    try:
+        cohort_sql, cohort_params = cohort.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    vendor = connections[cohort.db].vendor
+    month = months_since_sql(vendor, "s.date", "e.start_date")
+    marks = ", ".join(["%s"] * len(versions))
+    sql = (
+        f"SELECT {month} AS month, COUNT(*), SUM(s.score_total),"  # noqa: S608
+        " SUM(s.score_total * s.score_total)"
+        f" FROM {Enrolment._meta.db_table} e CROSS JOIN {Assessment._meta.db_table} s"
+        f" WHERE e.id IN ({cohort_sql}) AND s.citizen_id = e.citizen_id"
+        f" AND s.version_id IN ({marks}) AND s.status = %s AND s.scored_items = %s"
+        " AND s.date >= e.start_date AND s.date <= COALESCE(e.end_date, %s)"
+        " GROUP BY 1 ORDER BY 1"
+    )
+    params = (
+        *cohort_params,
+        *versions,
+        Assessment.Status.COMPLETED.value,
+        complete,
+        dt.date.today(),
+    )
+    with connections[cohort.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(m, n, float(total), float(squares)) for m, n, total, squares in cursor]
 
 
 def progression_report(
@@ -175,15 +272,23 @@ def progression_report(
     data = collect(user, filters, instrument=instrument, horizon=horizon)
     rows, items, pairs, total_pairs = data.rows, data.items, data.pairs, data.total_pairs
     baselines, baseline_totals, trajectory = data.baselines, data.baseline_totals, data.trajectory
+    # Baseline and follow-up values as two citizens × items matrices, NaN where unanswered.
+    codes = [item.code for item in items]
+    shape = (len(pairs), len(codes))
+    baseline = np.array([[b.get(c, np.nan) for c in codes] for b, _f in pairs.values()])
+    followup = np.array([[f.get(c, np.nan) for c in codes] for _b, f in pairs.values()])
+    baseline, followup = baseline.reshape(shape), followup.reshape(shape)
     item_rows = []
-    for item in items:
-        both = [
-            (b[item.code], f[item.code])
-            for b, f in pairs.values()
-            if item.code in b and item.code in f
-        ]
-        change = stats.paired_change([x for x, _ in both], [y for _, y in both]) if both else None
-        item_rows.append(ItemRow(item.code, item.label, change, suppressed=len(both) < MIN_GROUP))
+    for index, item in enumerate(items):
+        both = ~np.isnan(baseline[:, index]) & ~np.isnan(followup[:, index])
+        change = (
+            stats.paired_change(baseline[both, index], followup[both, index])
+            if both.any()
+            else None
+        )
+        item_rows.append(
+            ItemRow(item.code, item.label, change, suppressed=bool(both.sum() < MIN_GROUP))
+        )
     complete = list(total_pairs.values())
     total = (
         stats.paired_change([x for x, _ in complete], [y for _, y in complete])
@@ -209,16 +314,11 @@ def progression_report(
         leavers_baseline=stats.mean_interval(leavers) if len(leavers) >= MIN_GROUP else None,
     )
     points = []
-    for month in sorted(trajectory):
-        values = trajectory[month]
-        interval = stats.mean_interval(values) if len(values) >= MIN_GROUP else None
-        points.append(
-            TrajectoryPoint(
-                month,
-                len(values),
-                *(interval if interval else (None, None, None)),
-            )
+    for month, n, month_sum, month_squares in trajectory:
+        interval = (
+            stats.mean_interval_of_sums(n, month_sum, month_squares) if n >= MIN_GROUP else None
         )
+        points.append(TrajectoryPoint(month, n, *(interval if interval else (None, None, None))))
     midpoint = sum((i.scale_min + i.scale_max) / 2 for i in items) / len(items) if items else None
     return ProgressionReport(
         instrument=instrument,

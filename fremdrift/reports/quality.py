@@ -19,8 +19,8 @@ from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals.models import Referral
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_enrolments, cohort_rows
-from .functions import DayNumber, number_rows
+from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_enrolment_ids, cohort_rows
+from .functions import DayNumber, cursor_rows
 
 ON_TIME_DAYS = 7  # an assessment within a week of its due date is on time
 PERIOD_DAYS = 365  # the report covers the due dates of the last year
@@ -133,19 +133,11 @@ def _every_days_before(start: int, every: int, today: dt.date, keep_from: int | 
     return np.arange(start + skip * every, today.toordinal(), every, dtype=np.int64)
 
 
-def cohort_enrolment_ids(user, filters: Filters, rows):
-    """The cohort's enrolments as a subquery where the database can filter alone (no age
-    band), else as the list of the rows' ids."""
-    if not filters.age_band:
-        return cohort_enrolments(user, filters).values("pk")
-    return [r[0] for r in rows]
-
-
 def _completed_since(citizen_ids, day: dt.date) -> np.ndarray:
     """The completed assessments from `day` on, as rows of citizen, instrument, recording
     organisation if the provider answered (else 0) and day number. Numbers only, computed in
     the database: half a million rows go into one array without a Python object each."""
-    rows = number_rows(
+    rows = cursor_rows(
         Assessment.objects.filter(
             citizen_id__in=citizen_ids, status=Assessment.Status.COMPLETED, date__gte=day
         )
@@ -305,7 +297,7 @@ def quality_report(user, filters: Filters) -> QualityReport:
     # to it ended more than 30 days ago.
     active = list(
         Enrolment.objects.filter(
-            pk__in=cohort_enrolment_ids(user, filters, rows), status=Enrolment.Status.ACTIVE
+            pk__in=cohort_enrolment_ids(user, filters), status=Enrolment.Status.ACTIVE
         ).values_list("citizen_id", "programme_id", "programme__end_date")
     )
     referral_ends: dict[tuple[int, int], list] = defaultdict(list)

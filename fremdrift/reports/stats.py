@@ -151,3 +151,14 @@ def gas_t_score(levels, weights=None, *, rho: float = 0.3) -> float | None:
     w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
     denominator = math.sqrt((1 - rho) * (w**2).sum() + rho * w.sum() ** 2)
     return float(50 + 10 * (w * x).sum() / denominator)
+
+
+def mean_interval_of_sums(n: int, total: float, squares: float):
+    """`mean_interval` from the count, sum and sum of squares of the values, as a database
+    sums them."""
+    if n < 2:
+        return None
+    mean = total / n
+    variance = max((squares - total * total / n) / (n - 1), 0.0)
+    half = float(stats.t.ppf(0.975, n - 1) * math.sqrt(variance / n))
+    return mean, mean - half, mean + half
