@@ -94,6 +94,10 @@ def test_dont_know_never_counts_in_a_mean(world):
     answers = list(assessment.answers.all())
     assert len(answers) == 3
     assert selectors.mean_of(answers) == 3.5
+    # The reports read the scaled values from the assessment: 'don't know' is not there.
+    assessment.refresh_from_db()
+    assert assessment.item_values == {"involved_in_plan": 5, "plan_matters": 2}
+    assert (assessment.scored_items, assessment.score_total) == (2, 7)
 
 
 @pytest.mark.parametrize(
@@ -138,6 +142,7 @@ def test_corrections_are_kept_with_who_and_when(world):
     assessment.refresh_from_db()
     assert assessment.revision == 2
     assert assessment.answers.get().value == 6
+    assert assessment.item_values == {"health_for_work": 6}
     record_ = ChangeRecord.objects.filter(model="assessments.Assessment").latest("id")
     assert record_.actor == world.colleague and record_.kind == "update"
     assert record_.before["answers"]["health_for_work"][0] == 4

@@ -79,6 +79,7 @@ def test_the_example_package_imports_into_an_empty_municipality(fremby, example)
     assert answers["health_for_work"].value == 4 and answers["network_support"].value == 2
     assert answers["everyday_energy"].comment == "Sover dårligt"
     assert (first.scored_items, first.score_total) == (3, 9)
+    assert first.item_values == {"health_for_work": 4, "network_support": 2, "everyday_energy": 3}
     # The programme's instruments are followed and the next due date kept, as on the pages.
     assert PackageImport.objects.get().imported_by == fremby.administrator
 

@@ -214,3 +214,87 @@ def test_an_administrator_sets_the_reliability_the_report_uses(world, login, coh
     assert report.reliable.reliability == 0.6
     assert login(world.manager).post(url, {"reliability": "0.7"}).status_code == 403
     assert wheel().reliability == 0.6
+
+
+def test_the_trajectory_equals_an_independent_computation(world, cohort):
+    """Months since enrolment of 30.4375 days: the baselines (day 2 and 3) are month 0, day
+    95 month 3, day 180 month 5; each point is the mean total of that month's complete
+    assessments with a t interval. The assessment before the enrolment is left out."""
+    report = progression_report(world.manager, Filters(), instrument=wheel())
+    totals = {
+        0: [sum(values(n, lv)) for n, (lv, _ch) in enumerate(PEOPLE)] + [8 * 2],
+        3: [sum(values(n, lv + ch)) for n, (lv, ch) in enumerate(PEOPLE)],
+        5: [sum(values(n, lv + ch, extra=1)) for n, (lv, ch) in enumerate(PEOPLE)],
+    }
+    assert [(p.month, p.n) for p in report.trajectory] == [(m, len(t)) for m, t in totals.items()]
+    for point in report.trajectory:
+        sample = np.array(totals[point.month], dtype=float)
+        low, high = scipy_stats.t.interval(
+            0.95, len(sample) - 1, loc=sample.mean(), scale=scipy_stats.sem(sample)
+        )
+        assert (point.mean, point.low, point.high) == pytest.approx((sample.mean(), low, high))
+
+
+@pytest.fixture
+def ties(world):
+    """Three citizens whose follow-up at the 3-month horizon (day 91) is decided by a rule:
+    a baseline after the horizon (the next one is the follow-up), two candidates equally far
+    (the earlier), and two on the same day (the one recorded last). Each assessment's level
+    tells which was chosen."""
+    programme = make_programme(world.nord, name="Uafgjort")
+    cases = {
+        "after": [(100, 2), (120, 5), (200, 7)],
+        "equally_far": [(1, 2), (81, 4), (101, 6)],
+        "same_day": [(1, 2), (90, 3), (90, 8), (150, 9)],
+    }
+    enrolments = {}
+    for name, days in cases.items():
+        citizen = make_citizen(world.caseworker, first_name=name)
+        enrolments[name] = programme_services.enrolment_create(
+            actor=world.caseworker, citizen=citizen, programme=programme, start_date=START
+        )
+        for day, level in days:
+            record(world.caseworker, citizen, START + dt.timedelta(days=day), level)
+    return enrolments
+
+
+def test_the_follow_up_nearest_the_horizon_follows_the_tie_rules(world, ties):
+    from fremdrift.reports.progression import collect
+
+    data = collect(world.manager, Filters(), instrument=wheel(), horizon="3")
+    chosen = {
+        name: (data.pairs[e.pk][0]["health_for_work"], data.pairs[e.pk][1]["health_for_work"])
+        for name, e in ties.items()
+    }
+    assert chosen == {"after": (2, 5), "equally_far": (2, 4), "same_day": (2, 8)}
+    assert {name: data.total_pairs[e.pk] for name, e in ties.items()} == {
+        "after": (16, 40),
+        "equally_far": (16, 32),
+        "same_day": (16, 64),
+    }
+    latest = collect(world.manager, Filters(), instrument=wheel())
+    assert {name: latest.pairs[e.pk][1]["health_for_work"] for name, e in ties.items()} == {
+        "after": 7,
+        "equally_far": 6,
+        "same_day": 9,
+    }
+
+
+def test_the_report_reads_a_fixed_number_of_queries_however_large_the_cohort(
+    world, cohort, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as nine:
+        progression_report(world.manager, Filters(), instrument=wheel())
+    for n in range(5):
+        citizen = make_citizen(world.caseworker, first_name=f"Ekstra{n}")
+        programme_services.enrolment_create(
+            actor=world.caseworker, citizen=citizen, programme=cohort, start_date=START
+        )
+        record(world.caseworker, citizen, START + dt.timedelta(days=5), 4)
+        record(world.caseworker, citizen, START + dt.timedelta(days=60), 5)
+    with django_assert_num_queries(len(nine.captured_queries)):
+        report = progression_report(world.manager, Filters(), instrument=wheel())
+    assert report.with_both == 13
