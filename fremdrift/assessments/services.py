@@ -140,9 +140,7 @@ def assessment_score(assessment: Assessment, answers: list[Answer]) -> None:
 def assessment_score_from(assessment: Assessment, answers) -> None:
     """As `assessment_score`, from (item, value) pairs; also the values by item code."""
     values = {
-        item.code: float(value)
-        for item, value in answers
-        if value is not None and item.is_ordinal
+        item.code: float(value) for item, value in answers if value is not None and item.is_ordinal
     }
     assessment.scored_items = len(values)
     assessment.score_total = sum(values.values()) if values else None
