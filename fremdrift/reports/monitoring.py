@@ -2,6 +2,7 @@
 their plans hold, mentors, internships and what ran beside them, exits and start meetings."""
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -14,7 +15,14 @@ from fremdrift.plans.models import Activity, Goal, Meeting, MeetingParticipant, 
 from fremdrift.programmes.models import Enrolment
 from fremdrift.programmes.selectors import COMPANY_ACTIVITY_TYPES, JOB_OR_EDUCATION
 
-from .cohort import AGE_BAND_LABELS, Filters, age_band_at, cohort_citizens, cohort_rows
+from .cohort import (
+    AGE_BAND_LABELS,
+    Filters,
+    age_band_at,
+    cohort_citizens,
+    cohort_enrolment_ids,
+    cohort_rows,
+)
 from .goals import INTERNSHIPS
 
 
@@ -102,7 +110,7 @@ def monitoring_report(user, filters: Filters) -> MonitoringReport:
     exits = {
         pk: (parent, child, code)
         for pk, parent, child, code in Enrolment.objects.filter(
-            pk__in=[r[0] for r in rows], exit_reason__isnull=False
+            pk__in=cohort_enrolment_ids(user, filters), exit_reason__isnull=False
         ).values_list("pk", "exit_reason__parent_id", "exit_reason_id", "exit_reason__code")
     }
 
@@ -114,23 +122,26 @@ def monitoring_report(user, filters: Filters) -> MonitoringReport:
         ]
         return min(days) if days else None
 
-    months = []
-    if rows:
-        for end in _month_ends(min(r[3] for r in rows), today):
-            enrolled = [r for r in rows if r[3] <= end]
-            months.append(
-                (
-                    end.strftime("%Y-%m"),
-                    len(enrolled),
-                    sum(1 for r in enrolled if plan_made.get(r[1]) and plan_made[r[1]] <= end),
-                    sum(1 for r in enrolled if (d := first_company(r)) and d <= end),
-                    sum(
-                        1
-                        for r in enrolled
-                        if r[0] in exits and exits[r[0]][2] in JOB_OR_EDUCATION and r[4] <= end
-                    ),
-                )
-            )
+    # Each enrolment's day of each event (a plan, a company-oriented activity, an exit to job
+    # or education), never before it started; a month counts those on or before its end.
+    events: dict[str, list[dt.date]] = {"enrolled": [], "plan": [], "company": [], "exit": []}
+    for r in rows:
+        events["enrolled"].append(r[3])
+        if plan_made.get(r[1]):
+            events["plan"].append(max(r[3], plan_made[r[1]]))
+        if company := first_company(r):
+            events["company"].append(company)
+        if r[0] in exits and exits[r[0]][2] in JOB_OR_EDUCATION and r[4] is not None:
+            events["exit"].append(max(r[3], r[4]))
+    for days in events.values():
+        days.sort()
+    months = [
+        (
+            end.strftime("%Y-%m"),
+            *(bisect_right(events[kind], end) for kind in ("enrolled", "plan", "company", "exit")),
+        )
+        for end in (_month_ends(min(r[3] for r in rows), today) if rows else [])
+    ]
     tables = [
         _profile(rows, labels),
         _plan_contents(rows, db_citizens, by_citizen_activities),
