@@ -43,9 +43,23 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["citizen", "date", "id"]
-        # With the id last, an index walk gives a citizen's assessments of a version in the
-        # order (date, id) on both databases: the reports' "first" and "latest" stop at one row.
-        indexes = [models.Index(fields=["citizen", "version", "date", "id"])]
+        # An index walk gives a citizen's assessments of a version in the order (date, id) on
+        # both databases, so the reports' "first" and "latest" stop at one row; the status,
+        # scored items and total ride along, so the reports never read the table's rows.
+        indexes = [
+            models.Index(
+                fields=[
+                    "citizen",
+                    "version",
+                    "date",
+                    "id",
+                    "status",
+                    "scored_items",
+                    "score_total",
+                ],
+                name="assessment_series_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "completed"]), name="assessment_status_valid"
