@@ -101,6 +101,7 @@ def reports(*, runs: int = 3):
     yield "floor: per-item means (SQL)", floor, 1
     for name, url in {
         "report: progression": f"/reports/progression/?instrument={wheel}&horizon=latest",
+        "report: progression, 6 months": f"/reports/progression/?instrument={wheel}&horizon=6",
         "report: comparison": f"/reports/comparison/?by=programme&instrument={wheel}",
         "report: goals": "/reports/goals/",
         "report: monitoring": "/reports/monitoring/",

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, OuterRef, Subquery, TextField, Value
+from django.db.models import (
+    BigIntegerField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 
 from fremdrift.assessments.models import Assessment
@@ -19,6 +27,8 @@ from .cohort import MIN_GROUP, Filters, cohort_enrolments, cohort_rows
 from .functions import AddDays, DayNumber, InIds, cursor_rows, months_since_sql
 
 HORIZONS = {"latest": None, "3": 91, "6": 182, "12": 365}
+DAY_SHIFT = 40  # a candidate's key is day number · 2⁴⁰ + assessment id
+ID_MASK = (1 << DAY_SHIFT) - 1
 MONTH = 30.4375
 
 
@@ -125,35 +135,49 @@ def collect(
         if row[0] in enrolments
     ]
     width = (len(picks[0]) - 1) // 2 if picks else 0
-    points = assessment_points({aid for row in picks for aid in row[1:] if aid}, values=answers)
 
-    def follow_up(start: int, first: Point, candidates) -> Point | None:
-        later = [points[c] for c in candidates if c and c != first.id]
+    def follow_up(start: int, first: int, candidates) -> int | None:
+        """The chosen follow-up's id among the candidates' keys (`_series`)."""
+        later = [c for c in candidates if c and c != first]
         if not later:
             return None
         if days is None:
-            return later[0]
-        return min(later, key=lambda p: (abs(p.day - start - days), p.day, -p.id))
+            return later[0] & ID_MASK
+        best = min(later, key=lambda c: (abs((c >> DAY_SHIFT) - start - days), c >> DAY_SHIFT, -c))
+        return best & ID_MASK
+
+    chosen_pairs = []
+    for enrolment_id, *keys in picks:
+        start = enrolments[enrolment_id][3].toordinal()
+        any_first, *any_later = keys[:width]
+        complete_first, *complete_later = keys[width:]
+        chosen_pairs.append(
+            (
+                enrolment_id,
+                any_first and any_first & ID_MASK,
+                any_first and follow_up(start, any_first, any_later),
+                complete_first and complete_first & ID_MASK,
+                complete_first and follow_up(start, complete_first, complete_later),
+            )
+        )
+    points = assessment_points(
+        {aid for row in chosen_pairs for aid in row[1:] if aid}, values=answers
+    )
 
     pairs: dict[int, tuple[dict, dict]] = {}
     baselines: dict[int, dict] = {}
     total_pairs: dict[int, tuple[float, float]] = {}
     baseline_totals: dict[int, list[float]] = {}
-    for enrolment_id, *chosen in picks:
-        start = enrolments[enrolment_id][3].toordinal()
-        any_first, *any_later = chosen[:width]
-        complete_first, *complete_later = chosen[width:]
+    for enrolment_id, any_first, any_follow, complete_first, complete_follow in chosen_pairs:
         if any_first:
             first = points[any_first]
             baselines[enrolment_id] = first.values
-            follow = follow_up(start, first, any_later)
-            if follow is not None:
-                pairs[enrolment_id] = (first.values, follow.values)
+            if any_follow:
+                pairs[enrolment_id] = (first.values, points[any_follow].values)
         if complete_first:
             first = points[complete_first]
-            follow = follow_up(start, first, complete_later)
-            if follow is not None:
-                total_pairs[enrolment_id] = (first.total, follow.total)
+            if complete_follow:
+                total_pairs[enrolment_id] = (first.total, points[complete_follow].total)
             if all(c in first.values for c in codes):
                 baseline_totals[enrolment_id] = [first.values[c] for c in codes]
     trajectory = (
@@ -163,8 +187,9 @@ def collect(
 
 
 def _series(versions: list[int], scored: dict):
-    """The ids of the completed assessments of the outer enrolment's citizen within its
-    period."""
+    """The completed assessments of the outer enrolment's citizen within its period, each as
+    one number that sorts as (day, id): day number · 2⁴⁰ + id. The choice among candidates
+    needs their days, and the index holds both, so no row is read to choose."""
     return (
         Assessment.objects.filter(
             citizen_id=OuterRef("citizen_id"),
@@ -175,15 +200,22 @@ def _series(versions: list[int], scored: dict):
             **scored,
         )
         .order_by()
-        .values("pk")
+        .annotate(
+            key=ExpressionWrapper(
+                DayNumber("date") * Value(1 << DAY_SHIFT) + F("id"),
+                output_field=BigIntegerField(),
+            )
+        )
+        .values("key")
     )
 
 
 def _picks(user, filters: Filters, *, versions: list[int], complete: int, days: int | None):
     """Per enrolment: (id, then for all scored assessments and again for complete ones: the
-    first, and the follow-up candidates), as assessment ids. The candidates are the latest, or the
-    nearest on each side of the horizon and the one after that in case the first is after the
-    horizon. Every subquery walks the index of citizen, version and date in its own order."""
+    first, and the follow-up candidates), as keys of day and id. The candidates are the
+    latest, or the nearest on each side of the horizon and the one after that in case the
+    first is after the horizon. Every subquery walks the index of citizen, version and date
+    in its own order, and reads nothing else."""
     annotations = {}
     for name, scored in (
         ("any", {"scored_items__gt": 0}),
