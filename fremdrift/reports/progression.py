@@ -29,7 +29,6 @@ from .functions import AddDays, DayNumber, InIds, cursor_rows, months_since_sql
 HORIZONS = {"latest": None, "3": 91, "6": 182, "12": 365}
 DAY_SHIFT = 40  # a candidate's key is day number · 2⁴⁰ + assessment id
 ID_MASK = (1 << DAY_SHIFT) - 1
-MONTH = 30.4375
 
 
 @dataclass
@@ -102,10 +101,9 @@ class Collected:
 
 @dataclass(frozen=True)
 class Point:
-    """A chosen assessment: its id, day number, total score and values by item code."""
+    """A chosen assessment: its id, total score and values by item code."""
 
     id: int
-    day: int
     total: float | None
     values: dict
 
@@ -243,21 +241,18 @@ def _picks(user, filters: Filters, *, versions: list[int], complete: int, days: 
 
 
 def assessment_points(assessment_ids, *, values: bool) -> dict[int, Point]:
-    """The assessments' day number, total and (with `values`) values by item code, decoded
-    as one JSON document rather than one per assessment."""
+    """The assessments' total and (with `values`) values by item code, decoded as one JSON
+    document rather than one per assessment."""
     rows = cursor_rows(
         Assessment.objects.filter(InIds("pk", assessment_ids))
         .order_by()
-        .annotate(
-            day=DayNumber("date"),
-            values_text=Cast("item_values", TextField()) if values else Value("{}"),
-        )
-        .values_list("pk", "day", "score_total", "values_text")
+        .annotate(values_text=Cast("item_values", TextField()) if values else Value("{}"))
+        .values_list("pk", "score_total", "values_text")
     )
-    decoded = json.loads("[" + ",".join(row[3] for row in rows) + "]") if rows else []
+    decoded = json.loads("[" + ",".join(row[2] for row in rows) + "]") if rows else []
     return {
-        pk: Point(pk, day, total, item_values)
-        for (pk, day, total, _text), item_values in zip(rows, decoded, strict=True)
+        pk: Point(pk, total, item_values)
+        for (pk, total, _text), item_values in zip(rows, decoded, strict=True)
     }
 
 
