@@ -5,6 +5,8 @@ do they agree per item: weighted kappa and who scores higher."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from fremdrift.assessments.models import Assessment
 
 from . import stats
@@ -38,7 +40,6 @@ def agreement_report(user, filters: Filters, *, instrument, pair: str) -> list[I
     first, second = PAIRS[pair]
     citizens = cohort_citizens(user, filters)
     items = _items(instrument)
-    codes = {i.code for i in items}
     by_citizen: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for citizen, aid, respondent, day in Assessment.objects.filter(
         citizen_id__in=citizens,
@@ -54,15 +55,21 @@ def agreement_report(user, filters: Filters, *, instrument, pair: str) -> list[I
             if near:
                 other = min(near, key=lambda b, day=day: (abs((b[0] - day).days), b[0]))
                 matched.append((aid, other[1]))
-    points = assessment_points({a for pair in matched for a in pair}, values=True)
-    values = {pk: point.values for pk, point in points.items()}
-    pairs_per_item: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for a, b in matched:
-        for code in codes & values.get(a, {}).keys() & values.get(b, {}).keys():
-            pairs_per_item[code].append((values[a][code], values[b][code]))
+    codes = [i.code for i in items]
+    points = assessment_points([a for pair in matched for a in pair], codes=codes)
+    pairs = np.array(matched, dtype=np.int64).reshape(len(matched), 2)
+    _totals, first_values = points.take(pairs[:, 0])
+    _totals, second_values = points.take(pairs[:, 1])
     result = []
-    for item in items:
-        both = pairs_per_item.get(item.code, [])
+    for index, item in enumerate(items):
+        answered = ~np.isnan(first_values[:, index]) & ~np.isnan(second_values[:, index])
+        both = list(
+            zip(
+                first_values[answered, index].tolist(),
+                second_values[answered, index].tolist(),
+                strict=True,
+            )
+        )
         categories = range(item.scale_min, item.scale_max + 1)
         kappa = (
             stats.weighted_kappa([int(x) for x, _ in both], [int(y) for _, y in both], categories)

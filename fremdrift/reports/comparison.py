@@ -88,10 +88,16 @@ def comparison_report(
         return row[2]
 
     by_group: dict[int, list[tuple[float, float]]] = defaultdict(list)
-    for enrolment_id, pair in data.total_pairs.items():
+    paired = data.with_total_pair
+    for enrolment_id, before, after in zip(
+        data.enrolment_ids[paired].tolist(),
+        data.total_baseline[paired].tolist(),
+        data.total_followup[paired].tolist(),
+        strict=True,
+    ):
         key = key_of(rows[enrolment_id])
         if key is not None:
-            by_group[key].append(pair)
+            by_group[key].append((before, after))
     shown = {k: v for k, v in by_group.items() if len(v) >= MIN_GROUP}
     reference = max(shown, key=lambda k: len(shown[k])) if shown else None
     flat = [(k, b, f) for k, pairs in shown.items() for b, f in pairs]

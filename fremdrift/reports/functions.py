@@ -5,7 +5,7 @@ import json
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import BooleanField, DateField, Func, IntegerField
+from django.db.models import BooleanField, DateField, FloatField, Func, IntegerField
 
 
 class DayNumber(Func):
@@ -117,3 +117,23 @@ class InIds(Func):
         template = "%(expressions)s = ANY(%%s::bigint[])"
         sql, params = self.as_sql(compiler, connection, template=template)
         return sql, (*params, "{" + ",".join(map(str, self.ids)) + "}")
+
+
+class ItemValue(Func):
+    """An assessment's value for one item code from its `item_values`, as a number; NULL
+    where the item was not answered. The code is bound as a parameter."""
+
+    output_field = FloatField()
+
+    def __init__(self, expression, code: str, **extra):
+        self.code = str(code)
+        super().__init__(expression, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = self.as_sql(compiler, connection, template="%(expressions)s", **extra)
+        # Item codes are slugs, so the quoted path needs no escaping.
+        return f"json_extract({sql}, %s)", (*params, f'$."{self.code}"')
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = self.as_sql(compiler, connection, template="%(expressions)s", **extra)
+        return f"(({sql}) ->> %s)::float8", (*params, self.code)

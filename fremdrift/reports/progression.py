@@ -1,7 +1,6 @@
 """Model 1 across citizens: did the cohort move, on which items, and how sure are we."""
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,10 +12,9 @@ from django.db.models import (
     F,
     OuterRef,
     Subquery,
-    TextField,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from fremdrift.assessments.models import Assessment
 from fremdrift.instruments.models import InstrumentVersion, Item
@@ -24,7 +22,7 @@ from fremdrift.programmes.models import Enrolment
 
 from . import stats
 from .cohort import MIN_GROUP, Filters, cohort_enrolments, cohort_rows
-from .functions import AddDays, DayNumber, InIds, cursor_rows, months_since_sql
+from .functions import AddDays, DayNumber, InIds, ItemValue, cursor_rows, months_since_sql
 
 HORIZONS = {"latest": None, "3": 91, "6": 182, "12": 365}
 DAY_SHIFT = 40  # a candidate's key is day number · 2⁴⁰ + assessment id
@@ -87,25 +85,58 @@ def _items(instrument) -> list[Item]:
 
 @dataclass
 class Collected:
-    """Each enrolment's baseline and follow-up answers, its total scores, and the trajectory:
-    per month since enrolment, (assessments, sum and sum of squares of their totals)."""
+    """Per enrolment of the cohort that has a pick row (`enrolment_ids`): the values of the
+    baseline and the follow-up, item by item in the order of `items` (NaN where there is none
+    or the item was not answered); the total scores and values of the first complete
+    assessment and the total of the complete follow-up; and the trajectory: per month since
+    enrolment, (assessments, sum and sum of squares of their totals)."""
 
     rows: list[tuple]
     items: list[Item]
-    pairs: dict[int, tuple[dict, dict]]
-    total_pairs: dict[int, tuple[float, float]]
-    baselines: dict[int, dict]
-    baseline_totals: dict[int, list[float]]
+    enrolment_ids: np.ndarray
+    has_baseline: np.ndarray
+    has_followup: np.ndarray
+    baseline: np.ndarray
+    followup: np.ndarray
+    complete_baseline: np.ndarray
+    total_baseline: np.ndarray
+    total_followup: np.ndarray
     trajectory: list[tuple[int, int, float, float]]
+
+    @property
+    def with_both(self) -> np.ndarray:
+        """Which enrolments have a baseline and a follow-up."""
+        return self.has_baseline & self.has_followup
+
+    @property
+    def with_total_pair(self) -> np.ndarray:
+        """Which enrolments have a complete baseline and a complete follow-up."""
+        return ~np.isnan(self.total_baseline) & ~np.isnan(self.total_followup)
+
+    @property
+    def with_complete_baseline(self) -> np.ndarray:
+        """Which enrolments' first complete assessment answers every item of the version."""
+        return ~np.isnan(self.complete_baseline).any(axis=1)
 
 
 @dataclass(frozen=True)
-class Point:
-    """A chosen assessment: its id, total score and values by item code."""
+class Points:
+    """Assessments read by id, in the order of their ids: total scores and values per item
+    code (NaN where not answered)."""
 
-    id: int
-    total: float | None
-    values: dict
+    ids: np.ndarray
+    totals: np.ndarray
+    values: np.ndarray
+
+    def take(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The totals and values of the wanted ids; NaN for 0 (none) and for an id not read."""
+        index = np.searchsorted(self.ids, wanted)
+        found = index < len(self.ids)
+        found[found] = self.ids[index[found]] == wanted[found]
+        index = np.where(found, index, len(self.ids))  # the row of NaN appended below
+        totals = np.append(self.totals, np.nan)[index]
+        values = np.vstack([self.values, np.full((1, self.values.shape[1]), np.nan)])[index]
+        return totals, values
 
 
 def collect(
@@ -118,70 +149,71 @@ def collect(
     trajectory use the assessments that answer every item (a referral's starting scores
     answer only the focus items). `answers=False` collects the total scores only.
 
-    The database chooses the baselines and follow-ups (a few index lookups per enrolment)
-    and sums the trajectory; only the chosen assessments are read, with their values by item
-    code as the services keep them on the assessment: no answer row is read."""
+    The database chooses the candidates (a few index lookups per enrolment) and sums the
+    trajectory; numpy chooses among the candidates; only the chosen assessments are read,
+    with their values by item code as the services keep them on the assessment: no answer
+    row is read."""
     rows = cohort_rows(user, filters)
     items = _items(instrument)
     codes = [i.code for i in items]
-    enrolments = {r[0]: r for r in rows}
     days = HORIZONS.get(horizon)
     versions = list(instrument.versions.values_list("pk", flat=True))
-    picks = [
-        row
-        for row in _picks(user, filters, versions=versions, complete=len(codes), days=days)
-        if row[0] in enrolments
-    ]
-    width = (len(picks[0]) - 1) // 2 if picks else 0
-
-    def follow_up(start: int, first: int, candidates) -> int | None:
-        """The chosen follow-up's id among the candidates' keys (`_series`)."""
-        later = [c for c in candidates if c and c != first]
-        if not later:
-            return None
-        if days is None:
-            return later[0] & ID_MASK
-        best = min(later, key=lambda c: (abs((c >> DAY_SHIFT) - start - days), c >> DAY_SHIFT, -c))
-        return best & ID_MASK
-
-    chosen_pairs = []
-    for enrolment_id, *keys in picks:
-        start = enrolments[enrolment_id][3].toordinal()
-        any_first, *any_later = keys[:width]
-        complete_first, *complete_later = keys[width:]
-        chosen_pairs.append(
-            (
-                enrolment_id,
-                any_first and any_first & ID_MASK,
-                any_first and follow_up(start, any_first, any_later),
-                complete_first and complete_first & ID_MASK,
-                complete_first and follow_up(start, complete_first, complete_later),
-            )
-        )
-    points = assessment_points(
-        {aid for row in chosen_pairs for aid in row[1:] if aid}, values=answers
-    )
-
-    pairs: dict[int, tuple[dict, dict]] = {}
-    baselines: dict[int, dict] = {}
-    total_pairs: dict[int, tuple[float, float]] = {}
-    baseline_totals: dict[int, list[float]] = {}
-    for enrolment_id, any_first, any_follow, complete_first, complete_follow in chosen_pairs:
-        if any_first:
-            first = points[any_first]
-            baselines[enrolment_id] = first.values
-            if any_follow:
-                pairs[enrolment_id] = (first.values, points[any_follow].values)
-        if complete_first:
-            first = points[complete_first]
-            if complete_follow:
-                total_pairs[enrolment_id] = (first.total, points[complete_follow].total)
-            if all(c in first.values for c in codes):
-                baseline_totals[enrolment_id] = [first.values[c] for c in codes]
+    picks = _picks(user, filters, versions=versions, complete=len(codes), days=days)
+    picks = picks[np.isin(picks[:, 0], np.array([r[0] for r in rows], dtype=np.int64))]
+    width = (picks.shape[1] - 2) // 2
+    starts = picks[:, 1]
+    any_first, any_follow = _choose(picks[:, 2 : 2 + width], starts, days)
+    complete_first, complete_follow = _choose(picks[:, 2 + width :], starts, days)
+    chosen = np.concatenate([any_first, any_follow, complete_first, complete_follow])
+    points = assessment_points(chosen[chosen != 0], codes=codes if answers else [])
+    _total, baseline = points.take(any_first)
+    _total, followup = points.take(any_follow)
+    total_baseline, complete_baseline = points.take(complete_first)
+    total_followup, _values = points.take(complete_follow)
     trajectory = (
         _trajectory(user, filters, versions=versions, complete=len(codes)) if answers else []
     )
-    return Collected(rows, items, pairs, total_pairs, baselines, baseline_totals, trajectory)
+    return Collected(
+        rows=rows,
+        items=items,
+        enrolment_ids=picks[:, 0],
+        has_baseline=any_first != 0,
+        has_followup=any_follow != 0,
+        baseline=baseline,
+        followup=followup,
+        complete_baseline=complete_baseline,
+        total_baseline=total_baseline,
+        total_followup=total_followup,
+        trajectory=trajectory,
+    )
+
+
+def _choose(keys: np.ndarray, starts: np.ndarray, days: int | None):
+    """Each enrolment's baseline and follow-up ids (0: none) from its candidates' keys
+    (`_picks`): the first, then the latest or the candidates around the horizon. A
+    follow-up is never the baseline; among the candidates the nearest the horizon wins, at
+    equal distance the earlier day, on the same day the higher key (recorded last)."""
+    first, later = keys[:, 0], keys[:, 1:]
+    valid = (later != 0) & (later != first[:, None])
+    if days is None:
+        follow = np.where(valid[:, 0], later[:, 0], 0)
+    else:
+        day = later >> DAY_SHIFT
+        distance = np.abs(day - (starts + days)[:, None])
+        follow = np.zeros(len(keys), dtype=np.int64)
+        best_distance = np.zeros(len(keys), dtype=np.int64)
+        best_day = np.zeros(len(keys), dtype=np.int64)
+        for j in range(later.shape[1]):
+            d, dd, k = distance[:, j], day[:, j], later[:, j]
+            better = valid[:, j] & (
+                (follow == 0)
+                | (d < best_distance)
+                | ((d == best_distance) & ((dd < best_day) | ((dd == best_day) & (k > follow))))
+            )
+            follow = np.where(better, k, follow)
+            best_distance = np.where(better, d, best_distance)
+            best_day = np.where(better, dd, best_day)
+    return first & ID_MASK, follow & ID_MASK
 
 
 def _series(versions: list[int], scored: dict):
@@ -208,52 +240,59 @@ def _series(versions: list[int], scored: dict):
     )
 
 
-def _picks(user, filters: Filters, *, versions: list[int], complete: int, days: int | None):
-    """Per enrolment: (id, then for all scored assessments and again for complete ones: the
-    first, and the follow-up candidates), as keys of day and id. The candidates are the
-    latest, or the nearest on each side of the horizon and the one after that in case the
-    first is after the horizon. Every subquery walks the index of citizen, version and date
-    in its own order, and reads nothing else."""
+def _picks(
+    user, filters: Filters, *, versions: list[int], complete: int, days: int | None
+) -> np.ndarray:
+    """Per enrolment, one row of numbers: its id, the day number of its start, then for all
+    scored assessments and again for complete ones the keys of the first and of the
+    follow-up candidates (0 where there is none). The candidates are the latest, or the
+    nearest on each side of the horizon and the one after that in case the first is after
+    the horizon. Every subquery walks the index of citizen, version and date in its own
+    order, and reads nothing else."""
     annotations = {}
     for name, scored in (
         ("any", {"scored_items__gt": 0}),
         ("complete", {"scored_items": complete}),
     ):
         series = _series(versions, scored)
-        annotations[f"{name}_first"] = Subquery(series.order_by("date", "id")[:1])
+        candidates = {f"{name}_first": series.order_by("date", "id")[:1]}
         if days is None:
-            annotations[f"{name}_latest"] = Subquery(series.order_by("-date", "-id")[:1])
-            continue
-        target = AddDays(OuterRef("start_date"), days)
-        after = series.filter(date__gte=target).order_by("date", "-id")
-        annotations[f"{name}_before"] = Subquery(
-            series.filter(date__lt=target).order_by("-date", "-id")[:1]
-        )
-        annotations[f"{name}_after"] = Subquery(after[:1])
-        annotations[f"{name}_after_next"] = Subquery(after[1:2])
-    return cursor_rows(
+            candidates[f"{name}_latest"] = series.order_by("-date", "-id")[:1]
+        else:
+            target = AddDays(OuterRef("start_date"), days)
+            after = series.filter(date__gte=target).order_by("date", "-id")
+            candidates[f"{name}_before"] = series.filter(date__lt=target).order_by("-date", "-id")[
+                :1
+            ]
+            candidates[f"{name}_after"] = after[:1]
+            candidates[f"{name}_after_next"] = after[1:2]
+        for key, candidate in candidates.items():
+            annotations[key] = Coalesce(Subquery(candidate), Value(0))
+    rows = cursor_rows(
         cohort_enrolments(user, filters)
         .annotate(period_end=Coalesce(F("end_date"), Value(dt.date.today())))
-        .annotate(**annotations)
+        .annotate(start_day=DayNumber("start_date"), **annotations)
         .order_by()
-        .values_list("pk", *annotations)
+        .values_list("pk", "start_day", *annotations)
     )
+    return np.array(rows, dtype=np.int64).reshape(len(rows), 2 + len(annotations))
 
 
-def assessment_points(assessment_ids, *, values: bool) -> dict[int, Point]:
-    """The assessments' total and (with `values`) values by item code, decoded as one JSON
-    document rather than one per assessment."""
+def assessment_points(assessment_ids, *, codes: list[str]) -> Points:
+    """The assessments' totals and values for the item codes, read in one statement, each
+    value taken out of `item_values` by the database."""
+    ids = np.unique(np.asarray(assessment_ids, dtype=np.int64))
+    columns = {f"item_{n}": ItemValue("item_values", code) for n, code in enumerate(codes)}
     rows = cursor_rows(
-        Assessment.objects.filter(InIds("pk", assessment_ids))
+        Assessment.objects.filter(InIds("pk", ids.tolist()))
         .order_by()
-        .annotate(values_text=Cast("item_values", TextField()) if values else Value("{}"))
-        .values_list("pk", "score_total", "values_text")
+        .annotate(**columns)
+        .values_list("pk", "score_total", *columns)
     )
-    decoded = json.loads("[" + ",".join(row[2] for row in rows) + "]") if rows else []
-    return {
-        pk: Point(pk, total, item_values)
-        for (pk, total, _text), item_values in zip(rows, decoded, strict=True)
-    }
+    matrix = np.array(rows, dtype=float).reshape(len(rows), 2 + len(codes))
+    order = np.argsort(matrix[:, 0], kind="stable")
+    matrix = matrix[order]
+    return Points(ids=matrix[:, 0].astype(np.int64), totals=matrix[:, 1], values=matrix[:, 2:])
 
 
 def _trajectory(user, filters: Filters, *, versions: list[int], complete: int):
@@ -297,46 +336,38 @@ def progression_report(
     user, filters: Filters, *, instrument, horizon: str = "latest"
 ) -> ProgressionReport:
     data = collect(user, filters, instrument=instrument, horizon=horizon)
-    rows, items, pairs, total_pairs = data.rows, data.items, data.pairs, data.total_pairs
-    baselines, baseline_totals, trajectory = data.baselines, data.baseline_totals, data.trajectory
-    # Baseline and follow-up values as two citizens × items matrices, NaN where unanswered.
-    codes = [item.code for item in items]
-    shape = (len(pairs), len(codes))
-    baseline = np.array([[b.get(c, np.nan) for c in codes] for b, _f in pairs.values()])
-    followup = np.array([[f.get(c, np.nan) for c in codes] for _b, f in pairs.values()])
-    baseline, followup = baseline.reshape(shape), followup.reshape(shape)
+    rows, items, trajectory = data.rows, data.items, data.trajectory
+    both = data.with_both
+    baseline, followup = data.baseline[both], data.followup[both]
     item_rows = []
     for index, item in enumerate(items):
-        both = ~np.isnan(baseline[:, index]) & ~np.isnan(followup[:, index])
+        answered = ~np.isnan(baseline[:, index]) & ~np.isnan(followup[:, index])
         change = (
-            stats.paired_change(baseline[both, index], followup[both, index])
-            if both.any()
+            stats.paired_change(baseline[answered, index], followup[answered, index])
+            if answered.any()
             else None
         )
         item_rows.append(
-            ItemRow(item.code, item.label, change, suppressed=bool(both.sum() < MIN_GROUP))
+            ItemRow(item.code, item.label, change, suppressed=bool(answered.sum() < MIN_GROUP))
         )
-    complete = list(total_pairs.values())
-    total = (
-        stats.paired_change([x for x, _ in complete], [y for _, y in complete])
-        if complete
-        else None
-    )
-    baseline_matrix = list(baseline_totals.values())
-    alpha = stats.cronbach_alpha(baseline_matrix) if len(baseline_matrix) >= MIN_GROUP else None
+    paired = data.with_total_pair
+    before, after = data.total_baseline[paired], data.total_followup[paired]
+    total = stats.paired_change(before, after) if paired.any() else None
+    complete_baseline = data.complete_baseline[data.with_complete_baseline]
+    alpha = stats.cronbach_alpha(complete_baseline) if len(complete_baseline) >= MIN_GROUP else None
     reliability = instrument_reliability(instrument) or alpha
     reliable = (
-        stats.reliable_change(
-            [x for x, _ in complete], [y for _, y in complete], reliability=reliability
-        )
-        if reliability and len(complete) >= MIN_GROUP
+        stats.reliable_change(before, after, reliability=reliability)
+        if reliability and paired.sum() >= MIN_GROUP
         else None
     )
-    stayers = [sum(v) for e, v in baseline_totals.items() if e in total_pairs]
-    leavers = [sum(v) for e, v in baseline_totals.items() if e not in total_pairs]
+    baseline_sums = data.complete_baseline.sum(axis=1)
+    stayers = baseline_sums[data.with_complete_baseline & paired]
+    leavers = baseline_sums[data.with_complete_baseline & ~paired]
+    with_baseline, with_both = int(data.has_baseline.sum()), int(both.sum())
     attrition = Attrition(
-        with_baseline=len(baselines),
-        without_followup=len(baselines) - len(pairs),
+        with_baseline=with_baseline,
+        without_followup=with_baseline - with_both,
         stayers_baseline=stats.mean_interval(stayers) if len(stayers) >= MIN_GROUP else None,
         leavers_baseline=stats.mean_interval(leavers) if len(leavers) >= MIN_GROUP else None,
     )
@@ -350,11 +381,11 @@ def progression_report(
     return ProgressionReport(
         instrument=instrument,
         cohort_size=len(rows),
-        with_baseline=len(baselines),
-        with_both=len(pairs),
+        with_baseline=with_baseline,
+        with_both=with_both,
         items=item_rows,
         total=total,
-        total_suppressed=len(complete) < MIN_GROUP,
+        total_suppressed=bool(paired.sum() < MIN_GROUP),
         alpha=alpha,
         reliable=reliable,
         attrition=attrition,

@@ -262,18 +262,21 @@ def test_the_follow_up_nearest_the_horizon_follows_the_tie_rules(world, ties):
     from fremdrift.reports.progression import collect
 
     data = collect(world.manager, Filters(), instrument=wheel(), horizon="3")
+    health = [i.code for i in data.items].index("health_for_work")
+    rows = {e: n for n, e in enumerate(data.enrolment_ids.tolist())}
     chosen = {
-        name: (data.pairs[e.pk][0]["health_for_work"], data.pairs[e.pk][1]["health_for_work"])
+        name: (data.baseline[rows[e.pk], health], data.followup[rows[e.pk], health])
         for name, e in ties.items()
     }
     assert chosen == {"after": (2, 5), "equally_far": (2, 4), "same_day": (2, 8)}
-    assert {name: data.total_pairs[e.pk] for name, e in ties.items()} == {
-        "after": (16, 40),
-        "equally_far": (16, 32),
-        "same_day": (16, 64),
+    totals = {
+        name: (data.total_baseline[rows[e.pk]], data.total_followup[rows[e.pk]])
+        for name, e in ties.items()
     }
+    assert totals == {"after": (16, 40), "equally_far": (16, 32), "same_day": (16, 64)}
     latest = collect(world.manager, Filters(), instrument=wheel())
-    assert {name: latest.pairs[e.pk][1]["health_for_work"] for name, e in ties.items()} == {
+    rows = {e: n for n, e in enumerate(latest.enrolment_ids.tolist())}
+    assert {name: latest.followup[rows[e.pk], health] for name, e in ties.items()} == {
         "after": 7,
         "equally_far": 6,
         "same_day": 9,
