@@ -10,7 +10,7 @@ from fremdrift.accounts.models import Role
 from fremdrift.citizens.models import AGE_BANDS
 from fremdrift.programmes.models import Enrolment
 
-from .functions import AgeOn
+from .functions import AgeOn, cursor_rows
 
 AGE_BAND_LABELS = [label for _upper, label in AGE_BANDS] + ["60+"]
 # Each band's ages at the enrolment's start: from, and below.
@@ -89,6 +89,16 @@ def cohort_rows(user, filters: Filters) -> list[tuple]:
             "citizen__sex",
             "citizen__target_group_id",
         )
+    )
+
+
+def cohort_groups(user, filters: Filters) -> list[tuple[int, int, int | None]]:
+    """(enrolment id, programme id, target group id) of the cohort: numbers only, read
+    straight from the cursor."""
+    return cursor_rows(
+        cohort_enrolments(user, filters)
+        .order_by()
+        .values_list("pk", "programme_id", "citizen__target_group_id")
     )
 
 

@@ -73,19 +73,19 @@ def comparison_report(
     user, filters: Filters, *, instrument, by: str = "programme", horizon: str = "latest"
 ) -> ComparisonReport:
     data = collect(user, filters, instrument=instrument, horizon=horizon, answers=False)
-    rows = {r[0]: r for r in data.rows}
+    rows = {r[0]: r for r in data.cohort}
     programme_owner = dict(
-        Programme.objects.filter(pk__in={r[2] for r in data.rows}).values_list(
+        Programme.objects.filter(pk__in={r[1] for r in data.cohort}).values_list(
             "pk", "organisation_id"
         )
     )
 
     def key_of(row) -> int | None:
         if by == "provider":
-            return programme_owner.get(row[2])
+            return programme_owner.get(row[1])
         if by == "target_group":
-            return row[7]
-        return row[2]
+            return row[2]
+        return row[1]
 
     by_group: dict[int, list[tuple[float, float]]] = defaultdict(list)
     paired = data.with_total_pair
@@ -125,7 +125,9 @@ def comparison_report(
         )
         for k, pairs in sorted(by_group.items(), key=lambda item: -len(item[1]))
     ]
-    return ComparisonReport(instrument=instrument, by=by, groups=groups, cohort_size=len(data.rows))
+    return ComparisonReport(
+        instrument=instrument, by=by, groups=groups, cohort_size=len(data.cohort)
+    )
 
 
 def _labels(by: str, keys: set[int]) -> dict[int, str]:

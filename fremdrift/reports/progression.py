@@ -14,14 +14,14 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 
 from fremdrift.assessments.models import Assessment
 from fremdrift.instruments.models import InstrumentVersion, Item
 from fremdrift.programmes.models import Enrolment
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_enrolments, cohort_rows
+from .cohort import MIN_GROUP, Filters, cohort_enrolments, cohort_groups
 from .functions import AddDays, DayNumber, InIds, ItemValue, cursor_rows, months_since_sql
 
 HORIZONS = {"latest": None, "3": 91, "6": 182, "12": 365}
@@ -91,7 +91,7 @@ class Collected:
     assessment and the total of the complete follow-up; and the trajectory: per month since
     enrolment, (assessments, sum and sum of squares of their totals)."""
 
-    rows: list[tuple]
+    cohort: list[tuple]  # (enrolment id, programme id, target group id)
     items: list[Item]
     enrolment_ids: np.ndarray
     has_baseline: np.ndarray
@@ -144,7 +144,8 @@ def collect(
 ) -> Collected:
     """Baseline: the first completed assessment in the enrolment. Follow-up: the latest, or
     the one nearest the horizon (3, 6 or 12 months after the enrolment started; at equal
-    distance the earlier; on the same day the one recorded last). Answers are matched across
+    distance in days the earlier; on the same day the one nearer the horizon in the order of
+    recording: the last recorded before it, the first on or after it). Answers are matched across
     versions by item code. The total score, its reliability, the attrition and the
     trajectory use the assessments that answer every item (a referral's starting scores
     answer only the focus items). `answers=False` collects the total scores only.
@@ -153,13 +154,13 @@ def collect(
     trajectory; numpy chooses among the candidates; only the chosen assessments are read,
     with their values by item code as the services keep them on the assessment: no answer
     row is read."""
-    rows = cohort_rows(user, filters)
+    cohort = cohort_groups(user, filters)
     items = _items(instrument)
     codes = [i.code for i in items]
     days = HORIZONS.get(horizon)
     versions = list(instrument.versions.values_list("pk", flat=True))
     picks = _picks(user, filters, versions=versions, complete=len(codes), days=days)
-    picks = picks[np.isin(picks[:, 0], np.array([r[0] for r in rows], dtype=np.int64))]
+    picks = picks[np.isin(picks[:, 0], np.array([r[0] for r in cohort], dtype=np.int64))]
     width = (picks.shape[1] - 2) // 2
     starts = picks[:, 1]
     any_first, any_follow = _choose(picks[:, 2 : 2 + width], starts, days)
@@ -174,7 +175,7 @@ def collect(
         _trajectory(user, filters, versions=versions, complete=len(codes)) if answers else []
     )
     return Collected(
-        rows=rows,
+        cohort=cohort,
         items=items,
         enrolment_ids=picks[:, 0],
         has_baseline=any_first != 0,
@@ -191,42 +192,45 @@ def collect(
 def _choose(keys: np.ndarray, starts: np.ndarray, days: int | None):
     """Each enrolment's baseline and follow-up ids (0: none) from its candidates' keys
     (`_picks`): the first, then the latest or the candidates around the horizon. A
-    follow-up is never the baseline; among the candidates the nearest the horizon wins, at
-    equal distance the earlier day, on the same day the higher key (recorded last)."""
+    follow-up is never the baseline; among the candidates the nearest the horizon in days
+    wins, at equal distance the earlier day. Two candidates on the same day are both on
+    or after the horizon (the one before it is a single candidate), and the first recorded
+    of them, the lower key, is the nearer."""
     first, later = keys[:, 0], keys[:, 1:]
     valid = (later != 0) & (later != first[:, None])
     if days is None:
         follow = np.where(valid[:, 0], later[:, 0], 0)
-    else:
-        day = later >> DAY_SHIFT
-        distance = np.abs(day - (starts + days)[:, None])
-        follow = np.zeros(len(keys), dtype=np.int64)
-        best_distance = np.zeros(len(keys), dtype=np.int64)
-        best_day = np.zeros(len(keys), dtype=np.int64)
-        for j in range(later.shape[1]):
-            d, dd, k = distance[:, j], day[:, j], later[:, j]
-            better = valid[:, j] & (
-                (follow == 0)
-                | (d < best_distance)
-                | ((d == best_distance) & ((dd < best_day) | ((dd == best_day) & (k > follow))))
-            )
-            follow = np.where(better, k, follow)
-            best_distance = np.where(better, d, best_distance)
-            best_day = np.where(better, dd, best_day)
+        return first & ID_MASK, follow & ID_MASK
+    day = later >> DAY_SHIFT
+    distance = np.abs(day - (starts + days)[:, None])
+    # Lexicographic minimum of (distance, key) over the valid candidates; the key orders by
+    # day, then by recording.
+    never = np.iinfo(np.int64).max
+    distance = np.where(valid, distance, never)
+    best = np.full(len(keys), never)
+    follow = np.zeros(len(keys), dtype=np.int64)
+    for j in range(later.shape[1]):
+        better = (distance[:, j] < best) | (
+            (distance[:, j] == best) & (distance[:, j] != never) & (later[:, j] < follow)
+        )
+        follow = np.where(better, later[:, j], follow)
+        best = np.where(better, distance[:, j], best)
     return first & ID_MASK, follow & ID_MASK
 
 
-def _series(versions: list[int], scored: dict):
-    """The completed assessments of the outer enrolment's citizen within its period, each as
-    one number that sorts as (day, id): day number · 2⁴⁰ + id. The choice among candidates
-    needs their days, and the index holds both, so no row is read to choose."""
+def _series(versions: list[int], scored: dict, *, since=None, until=None):
+    """The completed assessments of the outer enrolment's citizen within its period (or
+    from `since` until `until` within it), each as one number that sorts as (day, id): day
+    number · 2⁴⁰ + id. The choice among candidates needs their days, and the index holds
+    both, so no row is read to choose. Each side has one bound: SQLite uses only one of
+    two for its index range and filters the rest row by row."""
     return (
         Assessment.objects.filter(
             citizen_id=OuterRef("citizen_id"),
             version_id__in=versions,
             status=Assessment.Status.COMPLETED,
-            date__gte=OuterRef("start_date"),
-            date__lte=OuterRef("period_end"),
+            date__gte=OuterRef("start_date") if since is None else since,
+            date__lte=OuterRef("period_end") if until is None else until,
             **scored,
         )
         .order_by()
@@ -246,9 +250,9 @@ def _picks(
     """Per enrolment, one row of numbers: its id, the day number of its start, then for all
     scored assessments and again for complete ones the keys of the first and of the
     follow-up candidates (0 where there is none). The candidates are the latest, or the
-    nearest on each side of the horizon and the one after that in case the first is after
-    the horizon. Every subquery walks the index of citizen, version and date in its own
-    order, and reads nothing else."""
+    last before the horizon, the first on or after it and the one after that in case the
+    first is the baseline. Every subquery walks the index of citizen, version, date and id
+    one way, and reads nothing else."""
     annotations = {}
     for name, scored in (
         ("any", {"scored_items__gt": 0}),
@@ -259,13 +263,17 @@ def _picks(
         if days is None:
             candidates[f"{name}_latest"] = series.order_by("-date", "-id")[:1]
         else:
-            target = AddDays(OuterRef("start_date"), days)
-            after = series.filter(date__gte=target).order_by("date", "-id")
-            candidates[f"{name}_before"] = series.filter(date__lt=target).order_by("-date", "-id")[
-                :1
-            ]
-            candidates[f"{name}_after"] = after[:1]
-            candidates[f"{name}_after_next"] = after[1:2]
+            # The horizon lies on or after the start: it bounds the days before it from
+            # above and the days after it from below.
+            before = _series(
+                versions,
+                scored,
+                until=Least(OuterRef("period_end"), AddDays(OuterRef("start_date"), days - 1)),
+            )
+            after = _series(versions, scored, since=AddDays(OuterRef("start_date"), days))
+            candidates[f"{name}_before"] = before.order_by("-date", "-id")[:1]
+            candidates[f"{name}_after"] = after.order_by("date", "id")[:1]
+            candidates[f"{name}_after_next"] = after.order_by("date", "id")[1:2]
         for key, candidate in candidates.items():
             annotations[key] = Coalesce(Subquery(candidate), Value(0))
     rows = cursor_rows(
@@ -318,7 +326,7 @@ def _trajectory(user, filters: Filters, *, versions: list[int], complete: int):
         f" WHERE e.id IN ({cohort_sql}) AND s.citizen_id = e.citizen_id"
         f" AND s.version_id IN ({marks}) AND s.status = %s AND s.scored_items = %s"
         " AND s.date >= e.start_date AND s.date <= COALESCE(e.end_date, %s)"
-        " GROUP BY 1 ORDER BY 1"
+        " GROUP BY 1"  # ordered below: with ORDER BY, PostgreSQL sorts every row to group
     )
     params = (
         *cohort_params,
@@ -329,14 +337,14 @@ def _trajectory(user, filters: Filters, *, versions: list[int], complete: int):
     )
     with connections[cohort.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return [(m, n, float(total), float(squares)) for m, n, total, squares in cursor]
+        return sorted((m, n, float(total), float(squares)) for m, n, total, squares in cursor)
 
 
 def progression_report(
     user, filters: Filters, *, instrument, horizon: str = "latest"
 ) -> ProgressionReport:
     data = collect(user, filters, instrument=instrument, horizon=horizon)
-    rows, items, trajectory = data.rows, data.items, data.trajectory
+    items, trajectory = data.items, data.trajectory
     both = data.with_both
     baseline, followup = data.baseline[both], data.followup[both]
     item_rows = []
@@ -380,7 +388,7 @@ def progression_report(
     midpoint = sum((i.scale_min + i.scale_max) / 2 for i in items) / len(items) if items else None
     return ProgressionReport(
         instrument=instrument,
-        cohort_size=len(rows),
+        cohort_size=len(data.cohort),
         with_baseline=with_baseline,
         with_both=with_both,
         items=item_rows,

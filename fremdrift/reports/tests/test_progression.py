@@ -237,15 +237,18 @@ def test_the_trajectory_equals_an_independent_computation(world, cohort):
 
 @pytest.fixture
 def ties(world):
-    """Three citizens whose follow-up at the 3-month horizon (day 91) is decided by a rule:
-    a baseline after the horizon (the next one is the follow-up), two candidates equally far
-    (the earlier), and two on the same day (the one recorded last). Each assessment's level
-    tells which was chosen."""
+    """Citizens whose follow-up at the 3-month horizon (day 91) is decided by a rule: a
+    baseline after the horizon (the next one is the follow-up), two candidates equally far
+    (the earlier), two on the same day before the horizon (the one recorded last, the nearer
+    it) and after it (the one recorded first), and a baseline after the horizon followed by
+    two on one day. Each assessment's level tells which was chosen."""
     programme = make_programme(world.nord, name="Uafgjort")
     cases = {
         "after": [(100, 2), (120, 5), (200, 7)],
         "equally_far": [(1, 2), (81, 4), (101, 6)],
         "same_day": [(1, 2), (90, 3), (90, 8), (150, 9)],
+        "same_day_after": [(1, 2), (95, 5), (95, 6), (200, 9)],
+        "after_then_same_day": [(100, 2), (120, 5), (120, 6)],
     }
     enrolments = {}
     for name, days in cases.items():
@@ -268,18 +271,32 @@ def test_the_follow_up_nearest_the_horizon_follows_the_tie_rules(world, ties):
         name: (data.baseline[rows[e.pk], health], data.followup[rows[e.pk], health])
         for name, e in ties.items()
     }
-    assert chosen == {"after": (2, 5), "equally_far": (2, 4), "same_day": (2, 8)}
+    assert chosen == {
+        "after": (2, 5),
+        "equally_far": (2, 4),
+        "same_day": (2, 8),
+        "same_day_after": (2, 5),
+        "after_then_same_day": (2, 5),
+    }
     totals = {
         name: (data.total_baseline[rows[e.pk]], data.total_followup[rows[e.pk]])
         for name, e in ties.items()
     }
-    assert totals == {"after": (16, 40), "equally_far": (16, 32), "same_day": (16, 64)}
+    assert totals == {
+        "after": (16, 40),
+        "equally_far": (16, 32),
+        "same_day": (16, 64),
+        "same_day_after": (16, 40),
+        "after_then_same_day": (16, 40),
+    }
     latest = collect(world.manager, Filters(), instrument=wheel())
     rows = {e: n for n, e in enumerate(latest.enrolment_ids.tolist())}
     assert {name: latest.followup[rows[e.pk], health] for name, e in ties.items()} == {
         "after": 7,
         "equally_far": 6,
         "same_day": 9,
+        "same_day_after": 9,
+        "after_then_same_day": 6,
     }
 
 
