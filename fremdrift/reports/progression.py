@@ -22,7 +22,15 @@ from fremdrift.programmes.models import Enrolment
 
 from . import stats
 from .cohort import MIN_GROUP, Filters, cohort_enrolments, cohort_groups
-from .functions import AddDays, DayNumber, InIds, ItemValue, cursor_rows, months_since_sql
+from .functions import (
+    AddDays,
+    DayNumber,
+    InIds,
+    ItemValue,
+    cursor_rows,
+    months_since_sql,
+    read_side_by_side,
+)
 
 HORIZONS = {"latest": None, "3": 91, "6": 182, "12": 365}
 DAY_SHIFT = 40  # a candidate's key is day number · 2⁴⁰ + assessment id
@@ -145,20 +153,35 @@ def collect(
     """Baseline: the first completed assessment in the enrolment. Follow-up: the latest, or
     the one nearest the horizon (3, 6 or 12 months after the enrolment started; at equal
     distance in days the earlier; on the same day the one nearer the horizon in the order of
-    recording: the last recorded before it, the first on or after it). Answers are matched across
-    versions by item code. The total score, its reliability, the attrition and the
+    recording: the last recorded before it, the first on or after it). Answers are matched
+    across versions by item code. The total score, its reliability, the attrition and the
     trajectory use the assessments that answer every item (a referral's starting scores
     answer only the focus items). `answers=False` collects the total scores only.
 
     The database chooses the candidates (a few index lookups per enrolment) and sums the
-    trajectory; numpy chooses among the candidates; only the chosen assessments are read,
-    with their values by item code as the services keep them on the assessment: no answer
-    row is read."""
-    cohort = cohort_groups(user, filters)
+    trajectory, on a second connection at the same time; numpy chooses among the
+    candidates; only the chosen assessments are read, with their values by item code as the
+    services keep them on the assessment: no answer row is read."""
     items = _items(instrument)
     codes = [i.code for i in items]
-    days = HORIZONS.get(horizon)
     versions = list(instrument.versions.values_list("pk", flat=True))
+    reads = [
+        lambda: _chosen(
+            user, filters, codes=codes, versions=versions, horizon=horizon, answers=answers
+        )
+    ]
+    if answers:
+        reads.append(lambda: _trajectory(user, filters, versions=versions, complete=len(codes)))
+    chosen, *trajectory = read_side_by_side(*reads)
+    return Collected(items=items, trajectory=trajectory[0] if trajectory else [], **chosen)
+
+
+def _chosen(
+    user, filters: Filters, *, codes: list[str], versions: list[int], horizon: str, answers: bool
+) -> dict:
+    """The fields of `Collected` but for the items and the trajectory."""
+    cohort = cohort_groups(user, filters)
+    days = HORIZONS.get(horizon)
     picks = _picks(user, filters, versions=versions, complete=len(codes), days=days)
     picks = picks[np.isin(picks[:, 0], np.array([r[0] for r in cohort], dtype=np.int64))]
     width = (picks.shape[1] - 2) // 2
@@ -171,22 +194,17 @@ def collect(
     _total, followup = points.take(any_follow)
     total_baseline, complete_baseline = points.take(complete_first)
     total_followup, _values = points.take(complete_follow)
-    trajectory = (
-        _trajectory(user, filters, versions=versions, complete=len(codes)) if answers else []
-    )
-    return Collected(
-        cohort=cohort,
-        items=items,
-        enrolment_ids=picks[:, 0],
-        has_baseline=any_first != 0,
-        has_followup=any_follow != 0,
-        baseline=baseline,
-        followup=followup,
-        complete_baseline=complete_baseline,
-        total_baseline=total_baseline,
-        total_followup=total_followup,
-        trajectory=trajectory,
-    )
+    return {
+        "cohort": cohort,
+        "enrolment_ids": picks[:, 0],
+        "has_baseline": any_first != 0,
+        "has_followup": any_follow != 0,
+        "baseline": baseline,
+        "followup": followup,
+        "complete_baseline": complete_baseline,
+        "total_baseline": total_baseline,
+        "total_followup": total_followup,
+    }
 
 
 def _choose(keys: np.ndarray, starts: np.ndarray, days: int | None):
