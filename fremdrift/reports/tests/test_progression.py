@@ -78,6 +78,12 @@ def record(actor, citizen, day, level, extra=0, spread=(0,) * 8):
 
 @pytest.fixture
 def cohort(world):
+    return enrol_cohort(world)
+
+
+def enrol_cohort(world):
+    """Eight citizens enrolled with a baseline and two follow-ups, and a ninth with a
+    baseline only; returns the programme."""
     programme = make_programme(world.nord, name="Nordforløb")
     citizens = []
     for n, (level, change) in enumerate(PEOPLE):
@@ -318,26 +324,3 @@ def test_the_report_reads_a_fixed_number_of_queries_however_large_the_cohort(
     with django_assert_num_queries(len(nine.captured_queries)):
         report = progression_report(world.manager, Filters(), instrument=wheel())
     assert report.with_both == 13
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_outside_a_transaction_the_trajectory_is_read_on_a_second_connection_with_the_same_numbers(
-    world, cohort
-):
-    """A request runs outside a transaction, so the trajectory is summed on a connection of
-    its own while the baselines and follow-ups are chosen; inside one (as in the other
-    tests) everything runs on the transaction's connection. The report is the same."""
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-
-    def trajectory_read_here(queries) -> bool:
-        return any("30.4375" in query["sql"] for query in queries.captured_queries)
-
-    with CaptureQueriesContext(connection) as side_by_side_queries:
-        side_by_side = progression_report(world.manager, Filters(), instrument=wheel())
-    with transaction.atomic(), CaptureQueriesContext(connection) as one_by_one_queries:
-        one_by_one = progression_report(world.manager, Filters(), instrument=wheel())
-    assert not trajectory_read_here(side_by_side_queries)
-    assert trajectory_read_here(one_by_one_queries)
-    assert [(p.month, p.n) for p in side_by_side.trajectory] == [(0, 9), (3, 8), (5, 8)]
-    assert repr(side_by_side) == repr(one_by_one)
