@@ -101,7 +101,9 @@ def reports(*, runs: int = 3):
     yield "floor: per-item means (SQL)", floor, 1
     for name, url in {
         "report: progression": f"/reports/progression/?instrument={wheel}&horizon=latest",
+        "report: progression, 3 months": f"/reports/progression/?instrument={wheel}&horizon=3",
         "report: progression, 6 months": f"/reports/progression/?instrument={wheel}&horizon=6",
+        "report: progression, 12 months": f"/reports/progression/?instrument={wheel}&horizon=12",
         "report: comparison": f"/reports/comparison/?by=programme&instrument={wheel}",
         "report: goals": "/reports/goals/",
         "report: monitoring": "/reports/monitoring/",
