@@ -49,3 +49,9 @@ def page():
         finally:
             context.close()
             browser.close()
+            # With Playwright's event loop running, Django keeps the test's database
+            # connection in that context (asgiref's Local), where the test database's
+            # teardown does not close it; left open, PostgreSQL cannot drop the database.
+            from django.db import connections
+
+            connections.close_all()
