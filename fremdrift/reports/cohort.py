@@ -92,13 +92,14 @@ def cohort_rows(user, filters: Filters) -> list[tuple]:
     )
 
 
-def cohort_groups(user, filters: Filters) -> list[tuple[int, int, int | None]]:
-    """(enrolment id, programme id, target group id) of the cohort: numbers only, read
-    straight from the cursor."""
+def cohort_numbers(user, filters: Filters) -> list[tuple[int, int, int, int | None]]:
+    """(enrolment id, citizen id, programme id, target group id) of the cohort: numbers only,
+    read straight from the cursor, without the ORM's converters (0.1 to 0.2 s on SQLite for
+    the municipality)."""
     return cursor_rows(
         cohort_enrolments(user, filters)
         .order_by()
-        .values_list("pk", "programme_id", "citizen__target_group_id")
+        .values_list("pk", "citizen_id", "programme_id", "citizen__target_group_id")
     )
 
 

@@ -75,17 +75,17 @@ def comparison_report(
     data = collect(user, filters, instrument=instrument, horizon=horizon, answers=False)
     rows = {r[0]: r for r in data.cohort}
     programme_owner = dict(
-        Programme.objects.filter(pk__in={r[1] for r in data.cohort}).values_list(
+        Programme.objects.filter(pk__in={r[2] for r in data.cohort}).values_list(
             "pk", "organisation_id"
         )
     )
 
     def key_of(row) -> int | None:
         if by == "provider":
-            return programme_owner.get(row[1])
+            return programme_owner.get(row[2])
         if by == "target_group":
-            return row[2]
-        return row[1]
+            return row[3]
+        return row[2]
 
     by_group: dict[int, list[tuple[float, float]]] = defaultdict(list)
     paired = data.with_total_pair

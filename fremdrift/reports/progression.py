@@ -21,7 +21,7 @@ from fremdrift.instruments.models import InstrumentVersion, Item
 from fremdrift.programmes.models import Enrolment
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_enrolments, cohort_groups
+from .cohort import MIN_GROUP, Filters, cohort_enrolments, cohort_numbers
 from .functions import (
     AddDays,
     DayNumber,
@@ -99,7 +99,7 @@ class Collected:
     assessment and the total of the complete follow-up; and the trajectory: per month since
     enrolment, (assessments, sum and sum of squares of their totals)."""
 
-    cohort: list[tuple]  # (enrolment id, programme id, target group id)
+    cohort: list[tuple]  # `cohort.cohort_numbers`
     items: list[Item]
     enrolment_ids: np.ndarray
     has_baseline: np.ndarray
@@ -180,7 +180,7 @@ def _chosen(
     user, filters: Filters, *, codes: list[str], versions: list[int], horizon: str, answers: bool
 ) -> dict:
     """The fields of `Collected` but for the items and the trajectory."""
-    cohort = cohort_groups(user, filters)
+    cohort = cohort_numbers(user, filters)
     days = HORIZONS.get(horizon)
     picks = _picks(user, filters, versions=versions, complete=len(codes), days=days)
     picks = picks[np.isin(picks[:, 0], np.array([r[0] for r in cohort], dtype=np.int64))]

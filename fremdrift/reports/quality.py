@@ -19,7 +19,7 @@ from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals.models import Referral
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_enrolment_ids, cohort_enrolments
+from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_enrolment_ids, cohort_numbers
 from .functions import DayNumber, cursor_rows
 
 ON_TIME_DAYS = 7  # an assessment within a week of its due date is on time
@@ -210,7 +210,7 @@ def _pair_key(citizen, instrument):
 
 
 def quality_report(user, filters: Filters) -> QualityReport:
-    rows = cursor_rows(cohort_enrolments(user, filters).order_by().values_list("pk", "citizen_id"))
+    rows = cohort_numbers(user, filters)
     today = dt.date.today()
     since = (today - dt.timedelta(days=PERIOD_DAYS)).toordinal()
     # An assessment more than a week before the period can only be on time for a due date

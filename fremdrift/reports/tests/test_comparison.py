@@ -97,3 +97,17 @@ def test_a_small_group_and_its_complement_are_hidden(world, login, two_programme
     # out from the others.
     assert counts["Lille forløb"] == "<5"
     assert list(counts.values()).count("<5") == 2
+
+
+def test_the_comparison_groups_by_provider_and_by_target_group(world, two_programmes):
+    """Both programmes run at the same provider and every citizen has the same target group:
+    one group of all twelve each way."""
+    from fremdrift.testing import target_group
+
+    by_provider = comparison_report(world.manager, Filters(), instrument=wheel(), by="provider")
+    assert [(g.key, g.label, g.n) for g in by_provider.groups] == [
+        (world.nord.pk, world.nord.name, 12)
+    ]
+    by_target = comparison_report(world.manager, Filters(), instrument=wheel(), by="target_group")
+    group = target_group()
+    assert [(g.key, g.label, g.n) for g in by_target.groups] == [(group.pk, group.label, 12)]
