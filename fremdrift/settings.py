@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "fremdrift.exchange",
     "fremdrift.audit",
     "fremdrift.demo",
+    "fremdrift.pages",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,9 @@ from fremdrift.accounts.services import organisation_create, user_create
 from fremdrift.citizens import services as citizen_services
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.instruments.models import Instrument
+from fremdrift.programmes.defaults import KVIK_MILESTONES
+from fremdrift.programmes.services import programme_create
 
 _serials = itertools.count(1000)
 
@@ -69,10 +72,6 @@ def make_programme(
 ):
     """A programme following the adult wheel every 14 days, with KVIK's milestones."""
     from decimal import Decimal
-
-    from fremdrift.instruments.models import Instrument
-    from fremdrift.programmes.defaults import KVIK_MILESTONES
-    from fremdrift.programmes.services import programme_create
 
     return programme_create(
         actor=actor,

@@ -2,19 +2,30 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fremdrift.api.api import api
+from fremdrift.citizens.urls import urlpatterns as citizen_urls
 from fremdrift.core import views as core_views
+from fremdrift.pages import views as pages
 from fremdrift.programmes.urls import citizen_urlpatterns as enrolment_urls
+from fremdrift.programmes.urls import urlpatterns as programme_urls
+from fremdrift.referrals.urls import enrolment_urlpatterns as enrolment_exit_urls
+
+# The pages that compose several apps join the namespaces of the apps they are named after.
+citizen_pages = [
+    path("", pages.citizen_list, name="list"),
+    path("<int:citizen_id>/", pages.citizen_detail, name="detail"),
+]
+programme_pages = [path("<int:programme_id>/", pages.programme_detail, name="detail")]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("fremdrift.accounts.urls")),
-    path("citizens/", include("fremdrift.citizens.urls")),
+    path("citizens/", include((citizen_pages + citizen_urls, "citizens"))),
     path("citizens/", include("fremdrift.assessments.urls")),
     path("citizens/", include("fremdrift.plans.urls")),
     path("citizens/", include("fremdrift.referrals.urls")),
-    path("citizens/", include((enrolment_urls, "enrolments"))),
-    path("programmes/", include("fremdrift.programmes.urls")),
+    path("citizens/", include((enrolment_urls + enrolment_exit_urls, "enrolments"))),
+    path("programmes/", include((programme_urls + programme_pages, "programmes"))),
     path("reports/", include("fremdrift.reports.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("fremdrift.api.urls")),

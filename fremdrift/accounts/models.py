@@ -2,6 +2,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import access
+from .roles import Role
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -26,14 +29,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    CASEWORKER = "caseworker", _("Caseworker")
-    PROVIDER_STAFF = "provider_staff", _("Provider staff")
-    JOB_CONSULTANT = "job_consultant", _("Job consultant")
-    MANAGER = "manager", _("Manager / analyst")
-    ADMINISTRATOR = "administrator", _("Administrator")
 
 
 class User(AbstractUser):
@@ -66,10 +61,19 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    # For the templates; the rules themselves are in `access`.
     @property
     def works_with_cases(self) -> bool:
-        return self.role in {Role.CASEWORKER, Role.PROVIDER_STAFF, Role.JOB_CONSULTANT}
+        return access.works_with_cases(self)
 
     @property
     def is_administrator(self) -> bool:
-        return self.role == Role.ADMINISTRATOR
+        return access.is_administrator(self)
+
+    @property
+    def reads_programmes(self) -> bool:
+        return access.reads_programmes(self)
+
+    @property
+    def reads_reports(self) -> bool:
+        return access.may_read_reports(self)

@@ -1,11 +1,22 @@
-"""The REST API at /api/v1/: a thin door onto the same services and selectors as the pages."""
+"""The REST API at /api/v1/: a thin door onto the same services and selectors as the pages.
+The root, above every app: it mounts each app's router and FHIR."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from fremdrift.assessments.api import router as assessments
+from fremdrift.citizens.api import router as citizens
+from fremdrift.codelists.api import router as codelists
+from fremdrift.instruments.api import router as instruments
+from fremdrift.plans import api as plans
+from fremdrift.programmes import api as programmes
+from fremdrift.referrals import api as referrals
+from fremdrift.reports.api import router as reports
+
 from .auth import TokenAuth
+from .fhir import router as fhir
 
 api = NinjaAPI(
     title="Fremdrift API",
@@ -64,30 +75,19 @@ def unauthorised(request, exc):
     )
 
 
-def _routers() -> None:
-    from fremdrift.assessments.api import router as assessments
-    from fremdrift.citizens.api import router as citizens
-    from fremdrift.codelists.api import router as codelists
-    from fremdrift.instruments.api import router as instruments
-    from fremdrift.plans import api as plans
-    from fremdrift.programmes import api as programmes
-    from fremdrift.referrals.api import router as referrals
-
-    api.add_router("/citizens", citizens)
-    api.add_router("/codelists", codelists)
-    api.add_router("/instruments", instruments)
-    api.add_router("/assessments", assessments)
-    api.add_router("/plans", plans.plans)
-    api.add_router("/goals", plans.goals)
-    api.add_router("/goal-events", plans.goal_events)
-    api.add_router("/activities", plans.activities)
-    api.add_router("/meetings", plans.meetings)
-    api.add_router("/mentors", plans.mentors)
-    api.add_router("/programmes", programmes.programmes)
-    api.add_router("/enrolments", programmes.enrolments)
-    api.add_router("/referrals", referrals)
-    api.add_router("/reports", "fremdrift.reports.api.router")
-    api.add_router("/fhir", "fremdrift.api.fhir.router")
-
-
-_routers()
+api.add_router("/citizens", citizens)
+api.add_router("/codelists", codelists)
+api.add_router("/instruments", instruments)
+api.add_router("/assessments", assessments)
+api.add_router("/plans", plans.plans)
+api.add_router("/goals", plans.goals)
+api.add_router("/goal-events", plans.goal_events)
+api.add_router("/activities", plans.activities)
+api.add_router("/meetings", plans.meetings)
+api.add_router("/mentors", plans.mentors)
+api.add_router("/programmes", programmes.programmes)
+api.add_router("/enrolments", programmes.enrolments)
+api.add_router("/enrolments", referrals.enrolment_exits)
+api.add_router("/referrals", referrals.router)
+api.add_router("/reports", reports)
+api.add_router("/fhir", fhir)

@@ -1,19 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fremdrift.accounts.access import require_administrator
+
 from . import services
 from .forms import TokenForm
 from .models import ApiToken
-
-
-def _require_administrator(request: HttpRequest) -> None:
-    if not request.user.is_administrator:
-        raise Http404
 
 
 @login_required
@@ -21,7 +18,7 @@ def _require_administrator(request: HttpRequest) -> None:
 def token_list(request: HttpRequest) -> HttpResponse:
     """Administrators issue API tokens (the key is shown once, on this response only) and
     revoke them."""
-    _require_administrator(request)
+    require_administrator(request, hidden=True)
     form = TokenForm(request.POST or None)
     key = None
     status = 200
@@ -48,7 +45,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    _require_administrator(request)
+    require_administrator(request, hidden=True)
     token = get_object_or_404(ApiToken, pk=token_id)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token has been revoked; it no longer works."))

@@ -1,7 +1,8 @@
 """Assessments in the REST API, with their answers. They follow the case through
 `citizens_in_scope` (the selectors), and every read is in the access log. Writes are thin calls
 to `assessments.services` under the assessment pages' rule: provider staff and citizens outside
-the scope answer 404, and only those who may record (`selectors.may_record`) write (else 403)."""
+the scope answer 404, and only those who may record
+(`citizens.access.may_record_assessment`) write (else 403)."""
 
 import datetime as dt
 import uuid
@@ -11,25 +12,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from fremdrift.accounts.models import Role
-from fremdrift.api.common import (
+from fremdrift.accounts.access import is_provider_staff
+from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.models import AccessAction
+from fremdrift.citizens.access import citizen_get, may_record_assessment
+from fremdrift.core.api_kit import (
     MAX_ID,
     Id,
     InputSchema,
     citizen_filter,
+    errors,
     etag,
     in_utc,
-    log_list,
-    log_view,
-    log_write,
     page_field,
     page_of,
     stale,
     version_refusal,
 )
-from fremdrift.api.schemas import errors
-from fremdrift.audit.models import AccessAction
-from fremdrift.citizens.selectors import citizen_get
+from fremdrift.core.exceptions import StaleVersion
 from fremdrift.instruments.models import Instrument, InstrumentVersion
 
 from . import selectors, services
@@ -232,10 +232,10 @@ def _version(payload: AssessmentIn) -> InstrumentVersion:
 def _citizen_to_record(request: HttpRequest, citizen_id: int):
     """The assessment pages' rule: not shared with provider staff (404), the citizen in scope
     (else 404), and one who may record (else 403)."""
-    if request.user.role == Role.PROVIDER_STAFF:
+    if is_provider_staff(request.user):
         raise Http404
     citizen = citizen_get(request.user, citizen_id)
-    if not selectors.may_record(request.user, citizen):
+    if not may_record_assessment(request.user, citizen):
         raise PermissionDenied
     return citizen
 
@@ -301,7 +301,7 @@ def assessment_correct(
     stale one answers 412 and changes nothing."""
     assessment = selectors.assessment_get(request.user, assessment_id)
     citizen = assessment.citizen
-    if not selectors.may_record(request.user, citizen):
+    if not may_record_assessment(request.user, citizen):
         raise PermissionDenied
     refusal = version_refusal(request, assessment.revision, "assessment")
     if refusal is not None:
@@ -316,7 +316,7 @@ def assessment_correct(
             status=payload.status or assessment.status,
             answers=_answers(payload.answers),
         )
-    except services.StaleRevision:
+    except StaleVersion:
         return stale("assessment")
     log_write(request, citizen)
     found = selectors.assessment_get(request.user, assessment.pk)

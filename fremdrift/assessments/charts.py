@@ -3,8 +3,9 @@
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from fremdrift.core.svg import WheelItem, WheelSeries, render_item_history, render_wheel
+
 from .selectors import WheelData
-from .svg import WheelItem, WheelSeries, render_item_history, render_wheel
 
 
 def wheel_items(data: WheelData) -> list[WheelItem]:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 
+from fremdrift.citizens.access import may_record_assessment
 from fremdrift.instruments.models import Instrument, Purpose
 
 from . import charts, selectors
@@ -25,7 +26,7 @@ def citizen_panel(request: HttpRequest, citizen) -> dict:
         "instruments": instruments,
         "instrument": current,
         "follows": selectors.follows_of(citizen),
-        "may_record": selectors.may_record(request.user, citizen),
+        "may_record": may_record_assessment(request.user, citizen),
         "startable": Instrument.objects.filter(versions__status="published").distinct(),
     }
     if current is None:

@@ -7,18 +7,12 @@ from dataclasses import dataclass
 
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 
-from fremdrift.accounts.models import Role
-from fremdrift.citizens.selectors import citizens_in_scope
+from fremdrift.accounts.access import is_provider_staff
+from fremdrift.audit.models import ChangeRecord
+from fremdrift.citizens.access import citizens_in_scope
 from fremdrift.instruments.models import Instrument, InstrumentVersion, Item
 
 from .models import Answer, Assessment, Follow, TargetScore
-
-
-def may_record(user, citizen) -> bool:
-    """Caseworkers who may change the citizen, and provider staff who see them, record."""
-    if user.role == Role.PROVIDER_STAFF:
-        return citizens_in_scope(user).filter(pk=citizen.pk).exists()
-    return citizens_in_scope(user, to_change=True).filter(pk=citizen.pk).exists()
 
 
 def published_version(instrument: Instrument) -> InstrumentVersion | None:
@@ -138,8 +132,6 @@ def mean_of(answers) -> float | None:
 
 def corrections_of(assessment: Assessment):
     """Who recorded and corrected the assessment, and when, oldest first."""
-    from fremdrift.audit.models import ChangeRecord
-
     return ChangeRecord.objects.filter(
         model=Assessment._meta.label, object_id=str(assessment.pk)
     ).order_by("at", "id")
@@ -153,7 +145,7 @@ def assessments_in_scope(user) -> QuerySet[Assessment]:
     from django.db.models import Prefetch
 
     assessments = Assessment.objects.filter(citizen__in=citizens_in_scope(user))
-    if user.role == Role.PROVIDER_STAFF:
+    if is_provider_staff(user):
         assessments = assessments.none()
     return assessments.select_related("version__instrument").prefetch_related(
         Prefetch(

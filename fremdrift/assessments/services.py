@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.core.exceptions import StaleVersion
 from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, ScaleType
 
 from .cadence import CadencePeriod, CadenceRule, due_status
@@ -34,10 +35,6 @@ class AnswerInput:
     def is_empty(self) -> bool:
         blank = self.value is None or (isinstance(self.value, str) and not self.value.strip())
         return blank and not self.text.strip() and not self.dont_know and not self.not_relevant
-
-
-class StaleRevision(Exception):
-    """The assessment was corrected by someone else since the form was loaded."""
 
 
 def _number(raw) -> float:
@@ -237,7 +234,7 @@ def assessment_correct(
         .get(pk=assessment.pk)
     )
     if current.revision != expected_revision:
-        raise StaleRevision
+        raise StaleVersion
     if current.status == Assessment.Status.COMPLETED and status == Assessment.Status.DRAFT:
         raise ValidationError({"status": _("A completed assessment cannot become a draft.")})
     cleaned = _validate(

@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fremdrift.accounts.models import Role
+from fremdrift.accounts.access import is_provider_staff
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.selectors import citizen_get
+from fremdrift.citizens.access import citizen_get, may_record_assessment
+from fremdrift.core.exceptions import StaleVersion
 from fremdrift.instruments.models import Instrument, Respondent
 
 from . import charts, selectors, services
@@ -28,7 +29,7 @@ from .models import Assessment
 def _citizen(request: HttpRequest, citizen_id: int):
     """The general assessment pages are not shared with providers: a referral shares its
     focus items, which the provider scores on the referral itself."""
-    if request.user.role == Role.PROVIDER_STAFF:
+    if is_provider_staff(request.user):
         raise Http404
     return citizen_get(request.user, citizen_id)
 
@@ -72,7 +73,7 @@ def _respondent_choices(version) -> list[tuple[str, str]]:
 
 
 def _default_respondent(user, version) -> str:
-    wanted = "provider" if user.role == "provider_staff" else "joint"
+    wanted = "provider" if is_provider_staff(user) else "joint"
     return wanted if wanted in version.respondents else version.respondents[0]
 
 
@@ -112,7 +113,7 @@ def _errors_of(error: ValidationError, header) -> dict:
 @require_http_methods(["GET", "POST"])
 def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen = _citizen(request, citizen_id)
-    if not selectors.may_record(request.user, citizen):
+    if not may_record_assessment(request.user, citizen):
         raise PermissionDenied
     instrument = _instrument(request.GET.get("instrument") or request.POST.get("instrument"))
     version = selectors.published_version(instrument)
@@ -211,7 +212,7 @@ def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -
         citizen=citizen,
     )
     version = assessment.version
-    may_record = selectors.may_record(request.user, citizen)
+    may_record = may_record_assessment(request.user, citizen)
     choices = _respondent_choices(version)
     errors: dict = {}
     status = 200
@@ -231,7 +232,7 @@ def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -
                     status=request.POST.get("status", assessment.status),
                     answers=answers_from_post(request.POST, list(version.items.all())),
                 )
-            except services.StaleRevision:
+            except StaleVersion:
                 assessment.refresh_from_db()
                 header = AssessmentHeaderForm(
                     initial=_header_initial(assessment), respondents=choices
@@ -282,7 +283,7 @@ def _header_initial(assessment: Assessment) -> dict:
 def follow_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """Starts following an instrument at a cadence, or changes the cadence from a date."""
     citizen = _citizen(request, citizen_id)
-    if not selectors.may_record(request.user, citizen):
+    if not may_record_assessment(request.user, citizen):
         raise PermissionDenied
     instrument = _instrument(request.POST.get("instrument"))
     try:
@@ -329,7 +330,7 @@ def follow_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @require_POST
 def target_set(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen = _citizen(request, citizen_id)
-    if not selectors.may_record(request.user, citizen):
+    if not may_record_assessment(request.user, citizen):
         raise PermissionDenied
     instrument = _instrument(request.POST.get("instrument"))
     raw = request.POST.get("value", "").strip()

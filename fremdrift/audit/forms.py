@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from fremdrift.citizens import cpr as cprlib
+from fremdrift.core import cpr as cprlib
 from fremdrift.core.forms import DesignSystemForm
 
 

@@ -29,18 +29,3 @@ def access_log_search(
     if date_to is not None:
         entries = entries.filter(at__date__lte=date_to)
     return entries.distinct().order_by("-at", "-id")
-
-
-def citizen_for_log_lookup(*, organisation_id: int, citizen_id: int | None, cpr: str):
-    """The citizen an administrator asks about, by id or CPR number, within the organisation."""
-    from fremdrift.citizens import cpr as cprlib
-    from fremdrift.citizens.models import Citizen
-    from fremdrift.core.fieldcrypto import lookup_hash
-
-    citizens = Citizen.objects.filter(home_organisation_id=organisation_id)
-    if cpr:
-        digits = cprlib.parse_cpr(cpr).digits
-        return citizens.filter(cpr_hash=lookup_hash(digits)).first()
-    if citizen_id is not None:
-        return citizens.filter(pk=citizen_id).first()
-    return None

@@ -1,7 +1,6 @@
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,17 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from fremdrift.accounts.access import require_administrator
 from fremdrift.accounts.models import User
+from fremdrift.citizens import selectors as citizen_selectors
 
 from . import selectors
 from .forms import AccessLogSearchForm
 from .models import AccessAction
 from .services import access_log_write
-
-
-def _require_administrator(request: HttpRequest) -> None:
-    if not request.user.is_administrator:
-        raise PermissionDenied
 
 
 @login_required
@@ -29,7 +25,7 @@ def _require_administrator(request: HttpRequest) -> None:
 def access_log(request: HttpRequest) -> HttpResponse:
     """Administrators search the access log by citizen, user and period. The form posts, so
     that a CPR number is never part of a URL."""
-    _require_administrator(request)
+    require_administrator(request)
     organisation_id = request.user.organisation_id
     form = AccessLogSearchForm(request.POST if request.method == "POST" else None)
     page = None
@@ -39,7 +35,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         citizen_id = None
         if data["cpr"] or data["citizen_id"]:
-            citizen = selectors.citizen_for_log_lookup(
+            citizen = citizen_selectors.citizen_for_log_lookup(
                 organisation_id=organisation_id, citizen_id=data["citizen_id"], cpr=data["cpr"]
             )
             not_found = citizen is None
@@ -67,8 +63,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def citizen_access_log_export(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """One citizen's access log as CSV: who looked them up, when and why."""
-    _require_administrator(request)
-    citizen = selectors.citizen_for_log_lookup(
+    require_administrator(request)
+    citizen = citizen_selectors.citizen_for_log_lookup(
         organisation_id=request.user.organisation_id, citizen_id=citizen_id, cpr=""
     )
     if citizen is None:

@@ -1,26 +1,27 @@
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
+from fremdrift.accounts.access import may_register_citizens
 from fremdrift.accounts.models import User
-from fremdrift.api.common import (
+from fremdrift.audit.api_log import log_list, log_view
+from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.api_kit import (
     Id,
     InputSchema,
+    errors,
     etag,
     in_utc,
-    log_list,
-    log_view,
     page_field,
     page_of,
     stale,
     version_refusal,
 )
-from fremdrift.api.schemas import errors
-from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.exceptions import StaleVersion
 
-from . import selectors, services
+from . import access, services
 from .models import Citizen
 
 router = Router(tags=["citizens"])
@@ -93,7 +94,7 @@ class CitizenPage(Schema):
 def citizen_list(request: HttpRequest, filters: Query[ListFilters]):
     """The citizens the token's user may see, oldest change first, 100 a page, so that another
     system can keep in step with `updated_since`. Every citizen served is in the access log."""
-    citizens = selectors.citizens_in_scope(request.user).select_related("target_group")
+    citizens = access.citizens_in_scope(request.user).select_related("target_group")
     if filters.updated_since:
         citizens = citizens.filter(updated_at__gte=in_utc(filters.updated_since))
     page = page_of(citizens.order_by("updated_at", "id"), filters.page)
@@ -103,7 +104,7 @@ def citizen_list(request: HttpRequest, filters: Query[ListFilters]):
 
 @router.get("/{citizen_id}", response={200: CitizenOut, **errors(404)})
 def citizen_detail(request: HttpRequest, citizen_id: Id, response: HttpResponse):
-    citizen = selectors.citizen_get(request.user, citizen_id)
+    citizen = access.citizen_get(request.user, citizen_id)
     log_view(request, citizen)
     response["ETag"] = etag(citizen.version)
     return citizen
@@ -113,11 +114,7 @@ def citizen_detail(request: HttpRequest, citizen_id: Id, response: HttpResponse)
 def citizen_create(request: HttpRequest, payload: CitizenIn):
     """Registers a citizen in the token user's organisation. The CPR number travels in the
     body only."""
-    from django.core.exceptions import PermissionDenied
-
-    from fremdrift.accounts.models import Role
-
-    if request.user.role != Role.CASEWORKER:
+    if not may_register_citizens(request.user):
         raise PermissionDenied
     citizen = services.citizen_create(
         actor=request.user,
@@ -144,8 +141,8 @@ def citizen_update(
     changes nothing."""
     from django.core.exceptions import PermissionDenied
 
-    citizen = selectors.citizen_get(request.user, citizen_id)
-    if not selectors.may_change(request.user, citizen):
+    citizen = access.citizen_get(request.user, citizen_id)
+    if not access.may_change_citizen(request.user, citizen):
         raise PermissionDenied
     refusal = version_refusal(request, citizen.version, "citizen")
     if refusal is not None:
@@ -162,7 +159,7 @@ def citizen_update(
             ),
             target_group=_target_group(payload.target_group),
         )
-    except services.StaleVersion:
+    except StaleVersion:
         return stale("citizen")
     response["ETag"] = etag(updated.version)
     return updated

@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fremdrift.accounts.models import Organisation
 from fremdrift.codelists.models import Code
-
-from . import cpr as cprlib
+from fremdrift.core import cpr as cprlib
 
 
 class Citizen(models.Model):

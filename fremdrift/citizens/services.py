@@ -7,13 +7,15 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fremdrift.accounts.models import Organisation, Role
+from fremdrift.accounts.access import is_caseworker
+from fremdrift.accounts.models import Organisation
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.audit.services import change_record_write, snapshot
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core import cpr as cprlib
+from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.fieldcrypto import encrypt, lookup_hash
 
-from . import cpr as cprlib
 from .models import Citizen
 
 TRACKED_FIELDS = (
@@ -27,10 +29,6 @@ TRACKED_FIELDS = (
     "target_group",
 )
 NAME_MAX = Citizen._meta.get_field("first_name").max_length
-
-
-class StaleVersion(Exception):
-    """The record changed since the form was loaded."""
 
 
 def _audit_snapshot(citizen: Citizen) -> dict:
@@ -53,7 +51,7 @@ def _validate_names(first_name: str, last_name: str) -> dict[str, str]:
 
 
 def _validate_caseworker(caseworker, organisation: Organisation) -> dict[str, str]:
-    if caseworker.role != Role.CASEWORKER or caseworker.organisation_id != organisation.pk:
+    if not is_caseworker(caseworker) or caseworker.organisation_id != organisation.pk:
         return {
             "responsible_caseworker": _(
                 "The responsible caseworker must be a caseworker of the citizen's organisation."

@@ -1,33 +1,25 @@
-import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fremdrift.accounts.models import Role
-from fremdrift.assessments.panels import citizen_panel
+from fremdrift.accounts.access import may_register_citizens
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
+from fremdrift.core.exceptions import StaleVersion
 
-from . import selectors, services
-from .forms import CitizenCreateForm, CitizenEditForm, CitizenSearchForm, ReassignForm, ShowCprForm
-
-
-def _require_case_work(request: HttpRequest) -> None:
-    if not request.user.works_with_cases:
-        raise PermissionDenied
+from . import access, selectors, services
+from .forms import CitizenCreateForm, CitizenEditForm, ReassignForm, ShowCprForm
 
 
 def _require_case_change(request: HttpRequest) -> None:
-    if request.user.role != Role.CASEWORKER:
+    if not may_register_citizens(request.user):
         raise PermissionDenied
 
 
@@ -35,47 +27,6 @@ def _apply_form_errors(form, error: ValidationError) -> None:
     for field, messages_ in error.message_dict.items():
         for message in messages_:
             form.add_error(field if field in form.fields else None, message)
-
-
-@login_required
-@sensitive_post_parameters("q")
-@require_http_methods(["GET", "POST"])
-def citizen_list(request: HttpRequest) -> HttpResponse:
-    """The caseload and the search. The search form posts, so that a CPR number typed into it
-    never becomes part of a URL; `?q=` works as well, for links and outside checks."""
-    _require_case_work(request)
-    search = CitizenSearchForm(request.POST if request.method == "POST" else request.GET)
-    search.is_valid()
-    query = search.cleaned_data.get("q") or ""
-    mine_only = bool(search.cleaned_data.get("mine"))
-    citizens = selectors.citizen_search(
-        request.user,
-        query=query,
-        mine_only=mine_only,
-        due=search.cleaned_data.get("due") or "",
-        sort=search.cleaned_data.get("sort") or "",
-    )
-    page = Paginator(citizens, settings.FREMDRIFT_PAGE_SIZE).get_page(
-        search.cleaned_data.get("page") or 1
-    )
-    if page.object_list:
-        access_log_write(
-            user=request.user,
-            action=AccessAction.SEARCH if query else AccessAction.LIST,
-            criterion=selectors.criterion_for_log(query),
-            subjects=page.object_list,
-            path=request.path,
-        )
-    context = {
-        "today": dt.date.today(),
-        "search": search,
-        "query": query,
-        "page": page,
-        "may_reassign": request.user.role == Role.CASEWORKER,
-    }
-    if request.htmx:
-        return render(request, "citizens/_results.html", context)
-    return render(request, "citizens/citizen_list.html", context)
 
 
 @login_required
@@ -102,7 +53,7 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _apply_form_errors(form, error)
             else:
-                selectors.citizen_get(request.user, citizen.pk)  # the token's citizen is in scope
+                access.citizen_get(request.user, citizen.pk)  # the token's citizen is in scope
                 access_log_write(
                     user=request.user,
                     action=AccessAction.CREATE,
@@ -120,40 +71,11 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET"])
-def citizen_detail(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    citizen = selectors.citizen_get(request.user, citizen_id)
-    return citizen_detail_response(request, citizen)
-
-
-def citizen_detail_response(
-    request: HttpRequest, citizen, *, score_errors=None, posted=None, status: int = 200
-) -> HttpResponse:
-    """The citizen page. Provider staff see the referral they work on, not the assessments."""
-    from fremdrift.referrals.views import referrals_panel
-
-    access_log_write(
-        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
-    )
-    context = {
-        "citizen": citizen,
-        "may_change": selectors.may_change(request.user, citizen),
-        "show_cpr_form": ShowCprForm(),
-        "referrals_panel": referrals_panel(
-            request, citizen, score_errors=score_errors, posted=posted
-        ),
-    }
-    if request.user.role != Role.PROVIDER_STAFF:
-        context["panel"] = citizen_panel(request, citizen)
-    return render(request, "citizens/citizen_detail.html", context, status=status)
-
-
-@login_required
 @sensitive_post_parameters("cpr")
 @require_http_methods(["GET", "POST"])
 def citizen_edit(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    citizen = selectors.citizen_get(request.user, citizen_id)
-    if not selectors.may_change(request.user, citizen):
+    citizen = access.citizen_get(request.user, citizen_id)
+    if not access.may_change_citizen(request.user, citizen):
         raise PermissionDenied
     organisation = citizen.home_organisation
     status = 200
@@ -173,8 +95,8 @@ def citizen_edit(request: HttpRequest, citizen_id: int) -> HttpResponse:
                     responsible_caseworker=data["responsible_caseworker"],
                     target_group=data["target_group"],
                 )
-            except services.StaleVersion:
-                citizen = selectors.citizen_get(request.user, citizen_id)
+            except StaleVersion:
+                citizen = access.citizen_get(request.user, citizen_id)
                 form = _edit_form_for(citizen)
                 stale = True
                 status = 409
@@ -216,7 +138,7 @@ def _edit_form_for(citizen) -> CitizenEditForm:
 @require_POST
 def citizen_show_cpr(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """The one place the full CPR number is shown, on purpose, and logged."""
-    citizen = selectors.citizen_get(request.user, citizen_id)
+    citizen = access.citizen_get(request.user, citizen_id)
     form = ShowCprForm(request.POST)
     purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
     access_log_write(
@@ -236,7 +158,7 @@ def citizen_show_cpr(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @require_POST
 def citizens_reassign(request: HttpRequest) -> HttpResponse:
     _require_case_change(request)
-    in_scope = selectors.citizens_in_scope(request.user, to_change=True)
+    in_scope = access.citizens_in_scope(request.user, to_change=True)
     form = ReassignForm(request.POST, citizens=in_scope, organisation=request.user.organisation)
     if not form.is_valid():
         for field, errors in form.errors.items():

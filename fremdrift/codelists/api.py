@@ -3,8 +3,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.api.common import in_utc
-from fremdrift.api.schemas import errors
+from fremdrift.core.api_kit import errors, in_utc
 
 from .models import Code, CodeList
 

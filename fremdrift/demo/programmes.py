@@ -106,7 +106,7 @@ def seed_programmes(*, rng: random.Random, citizens, providers, users, today: dt
                     milestone=cti.milestones.get(code="handover"),
                     reached_on=end - dt.timedelta(days=7),
                 )
-            programme_services.enrolment_end(
+            referral_services.enrolment_end(
                 actor=caseworker,
                 enrolment=enrolment,
                 expected_version=enrolment.version,

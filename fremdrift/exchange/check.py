@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.assessments.models import Assessment
 from fremdrift.assessments.services import AnswerInput, answer_clean
-from fremdrift.citizens import cpr as cprlib
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import lookup_hash
 from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
 

@@ -10,9 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fremdrift.accounts.models import User
+from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.plans import services as plan_services
-from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, Plan, Supporter
+from fremdrift.plans.models import (
+    Activity,
+    Goal,
+    GoalEvent,
+    Meeting,
+    MeetingParticipant,
+    Mentor,
+    Plan,
+    Supporter,
+)
 
 from . import format as fmt
 from .models import Entity
@@ -262,8 +272,6 @@ class PlanFilesWrite:
         self.write_rows(fmt.MENTORS, self.mentor_row)
 
     def plan_of(self, citizen_id: str) -> Plan:
-        from fremdrift.citizens.models import Citizen
-
         pk = self.keys[Entity.CITIZEN][citizen_id]
         if pk not in self.plans:
             citizen = Citizen.objects.get(pk=pk)
@@ -500,8 +508,6 @@ def _as_changes(values: dict) -> dict:
 
 def export_plan_files(folder, key) -> dict[str, int]:
     """Writes the plan's files; `key(entity, pk)` gives the id an object goes out under."""
-    from fremdrift.plans.models import MeetingParticipant
-
     codes = {c.pk: c.code for c in Code.objects.all()}
     citizen = lambda plan_citizen_id: key(Entity.CITIZEN, plan_citizen_id)  # noqa: E731
     counts = {}

@@ -17,7 +17,7 @@ from fremdrift.referrals import services as referral_services
 from fremdrift.referrals.models import Referral
 
 from . import format as fmt
-from .models import Entity
+from .models import Entity, SourceKey
 
 STATUSES = ("active", "ended", "withdrawn")
 
@@ -234,8 +234,6 @@ class ProgrammeFilesWrite:
         )
 
     def assessment_of(self, source_id: str) -> Assessment:
-        from .models import SourceKey
-
         pk = (
             SourceKey.objects.filter(
                 source_system=self.source_system, entity=Entity.ASSESSMENT, source_id=source_id

@@ -31,12 +31,13 @@ from fremdrift.assessments.services import (
 )
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens import cpr as cprlib
 from fremdrift.citizens import services as citizen_services
 from fremdrift.citizens.models import Citizen
+from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import decrypt, lookup_hash
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment, Programme
+from fremdrift.referrals import services as referral_services
 
 from . import format as fmt
 from .check import AnswerCleaner, Lookups, PackageCheck, answer_input
@@ -314,7 +315,7 @@ class _PackageWrite(ProgrammeFilesWrite, PlanFilesWrite):
                 start_date=start,
             )
             if end is not None:
-                programme_services.enrolment_end(
+                referral_services.enrolment_end(
                     actor=self.actor,
                     enrolment=enrolment,
                     expected_version=enrolment.version,

@@ -2,11 +2,13 @@ import tempfile
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
+
+from fremdrift.accounts.access import require_administrator
 
 from .forms import PackageUploadForm
 from .models import PackageImport
@@ -19,8 +21,7 @@ from .services import package_import
 def package_upload(request: HttpRequest) -> HttpResponse:
     """Administrators upload an exchange package: it is checked, every error is shown, and
     only a package without errors is imported, in one transaction."""
-    if not request.user.is_administrator:
-        raise Http404
+    require_administrator(request, hidden=True)
     limit = settings.FREMDRIFT_EXCHANGE_MAX_UPLOAD_MB
     if request.method == "POST":
         try:

@@ -4,8 +4,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from fremdrift.api.common import in_utc
-from fremdrift.api.schemas import errors
+from fremdrift.core.api_kit import errors, in_utc
 
 from .models import Instrument
 

@@ -1,26 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fremdrift.assessments.svg import WheelItem, render_wheel
+from fremdrift.accounts.access import require_administrator
+from fremdrift.core.svg import WheelItem, render_wheel
 
 from . import selectors, services
 from .forms import CopyForm, ItemFormSet, ReliabilityForm, VersionForm, labels_to_text
 from .models import Instrument, InstrumentVersion
 
 
-def _require_administrator(request: HttpRequest) -> None:
-    if not request.user.is_administrator:
-        raise PermissionDenied
-
-
 @login_required
 def instrument_list(request: HttpRequest) -> HttpResponse:
-    _require_administrator(request)
+    require_administrator(request)
     return render(
         request, "instruments/instrument_list.html", {"instruments": selectors.instruments_list()}
     )
@@ -48,7 +44,7 @@ def _preview_wheel(version: InstrumentVersion) -> str:
 def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
     """The versions of an instrument, and a preview of the chosen one: the form and an empty
     wheel."""
-    _require_administrator(request)
+    require_administrator(request)
     instrument = get_object_or_404(Instrument, pk=instrument_id)
     versions = list(selectors.versions_with_use(instrument))
     chosen = next(
@@ -73,7 +69,7 @@ def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def instrument_reliability(request: HttpRequest, instrument_id: int) -> HttpResponse:
-    _require_administrator(request)
+    require_administrator(request)
     instrument = get_object_or_404(Instrument, pk=instrument_id)
     form = ReliabilityForm(request.POST)
     if form.is_valid():
@@ -97,7 +93,7 @@ def instrument_reliability(request: HttpRequest, instrument_id: int) -> HttpResp
 @login_required
 @require_POST
 def instrument_copy(request: HttpRequest, instrument_id: int) -> HttpResponse:
-    _require_administrator(request)
+    require_administrator(request)
     instrument = get_object_or_404(Instrument, pk=instrument_id)
     form = CopyForm(request.POST)
     if form.is_valid():
@@ -144,7 +140,7 @@ def _initial_items(version: InstrumentVersion) -> list[dict]:
 def instrument_edit(request: HttpRequest, instrument_id: int) -> HttpResponse:
     """Edits the instrument's draft. A published version with answers is never changed: the
     draft is a new version with the same item codes."""
-    _require_administrator(request)
+    require_administrator(request)
     instrument = get_object_or_404(Instrument, pk=instrument_id)
     draft = instrument.versions.filter(status=InstrumentVersion.Status.DRAFT).first()
     base = draft or instrument.versions.order_by("-number").first()
@@ -194,7 +190,7 @@ def instrument_edit(request: HttpRequest, instrument_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def version_publish(request: HttpRequest, instrument_id: int, version_id: int) -> HttpResponse:
-    _require_administrator(request)
+    require_administrator(request)
     version = get_object_or_404(InstrumentVersion, pk=version_id, instrument_id=instrument_id)
     try:
         services.version_publish(actor=request.user, version=version)

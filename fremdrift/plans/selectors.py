@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fremdrift.assessments.models import Assessment
-from fremdrift.citizens.selectors import citizens_in_scope
+from fremdrift.citizens.access import citizens_in_scope
 
 from .models import Activity, Goal, GoalEvent, Meeting, MeetingParticipant, Mentor, Plan
 

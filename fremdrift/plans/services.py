@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.audit.services import change_record_write, snapshot
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.exceptions import StaleVersion
 
 from .models import (
     Activity,
@@ -37,10 +38,6 @@ GOAL_FIELDS = (
     "gas_baseline",
 )
 CHANGE_REASONS = [r for r in GoalEvent.Reason.values if r != GoalEvent.Reason.CREATED]
-
-
-class StaleVersion(Exception):
-    """The record changed since the form was loaded."""
 
 
 def _code(code_id, code_list: str, field: str, errors: dict, *, parent: Code | None = None):

@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fremdrift.accounts.models import Role
+from fremdrift.accounts.access import is_manager, is_provider_staff
 from fremdrift.assessments import charts
 from fremdrift.assessments import selectors as assessment_selectors
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.selectors import citizen_get
+from fremdrift.citizens.access import citizen_get, may_change_plan
 from fremdrift.codelists.models import Code
+from fremdrift.core.exceptions import StaleVersion
 from fremdrift.instruments.models import Instrument
 
 from . import selectors, services
@@ -36,7 +37,7 @@ from .models import Activity, Goal
 
 def _citizen_and_plan(request: HttpRequest, citizen_id: int, *, to_change: bool):
     citizen = citizen_get(request.user, citizen_id)
-    may_change = assessment_selectors.may_record(request.user, citizen)
+    may_change = may_change_plan(request.user, citizen)
     if to_change and not may_change:
         raise PermissionDenied
     plan = selectors.plan_of(citizen)
@@ -147,7 +148,7 @@ def plan_update(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 own_effort=form.cleaned_data["own_effort"],
                 citizen_comments=form.cleaned_data["citizen_comments"],
             )
-        except services.StaleVersion:
+        except StaleVersion:
             form.add_error(
                 None,
                 _(
@@ -239,7 +240,7 @@ def goal_change(request: HttpRequest, citizen_id: int, goal_id: int) -> HttpResp
                 meeting=data["meeting"],
                 **changes,
             )
-        except services.StaleVersion:
+        except StaleVersion:
             goal.refresh_from_db()
             fresh = _change_form(goal)
             return _plan_page(
@@ -317,7 +318,7 @@ def activity_follow_up(request: HttpRequest, citizen_id: int, activity_id: int) 
                         from_date=data["hours_from"] or dt.date.today(),
                         weekly_hours=data["hours"],
                     )
-        except services.StaleVersion:
+        except StaleVersion:
             stale = True
             form.add_error(
                 None,
@@ -401,7 +402,7 @@ def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """The red thread: everything that happened, newest first, filterable. A manager reads it in
     a case review: under the case number, without name, CPR number or links into the case."""
-    case_review = request.user.role == Role.MANAGER
+    case_review = is_manager(request.user)
     citizen = citizen_get(request.user, citizen_id, case_review=case_review)
     kinds = {k for k in request.GET.getlist("type") if k in selectors.TIMELINE_KINDS}
     sector = request.GET.get("sector", "")
@@ -410,7 +411,7 @@ def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
         kinds=kinds or None,
         sector=sector,
         assessments_of_organisation=request.user.organisation_id
-        if request.user.role == Role.PROVIDER_STAFF
+        if is_provider_staff(request.user)
         else None,
     )
     access_log_write(
@@ -440,7 +441,7 @@ def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
 def case_review(request: HttpRequest) -> HttpResponse:
     """A manager's way into the red threads of the organisation's citizens: case numbers, what
     each plan holds, a random case to review; never a name or CPR number."""
-    if request.user.role != Role.MANAGER:
+    if not is_manager(request.user):
         raise Http404
     form = CaseReviewForm(request.GET)
     form.is_valid()
@@ -478,7 +479,7 @@ def citizen_report(request: HttpRequest, citizen_id: int) -> HttpResponse:
     ).first()
     wheel_svg = ""
     # The wheel holds every answer; a provider sees only what its referral shares.
-    if instrument is not None and request.user.role != Role.PROVIDER_STAFF:
+    if instrument is not None and not is_provider_staff(request.user):
         data = assessment_selectors.wheel_data(citizen, instrument, with_history=False)
         if data.all_assessments and data.items:
             wheel_svg = charts.wheel_svg(data, citizen_name=citizen.full_name, id_prefix="report")

@@ -2,8 +2,8 @@
 (the staff of the owning organisation) and are read only; enrolments follow the case through
 `citizens_in_scope` (provider staff: those in their own programmes), and every read of them is
 in the access log. An enrolment is made as a referral makes one (the citizen's caseworkers,
-`citizens.selectors.may_change`) and ended as on the exit page
-(`selectors.may_end_enrolment`), by thin calls to `programmes.services`."""
+`citizens.access.may_change_citizen`) and ended as on the exit page
+(`citizens.access.may_end_enrolment`), by thin calls to `programmes.services`."""
 
 import datetime as dt
 from decimal import Decimal
@@ -12,24 +12,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.api.common import (
+from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.models import AccessAction
+from fremdrift.citizens.access import citizen_get, may_change_citizen
+from fremdrift.core.api_kit import (
     MAX_ID,
     Id,
     InputSchema,
     citizen_filter,
+    errors,
     etag,
     in_utc,
-    log_list,
-    log_view,
-    log_write,
     page_field,
     page_of,
-    stale,
-    version_refusal,
 )
-from fremdrift.api.schemas import errors
-from fremdrift.audit.models import AccessAction
-from fremdrift.citizens.selectors import citizen_get, may_change
 
 from . import selectors, services
 from .models import Enrolment, Programme
@@ -214,31 +210,13 @@ class EnrolmentIn(InputSchema):
     )
 
 
-class EnrolmentExit(InputSchema):
-    end_date: dt.date = Field(description="The day of the exit (not in the future)")
-    exit_reason: str = Field(
-        ...,
-        max_length=60,
-        description="Code of the second level of the exit reasons the programme uses",
-    )
-    exit_reason_parent: str | None = Field(
-        None,
-        max_length=60,
-        description="Its first level; needed only where the code alone is ambiguous",
-    )
-    note: str = Field("", max_length=5000)
-    close_plan: bool = Field(
-        False, description="Also end the plan's running activities and mentors on the day"
-    )
-
-
 @enrolments.post("", response={201: EnrolmentOut, **errors(400, 403, 404)})
 def enrolment_create(request: HttpRequest, payload: EnrolmentIn, response: HttpResponse):
     """Enrols a citizen in a programme from a date; the citizen starts following the
     programme's instruments at its cadence. As when a referral enrols: the citizen's
     caseworkers."""
     citizen = citizen_get(request.user, payload.citizen_id)
-    if not may_change(request.user, citizen):
+    if not may_change_citizen(request.user, citizen):
         raise PermissionDenied
     programme = Programme.objects.filter(pk=payload.programme_id).first()
     if programme is None:
@@ -263,56 +241,3 @@ def enrolment_create(request: HttpRequest, payload: EnrolmentIn, response: HttpR
     log_write(request, citizen, AccessAction.CREATE)
     response["ETag"] = etag(enrolment.version)
     return Status(201, selectors.enrolment_get(request.user, enrolment.pk))
-
-
-def _exit_reason(enrolment: Enrolment, payload: EnrolmentExit):
-    """The programme's exit reason a body names, or a 400 naming the field."""
-    found = services.exit_reasons_of(enrolment.programme).filter(code=payload.exit_reason)
-    if payload.exit_reason_parent is not None:
-        found = found.filter(parent__code=payload.exit_reason_parent)
-    reasons = list(found[:2])
-    if not reasons:
-        raise ValidationError(
-            {"exit_reason": "Unknown exit reason code for this programme's exit reasons."}
-        )
-    if len(reasons) > 1:
-        raise ValidationError(
-            {"exit_reason_parent": "The code is ambiguous; give its first level too."}
-        )
-    return reasons[0]
-
-
-@enrolments.post(
-    "/{enrolment_id}/exit", response={200: EnrolmentOut, **errors(400, 403, 404, 412, 428)}
-)
-def enrolment_exit(
-    request: HttpRequest, enrolment_id: Id, payload: EnrolmentExit, response: HttpResponse
-):
-    """Ends an enrolment with its exit reason and date; the citizen's active referrals to the
-    programme end with it, and with `close_plan` the plan's running activities and mentors.
-    As on the exit page: the citizen's caseworkers, and the staff of the programme's own
-    organisation while they see the citizen. Send the ETag you read in `If-Match`; a stale one
-    answers 412 and changes nothing."""
-    enrolment = selectors.enrolment_get(request.user, enrolment_id)
-    if not selectors.may_end_enrolment(request.user, enrolment):
-        raise PermissionDenied
-    refusal = version_refusal(request, enrolment.version, "enrolment")
-    if refusal is not None:
-        return refusal
-    try:
-        ended = services.enrolment_end(
-            actor=request.user,
-            enrolment=enrolment,
-            expected_version=enrolment.version,
-            end_date=payload.end_date,
-            exit_reason=_exit_reason(enrolment, payload),
-            note=payload.note,
-            close_plan=payload.close_plan,
-        )
-    except services.StaleVersion:
-        return stale("enrolment")
-    log_write(request, enrolment.citizen)
-    response["ETag"] = etag(ended.version)
-    # Not read again through the scope: ending it may end the referral that let provider
-    # staff see the citizen.
-    return ended

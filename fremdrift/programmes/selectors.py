@@ -6,17 +6,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Min, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.http import Http404
 
-from fremdrift.accounts.models import Role
-from fremdrift.citizens.selectors import citizens_in_scope
+from fremdrift.accounts.access import is_caseworker, is_manager, is_provider_staff, reads_programmes
+from fremdrift.accounts.models import Role, User
+from fremdrift.citizens.access import citizen_get, citizens_in_scope, may_end_enrolment
 from fremdrift.plans.models import Activity, Goal, Meeting, Mentor
 
-from .models import Enrolment, Milestone, MilestoneConfirmation, MilestoneRule, Programme
+from .models import (
+    Enrolment,
+    Milestone,
+    MilestoneConfirmation,
+    MilestoneRule,
+    Programme,
+    ProgrammeInstrument,
+)
 
 COMPANY_ACTIVITY_TYPES = ("internship_single", "internship_company_centre", "wage_subsidy")
 JOB_OR_EDUCATION = ("job", "education")
-CASE_ROLES = (Role.CASEWORKER, Role.PROVIDER_STAFF, Role.JOB_CONSULTANT, Role.MANAGER)
 
 
 @dataclass
@@ -41,7 +50,7 @@ class EnrolmentMilestones:
 
 def programmes_for(user) -> QuerySet[Programme]:
     """The programmes whose pages `user` may open: those of their own organisation."""
-    if not (user.is_authenticated and user.organisation_id and user.role in CASE_ROLES):
+    if not reads_programmes(user):
         return Programme.objects.none()
     return Programme.objects.filter(organisation_id=user.organisation_id)
 
@@ -170,11 +179,11 @@ def payment_enrolments(user, provider) -> QuerySet[Enrolment]:
     """The enrolments in `provider`'s programmes that `user` may see on a payment report: all
     of them for the provider's own staff; those of the user's own citizens for an authority."""
     enrolments = Enrolment.objects.filter(programme__organisation=provider)
-    if not (user.is_authenticated and user.organisation_id and user.role in CASE_ROLES):
+    if not reads_programmes(user):
         return enrolments.none()
     if user.organisation_id == provider.pk:
         return enrolments
-    if user.role in (Role.CASEWORKER, Role.MANAGER):
+    if is_caseworker(user) or is_manager(user):
         return enrolments.filter(citizen__home_organisation_id=user.organisation_id)
     return enrolments.none()
 
@@ -214,82 +223,11 @@ def payment_report(user, *, provider, year: int, quarter: int) -> PaymentReport:
     return PaymentReport(provider, year, quarter, first, last, lines)
 
 
-@dataclass
-class ProgrammeRow:
-    enrolment: Enrolment
-    citizen: object | None  # None when the citizen is outside the user's scope
-    milestones: EnrolmentMilestones
-    has_plan: bool
-    next_due: dt.date | None
-
-
-def programme_overview(user, programme: Programme) -> dict:
-    """The programme page: who is enrolled, who is due, who has no plan, who reached which
-    milestone, recent exits. Citizens outside the user's scope are shown without identity."""
-    from fremdrift.plans.models import Plan
-    from fremdrift.referrals import selectors as referral_selectors
-    from fremdrift.referrals.models import Referral
-
-    in_scope = set(
-        citizens_in_scope(user).filter(enrolments__programme=programme).values_list("pk", flat=True)
-    )
-    recent = dt.date.today() - dt.timedelta(days=90)
-    enrolments = list(
-        Enrolment.objects.filter(programme=programme)
-        .filter(Q(status=Enrolment.Status.ACTIVE) | Q(end_date__gte=recent))
-        .select_related("citizen", "responsible", "exit_reason__parent")
-        .order_by("start_date", "id")
-    )
-    reached = milestones_reached(enrolments)
-    citizen_ids = {e.citizen_id for e in enrolments}
-    with_plan = set(
-        Plan.objects.filter(citizen_id__in=citizen_ids, goals__isnull=False).values_list(
-            "citizen_id", flat=True
-        )
-    )
-    referrals = list(
-        Referral.objects.filter(
-            programme=programme, status=Referral.Status.ACTIVE, citizen_id__in=citizen_ids
-        ).prefetch_related("focus_items")
-    )
-    rows_by_referral = referral_selectors.focus_rows(referrals)
-    due: dict[int, dt.date] = {}
-    for referral in referrals:
-        day = referral_selectors.provider_next_due(referral, rows_by_referral.get(referral.pk, []))
-        if day is not None:
-            due[referral.citizen_id] = min(day, due.get(referral.citizen_id, day))
-    rows = [
-        ProgrammeRow(
-            enrolment=e,
-            citizen=e.citizen if e.citizen_id in in_scope else None,
-            milestones=reached[e.pk],
-            has_plan=e.citizen_id in with_plan,
-            next_due=due.get(e.citizen_id),
-        )
-        for e in enrolments
-    ]
-    active = [r for r in rows if r.enrolment.status == Enrolment.Status.ACTIVE]
-    today = dt.date.today()
-    return {
-        "programme": programme,
-        "milestones": list(programme.milestones.all()),
-        "active": active,
-        "due": [r for r in active if r.next_due is not None and r.next_due <= today],
-        "without_plan": [r for r in active if not r.has_plan],
-        "exits": sorted(
-            (r for r in rows if r.enrolment.status == Enrolment.Status.ENDED),
-            key=lambda r: r.enrolment.end_date,
-            reverse=True,
-        ),
-        "capacity_used": len(active),
-    }
-
-
 def enrolments_for(user, citizen) -> list[EnrolmentMilestones]:
     """The citizen's enrolments, newest first, with their milestones: all of them for the
     authority, those in the provider's own programmes for provider staff."""
     enrolments = Enrolment.objects.filter(citizen=citizen)
-    if user.role == Role.PROVIDER_STAFF:
+    if is_provider_staff(user):
         enrolments = enrolments.filter(programme__organisation_id=user.organisation_id)
     enrolments = list(
         enrolments.select_related(
@@ -308,22 +246,7 @@ def enrolments_for(user, citizen) -> list[EnrolmentMilestones]:
     return [reached[e.pk] for e in enrolments]
 
 
-def may_end_enrolment(user, enrolment: Enrolment) -> bool:
-    """The citizen's caseworkers, and the staff of the programme's own organisation while they
-    see the citizen, end enrolments and confirm milestones."""
-    from fremdrift.citizens.selectors import may_change
-
-    if user.role == Role.PROVIDER_STAFF:
-        return (
-            user.organisation_id == enrolment.programme.organisation_id
-            and citizens_in_scope(user).filter(pk=enrolment.citizen_id).exists()
-        )
-    return may_change(user, enrolment.citizen)
-
-
 def programme_list(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
-    from django.db.models import Count
-
     return (
         programmes.select_related("organisation", "target_group")
         .annotate(
@@ -335,8 +258,6 @@ def programme_list(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
 
 def responsible_candidates(enrolment: Enrolment):
     """Who can be made responsible for an enrolment."""
-    from fremdrift.accounts.models import User
-
     return (
         User.objects.filter(is_active=True)
         .filter(
@@ -353,10 +274,6 @@ def responsible_candidates(enrolment: Enrolment):
 def programmes_in_scope(user) -> QuerySet[Programme]:
     """The programmes `user` may read (the API): the same rule as the programme pages
     (`programmes_for`), with their instruments, milestones and exit reasons."""
-    from django.db.models import Prefetch
-
-    from .models import ProgrammeInstrument
-
     return (
         programmes_for(user)
         .select_related("target_group")
@@ -372,8 +289,6 @@ def programmes_in_scope(user) -> QuerySet[Programme]:
 
 
 def programme_get(user, programme_id: int) -> Programme:
-    from django.http import Http404
-
     found = programmes_in_scope(user).filter(pk=programme_id).first()
     if found is None:
         raise Http404
@@ -384,15 +299,29 @@ def enrolments_in_scope(user) -> QuerySet[Enrolment]:
     """The enrolments `user` may read (the API), by the rule of `enrolments_for`: those of the
     citizens in scope; for provider staff only those in their own organisation's programmes."""
     enrolments = Enrolment.objects.filter(citizen__in=citizens_in_scope(user))
-    if user.role == Role.PROVIDER_STAFF:
+    if is_provider_staff(user):
         enrolments = enrolments.filter(programme__organisation_id=user.organisation_id)
     return enrolments.select_related("exit_reason__parent")
 
 
 def enrolment_get(user, enrolment_id: int) -> Enrolment:
-    from django.http import Http404
-
     found = enrolments_in_scope(user).select_related("citizen").filter(pk=enrolment_id).first()
     if found is None:
         raise Http404
     return found
+
+
+def enrolment_to_change(user, citizen_id: int, enrolment_id: int) -> Enrolment:
+    """An enrolment of a citizen in scope (else 404) that `user` may end and confirm
+    milestones of (else 403)."""
+    citizen = citizen_get(user, citizen_id)
+    enrolment = (
+        Enrolment.objects.select_related("programme__organisation", "citizen")
+        .filter(pk=enrolment_id, citizen=citizen)
+        .first()
+    )
+    if enrolment is None:
+        raise Http404
+    if not may_end_enrolment(user, enrolment):
+        raise PermissionDenied
+    return enrolment

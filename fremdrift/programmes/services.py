@@ -7,9 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from fremdrift.accounts.access import is_caseworker
+from fremdrift.assessments.models import Follow
+from fremdrift.assessments.services import follow_start
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.audit.services import change_record_write, snapshot
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.exceptions import StaleVersion
 
 from .models import (
     Enrolment,
@@ -41,10 +45,6 @@ ENROLMENT_FIELDS = (
     "exit_reason",
     "exit_note",
 )
-
-
-class StaleVersion(Exception):
-    """The enrolment changed since the form was loaded."""
 
 
 @transaction.atomic
@@ -188,9 +188,6 @@ def enrolment_create(
 def _follow_programme_instruments(*, actor, enrolment: Enrolment) -> None:
     """The citizen starts following the programme's instruments at its cadence, unless they
     already follow them (their own cadence then stands)."""
-    from fremdrift.assessments.models import Follow
-    from fremdrift.assessments.services import follow_start
-
     followed = set(
         Follow.objects.filter(citizen=enrolment.citizen, is_active=True).values_list(
             "instrument_id", flat=True
@@ -215,76 +212,6 @@ def enrolment_get_or_create(*, actor, citizen, programme: Programme, start_date:
     return active or enrolment_create(
         actor=actor, citizen=citizen, programme=programme, start_date=start_date
     )
-
-
-@transaction.atomic
-def enrolment_end(
-    *,
-    actor,
-    enrolment: Enrolment,
-    expected_version: int,
-    end_date: dt.date | None,
-    exit_reason: Code | None,
-    note: str = "",
-    close_plan: bool = False,
-) -> Enrolment:
-    """Ends an enrolment with its exit reason and date, ends the citizen's active referrals to
-    the programme, and with `close_plan` ends the plan's running activities and mentors."""
-    from fremdrift.plans.selectors import plan_of
-    from fremdrift.plans.services import plan_close
-    from fremdrift.referrals.models import Referral
-    from fremdrift.referrals.services import referral_end
-
-    current = (
-        Enrolment.objects.select_for_update()
-        .select_related("citizen", "programme")
-        .get(pk=enrolment.pk)
-    )
-    if current.version != expected_version:
-        raise StaleVersion
-    errors: dict[str, list[str]] = {}
-    if current.status != Enrolment.Status.ACTIVE:
-        errors.setdefault("enrolment", []).append(_("This enrolment has already ended."))
-    if end_date is None:
-        errors.setdefault("end_date", []).append(_("Give the date of the exit."))
-    elif end_date < current.start_date:
-        errors.setdefault("end_date", []).append(
-            _("The exit date cannot be before the start date.")
-        )
-    elif end_date > dt.date.today():
-        errors.setdefault("end_date", []).append(_("The exit date cannot be in the future."))
-    if exit_reason is None:
-        errors.setdefault("exit_reason", []).append(_("Choose the reason for the exit."))
-    elif not exit_reasons_of(current.programme).filter(pk=exit_reason.pk).exists():
-        errors.setdefault("exit_reason", []).append(
-            _("This exit reason is not in the programme's list.")
-        )
-    if errors:
-        raise ValidationError(errors)
-    before = snapshot(current, ENROLMENT_FIELDS)
-    current.status = Enrolment.Status.ENDED
-    current.end_date = end_date
-    current.exit_reason = exit_reason
-    current.exit_note = note
-    current.version += 1
-    current.save()
-    change_record_write(
-        actor=actor,
-        instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after=snapshot(current, ENROLMENT_FIELDS),
-        citizen=current.citizen,
-    )
-    for referral in Referral.objects.filter(
-        citizen=current.citizen, programme=current.programme, status=Referral.Status.ACTIVE
-    ):
-        referral_end(actor=actor, referral=referral, end_date=max(end_date, referral.start_date))
-    if close_plan:
-        plan = plan_of(current.citizen)
-        if plan is not None:
-            plan_close(actor=actor, plan=plan, on=end_date)
-    return current
 
 
 @transaction.atomic
@@ -335,8 +262,6 @@ def enrolment_assign(
 ) -> Enrolment:
     """Makes a member of staff responsible for the enrolment: staff of the programme's own
     organisation, or a caseworker of the citizen's authority."""
-    from fremdrift.accounts.models import Role
-
     current = (
         Enrolment.objects.select_for_update()
         .select_related("citizen", "programme")
@@ -350,7 +275,7 @@ def enrolment_assign(
             responsible.organisation_id == current.programme.organisation_id
             or (
                 responsible.organisation_id == current.citizen.home_organisation_id
-                and responsible.role == Role.CASEWORKER
+                and is_caseworker(responsible)
             )
         )
     )

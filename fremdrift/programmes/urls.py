@@ -6,15 +6,9 @@ app_name = "programmes"
 urlpatterns = [
     path("", views.programme_list, name="list"),
     path("payments/", views.payment_report, name="payments"),
-    path("<int:programme_id>/", views.programme_detail, name="detail"),
 ]
 
 citizen_urlpatterns = [
-    path(
-        "<int:citizen_id>/enrolments/<int:enrolment_id>/exit/",
-        views.enrolment_exit,
-        name="exit",
-    ),
     path(
         "<int:citizen_id>/enrolments/<int:enrolment_id>/responsible/",
         views.enrolment_assign,

@@ -2,93 +2,25 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from fremdrift.audit.models import AccessAction
-from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.selectors import citizen_get
+from fremdrift.accounts.access import reads_programmes
+from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.exports import csv_response, xlsx_response
 
 from . import selectors, services
-from .forms import EnrolmentExitForm, MilestoneConfirmForm, PaymentReportForm
-from .models import Enrolment, Milestone
-
-
-def _enrolment(request: HttpRequest, citizen_id: int, enrolment_id: int) -> Enrolment:
-    citizen = citizen_get(request.user, citizen_id)
-    enrolment = get_object_or_404(
-        Enrolment.objects.select_related("programme__organisation", "citizen"),
-        pk=enrolment_id,
-        citizen=citizen,
-    )
-    if not selectors.may_end_enrolment(request.user, enrolment):
-        raise PermissionDenied
-    return enrolment
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def enrolment_exit(request: HttpRequest, citizen_id: int, enrolment_id: int) -> HttpResponse:
-    """Ends an enrolment: exit reason and date; active referrals to the programme end with it;
-    the plan's running activities and mentors close too if asked."""
-    enrolment = _enrolment(request, citizen_id, enrolment_id)
-    reasons = services.exit_reasons_of(enrolment.programme)
-    status = 200
-    if request.method == "POST":
-        form = EnrolmentExitForm(request.POST, reasons=reasons)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.enrolment_end(
-                    actor=request.user,
-                    enrolment=enrolment,
-                    expected_version=d["version"],
-                    end_date=d["end_date"],
-                    exit_reason=d["exit_reason"],
-                    note=d["note"],
-                    close_plan=d["close_plan"],
-                )
-            except services.StaleVersion:
-                enrolment.refresh_from_db()
-                fresh = request.POST.copy()
-                fresh["version"] = str(enrolment.version)
-                form = EnrolmentExitForm(fresh, reasons=reasons)
-                form.is_valid()
-                form.add_error(
-                    None,
-                    _(
-                        "Someone else changed this enrolment while you were working. "
-                        "Check it and try again."
-                    ),
-                )
-                status = 409
-            except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-                status = 400
-            else:
-                messages.success(request, _("The exit has been recorded."))
-                return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
-        else:
-            status = 400
-    else:
-        form = EnrolmentExitForm(initial={"version": enrolment.version}, reasons=reasons)
-    return render(
-        request,
-        "programmes/enrolment_exit.html",
-        {"enrolment": enrolment, "citizen": enrolment.citizen, "form": form},
-        status=status,
-    )
+from .forms import MilestoneConfirmForm, PaymentReportForm
+from .models import Milestone
 
 
 @login_required
 @require_POST
 def milestone_confirm(request: HttpRequest, citizen_id: int, enrolment_id: int) -> HttpResponse:
-    enrolment = _enrolment(request, citizen_id, enrolment_id)
+    enrolment = selectors.enrolment_to_change(request.user, citizen_id, enrolment_id)
     form = MilestoneConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the date the milestone was reached."))
@@ -114,29 +46,13 @@ def milestone_confirm(request: HttpRequest, citizen_id: int, enrolment_id: int) 
 @require_GET
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = selectors.programmes_for(request.user)
-    if request.user.role not in selectors.CASE_ROLES:
+    if not reads_programmes(request.user):
         raise Http404
     return render(
         request,
         "programmes/programme_list.html",
         {"programmes": selectors.programme_list(programmes)},
     )
-
-
-@login_required
-@require_GET
-def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = get_object_or_404(selectors.programmes_for(request.user), pk=programme_id)
-    context = selectors.programme_overview(request.user, programme)
-    shown = [row.citizen for row in context["active"] + context["exits"] if row.citizen]
-    if shown:
-        access_log_write(
-            user=request.user,
-            action=AccessAction.LIST,
-            subjects=shown,
-            path=request.path,
-        )
-    return render(request, "programmes/programme_detail.html", context)
 
 
 def _payment_form(request: HttpRequest) -> PaymentReportForm:
@@ -158,7 +74,7 @@ def _payment_form(request: HttpRequest) -> PaymentReportForm:
 def payment_report(request: HttpRequest) -> HttpResponse:
     """Milestones reached per provider and quarter and what is owed, for the finance
     department, as a page, CSV (Danish Excel) or an Excel workbook."""
-    if request.user.role not in selectors.CASE_ROLES:
+    if not reads_programmes(request.user):
         raise Http404
     form = _payment_form(request)
     report = None
@@ -239,7 +155,7 @@ def _payment_xlsx(report) -> HttpResponse:
 @login_required
 @require_POST
 def enrolment_assign(request: HttpRequest, citizen_id: int, enrolment_id: int) -> HttpResponse:
-    enrolment = _enrolment(request, citizen_id, enrolment_id)
+    enrolment = selectors.enrolment_to_change(request.user, citizen_id, enrolment_id)
     candidates = {str(u.pk): u for u in selectors.responsible_candidates(enrolment)}
     chosen = request.POST.get("responsible", "")
     try:
@@ -256,7 +172,7 @@ def enrolment_assign(request: HttpRequest, citizen_id: int, enrolment_id: int) -
                 expected_version=version,
                 responsible=candidates.get(chosen),
             )
-        except services.StaleVersion:
+        except StaleVersion:
             messages.error(
                 request,
                 _(

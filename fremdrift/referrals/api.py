@@ -2,7 +2,7 @@
 `citizens_in_scope` (the selectors): provider staff read only their organisation's active
 referrals, as on the citizen page. Every read is in the access log. A referral is made and
 ended as on the referral pages (`views`): by the citizen's caseworkers
-(`citizens.selectors.may_change`), through thin calls to `referrals.services`."""
+(`citizens.access.may_change_citizen`), through thin calls to `referrals.services`."""
 
 import datetime as dt
 
@@ -11,26 +11,28 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from fremdrift.accounts.models import Organisation
-from fremdrift.api.common import (
+from fremdrift.assessments.selectors import published_version
+from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.models import AccessAction
+from fremdrift.citizens.access import citizen_get, may_change_citizen, may_end_enrolment
+from fremdrift.core.api_kit import (
     MAX_ID,
     Id,
     InputSchema,
     citizen_filter,
+    errors,
     etag,
     in_utc,
-    log_list,
-    log_view,
-    log_write,
     page_field,
     page_of,
     stale,
     version_refusal,
 )
-from fremdrift.api.schemas import errors
-from fremdrift.assessments.selectors import published_version
-from fremdrift.audit.models import AccessAction
-from fremdrift.citizens.selectors import citizen_get, may_change
-from fremdrift.programmes.models import Programme
+from fremdrift.core.exceptions import StaleVersion
+from fremdrift.programmes import selectors as programme_selectors
+from fremdrift.programmes import services as programme_services
+from fremdrift.programmes.api import EnrolmentOut
+from fremdrift.programmes.models import Enrolment, Programme
 
 from . import selectors, services
 from .models import Referral
@@ -214,7 +216,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn, response: HttpRes
     referral is active, the provider's staff see the citizen. As on the referral page: the
     citizen's caseworkers."""
     citizen = citizen_get(request.user, payload.citizen_id)
-    if not may_change(request.user, citizen):
+    if not may_change_citizen(request.user, citizen):
         raise PermissionDenied
     programme = _programme(payload.programme_id)
     cadence, scores = _starting_scores(programme, payload)
@@ -252,7 +254,7 @@ def referral_end(
     the citizen page: the citizen's caseworkers. Send the ETag you read in `If-Match`; a stale
     one answers 412 and changes nothing."""
     referral = selectors.referral_get(request.user, referral_id)
-    if not may_change(request.user, referral.citizen):
+    if not may_change_citizen(request.user, referral.citizen):
         raise PermissionDenied
     refusal = version_refusal(request, referral.version, "referral")
     if refusal is not None:
@@ -266,8 +268,84 @@ def referral_end(
             withdrawn=payload.withdrawn,
             expected_version=referral.version,
         )
-    except services.StaleVersion:
+    except StaleVersion:
         return stale("referral")
     log_write(request, referral.citizen)
     response["ETag"] = etag(ended.version)
     return selectors.referral_get(request.user, ended.pk)
+
+
+# The exit of an enrolment, which ends its referrals (mounted at /enrolments).
+
+enrolment_exits = Router(tags=["enrolments"])
+
+
+class EnrolmentExit(InputSchema):
+    end_date: dt.date = Field(description="The day of the exit (not in the future)")
+    exit_reason: str = Field(
+        ...,
+        max_length=60,
+        description="Code of the second level of the exit reasons the programme uses",
+    )
+    exit_reason_parent: str | None = Field(
+        None,
+        max_length=60,
+        description="Its first level; needed only where the code alone is ambiguous",
+    )
+    note: str = Field("", max_length=5000)
+    close_plan: bool = Field(
+        False, description="Also end the plan's running activities and mentors on the day"
+    )
+
+
+def _exit_reason(enrolment: Enrolment, payload: EnrolmentExit):
+    """The programme's exit reason a body names, or a 400 naming the field."""
+    found = programme_services.exit_reasons_of(enrolment.programme).filter(code=payload.exit_reason)
+    if payload.exit_reason_parent is not None:
+        found = found.filter(parent__code=payload.exit_reason_parent)
+    reasons = list(found[:2])
+    if not reasons:
+        raise ValidationError(
+            {"exit_reason": "Unknown exit reason code for this programme's exit reasons."}
+        )
+    if len(reasons) > 1:
+        raise ValidationError(
+            {"exit_reason_parent": "The code is ambiguous; give its first level too."}
+        )
+    return reasons[0]
+
+
+@enrolment_exits.post(
+    "/{enrolment_id}/exit", response={200: EnrolmentOut, **errors(400, 403, 404, 412, 428)}
+)
+def enrolment_exit(
+    request: HttpRequest, enrolment_id: Id, payload: EnrolmentExit, response: HttpResponse
+):
+    """Ends an enrolment with its exit reason and date; the citizen's active referrals to the
+    programme end with it, and with `close_plan` the plan's running activities and mentors.
+    As on the exit page: the citizen's caseworkers, and the staff of the programme's own
+    organisation while they see the citizen. Send the ETag you read in `If-Match`; a stale one
+    answers 412 and changes nothing."""
+    enrolment = programme_selectors.enrolment_get(request.user, enrolment_id)
+    if not may_end_enrolment(request.user, enrolment):
+        raise PermissionDenied
+    refusal = version_refusal(request, enrolment.version, "enrolment")
+    if refusal is not None:
+        return refusal
+    try:
+        ended = services.enrolment_end(
+            actor=request.user,
+            enrolment=enrolment,
+            expected_version=enrolment.version,
+            end_date=payload.end_date,
+            exit_reason=_exit_reason(enrolment, payload),
+            note=payload.note,
+            close_plan=payload.close_plan,
+        )
+    except StaleVersion:
+        return stale("enrolment")
+    log_write(request, enrolment.citizen)
+    response["ETag"] = etag(ended.version)
+    # Not read again through the scope: ending it may end the referral that let provider
+    # staff see the citizen.
+    return ended

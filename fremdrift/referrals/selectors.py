@@ -4,13 +4,19 @@ starting score beside the caseworker's and the provider's latest scores."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
-from fremdrift.accounts.models import Role
+from fremdrift.accounts.access import is_provider_staff
 from fremdrift.assessments.models import Answer
+from fremdrift.citizens.access import active_referral, citizens_in_scope
 from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
 
 from .models import FocusItem, Referral
+
+
+def active_referrals(*, on: dt.date | None = None) -> QuerySet[Referral]:
+    """Referrals active on a day (by the rule of `citizens.access.active_referral`)."""
+    return Referral.objects.filter(active_referral(on=on))
 
 
 @dataclass
@@ -26,10 +32,8 @@ class FocusRow:
 def referrals_for(user, citizen) -> list[Referral]:
     """The citizen's referrals that `user` may read: all of them for the citizen's own
     authority; for provider staff only their organisation's active ones."""
-    from fremdrift.citizens.selectors import active_referrals
-
     referrals = Referral.objects.filter(citizen=citizen)
-    if user.role == Role.PROVIDER_STAFF:
+    if is_provider_staff(user):
         referrals = active_referrals().filter(citizen=citizen, provider_id=user.organisation_id)
     return list(
         referrals.select_related("provider", "programme", "instrument", "referred_by")
@@ -40,7 +44,7 @@ def referrals_for(user, citizen) -> list[Referral]:
 
 def shared_referral(user, citizen) -> Referral | None:
     """For provider staff, the active referral through which they see the citizen."""
-    if user.role != Role.PROVIDER_STAFF:
+    if not is_provider_staff(user):
         return None
     referrals = referrals_for(user, citizen)
     return referrals[0] if referrals else None
@@ -130,10 +134,8 @@ def referrals_in_scope(user):
     """The referrals `user` may read (the API), by the rule of `referrals_for`: every referral
     of the citizens in scope for the citizen's own authority; for provider staff only their
     organisation's active referrals."""
-    from fremdrift.citizens.selectors import active_referrals, citizens_in_scope
-
     referrals = Referral.objects.filter(citizen__in=citizens_in_scope(user))
-    if user.role == Role.PROVIDER_STAFF:
+    if is_provider_staff(user):
         referrals = referrals.filter(
             pk__in=active_referrals().filter(provider_id=user.organisation_id).values("pk")
         )

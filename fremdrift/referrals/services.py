@@ -5,14 +5,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fremdrift.accounts.models import Organisation, Role
+from fremdrift.accounts.access import is_provider_staff
+from fremdrift.accounts.models import Organisation
 from fremdrift.assessments.models import Assessment
 from fremdrift.assessments.services import AnswerInput, assessment_record
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.codelists.models import Code
+from fremdrift.core.exceptions import StaleVersion
 from fremdrift.instruments.models import InstrumentVersion, Respondent
+from fremdrift.plans.selectors import plan_of
+from fremdrift.plans.services import plan_close
+from fremdrift.programmes import services as programme_services
+from fremdrift.programmes.models import Enrolment
 
 from .models import FocusItem, Referral
+from .selectors import active_referrals
 
 TRACKED_FIELDS = (
     "citizen",
@@ -24,10 +32,6 @@ TRACKED_FIELDS = (
     "end_date",
     "status",
 )
-
-
-class StaleVersion(Exception):
-    """The referral changed since the version the caller read."""
 
 
 def _published(instrument) -> InstrumentVersion | None:
@@ -165,9 +169,7 @@ def referral_create(
         citizen=citizen,
     )
     if programme is not None and enrol:
-        from fremdrift.programmes.services import enrolment_get_or_create
-
-        enrolment_get_or_create(
+        programme_services.enrolment_get_or_create(
             actor=actor, citizen=citizen, programme=programme, start_date=start_date
         )
     return referral
@@ -218,10 +220,8 @@ def referral_score_record(
     creation_token: uuid.UUID | None = None,
 ) -> Assessment:
     """The provider scores the referral's focus items, and only those."""
-    from fremdrift.citizens.selectors import active_referrals
-
     if not (
-        actor.role == Role.PROVIDER_STAFF
+        is_provider_staff(actor)
         and actor.organisation_id == referral.provider_id
         and active_referrals().filter(pk=referral.pk).exists()
     ):
@@ -248,3 +248,72 @@ def referral_score_record(
         )
     except ValidationError as error:
         raise ValidationError(_score_errors(error, "score_")) from None
+
+
+@transaction.atomic
+def enrolment_end(
+    *,
+    actor,
+    enrolment: Enrolment,
+    expected_version: int,
+    end_date: dt.date | None,
+    exit_reason: Code | None,
+    note: str = "",
+    close_plan: bool = False,
+) -> Enrolment:
+    """Ends an enrolment with its exit reason and date, ends the citizen's active referrals to
+    the programme, and with `close_plan` ends the plan's running activities and mentors. A
+    referral makes the enrolment and the enrolment's end ends the referrals: one workflow,
+    written here, above both."""
+    current = (
+        Enrolment.objects.select_for_update()
+        .select_related("citizen", "programme")
+        .get(pk=enrolment.pk)
+    )
+    if current.version != expected_version:
+        raise StaleVersion
+    errors: dict[str, list[str]] = {}
+    if current.status != Enrolment.Status.ACTIVE:
+        errors.setdefault("enrolment", []).append(_("This enrolment has already ended."))
+    if end_date is None:
+        errors.setdefault("end_date", []).append(_("Give the date of the exit."))
+    elif end_date < current.start_date:
+        errors.setdefault("end_date", []).append(
+            _("The exit date cannot be before the start date.")
+        )
+    elif end_date > dt.date.today():
+        errors.setdefault("end_date", []).append(_("The exit date cannot be in the future."))
+    if exit_reason is None:
+        errors.setdefault("exit_reason", []).append(_("Choose the reason for the exit."))
+    elif not (
+        programme_services.exit_reasons_of(current.programme).filter(pk=exit_reason.pk).exists()
+    ):
+        errors.setdefault("exit_reason", []).append(
+            _("This exit reason is not in the programme's list.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current, programme_services.ENROLMENT_FIELDS)
+    current.status = Enrolment.Status.ENDED
+    current.end_date = end_date
+    current.exit_reason = exit_reason
+    current.exit_note = note
+    current.version += 1
+    current.save()
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after=snapshot(current, programme_services.ENROLMENT_FIELDS),
+        citizen=current.citizen,
+    )
+    for referral in Referral.objects.filter(
+        citizen=current.citizen, programme=current.programme, status=Referral.Status.ACTIVE
+    ):
+        referral_end(actor=actor, referral=referral, end_date=max(end_date, referral.start_date))
+    if close_plan:
+        plan = plan_of(current.citizen)
+        if plan is not None:
+            plan_close(actor=actor, plan=plan, on=end_date)
+    return current

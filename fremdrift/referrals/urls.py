@@ -12,3 +12,12 @@ urlpatterns = [
         name="scores",
     ),
 ]
+
+# The exit of an enrolment ends its referrals; mounted under the namespace `enrolments`.
+enrolment_urlpatterns = [
+    path(
+        "<int:citizen_id>/enrolments/<int:enrolment_id>/exit/",
+        views.enrolment_exit,
+        name="exit",
+    ),
+]

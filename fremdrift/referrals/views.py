@@ -10,19 +10,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fremdrift.accounts.models import Role
+from fremdrift.accounts.access import is_provider_staff
 from fremdrift.assessments.selectors import published_version
-from fremdrift.citizens.selectors import citizen_get, may_change
+from fremdrift.citizens.access import citizen_get, may_change_citizen
+from fremdrift.core.exceptions import StaleVersion
+from fremdrift.programmes import selectors as programme_selectors
+from fremdrift.programmes import services as programme_services
+from fremdrift.programmes.forms import EnrolmentExitForm
 from fremdrift.programmes.models import Programme
 
 from . import selectors, services
 from .forms import ReferralEndForm, ReferralForm
 from .models import Referral
+from .panels import referrals_panel
 
 
 def _citizen_to_change(request: HttpRequest, citizen_id: int):
     citizen = citizen_get(request.user, citizen_id)
-    if not may_change(request.user, citizen):
+    if not may_change_citizen(request.user, citizen):
         raise PermissionDenied
     return citizen
 
@@ -153,7 +158,7 @@ def referral_end(request: HttpRequest, citizen_id: int, referral_id: int) -> Htt
 def referral_scores(request: HttpRequest, citizen_id: int, referral_id: int) -> HttpResponse:
     """The provider scores the referral's focus items."""
     citizen = citizen_get(request.user, citizen_id)
-    if request.user.role != Role.PROVIDER_STAFF:
+    if not is_provider_staff(request.user):
         raise PermissionDenied
     referral = next(
         (r for r in selectors.referrals_for(request.user, citizen) if r.pk == referral_id), None
@@ -189,54 +194,69 @@ def referral_scores(request: HttpRequest, citizen_id: int, referral_id: int) -> 
         else:
             messages.success(request, _("The scores have been recorded."))
             return redirect(f"/citizens/{citizen.pk}/#referrals")
-    from fremdrift.citizens.views import citizen_detail_response
-
-    return citizen_detail_response(
-        request, citizen, score_errors=errors, posted=request.POST, status=400
+    return render(
+        request,
+        "referrals/referral_scores.html",
+        {
+            "citizen": citizen,
+            "referrals_panel": referrals_panel(
+                request, citizen, score_errors=errors, posted=request.POST
+            ),
+        },
+        status=400,
     )
 
 
-def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=None) -> dict:
-    """The referrals part of the citizen page: for the authority every referral with the
-    provider's scores beside its own; for a provider only what its active referral shares."""
-    from fremdrift.programmes.selectors import (
-        enrolments_for,
-        may_end_enrolment,
-        responsible_candidates,
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_exit(request: HttpRequest, citizen_id: int, enrolment_id: int) -> HttpResponse:
+    """Ends an enrolment: exit reason and date; active referrals to the programme end with it;
+    the plan's running activities and mentors close too if asked."""
+    enrolment = programme_selectors.enrolment_to_change(request.user, citizen_id, enrolment_id)
+    reasons = programme_services.exit_reasons_of(enrolment.programme)
+    status = 200
+    if request.method == "POST":
+        form = EnrolmentExitForm(request.POST, reasons=reasons)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.enrolment_end(
+                    actor=request.user,
+                    enrolment=enrolment,
+                    expected_version=d["version"],
+                    end_date=d["end_date"],
+                    exit_reason=d["exit_reason"],
+                    note=d["note"],
+                    close_plan=d["close_plan"],
+                )
+            except StaleVersion:
+                enrolment.refresh_from_db()
+                fresh = request.POST.copy()
+                fresh["version"] = str(enrolment.version)
+                form = EnrolmentExitForm(fresh, reasons=reasons)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else changed this enrolment while you were working. "
+                        "Check it and try again."
+                    ),
+                )
+                status = 409
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+                status = 400
+            else:
+                messages.success(request, _("The exit has been recorded."))
+                return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
+        else:
+            status = 400
+    else:
+        form = EnrolmentExitForm(initial={"version": enrolment.version}, reasons=reasons)
+    return render(
+        request,
+        "programmes/enrolment_exit.html",
+        {"enrolment": enrolment, "citizen": enrolment.citizen, "form": form},
+        status=status,
     )
-
-    referrals = selectors.referrals_for(request.user, citizen)
-    rows = selectors.focus_rows(referrals)
-    is_provider = request.user.role == Role.PROVIDER_STAFF
-    enrolments = enrolments_for(request.user, citizen)
-    for entry in enrolments:
-        entry.may_end = may_end_enrolment(request.user, entry.enrolment)
-        if entry.may_end and entry.enrolment.status == "active":
-            entry.candidates = list(responsible_candidates(entry.enrolment))
-    return {
-        "is_provider": is_provider,
-        "referrals": [
-            {
-                "referral": r,
-                "rows": rows.get(r.pk, []),
-                "score_fields": [
-                    {
-                        "row": row,
-                        "errors": (score_errors or {}).get(f"score_{row.code}", []),
-                        "value": (posted or {}).get(f"score_{row.code}", ""),
-                    }
-                    for row in rows.get(r.pk, [])
-                ],
-                "next_due": selectors.provider_next_due(r, rows.get(r.pk, []))
-                if r.status == Referral.Status.ACTIVE
-                else None,
-            }
-            for r in referrals
-        ],
-        "enrolments": enrolments,
-        "score_errors": score_errors or {},
-        "posted": posted or {},
-        "today": dt.date.today(),
-        "creation_token": uuid.uuid4(),
-        "end_form": ReferralEndForm(),
-    }

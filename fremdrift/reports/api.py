@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Field, Query, Router, Schema
 
-from fremdrift.api.common import MAX_ID
-from fremdrift.api.schemas import errors
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.api_kit import MAX_ID, errors
 from fremdrift.instruments.models import Instrument
 
 from .agreement import agreement_report

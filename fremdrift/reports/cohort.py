@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from fremdrift.accounts.models import Role
-from fremdrift.citizens.models import AGE_BANDS
+from fremdrift.accounts.access import may_read_reports
+from fremdrift.citizens.models import AGE_BANDS, age_band
+from fremdrift.core.cpr import age_on
 from fremdrift.programmes.models import Enrolment
 
 from .functions import AgeOn, cursor_rows
@@ -32,19 +33,7 @@ class Filters:
     enrolled_to: dt.date | None = None
 
 
-def may_read_reports(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.organisation_id
-        and user.role == Role.MANAGER
-    )
-
-
 def age_band_at(birth_date: dt.date, day: dt.date) -> str:
-    from fremdrift.citizens.cpr import age_on
-    from fremdrift.citizens.models import age_band
-
     return age_band(age_on(birth_date, day))
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from django.utils.translation import gettext_lazy as _
 from scipy import stats as scipy_stats
 
+from fremdrift.accounts.models import Organisation
 from fremdrift.codelists.models import Code
 from fremdrift.programmes.models import Programme
 
@@ -131,8 +132,6 @@ def comparison_report(
 
 
 def _labels(by: str, keys: set[int]) -> dict[int, str]:
-    from fremdrift.accounts.models import Organisation
-
     if by == "programme":
         return dict(Programme.objects.filter(pk__in=keys).values_list("pk", "name"))
     if by == "provider":

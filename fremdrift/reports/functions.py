@@ -95,7 +95,7 @@ def months_since_sql(vendor: str, day: str, start: str) -> str:
 
 
 class AgeOn(Func):
-    """Age in whole years on a day, as `citizens.cpr.age_on` computes it: the difference of
+    """Age in whole years on a day, as `core.cpr.age_on` computes it: the difference of
     the years, less one before the birthday (by month and day) of that year."""
 
     output_field = IntegerField()

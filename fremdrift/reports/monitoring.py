@@ -24,6 +24,7 @@ from .cohort import (
     cohort_rows,
 )
 from .goals import INTERNSHIPS
+from .progression import suppress
 
 
 @dataclass
@@ -37,8 +38,6 @@ class Table:
     blocks: list[list[int]] = field(default_factory=list)
 
     def shown(self) -> list[list]:
-        from .progression import suppress
-
         counts = [row[1] for row in self.rows]
         shown: list = [c if c == 0 or c >= 5 else None for c in counts]
         for block in self.blocks:

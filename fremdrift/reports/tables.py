@@ -5,6 +5,8 @@ texts, '' for no value and '<5' for a group of fewer than 5 (or a count hidden w
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from fremdrift.plans.models import Goal
+
 from .goals import STATUSES
 from .progression import regression_to_the_mean_applies, suppress
 
@@ -156,8 +158,6 @@ def _hidden(value):
 
 
 def goals_tables(report) -> list[list]:
-    from fremdrift.plans.models import Goal
-
     status_labels = [str(Goal.Status(s).label) for s in STATUSES]
     rows: list[list] = [[_("Sub-goals by category and status")], [_("Category"), *status_labels]]
     for label, counts in report.by_category:

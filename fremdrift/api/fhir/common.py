@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from fremdrift.api.common import MAX_ID, page_of
+from fremdrift.core.api_kit import MAX_ID, page_of
 from fremdrift.instruments.models import Instrument, InstrumentVersion
 
 CONTENT_TYPE = "application/fhir+json"

@@ -6,7 +6,6 @@ that the schema and the clients made from it stay the same."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from fhir.resources.R4B.bundle import Bundle
@@ -16,7 +15,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from ninja import Body, Path, Query, Router
 
-from fremdrift.api.common import log_list, log_view
+from fremdrift.accounts.access import require_administrator
 from fremdrift.api.fhir.common import (
     CONTENT_TYPE,
     _answer,
@@ -30,8 +29,9 @@ from fremdrift.api.fhir.common import (
 from fremdrift.api.fhir.plans import care_plan_of, goal_of
 from fremdrift.api.fhir.questionnaires import SLUG, questionnaire_import, questionnaire_of
 from fremdrift.api.fhir.responses import questionnaire_response_of
-from fremdrift.api.schemas import errors
 from fremdrift.assessments import selectors as assessment_selectors
+from fremdrift.audit.api_log import log_list, log_view
+from fremdrift.core.api_kit import errors
 from fremdrift.instruments.models import InstrumentVersion, Item
 from fremdrift.plans import selectors as plan_selectors
 from fremdrift.plans.models import Activity, Goal, Plan
@@ -124,8 +124,7 @@ def questionnaire_create(request: HttpRequest, payload: Body[dict[str, Any]]):
     """Creates an instrument from the Questionnaire: the instrument's code is the last part of
     its url, the Danish name its title; items map back as the Questionnaire's answers show
     them. An item that cannot be mapped answers 400 naming its linkId. Administrators only."""
-    if not request.user.is_administrator:
-        raise PermissionDenied
+    require_administrator(request)
     version = questionnaire_import(actor=request.user, body=payload)
     version = _versions().get(pk=version.pk)
     resource = _validated(Questionnaire, questionnaire_of(version, base=fhir_base(request)))

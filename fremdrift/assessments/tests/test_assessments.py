@@ -9,6 +9,7 @@ from fremdrift.assessments import selectors, services
 from fremdrift.assessments.models import Answer, Assessment
 from fremdrift.assessments.services import AnswerInput
 from fremdrift.audit.models import AccessLogEntry, ChangeRecord
+from fremdrift.core.exceptions import StaleVersion
 from fremdrift.instruments.models import Instrument
 
 
@@ -147,7 +148,7 @@ def test_corrections_are_kept_with_who_and_when(world):
     assert record_.actor == world.colleague and record_.kind == "update"
     assert record_.before["answers"]["health_for_work"][0] == 4
     assert record_.after["answers"]["health_for_work"][0] == 6
-    with pytest.raises(services.StaleRevision):
+    with pytest.raises(StaleVersion):
         services.assessment_correct(
             actor=world.caseworker,
             assessment=assessment,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from fremdrift.citizens import selectors
+from fremdrift.citizens import access, selectors
 
 ROLES = [
     "caseworker",
@@ -220,9 +220,9 @@ def test_a_case_review_widens_only_the_managers_scope(world, role):
     names = {
         name
         for name in CITIZENS
-        if selectors.citizens_in_scope(user, case_review=True)
+        if access.citizens_in_scope(user, case_review=True)
         .filter(pk=getattr(world, name).pk)
         .exists()
     }
     assert names == CASE_REVIEW_VISIBLE[role]
-    assert not selectors.citizens_in_scope(world.manager, case_review=True, to_change=True).exists()
+    assert not access.citizens_in_scope(world.manager, case_review=True, to_change=True).exists()

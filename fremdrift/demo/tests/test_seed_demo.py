@@ -3,11 +3,12 @@ from django.db import transaction
 
 from fremdrift.accounts.models import Role, User
 from fremdrift.assessments.models import Assessment
-from fremdrift.citizens import selectors
+from fremdrift.citizens import access, selectors
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code
 from fremdrift.programmes import selectors as programme_selectors
 from fremdrift.programmes.models import Enrolment, Programme
+from fremdrift.referrals import selectors as referral_selectors
 from fremdrift.referrals.models import FocusItem, Referral
 
 
@@ -30,13 +31,13 @@ def test_demo_has_every_role_200_citizens_and_referrals_to_both_providers(db, ca
         assert roles[username] == role
         assert User.objects.get(username=username).check_password("demo")
     assert Citizen.objects.count() == 200
-    active = selectors.active_referrals()
+    active = referral_selectors.active_referrals()
     assert active.values("provider").distinct().count() == 2
     assert Referral.objects.exclude(status=Referral.Status.ACTIVE).exists()
     caseworker = User.objects.get(username="sagsbehandler")
     assert selectors.citizen_search(caseworker, mine_only=True).count() >= 60
     provider = User.objects.get(username="tilbud")
-    assert 0 < selectors.citizens_in_scope(provider).count() < 200
+    assert 0 < access.citizens_in_scope(provider).count() < 200
 
 
 def test_demo_walks_the_path_from_referral_to_exit_with_the_providers_in_the_loop(db, capsys):

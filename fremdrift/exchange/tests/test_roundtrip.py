@@ -20,8 +20,7 @@ from fremdrift.exchange import format as fmt
 from fremdrift.exchange.services import package_export, package_import
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes.models import Enrolment
-from fremdrift.programmes.services import enrolment_end
-from fremdrift.referrals.services import referral_create, referral_end
+from fremdrift.referrals.services import enrolment_end, referral_create, referral_end
 from fremdrift.testing import make_citizen, make_cpr, make_programme
 
 TODAY = dt.date.today()

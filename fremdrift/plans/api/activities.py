@@ -10,25 +10,24 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.api.common import (
+from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.models import AccessAction
+from fremdrift.codelists.models import CodeList
+from fremdrift.codelists.selectors import code_of
+from fremdrift.core.api_kit import (
     MAX_ID,
     Id,
     InputSchema,
     citizen_filter,
-    code_of,
+    errors,
     etag,
     in_utc,
-    log_list,
-    log_view,
-    log_write,
     page_field,
     page_of,
     stale,
     version_refusal,
 )
-from fremdrift.api.schemas import errors
-from fremdrift.audit.models import AccessAction
-from fremdrift.codelists.models import CodeList
+from fremdrift.core.exceptions import StaleVersion
 
 from .. import selectors, services
 from ..models import Activity
@@ -265,7 +264,7 @@ def activity_update(
         changed = services.activity_update(
             actor=request.user, activity=activity, expected_version=activity.version, **data
         )
-    except services.StaleVersion:
+    except StaleVersion:
         return stale("activity")
     log_write(request, citizen)
     return _activity_out(request, changed, response)

@@ -10,25 +10,24 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.api.common import (
+from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.models import AccessAction
+from fremdrift.codelists.models import CodeList
+from fremdrift.codelists.selectors import code_of
+from fremdrift.core.api_kit import (
     MAX_ID,
     Id,
     InputSchema,
     citizen_filter,
-    code_of,
+    errors,
     etag,
     in_utc,
-    log_list,
-    log_view,
-    log_write,
     page_field,
     page_of,
     stale,
     version_refusal,
 )
-from fremdrift.api.schemas import errors
-from fremdrift.audit.models import AccessAction
-from fremdrift.codelists.models import CodeList
+from fremdrift.core.exceptions import StaleVersion
 
 from .. import selectors, services
 from ..models import Goal, GoalEvent, Meeting, Plan
@@ -140,7 +139,7 @@ def plan_change(request: HttpRequest, plan_id: Id, payload: PlanChange, response
             if payload.citizen_comments is None
             else payload.citizen_comments,
         )
-    except services.StaleVersion:
+    except StaleVersion:
         return stale("plan")
     log_write(request, citizen)
     response["ETag"] = etag(changed.version)
@@ -354,7 +353,7 @@ def goal_change(request: HttpRequest, goal_id: Id, payload: GoalChange, response
             gas_level=payload.gas_level,
             **changes,
         )
-    except services.StaleVersion:
+    except StaleVersion:
         return stale("goal")
     log_write(request, citizen)
     response["ETag"] = etag(changed.version)

@@ -11,24 +11,23 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from fremdrift.accounts.access import is_provider_staff
 from fremdrift.accounts.models import Role, User
-from fremdrift.api.common import (
+from fremdrift.assessments import selectors as assessment_selectors
+from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.models import AccessAction
+from fremdrift.codelists.models import CodeList
+from fremdrift.codelists.selectors import code_of
+from fremdrift.core.api_kit import (
     MAX_ID,
     Id,
     InputSchema,
     citizen_filter,
-    code_of,
+    errors,
     in_utc,
-    log_list,
-    log_view,
-    log_write,
     page_field,
     page_of,
 )
-from fremdrift.api.schemas import errors
-from fremdrift.assessments import selectors as assessment_selectors
-from fremdrift.audit.models import AccessAction
-from fremdrift.codelists.models import CodeList
 
 from .. import selectors, services
 from ..models import Meeting, Mentor
@@ -81,7 +80,7 @@ class MeetingOut(Schema):
     @staticmethod
     def resolve_notes(obj: Meeting, context) -> str | None:
         request = (context or {}).get("request")
-        if request is None or request.user.role == Role.PROVIDER_STAFF:
+        if request is None or is_provider_staff(request.user):
             return None
         return obj.notes
 

@@ -1,15 +1,13 @@
 """The plan page's rule for writes through the API, shared by the plan's resources: the citizen
 must be in scope (else 404) and the user must be one who may change the plan
-(`assessments.selectors.may_record`, else 403); the plan is made on the first write."""
+(`citizens.access.may_change_plan`, else 403); the plan is made on the first write."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field
 
-from fremdrift.api.common import MAX_ID
-from fremdrift.api.schemas import errors
-from fremdrift.assessments import selectors as assessment_selectors
-from fremdrift.citizens.selectors import citizen_get
+from fremdrift.citizens.access import citizen_get, may_change_plan
+from fremdrift.core.api_kit import MAX_ID, errors
 
 from .. import selectors, services
 from ..models import Plan
@@ -19,7 +17,7 @@ def citizen_to_change(request: HttpRequest, citizen_id: int):
     """The plan page's rule: the citizen in scope (else 404), and a user who may change the
     plan (else 403)."""
     citizen = citizen_get(request.user, citizen_id)
-    if not assessment_selectors.may_record(request.user, citizen):
+    if not may_change_plan(request.user, citizen):
         raise PermissionDenied
     return citizen
 
@@ -33,7 +31,7 @@ def plan_of(request: HttpRequest, citizen) -> Plan:
 
 
 def may_change(request: HttpRequest, citizen) -> None:
-    if not assessment_selectors.may_record(request.user, citizen):
+    if not may_change_plan(request.user, citizen):
         raise PermissionDenied
 
 

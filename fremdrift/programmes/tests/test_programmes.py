@@ -97,7 +97,7 @@ def test_milestone_rules_reach_milestones_on_the_dates_the_data_tell(world, kvik
 
 def test_an_exit_to_a_job_reaches_the_job_milestone_on_the_exit_date(world, kvik):
     enrolment = enrol(world, kvik)
-    services.enrolment_end(
+    referral_services.enrolment_end(
         actor=world.caseworker,
         enrolment=enrolment,
         expected_version=enrolment.version,
@@ -150,7 +150,7 @@ def test_the_payment_report_sums_to_the_programmes_shares(world, login, kvik):
     for n, citizen in enumerate(citizens):
         enrolment = enrol(world, kvik, citizen=citizen, start=dt.date(2026, 1, 10 + n))
     # One exit to education inside the quarter, one enrolment that starts in the next.
-    services.enrolment_end(
+    referral_services.enrolment_end(
         actor=world.caseworker,
         enrolment=enrolment,
         expected_version=enrolment.version,
@@ -341,7 +341,7 @@ def test_the_programme_page_shows_who_is_enrolled_due_without_plan_and_exits(wor
         starting_scores={"health_for_work": 3},
     )
     left = enrol(world, kvik, citizen=world.ended_citizen, start=TODAY - dt.timedelta(days=50))
-    services.enrolment_end(
+    referral_services.enrolment_end(
         actor=world.caseworker,
         enrolment=left,
         expected_version=left.version,

@@ -1,5 +1,5 @@
 """The cohort's filters run in the database; the age band is the age at the enrolment's start,
-counted as `citizens.cpr.age_on` counts it, leap days and birthdays included."""
+counted as `core.cpr.age_on` counts it, leap days and birthdays included."""
 
 import datetime as dt
 

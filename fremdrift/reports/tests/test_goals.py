@@ -11,6 +11,7 @@ from django.utils import timezone
 from fremdrift.codelists.models import Code
 from fremdrift.plans import services as plans
 from fremdrift.programmes import services as programme_services
+from fremdrift.referrals import services as referral_services
 from fremdrift.reports.cohort import Filters
 from fremdrift.reports.goals import goals_report
 from fremdrift.testing import make_citizen, make_programme
@@ -97,7 +98,7 @@ def plans_in_programme(world):
                 weekly_hours="10",
             )
         if n == 5:
-            programme_services.enrolment_end(
+            referral_services.enrolment_end(
                 actor=world.caseworker,
                 enrolment=enrolment,
                 expected_version=enrolment.version,

@@ -14,8 +14,8 @@ from django.db import transaction
 from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.accounts.services import organisation_create, user_create
 from fremdrift.citizens import services as citizen_services
-from fremdrift.citizens.cpr import century_of
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.cpr import century_of
 from fremdrift.demo import names
 from fremdrift.demo.assessments import seed_assessments
 from fremdrift.demo.plans import seed_plans

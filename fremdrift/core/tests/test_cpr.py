@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from fremdrift.citizens import cpr as cprlib
+from fremdrift.core import cpr as cprlib
 from fremdrift.core import fieldcrypto
 
 

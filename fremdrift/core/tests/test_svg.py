@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from fremdrift.assessments.svg import (
+from fremdrift.core.svg import (
     LABEL_MARGIN,
     WheelItem,
     WheelSeries,

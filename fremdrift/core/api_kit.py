@@ -1,7 +1,7 @@
-"""The pieces every resource's endpoints share: ids of the database's size, pages of 100, the
-access log of what a list, a read or a write shows, request bodies that refuse the NUL
-character, versions in `ETag` and `If-Match`, and codes named in a body. The error answers
-themselves (`errors()`, `Problem`) are in `schemas`."""
+"""The pieces every resource's API endpoints share, below every domain app: ids of the
+database's size, pages of 100, request bodies that refuse the NUL character, versions in `ETag`
+and `If-Match`, and the error answers (`errors()`, `Problem`). The access log of what an
+endpoint shows is `audit.api_log`; a code named in a body is `codelists.selectors.code_of`."""
 
 import datetime as dt
 import re
@@ -13,10 +13,6 @@ from django.http import HttpRequest
 from ninja import Field, Schema, Status
 from ninja import Path as PathParam
 from pydantic import field_validator
-
-from fremdrift.audit.models import AccessAction
-from fremdrift.audit.services import access_log_write
-from fremdrift.codelists.models import Code
 
 PAGE_SIZE = 100
 MAX_ID = 2_147_483_647
@@ -55,29 +51,6 @@ def page_of(queryset, number: int) -> dict:
         "pages": paginator.num_pages,
         "items": list(page.object_list),
     }
-
-
-# The access log
-
-
-def log_list(request: HttpRequest, citizen_ids) -> None:
-    """A list shows personal data of the citizens its items belong to."""
-    subjects = sorted(set(citizen_ids))
-    if subjects:
-        access_log_write(
-            user=request.user, action=AccessAction.LIST, subjects=subjects, path=request.path
-        )
-
-
-def log_view(request: HttpRequest, citizen) -> None:
-    access_log_write(
-        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
-    )
-
-
-def log_write(request: HttpRequest, citizen, action=AccessAction.EDIT) -> None:
-    """The answer to a write shows the citizen's data, as the page after it does."""
-    access_log_write(user=request.user, action=action, citizen=citizen, path=request.path)
 
 
 # Writes
@@ -129,14 +102,16 @@ def stale(what: str):
     return Status(412, {"detail": f"The {what} has changed since that version; read it again."})
 
 
-def code_of(code_list: str, code: str | None, field: str, *, parent: str | None = None):
-    """The active code `code` of a code list (under the code `parent` for a second level), or
-    a 400 naming the field. None stays None."""
-    if code is None:
-        return None
-    found = Code.objects.filter(code_list=code_list, code=code)
-    found = found.filter(parent__code=parent) if parent else found.filter(parent=None)
-    result = found.select_related("parent").first()
-    if result is None:
-        raise ValidationError({field: f"Unknown code in the code list {code_list}: {code[:60]}."})
-    return result
+# Errors
+
+
+class Problem(Schema):
+    """An error: a message, or for a body of the wrong shape a list naming each field."""
+
+    detail: str | list
+
+
+def errors(*codes: int) -> dict:
+    """The error answers every operation can give: 401 without a valid token, 422 for a
+    request of the wrong shape, and the codes listed."""
+    return dict.fromkeys((401, 422, *codes), Problem)

@@ -1,0 +1,80 @@
+"""What a user's role lets them do, whatever citizen is concerned: the role predicates every
+view, API operation and service asks, each by name. Which citizens a user reaches is
+`citizens.access`, built on these."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from .roles import Role
+
+
+def is_active_member(user) -> bool:
+    """Signed in, active, and of an organisation: the start of every other rule."""
+    return bool(user.is_authenticated and user.is_active and user.organisation_id)
+
+
+def is_administrator(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.ADMINISTRATOR)
+
+
+def require_administrator(request: HttpRequest, *, hidden: bool = False) -> None:
+    """Administrators' pages: anyone else is refused (403), or with `hidden` told that the page
+    does not exist (404: the doors into the system, API tokens and the exchange upload)."""
+    if not is_administrator(request.user):
+        raise Http404 if hidden else PermissionDenied
+
+
+def is_caseworker(user) -> bool:
+    return user.role == Role.CASEWORKER
+
+
+def is_provider_staff(user) -> bool:
+    return user.role == Role.PROVIDER_STAFF
+
+
+def is_job_consultant(user) -> bool:
+    return user.role == Role.JOB_CONSULTANT
+
+
+def is_manager(user) -> bool:
+    return user.role == Role.MANAGER
+
+
+def works_with_cases(user) -> bool:
+    """Caseworkers, provider staff and job consultants open the caseload and citizen pages."""
+    return user.role in {Role.CASEWORKER, Role.PROVIDER_STAFF, Role.JOB_CONSULTANT}
+
+
+def reads_programmes(user) -> bool:
+    """The roles that open their own organisation's programme pages."""
+    return bool(
+        user.is_authenticated
+        and user.organisation_id
+        and user.role in (Role.CASEWORKER, Role.PROVIDER_STAFF, Role.JOB_CONSULTANT, Role.MANAGER)
+    )
+
+
+def may_register_citizens(user) -> bool:
+    """Caseworkers register, change and reassign their organisation's citizens."""
+    return is_caseworker(user)
+
+
+def may_read_reports(user) -> bool:
+    """Managers and analysts read their organisation's group reports."""
+    return is_active_member(user) and is_manager(user)
+
+
+def require_reports(request: HttpRequest) -> None:
+    """Report pages and operations: to anyone else they do not exist (404)."""
+    if not may_read_reports(request.user):
+        raise Http404
+
+
+def may_export_datasets(user) -> bool:
+    """The pseudonymised analysis dataset needs its own permission on top of the reports."""
+    return may_read_reports(user) and user.has_perm("reports.export_dataset")
+
+
+def may_hold_case(user, *, organisation_id: int) -> bool:
+    """A caseworker of `organisation_id`: who can be made responsible for its citizens."""
+    return bool(user.is_active and is_caseworker(user) and user.organisation_id == organisation_id)

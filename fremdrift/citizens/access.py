@@ -1,0 +1,105 @@
+"""Which citizens a user reaches, and what they may do with a citizen's case: the one place of
+the scope rule (`citizens_in_scope`) and of every predicate about a case, each by name, read
+or read-write in the name (as Healthchecks' `_get_check_for_user` / `_get_rw_check_for_user`).
+The role predicates that concern no citizen are `accounts.access`."""
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from fremdrift.accounts.access import (
+    is_active_member,
+    is_caseworker,
+    is_job_consultant,
+    is_manager,
+    is_provider_staff,
+)
+
+from .models import Citizen
+
+# `referrals.models.Referral.Status.ACTIVE`. The referrals app stands above this one (a referral
+# names a citizen), so the scope rule reads referrals through the citizen's relation.
+REFERRAL_ACTIVE = "active"
+
+
+def active_referral(*, on: dt.date | None = None, through: str = "") -> Q:
+    """A referral active on a day (by default today): what lets provider staff see a citizen.
+    `through` is the path to the referral, such as "referrals__" from a citizen."""
+    day = on or dt.date.today()
+    return Q(**{f"{through}status": REFERRAL_ACTIVE, f"{through}start_date__lte": day}) & (
+        Q(**{f"{through}end_date__isnull": True}) | Q(**{f"{through}end_date__gte": day})
+    )
+
+
+def citizens_in_scope(
+    user, *, to_change: bool = False, case_review: bool = False
+) -> QuerySet[Citizen]:
+    """The citizens `user` may see, or with `to_change` may change.
+
+    Caseworkers see and change their organisation's citizens; job consultants see them;
+    provider staff see citizens referred to their organisation while the referral is active.
+    Managers see no individual citizen, except in a case review (`case_review`): the red thread
+    of their organisation's citizens under a case number, never with a name or CPR number.
+    Administrators see no individual citizen.
+    """
+    citizens = Citizen.objects.all()
+    if not is_active_member(user):
+        return citizens.none()
+    if is_caseworker(user):
+        return citizens.filter(home_organisation_id=user.organisation_id)
+    if is_job_consultant(user) and not to_change:
+        return citizens.filter(home_organisation_id=user.organisation_id)
+    if is_provider_staff(user) and not to_change:
+        referred = Citizen.objects.filter(
+            active_referral(through="referrals__")
+            & Q(pk=OuterRef("pk"), referrals__provider_id=user.organisation_id)
+        )
+        return citizens.filter(Exists(referred))
+    if is_manager(user) and case_review and not to_change:
+        return citizens.filter(home_organisation_id=user.organisation_id)
+    return citizens.none()
+
+
+def citizen_get(
+    user, citizen_id: int, *, to_change: bool = False, case_review: bool = False
+) -> Citizen:
+    """A citizen in scope, or 404: one outside the scope looks like one that does not exist."""
+    try:
+        return (
+            citizens_in_scope(user, to_change=to_change, case_review=case_review)
+            .select_related("home_organisation", "responsible_caseworker", "target_group")
+            .get(pk=citizen_id)
+        )
+    except Citizen.DoesNotExist:
+        raise Http404 from None
+
+
+def may_change_citizen(user, citizen: Citizen) -> bool:
+    return citizens_in_scope(user, to_change=True).filter(pk=citizen.pk).exists()
+
+
+def _works_on_case(user, citizen: Citizen) -> bool:
+    """Caseworkers who may change the citizen, and provider staff who see them."""
+    if is_provider_staff(user):
+        return citizens_in_scope(user).filter(pk=citizen.pk).exists()
+    return may_change_citizen(user, citizen)
+
+
+def may_record_assessment(user, citizen: Citizen) -> bool:
+    return _works_on_case(user, citizen)
+
+
+def may_change_plan(user, citizen: Citizen) -> bool:
+    return _works_on_case(user, citizen)
+
+
+def may_end_enrolment(user, enrolment) -> bool:
+    """The citizen's caseworkers, and the staff of the programme's own organisation while they
+    see the citizen, end enrolments and confirm milestones."""
+    if is_provider_staff(user):
+        return (
+            user.organisation_id == enrolment.programme.organisation_id
+            and citizens_in_scope(user).filter(pk=enrolment.citizen_id).exists()
+        )
+    return may_change_citizen(user, enrolment.citizen)

@@ -1,0 +1,104 @@
+"""Reads that compose several apps for one page: the caseload (citizens with their next due
+assessment) and the programme page (enrolments with their milestones, plans and the
+provider's next scores)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+
+from fremdrift.assessments.selectors import with_due
+from fremdrift.citizens.access import citizens_in_scope
+from fremdrift.citizens.models import Citizen
+from fremdrift.citizens.selectors import citizen_search
+from fremdrift.plans.models import Plan
+from fremdrift.programmes.models import Enrolment, Programme
+from fremdrift.programmes.selectors import EnrolmentMilestones, milestones_reached
+from fremdrift.referrals import selectors as referral_selectors
+from fremdrift.referrals.models import Referral
+
+
+def caseload(
+    user, *, query: str = "", mine_only: bool = False, due: str = "", sort: str = ""
+) -> QuerySet[Citizen]:
+    """The caseload and the search: citizens in scope matching the search, annotated with
+    their next due assessment; the user's own caseload first, or the soonest due first."""
+    citizens = with_due(
+        citizen_search(user, query=query, mine_only=mine_only), due_filter=due
+    ).annotate(
+        not_mine=Case(
+            When(responsible_caseworker_id=user.pk, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )
+    if sort == "due":
+        return citizens.order_by(F("next_due").asc(nulls_last=True), "last_name", "id")
+    return citizens.order_by("not_mine", "last_name", "first_name", "id")
+
+
+@dataclass
+class ProgrammeRow:
+    enrolment: Enrolment
+    citizen: object | None  # None when the citizen is outside the user's scope
+    milestones: EnrolmentMilestones
+    has_plan: bool
+    next_due: dt.date | None
+
+
+def programme_overview(user, programme: Programme) -> dict:
+    """The programme page: who is enrolled, who is due, who has no plan, who reached which
+    milestone, recent exits. Citizens outside the user's scope are shown without identity."""
+    in_scope = set(
+        citizens_in_scope(user).filter(enrolments__programme=programme).values_list("pk", flat=True)
+    )
+    recent = dt.date.today() - dt.timedelta(days=90)
+    enrolments = list(
+        Enrolment.objects.filter(programme=programme)
+        .filter(Q(status=Enrolment.Status.ACTIVE) | Q(end_date__gte=recent))
+        .select_related("citizen", "responsible", "exit_reason__parent")
+        .order_by("start_date", "id")
+    )
+    reached = milestones_reached(enrolments)
+    citizen_ids = {e.citizen_id for e in enrolments}
+    with_plan = set(
+        Plan.objects.filter(citizen_id__in=citizen_ids, goals__isnull=False).values_list(
+            "citizen_id", flat=True
+        )
+    )
+    referrals = list(
+        Referral.objects.filter(
+            programme=programme, status=Referral.Status.ACTIVE, citizen_id__in=citizen_ids
+        ).prefetch_related("focus_items")
+    )
+    rows_by_referral = referral_selectors.focus_rows(referrals)
+    due: dict[int, dt.date] = {}
+    for referral in referrals:
+        day = referral_selectors.provider_next_due(referral, rows_by_referral.get(referral.pk, []))
+        if day is not None:
+            due[referral.citizen_id] = min(day, due.get(referral.citizen_id, day))
+    rows = [
+        ProgrammeRow(
+            enrolment=e,
+            citizen=e.citizen if e.citizen_id in in_scope else None,
+            milestones=reached[e.pk],
+            has_plan=e.citizen_id in with_plan,
+            next_due=due.get(e.citizen_id),
+        )
+        for e in enrolments
+    ]
+    active = [r for r in rows if r.enrolment.status == Enrolment.Status.ACTIVE]
+    today = dt.date.today()
+    return {
+        "programme": programme,
+        "milestones": list(programme.milestones.all()),
+        "active": active,
+        "due": [r for r in active if r.next_due is not None and r.next_due <= today],
+        "without_plan": [r for r in active if not r.has_plan],
+        "exits": sorted(
+            (r for r in rows if r.enrolment.status == Enrolment.Status.ENDED),
+            key=lambda r: r.enrolment.end_date,
+            reverse=True,
+        ),
+        "capacity_used": len(active),
+    }
