@@ -11,7 +11,7 @@ from fremdrift.assessments.models import Assessment
 
 from . import stats
 from .cohort import MIN_GROUP, Filters, cohort_citizens
-from .progression import _items, assessment_points
+from .scores import assessment_points, scored_items
 
 WINDOW_DAYS = 14
 PAIRS = {
@@ -39,7 +39,7 @@ def agreement_report(user, filters: Filters, *, instrument, pair: str) -> list[I
     assessment is matched with the nearest one of the second. Most disagreement first."""
     first, second = PAIRS[pair]
     citizens = cohort_citizens(user, filters)
-    items = _items(instrument)
+    items = scored_items(instrument)
     by_citizen: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for citizen, aid, respondent, day in Assessment.objects.filter(
         citizen_id__in=citizens,

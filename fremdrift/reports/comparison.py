@@ -13,7 +13,7 @@ from fremdrift.programmes.models import Programme
 
 from . import stats
 from .cohort import MIN_GROUP, Filters
-from .progression import collect
+from .scores import collect
 
 DIMENSIONS = {
     "programme": _("Programme"),

@@ -8,7 +8,7 @@ from fremdrift.accounts.models import Organisation
 from fremdrift.assessments.models import Answer, Assessment
 
 from .cohort import MIN_GROUP, Filters, cohort_citizens
-from .progression import _items
+from .scores import scored_items
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Distribution:
 def survey_report(user, filters: Filters, *, instrument) -> list[Distribution]:
     """Each citizen's latest completed answer to the survey, per item."""
     citizens = cohort_citizens(user, filters)
-    items = _items(instrument)
+    items = scored_items(instrument)
     latest: dict[tuple[int, str], tuple] = {}
     for citizen, code, value, dont_know in (
         Answer.objects.filter(
@@ -97,7 +97,7 @@ def fidelity_report(user, filters: Filters, *, instrument) -> tuple[list[Fidelit
         latest[org, code] = value
     units = sorted({org for org, _code in latest})
     rows = []
-    for item in _items(instrument):
+    for item in scored_items(instrument):
         values = [latest[u, item.code] for u in units if (u, item.code) in latest]
         rows.append(
             FidelityRow(

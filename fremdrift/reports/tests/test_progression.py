@@ -268,7 +268,7 @@ def ties(world):
 
 
 def test_the_follow_up_nearest_the_horizon_follows_the_tie_rules(world, ties):
-    from fremdrift.reports.progression import collect
+    from fremdrift.reports.scores import collect
 
     data = collect(world.manager, Filters(), instrument=wheel(), horizon="3")
     health = [i.code for i in data.items].index("health_for_work")
