@@ -29,7 +29,8 @@ from .comparison import comparison_report
 from .forms import AgreementForm, CohortForm, ComparisonForm, ProgressionForm, SurveyForm
 from .goals import goals_report
 from .monitoring import monitoring_report
-from .progression import progression_report, suppress
+from .privacy import mark_hidden, suppress
+from .progression import progression_report
 from .quality import quality_report
 from .surveys import fidelity_report, survey_report
 from .tables import (
@@ -276,7 +277,7 @@ def _progression_lines(report) -> list[str]:
         shown = suppress(
             [report.reliable.improved, report.reliable.unchanged, report.reliable.worse]
         )
-        improved, unchanged, worse = ("<5" if v is None else v for v in shown)
+        improved, unchanged, worse = (mark_hidden(v) for v in shown)
         lines.append(
             _(
                 "With a reliability of %(alpha)s (Jacobson and Truax): %(improved)s reliably "

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import stats
-from .cohort import MIN_GROUP, Filters
+from .cohort import Filters
+from .privacy import enough, too_few
 from .scores import collect
 
 
@@ -52,7 +53,7 @@ class ProgressionReport:
 
     @property
     def suppressed(self) -> bool:
-        return self.with_both < MIN_GROUP
+        return too_few(self.with_both)
 
 
 def progression_report(
@@ -71,17 +72,17 @@ def progression_report(
             else None
         )
         item_rows.append(
-            ItemRow(item.code, item.label, change, suppressed=bool(answered.sum() < MIN_GROUP))
+            ItemRow(item.code, item.label, change, suppressed=bool(too_few(answered.sum())))
         )
     paired = data.with_total_pair
     before, after = data.total_baseline[paired], data.total_followup[paired]
     total = stats.paired_change(before, after) if paired.any() else None
     complete_baseline = data.complete_baseline[data.with_complete_baseline]
-    alpha = stats.cronbach_alpha(complete_baseline) if len(complete_baseline) >= MIN_GROUP else None
+    alpha = stats.cronbach_alpha(complete_baseline) if enough(len(complete_baseline)) else None
     reliability = instrument_reliability(instrument) or alpha
     reliable = (
         stats.reliable_change(before, after, reliability=reliability)
-        if reliability and paired.sum() >= MIN_GROUP
+        if reliability and enough(paired.sum())
         else None
     )
     baseline_sums = data.complete_baseline.sum(axis=1)
@@ -91,14 +92,12 @@ def progression_report(
     attrition = Attrition(
         with_baseline=with_baseline,
         without_followup=with_baseline - with_both,
-        stayers_baseline=stats.mean_interval(stayers) if len(stayers) >= MIN_GROUP else None,
-        leavers_baseline=stats.mean_interval(leavers) if len(leavers) >= MIN_GROUP else None,
+        stayers_baseline=stats.mean_interval(stayers) if enough(len(stayers)) else None,
+        leavers_baseline=stats.mean_interval(leavers) if enough(len(leavers)) else None,
     )
     points = []
     for month, n, month_sum, month_squares in trajectory:
-        interval = (
-            stats.mean_interval_of_sums(n, month_sum, month_squares) if n >= MIN_GROUP else None
-        )
+        interval = stats.mean_interval_of_sums(n, month_sum, month_squares) if enough(n) else None
         points.append(TrajectoryPoint(month, n, *(interval if interval else (None, None, None))))
     midpoint = sum((i.scale_min + i.scale_max) / 2 for i in items) / len(items) if items else None
     return ProgressionReport(
@@ -108,7 +107,7 @@ def progression_report(
         with_both=with_both,
         items=item_rows,
         total=total,
-        total_suppressed=bool(paired.sum() < MIN_GROUP),
+        total_suppressed=bool(too_few(paired.sum())),
         alpha=alpha,
         reliable=reliable,
         attrition=attrition,
@@ -132,16 +131,3 @@ def regression_to_the_mean_applies(report: ProgressionReport) -> bool:
         return False
     per_item = report.total.baseline_mean / len(report.items)
     return per_item < report.scale_midpoint
-
-
-def suppress(counts: list[int]) -> list[int | None]:
-    """Counts from 1 to 4 hidden (None); where exactly one is hidden, the next smallest
-    non-zero count is hidden too, so that no hidden count can be recovered from the total."""
-    shown: list[int | None] = [c if c >= MIN_GROUP or c == 0 else None for c in counts]
-    hidden = [i for i, c in enumerate(shown) if c is None]
-    if len(hidden) == 1:
-        others = [i for i, c in enumerate(shown) if c]
-        if others:
-            smallest = min(others, key=lambda i: counts[i])
-            shown[smallest] = None
-    return shown

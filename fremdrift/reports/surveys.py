@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from fremdrift.accounts.models import Organisation
 from fremdrift.assessments.models import Answer, Assessment
 
-from .cohort import MIN_GROUP, Filters, cohort_citizens
+from .cohort import Filters, cohort_citizens
+from .privacy import small, too_few
 from .scores import scored_items
 
 
@@ -21,13 +22,13 @@ class Distribution:
 
     @property
     def suppressed(self) -> bool:
-        return self.n + self.dont_know < MIN_GROUP
+        return too_few(self.n + self.dont_know)
 
     @property
     def fully_shown(self) -> bool:
         """Every count is 0 or at least 5, so percentages beside N reveal no small group."""
         counts = [c for _v, _l, c in self.points] + [self.dont_know]
-        return not self.suppressed and all(c == 0 or c >= MIN_GROUP for c in counts)
+        return not self.suppressed and not any(small(c) for c in counts)
 
     def percentages(self) -> list[float]:
         return [100 * count / self.n if self.n else 0.0 for _v, _l, count in self.points]

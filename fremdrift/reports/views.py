@@ -25,7 +25,8 @@ from .forms import (
 )
 from .goals import goals_report
 from .monitoring import monitoring_report
-from .progression import progression_report, suppress
+from .privacy import suppress
+from .progression import progression_report
 from .quality import quality_report
 from .surveys import fidelity_report, survey_report
 from .tables import (

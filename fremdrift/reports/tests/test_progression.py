@@ -17,7 +17,8 @@ from fremdrift.assessments.services import AnswerInput, assessment_record
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.cohort import Filters
-from fremdrift.reports.progression import progression_report, suppress
+from fremdrift.reports.privacy import suppress
+from fremdrift.reports.progression import progression_report
 from fremdrift.testing import make_citizen, make_programme, make_user
 
 START = dt.date(2026, 1, 5)
