@@ -50,10 +50,6 @@ def _require_reports(request: HttpRequest) -> None:
         raise Http404
 
 
-def may_export_datasets(user) -> bool:
-    return may_read_reports(user) and user.has_perm("reports.export_dataset")
-
-
 @dataclass
 class Outcome:
     """A report run on a valid form: what its exports write and what its page shows."""
@@ -66,6 +62,9 @@ class Outcome:
     bold_rows: set[int] = frozenset()
     export: str | None = None  # the format the form chose; else `?format=` chooses
     extra_sheets: Callable[[], list[tuple[str, list[list]]]] = tuple  # Excel's further sheets
+
+
+PAGE_FORMATS = ("csv", "xlsx", "svg")  # what `?format=` asks of a report page
 
 
 def _export(outcome: Outcome, export: str | None) -> HttpResponse | None:
@@ -118,7 +117,8 @@ def _report_view(
         context |= {"form": form, "query": request.GET.urlencode()}
     if form.is_valid() or (whole_cohort and not form.is_bound):
         outcome = run(request, form, form.filters() if form.is_bound else Filters())
-        response = _export(outcome, outcome.export or request.GET.get("format"))
+        asked = request.GET.get("format")
+        response = _export(outcome, outcome.export or (asked if asked in PAGE_FORMATS else None))
         if response is not None:
             return response
         context |= outcome.page()
@@ -352,6 +352,10 @@ def quality(request: HttpRequest) -> HttpResponse:
         run=_quality,
         whole_cohort=True,
     )
+
+
+def may_export_datasets(user) -> bool:
+    return may_read_reports(user) and user.has_perm("reports.export_dataset")
 
 
 FILE_FORMATS = {"csv_da": "csv", "csv": "plain_csv", "xlsx": "xlsx"}
