@@ -10,8 +10,9 @@ import numpy as np
 from fremdrift.assessments.models import Assessment
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_citizens
-from .progression import _items, assessment_points
+from .cohort import Filters, cohort_citizens
+from .privacy import enough, too_few
+from .scores import assessment_points, scored_items
 
 WINDOW_DAYS = 14
 PAIRS = {
@@ -31,7 +32,7 @@ class ItemAgreement:
 
     @property
     def suppressed(self) -> bool:
-        return self.n < MIN_GROUP
+        return too_few(self.n)
 
 
 def agreement_report(user, filters: Filters, *, instrument, pair: str) -> list[ItemAgreement]:
@@ -39,7 +40,7 @@ def agreement_report(user, filters: Filters, *, instrument, pair: str) -> list[I
     assessment is matched with the nearest one of the second. Most disagreement first."""
     first, second = PAIRS[pair]
     citizens = cohort_citizens(user, filters)
-    items = _items(instrument)
+    items = scored_items(instrument)
     by_citizen: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for citizen, aid, respondent, day in Assessment.objects.filter(
         citizen_id__in=citizens,
@@ -73,10 +74,10 @@ def agreement_report(user, filters: Filters, *, instrument, pair: str) -> list[I
         categories = range(item.scale_min, item.scale_max + 1)
         kappa = (
             stats.weighted_kappa([int(x) for x, _ in both], [int(y) for _, y in both], categories)
-            if len(both) >= MIN_GROUP
+            if enough(len(both))
             else None
         )
-        difference = sum(y - x for x, y in both) / len(both) if len(both) >= MIN_GROUP else None
+        difference = sum(y - x for x, y in both) / len(both) if enough(len(both)) else None
         result.append(ItemAgreement(item.code, item.label, len(both), kappa, difference))
     return sorted(
         result,

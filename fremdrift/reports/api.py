@@ -12,23 +12,25 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Field, Query, Router, Schema
 
+from fremdrift.accounts.access import require_reports
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.api_kit import MAX_ID, errors
 from fremdrift.instruments.models import Instrument
 
 from .agreement import agreement_report
-from .cohort import AGE_BAND_LABELS, Filters, cohort_rows, may_read_reports
+from .cohort import AGE_BAND_LABELS, Filters, cohort_rows
 from .comparison import comparison_report
 from .forms import AgreementForm, CohortForm, ComparisonForm, ProgressionForm, SurveyForm
 from .goals import goals_report
 from .monitoring import monitoring_report
-from .progression import progression_report, suppress
+from .privacy import mark_hidden, suppress
+from .progression import progression_report
 from .quality import quality_report
 from .surveys import fidelity_report, survey_report
 from .tables import (
@@ -170,12 +172,6 @@ class ReportOut(Schema):
 RESPONSES = {200: ReportOut, **errors(400, 404)}
 
 
-def _require_reports(request: HttpRequest) -> None:
-    """The pages' rule: managers of an organisation; anyone else as if nothing were here."""
-    if not may_read_reports(request.user):
-        raise Http404
-
-
 def _filter_form(form_class, request: HttpRequest, filters: CohortFilters):
     """The page's form, bound to the query: it refuses what the page refuses (a programme or
     provider outside the organisation's, an unknown target group, an instrument of another
@@ -275,7 +271,7 @@ def _progression_lines(report) -> list[str]:
         shown = suppress(
             [report.reliable.improved, report.reliable.unchanged, report.reliable.worse]
         )
-        improved, unchanged, worse = ("<5" if v is None else v for v in shown)
+        improved, unchanged, worse = (mark_hidden(v) for v in shown)
         lines.append(
             _(
                 "With a reliability of %(alpha)s (Jacobson and Truax): %(improved)s reliably "
@@ -323,7 +319,7 @@ def progression(request: HttpRequest, filters: Query[ProgressionFilters]):
     a follow-up, the means, the mean change with its 95 % interval, the effect size, the
     Wilcoxon p and who went up, stayed or went down; the summary adds the reliable change and
     the attrition. With fewer than 5 citizens with both, every row is '<5'."""
-    _require_reports(request)
+    require_reports(request)
     form = _filter_form(ProgressionForm, request, filters)
     d = form.cleaned_data
     report = progression_report(
@@ -339,7 +335,7 @@ def comparison(request: HttpRequest, filters: Query[ComparisonFilters]):
     and each group's difference at follow-up from the largest group (the reference) for
     citizens with the same baseline score. A group of fewer than 5, and the next smallest with
     it, is '<5'."""
-    _require_reports(request)
+    require_reports(request)
     form = _filter_form(ComparisonForm, request, filters)
     d = form.cleaned_data
     report = comparison_report(
@@ -358,7 +354,7 @@ def goals(request: HttpRequest, filters: Query[CohortFilters]):
     """Goals (Model 2): sub-goals by category and status, sub-goals and end goals reached,
     the median time to achievement, and per programme the shares that reached an internship,
     ordinary wage hours or a job or an education, with the GAS T-scores."""
-    _require_reports(request)
+    require_reports(request)
     form = _filter_form(CohortForm, request, filters)
     report = goals_report(request.user, form.filters())
     return _answer(request, "goals", form.filters(), [], _sections(goals_tables(report)))
@@ -369,7 +365,7 @@ def monitoring(request: HttpRequest, filters: Query[CohortFilters]):
     """Programme monitoring, counted in enrolments: the monthly cumulative curves, the
     participants' profile, what the plans hold, mentors, internships, exits and start
     meetings."""
-    _require_reports(request)
+    require_reports(request)
     form = _filter_form(CohortForm, request, filters)
     report = monitoring_report(request.user, form.filters())
     curves, parts = monitoring_rows(report)
@@ -391,7 +387,7 @@ def surveys(request: HttpRequest, filters: Query[SurveyFilters]):
     """Surveys and fidelity: for a satisfaction survey, each citizen's latest answer per item
     over the scale with 'don't know' apart (a count under 5 is '<5'); for a fidelity scale,
     the mean per item across the units (organisations) that answered."""
-    _require_reports(request)
+    require_reports(request)
     form = _filter_form(SurveyForm, request, filters)
     instrument = form.cleaned_data["instrument"]
     lines = []
@@ -410,7 +406,7 @@ def agreement(request: HttpRequest, filters: Query[AgreementFilters]):
     """Rater agreement: where two respondents answered the instrument for a citizen within 14
     days of each other, per item the pairs, the weighted kappa and the mean difference (second
     minus first), most disagreement first. An item with fewer than 5 pairs is '<5'."""
-    _require_reports(request)
+    require_reports(request)
     form = _filter_form(AgreementForm, request, filters)
     d = form.cleaned_data
     rows = agreement_report(
@@ -425,7 +421,7 @@ def quality(request: HttpRequest, filters: Query[CohortFilters]):
     """Data quality over the last 12 months: due assessments done on time by responsible
     caseworker and provider scores by provider, citizens without a plan, and enrolments that
     should have ended with an exit reason."""
-    _require_reports(request)
+    require_reports(request)
     form = _filter_form(CohortForm, request, filters)
     report = quality_report(request.user, form.filters())
     return _answer(request, "quality", form.filters(), [], _sections(quality_tables(report)))

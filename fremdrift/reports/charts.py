@@ -4,6 +4,8 @@ from html import escape
 
 from django.utils.translation import gettext as _
 
+from .privacy import HIDDEN
+
 BLUE = "#1a4e8a"
 GREY = "#767676"
 
@@ -70,7 +72,7 @@ def comparison_svg(report, table) -> str:
     shown = [
         (row[0], row[4], row[5], row[6])
         for row in table[1:]
-        if row[1] != "<5" and isinstance(row[4], (int, float))
+        if row[1] != HIDDEN and isinstance(row[4], (int, float))
     ]
     if not shown:
         return ""

@@ -19,7 +19,6 @@ _UPPERS = [upper for upper, _label in AGE_BANDS]
 AGE_BAND_LIMITS = dict(
     zip(AGE_BAND_LABELS, zip([0, *_UPPERS], [*_UPPERS, 200], strict=True), strict=True)
 )
-MIN_GROUP = 5
 
 
 @dataclass(frozen=True)

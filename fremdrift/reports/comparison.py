@@ -13,8 +13,9 @@ from fremdrift.codelists.models import Code
 from fremdrift.programmes.models import Programme
 
 from . import stats
-from .cohort import MIN_GROUP, Filters
-from .progression import collect
+from .cohort import Filters
+from .privacy import enough, too_few
+from .scores import collect
 
 DIMENSIONS = {
     "programme": _("Programme"),
@@ -34,7 +35,7 @@ class GroupChange:
 
     @property
     def suppressed(self) -> bool:
-        return self.n < MIN_GROUP
+        return too_few(self.n)
 
 
 @dataclass
@@ -99,7 +100,7 @@ def comparison_report(
         key = key_of(rows[enrolment_id])
         if key is not None:
             by_group[key].append((before, after))
-    shown = {k: v for k, v in by_group.items() if len(v) >= MIN_GROUP}
+    shown = {k: v for k, v in by_group.items() if enough(len(v))}
     reference = max(shown, key=lambda k: len(shown[k])) if shown else None
     flat = [(k, b, f) for k, pairs in shown.items() for b, f in pairs]
     adjusted = (
@@ -119,7 +120,7 @@ def comparison_report(
             label=labels.get(k, str(k)),
             n=len(pairs),
             change=stats.paired_change([b for b, _ in pairs], [f for _, f in pairs])
-            if len(pairs) >= MIN_GROUP
+            if enough(len(pairs))
             else None,
             adjusted=adjusted.get(k),
             is_reference=k == reference,

@@ -14,7 +14,7 @@ from fremdrift.codelists.models import Code
 from fremdrift.programmes.models import Programme
 
 from .cohort import Filters, age_band_at, cohort_rows
-from .progression import _items
+from .scores import scored_items
 
 LONG = [
     "pseudonym",
@@ -54,7 +54,7 @@ def _pseudonyms(keys) -> dict:
 def dataset(user, filters: Filters, *, instrument, shape: str = "long"):
     """(header, rows, citizen ids). Answers count inside an enrolment's period."""
     rows = cohort_rows(user, filters)
-    items = _items(instrument)
+    items = scored_items(instrument)
     codes = [i.code for i in items]
     person = _pseudonyms({r[1] for r in rows})
     course = _pseudonyms(r[0] for r in rows)
@@ -131,6 +131,6 @@ def codebook(instrument) -> list[list]:
         ["day", _("Days from the start of the enrolment to the assessment")],
         ["respondent", _("Who answered: citizen, caseworker, joint, provider, observation")],
     ]
-    for item in _items(instrument):
+    for item in scored_items(instrument):
         rows.append([item.code, f"{item.text} ({item.scale_min}–{item.scale_max})"])
     return rows

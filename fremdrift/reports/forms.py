@@ -12,7 +12,7 @@ from fremdrift.plans.forms import DATE
 from fremdrift.programmes.models import Programme
 
 from .cohort import AGE_BAND_LABELS, Filters
-from .progression import HORIZONS
+from .scores import HORIZONS
 
 
 class CohortForm(DesignSystemForm):

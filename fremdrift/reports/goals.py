@@ -13,7 +13,8 @@ from fremdrift.plans.models import Activity, Goal, GoalEvent
 from fremdrift.programmes.models import Enrolment, Programme
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_rows
+from .cohort import Filters, cohort_citizens, cohort_rows
+from .privacy import enough
 
 STATUSES = ["active", "achieved", "partly", "not_achieved", "dropped"]
 INTERNSHIPS = ("internship_single", "internship_company_centre")
@@ -51,9 +52,7 @@ class GoalsReport:
 
 
 def _share(label: str, count: int, n: int) -> ShareRow:
-    return ShareRow(
-        label, n, stats.proportion_interval(count, n) if n >= MIN_GROUP else None, count
-    )
+    return ShareRow(label, n, stats.proportion_interval(count, n) if enough(n) else None, count)
 
 
 def goals_report(user, filters: Filters) -> GoalsReport:
@@ -117,7 +116,7 @@ def goals_report(user, filters: Filters) -> GoalsReport:
             (label, [counts[s] for s in STATUSES]) for label, counts in sorted(by_category.items())
         ],
         median_days_to_achieve=statistics.median(days_to_achieve)
-        if len(days_to_achieve) >= MIN_GROUP
+        if enough(len(days_to_achieve))
         else None,
         achieved_n=len(days_to_achieve),
         with_sub_goal_reached=_share("", len(reached_sub), len(citizen_ids)),
@@ -161,7 +160,7 @@ def _programme_outcomes(rows, names, gas_base, gas_follow, db_citizens) -> list[
         job = sum(exits.get(r[0]) in ("job", "education") for r in enrolments)
         t_base = [stats.gas_t_score(gas_base[r[1]]) for r in enrolments if gas_base.get(r[1])]
         t_follow = [stats.gas_t_score(gas_follow[r[1]]) for r in enrolments if gas_follow.get(r[1])]
-        enough = len(t_base) >= MIN_GROUP
+        enough_scores = enough(len(t_base))
         outcomes.append(
             ProgrammeOutcome(
                 programme=names.get(programme_id, str(programme_id)),
@@ -169,8 +168,8 @@ def _programme_outcomes(rows, names, gas_base, gas_follow, db_citizens) -> list[
                 internship=_share("", internship, n),
                 ordinary_hours=_share("", hours, n),
                 job_or_education=_share("", job, n),
-                gas_baseline=stats.mean_interval(t_base) if enough else None,
-                gas_followup=stats.mean_interval(t_follow) if enough else None,
+                gas_baseline=stats.mean_interval(t_base) if enough_scores else None,
+                gas_followup=stats.mean_interval(t_follow) if enough_scores else None,
                 gas_n=len(t_base),
             )
         )

@@ -24,7 +24,7 @@ from .cohort import (
     cohort_rows,
 )
 from .goals import INTERNSHIPS
-from .progression import suppress
+from .privacy import hide_small, mark_hidden, suppress
 
 
 @dataclass
@@ -39,11 +39,11 @@ class Table:
 
     def shown(self) -> list[list]:
         counts = [row[1] for row in self.rows]
-        shown: list = [c if c == 0 or c >= 5 else None for c in counts]
+        shown: list = hide_small(counts)
         for block in self.blocks:
             for index, value in zip(block, suppress([counts[i] for i in block]), strict=True):
                 shown[index] = value
-        return [[row[0], "<5" if v is None else v] for row, v in zip(self.rows, shown, strict=True)]
+        return [[row[0], mark_hidden(v)] for row, v in zip(self.rows, shown, strict=True)]
 
 
 @dataclass

@@ -1,40 +1,13 @@
 """Model 1 across citizens: did the cohort move, on which items, and how sure are we."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import (
-    BigIntegerField,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce, Least
-
-from fremdrift.assessments.models import Assessment
-from fremdrift.instruments.models import InstrumentVersion, Item
-from fremdrift.programmes.models import Enrolment
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_enrolments, cohort_numbers
-from .functions import (
-    AddDays,
-    DayNumber,
-    InIds,
-    ItemValue,
-    cursor_rows,
-    months_since_sql,
-    read_side_by_side,
-)
-
-HORIZONS = {"latest": None, "3": 91, "6": 182, "12": 365}
-DAY_SHIFT = 40  # a candidate's key is day number · 2⁴⁰ + assessment id
-ID_MASK = (1 << DAY_SHIFT) - 1
+from .cohort import Filters
+from .privacy import enough, too_few
+from .scores import collect
 
 
 @dataclass
@@ -80,282 +53,7 @@ class ProgressionReport:
 
     @property
     def suppressed(self) -> bool:
-        return self.with_both < MIN_GROUP
-
-
-def _items(instrument) -> list[Item]:
-    version = (
-        instrument.versions.filter(status=InstrumentVersion.Status.PUBLISHED).first()
-        or instrument.versions.order_by("-number").first()
-    )
-    return [i for i in version.items.all() if i.is_ordinal] if version else []
-
-
-@dataclass
-class Collected:
-    """Per enrolment of the cohort that has a pick row (`enrolment_ids`): the values of the
-    baseline and the follow-up, item by item in the order of `items` (NaN where there is none
-    or the item was not answered); the total scores and values of the first complete
-    assessment and the total of the complete follow-up; and the trajectory: per month since
-    enrolment, (assessments, sum and sum of squares of their totals)."""
-
-    cohort: list[tuple]  # `cohort.cohort_numbers`
-    items: list[Item]
-    enrolment_ids: np.ndarray
-    has_baseline: np.ndarray
-    has_followup: np.ndarray
-    baseline: np.ndarray
-    followup: np.ndarray
-    complete_baseline: np.ndarray
-    total_baseline: np.ndarray
-    total_followup: np.ndarray
-    trajectory: list[tuple[int, int, float, float]]
-
-    @property
-    def with_both(self) -> np.ndarray:
-        """Which enrolments have a baseline and a follow-up."""
-        return self.has_baseline & self.has_followup
-
-    @property
-    def with_total_pair(self) -> np.ndarray:
-        """Which enrolments have a complete baseline and a complete follow-up."""
-        return ~np.isnan(self.total_baseline) & ~np.isnan(self.total_followup)
-
-    @property
-    def with_complete_baseline(self) -> np.ndarray:
-        """Which enrolments' first complete assessment answers every item of the version."""
-        return ~np.isnan(self.complete_baseline).any(axis=1)
-
-
-@dataclass(frozen=True)
-class Points:
-    """Assessments read by id, in the order of their ids: total scores and values per item
-    code (NaN where not answered)."""
-
-    ids: np.ndarray
-    totals: np.ndarray
-    values: np.ndarray
-
-    def take(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The totals and values of the wanted ids; NaN for 0 (none) and for an id not read."""
-        index = np.searchsorted(self.ids, wanted)
-        found = index < len(self.ids)
-        found[found] = self.ids[index[found]] == wanted[found]
-        index = np.where(found, index, len(self.ids))  # the row of NaN appended below
-        totals = np.append(self.totals, np.nan)[index]
-        values = np.vstack([self.values, np.full((1, self.values.shape[1]), np.nan)])[index]
-        return totals, values
-
-
-def collect(
-    user, filters: Filters, *, instrument, horizon: str = "latest", answers: bool = True
-) -> Collected:
-    """Baseline: the first completed assessment in the enrolment. Follow-up: the latest, or
-    the one nearest the horizon (3, 6 or 12 months after the enrolment started; at equal
-    distance in days the earlier; on the same day the one nearer the horizon in the order of
-    recording: the last recorded before it, the first on or after it). Answers are matched
-    across versions by item code. The total score, its reliability, the attrition and the
-    trajectory use the assessments that answer every item (a referral's starting scores
-    answer only the focus items). `answers=False` collects the total scores only.
-
-    The database chooses the candidates (a few index lookups per enrolment) and sums the
-    trajectory, on a second connection at the same time; numpy chooses among the
-    candidates; only the chosen assessments are read, with their values by item code as the
-    services keep them on the assessment: no answer row is read."""
-    items = _items(instrument)
-    codes = [i.code for i in items]
-    versions = list(instrument.versions.values_list("pk", flat=True))
-    reads = [
-        lambda: _chosen(
-            user, filters, codes=codes, versions=versions, horizon=horizon, answers=answers
-        )
-    ]
-    if answers:
-        reads.append(lambda: _trajectory(user, filters, versions=versions, complete=len(codes)))
-    chosen, *trajectory = read_side_by_side(*reads)
-    return Collected(items=items, trajectory=trajectory[0] if trajectory else [], **chosen)
-
-
-def _chosen(
-    user, filters: Filters, *, codes: list[str], versions: list[int], horizon: str, answers: bool
-) -> dict:
-    """The fields of `Collected` but for the items and the trajectory."""
-    cohort = cohort_numbers(user, filters)
-    days = HORIZONS.get(horizon)
-    picks = _picks(user, filters, versions=versions, complete=len(codes), days=days)
-    picks = picks[np.isin(picks[:, 0], np.array([r[0] for r in cohort], dtype=np.int64))]
-    width = (picks.shape[1] - 2) // 2
-    starts = picks[:, 1]
-    any_first, any_follow = _choose(picks[:, 2 : 2 + width], starts, days)
-    complete_first, complete_follow = _choose(picks[:, 2 + width :], starts, days)
-    chosen = np.concatenate([any_first, any_follow, complete_first, complete_follow])
-    points = assessment_points(chosen[chosen != 0], codes=codes if answers else [])
-    _total, baseline = points.take(any_first)
-    _total, followup = points.take(any_follow)
-    total_baseline, complete_baseline = points.take(complete_first)
-    total_followup, _values = points.take(complete_follow)
-    return {
-        "cohort": cohort,
-        "enrolment_ids": picks[:, 0],
-        "has_baseline": any_first != 0,
-        "has_followup": any_follow != 0,
-        "baseline": baseline,
-        "followup": followup,
-        "complete_baseline": complete_baseline,
-        "total_baseline": total_baseline,
-        "total_followup": total_followup,
-    }
-
-
-def _choose(keys: np.ndarray, starts: np.ndarray, days: int | None):
-    """Each enrolment's baseline and follow-up ids (0: none) from its candidates' keys
-    (`_picks`): the first, then the latest or the candidates around the horizon. A
-    follow-up is never the baseline; among the candidates the nearest the horizon in days
-    wins, at equal distance the earlier day. Two candidates on the same day are both on
-    or after the horizon (the one before it is a single candidate), and the first recorded
-    of them, the lower key, is the nearer."""
-    first, later = keys[:, 0], keys[:, 1:]
-    valid = (later != 0) & (later != first[:, None])
-    if days is None:
-        follow = np.where(valid[:, 0], later[:, 0], 0)
-        return first & ID_MASK, follow & ID_MASK
-    day = later >> DAY_SHIFT
-    distance = np.abs(day - (starts + days)[:, None])
-    # Lexicographic minimum of (distance, key) over the valid candidates; the key orders by
-    # day, then by recording.
-    never = np.iinfo(np.int64).max
-    distance = np.where(valid, distance, never)
-    best = np.full(len(keys), never)
-    follow = np.zeros(len(keys), dtype=np.int64)
-    for j in range(later.shape[1]):
-        better = (distance[:, j] < best) | (
-            (distance[:, j] == best) & (distance[:, j] != never) & (later[:, j] < follow)
-        )
-        follow = np.where(better, later[:, j], follow)
-        best = np.where(better, distance[:, j], best)
-    return first & ID_MASK, follow & ID_MASK
-
-
-def _series(versions: list[int], scored: dict, *, since=None, until=None):
-    """The completed assessments of the outer enrolment's citizen within its period (or
-    from `since` until `until` within it), each as one number that sorts as (day, id): day
-    number · 2⁴⁰ + id. The choice among candidates needs their days, and the index holds
-    both, so no row is read to choose. Each side has one bound: SQLite uses only one of
-    two for its index range and filters the rest row by row."""
-    return (
-        Assessment.objects.filter(
-            citizen_id=OuterRef("citizen_id"),
-            version_id__in=versions,
-            status=Assessment.Status.COMPLETED,
-            date__gte=OuterRef("start_date") if since is None else since,
-            date__lte=OuterRef("period_end") if until is None else until,
-            **scored,
-        )
-        .order_by()
-        .annotate(
-            key=ExpressionWrapper(
-                DayNumber("date") * Value(1 << DAY_SHIFT) + F("id"),
-                output_field=BigIntegerField(),
-            )
-        )
-        .values("key")
-    )
-
-
-def _picks(
-    user, filters: Filters, *, versions: list[int], complete: int, days: int | None
-) -> np.ndarray:
-    """Per enrolment, one row of numbers: its id, the day number of its start, then for all
-    scored assessments and again for complete ones the keys of the first and of the
-    follow-up candidates (0 where there is none). The candidates are the latest, or the
-    last before the horizon, the first on or after it and the one after that in case the
-    first is the baseline. Every subquery walks the index of citizen, version, date and id
-    one way, and reads nothing else."""
-    annotations = {}
-    for name, scored in (
-        ("any", {"scored_items__gt": 0}),
-        ("complete", {"scored_items": complete}),
-    ):
-        series = _series(versions, scored)
-        candidates = {f"{name}_first": series.order_by("date", "id")[:1]}
-        if days is None:
-            candidates[f"{name}_latest"] = series.order_by("-date", "-id")[:1]
-        else:
-            # The horizon lies on or after the start: it bounds the days before it from
-            # above and the days after it from below.
-            before = _series(
-                versions,
-                scored,
-                until=Least(OuterRef("period_end"), AddDays(OuterRef("start_date"), days - 1)),
-            )
-            after = _series(versions, scored, since=AddDays(OuterRef("start_date"), days))
-            candidates[f"{name}_before"] = before.order_by("-date", "-id")[:1]
-            candidates[f"{name}_after"] = after.order_by("date", "id")[:1]
-            candidates[f"{name}_after_next"] = after.order_by("date", "id")[1:2]
-        for key, candidate in candidates.items():
-            annotations[key] = Coalesce(Subquery(candidate), Value(0))
-    rows = cursor_rows(
-        cohort_enrolments(user, filters)
-        .annotate(period_end=Coalesce(F("end_date"), Value(dt.date.today())))
-        .annotate(start_day=DayNumber("start_date"), **annotations)
-        .order_by()
-        .values_list("pk", "start_day", *annotations)
-    )
-    return np.array(rows, dtype=np.int64).reshape(len(rows), 2 + len(annotations))
-
-
-def assessment_points(assessment_ids, *, codes: list[str]) -> Points:
-    """The assessments' totals and values for the item codes, read in one statement, each
-    value taken out of `item_values` by the database."""
-    ids = np.unique(np.asarray(assessment_ids, dtype=np.int64))
-    columns = {f"item_{n}": ItemValue("item_values", code) for n, code in enumerate(codes)}
-    rows = cursor_rows(
-        Assessment.objects.filter(InIds("pk", ids.tolist()))
-        .order_by()
-        .annotate(**columns)
-        .values_list("pk", "score_total", *columns)
-    )
-    matrix = np.array(rows, dtype=float).reshape(len(rows), 2 + len(codes))
-    order = np.argsort(matrix[:, 0], kind="stable")
-    matrix = matrix[order]
-    return Points(ids=matrix[:, 0].astype(np.int64), totals=matrix[:, 1], values=matrix[:, 2:])
-
-
-def _trajectory(user, filters: Filters, *, versions: list[int], complete: int):
-    """Per month since enrolment: the number of complete assessments that month, and the sum
-    and sum of squares of their totals.
-
-    Written as SQL around the cohort's ORM statement so that SQLite walks the cohort's
-    enrolments and, for each, the citizen's assessments by the index of citizen, version and
-    date (CROSS JOIN fixes that order); left to itself it reads every assessment of the
-    version first, at twice the time. PostgreSQL plans a CROSS JOIN like any join."""
-    cohort = cohort_enrolments(user, filters).order_by().values("pk")
-    try:
-        cohort_sql, cohort_params = cohort.query.sql_with_params()
-    except EmptyResultSet:
-        return []
-    vendor = connections[cohort.db].vendor
-    month = months_since_sql(vendor, "s.date", "e.start_date")
-    marks = ", ".join(["%s"] * len(versions))
-    sql = (
-        f"SELECT {month} AS month, COUNT(*), SUM(s.score_total),"  # noqa: S608
-        " SUM(s.score_total * s.score_total)"
-        f" FROM {Enrolment._meta.db_table} e CROSS JOIN {Assessment._meta.db_table} s"
-        f" WHERE e.id IN ({cohort_sql}) AND s.citizen_id = e.citizen_id"
-        f" AND s.version_id IN ({marks}) AND s.status = %s AND s.scored_items = %s"
-        " AND s.date >= e.start_date AND s.date <= COALESCE(e.end_date, %s)"
-        " GROUP BY 1"  # ordered below: with ORDER BY, PostgreSQL sorts every row to group
-    )
-    params = (
-        *cohort_params,
-        *versions,
-        Assessment.Status.COMPLETED.value,
-        complete,
-        dt.date.today(),
-    )
-    with connections[cohort.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return sorted((m, n, float(total), float(squares)) for m, n, total, squares in cursor)
+        return too_few(self.with_both)
 
 
 def progression_report(
@@ -374,17 +72,17 @@ def progression_report(
             else None
         )
         item_rows.append(
-            ItemRow(item.code, item.label, change, suppressed=bool(answered.sum() < MIN_GROUP))
+            ItemRow(item.code, item.label, change, suppressed=bool(too_few(answered.sum())))
         )
     paired = data.with_total_pair
     before, after = data.total_baseline[paired], data.total_followup[paired]
     total = stats.paired_change(before, after) if paired.any() else None
     complete_baseline = data.complete_baseline[data.with_complete_baseline]
-    alpha = stats.cronbach_alpha(complete_baseline) if len(complete_baseline) >= MIN_GROUP else None
+    alpha = stats.cronbach_alpha(complete_baseline) if enough(len(complete_baseline)) else None
     reliability = instrument_reliability(instrument) or alpha
     reliable = (
         stats.reliable_change(before, after, reliability=reliability)
-        if reliability and paired.sum() >= MIN_GROUP
+        if reliability and enough(paired.sum())
         else None
     )
     baseline_sums = data.complete_baseline.sum(axis=1)
@@ -394,14 +92,12 @@ def progression_report(
     attrition = Attrition(
         with_baseline=with_baseline,
         without_followup=with_baseline - with_both,
-        stayers_baseline=stats.mean_interval(stayers) if len(stayers) >= MIN_GROUP else None,
-        leavers_baseline=stats.mean_interval(leavers) if len(leavers) >= MIN_GROUP else None,
+        stayers_baseline=stats.mean_interval(stayers) if enough(len(stayers)) else None,
+        leavers_baseline=stats.mean_interval(leavers) if enough(len(leavers)) else None,
     )
     points = []
     for month, n, month_sum, month_squares in trajectory:
-        interval = (
-            stats.mean_interval_of_sums(n, month_sum, month_squares) if n >= MIN_GROUP else None
-        )
+        interval = stats.mean_interval_of_sums(n, month_sum, month_squares) if enough(n) else None
         points.append(TrajectoryPoint(month, n, *(interval if interval else (None, None, None))))
     midpoint = sum((i.scale_min + i.scale_max) / 2 for i in items) / len(items) if items else None
     return ProgressionReport(
@@ -411,7 +107,7 @@ def progression_report(
         with_both=with_both,
         items=item_rows,
         total=total,
-        total_suppressed=bool(paired.sum() < MIN_GROUP),
+        total_suppressed=bool(too_few(paired.sum())),
         alpha=alpha,
         reliable=reliable,
         attrition=attrition,
@@ -435,16 +131,3 @@ def regression_to_the_mean_applies(report: ProgressionReport) -> bool:
         return False
     per_item = report.total.baseline_mean / len(report.items)
     return per_item < report.scale_midpoint
-
-
-def suppress(counts: list[int]) -> list[int | None]:
-    """Counts from 1 to 4 hidden (None); where exactly one is hidden, the next smallest
-    non-zero count is hidden too, so that no hidden count can be recovered from the total."""
-    shown: list[int | None] = [c if c >= MIN_GROUP or c == 0 else None for c in counts]
-    hidden = [i for i, c in enumerate(shown) if c is None]
-    if len(hidden) == 1:
-        others = [i for i, c in enumerate(shown) if c]
-        if others:
-            smallest = min(others, key=lambda i: counts[i])
-            shown[smallest] = None
-    return shown

@@ -19,8 +19,9 @@ from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals.models import Referral
 
 from . import stats
-from .cohort import MIN_GROUP, Filters, cohort_citizens, cohort_enrolment_ids, cohort_numbers
+from .cohort import Filters, cohort_citizens, cohort_enrolment_ids, cohort_numbers
 from .functions import DayNumber, cursor_rows
+from .privacy import too_few
 
 ON_TIME_DAYS = 7  # an assessment within a week of its due date is on time
 PERIOD_DAYS = 365  # the report covers the due dates of the last year
@@ -40,7 +41,7 @@ class OnTimeRow:
 
     @property
     def suppressed(self) -> bool:
-        return self.citizens < MIN_GROUP
+        return too_few(self.citizens)
 
 
 @dataclass

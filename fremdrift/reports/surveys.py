@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from fremdrift.accounts.models import Organisation
 from fremdrift.assessments.models import Answer, Assessment
 
-from .cohort import MIN_GROUP, Filters, cohort_citizens
-from .progression import _items
+from .cohort import Filters, cohort_citizens
+from .privacy import small, too_few
+from .scores import scored_items
 
 
 @dataclass
@@ -21,13 +22,13 @@ class Distribution:
 
     @property
     def suppressed(self) -> bool:
-        return self.n + self.dont_know < MIN_GROUP
+        return too_few(self.n + self.dont_know)
 
     @property
     def fully_shown(self) -> bool:
         """Every count is 0 or at least 5, so percentages beside N reveal no small group."""
         counts = [c for _v, _l, c in self.points] + [self.dont_know]
-        return not self.suppressed and all(c == 0 or c >= MIN_GROUP for c in counts)
+        return not self.suppressed and not any(small(c) for c in counts)
 
     def percentages(self) -> list[float]:
         return [100 * count / self.n if self.n else 0.0 for _v, _l, count in self.points]
@@ -36,7 +37,7 @@ class Distribution:
 def survey_report(user, filters: Filters, *, instrument) -> list[Distribution]:
     """Each citizen's latest completed answer to the survey, per item."""
     citizens = cohort_citizens(user, filters)
-    items = _items(instrument)
+    items = scored_items(instrument)
     latest: dict[tuple[int, str], tuple] = {}
     for citizen, code, value, dont_know in (
         Answer.objects.filter(
@@ -97,7 +98,7 @@ def fidelity_report(user, filters: Filters, *, instrument) -> tuple[list[Fidelit
         latest[org, code] = value
     units = sorted({org for org, _code in latest})
     rows = []
-    for item in _items(instrument):
+    for item in scored_items(instrument):
         values = [latest[u, item.code] for u in units if (u, item.code) in latest]
         rows.append(
             FidelityRow(

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from fremdrift.plans.models import Goal
 
 from .goals import STATUSES
-from .progression import regression_to_the_mean_applies, suppress
+from .privacy import HIDDEN, enough, mark_hidden, mark_small, suppress, too_few
+from .progression import regression_to_the_mean_applies
 
 
 def _n(value, digits: int = 2) -> str:
@@ -83,9 +84,9 @@ def progression_table(report) -> list[list]:
     entries.append((_("Total score"), report.total, report.total_suppressed))
     for label, c, hidden in entries:
         if c is None or hidden:
-            rows.append([label, "<5", *[""] * 10])
+            rows.append([label, HIDDEN, *[""] * 10])
             continue
-        up, same, down = ("<5" if v is None else v for v in suppress([c.up, c.same, c.down]))
+        up, same, down = (mark_hidden(v) for v in suppress([c.up, c.same, c.down]))
         rows.append(
             [
                 label,
@@ -123,7 +124,7 @@ def comparison_table(report) -> list[list]:
     for group, n in zip(report.groups, shown, strict=True):
         c = group.change
         if n is None or c is None:
-            rows.append([group.label, "<5", *[""] * 8])
+            rows.append([group.label, HIDDEN, *[""] * 8])
             continue
         if group.is_reference:
             adjusted = [_("reference"), "", ""]
@@ -149,19 +150,15 @@ def comparison_table(report) -> list[list]:
 def _pct(share) -> list:
     """A share with its interval as three rounded percentages, or '<5'."""
     if share.share is None:
-        return ["<5", "", ""]
+        return [HIDDEN, "", ""]
     return [round(100 * v, 1) for v in share.share]
-
-
-def _hidden(value):
-    return "<5" if value is None else value
 
 
 def goals_tables(report) -> list[list]:
     status_labels = [str(Goal.Status(s).label) for s in STATUSES]
     rows: list[list] = [[_("Sub-goals by category and status")], [_("Category"), *status_labels]]
     for label, counts in report.by_category:
-        rows.append([label, *(_hidden(v) for v in suppress(counts))])
+        rows.append([label, *(mark_hidden(v) for v in suppress(counts))])
     rows += [
         [],
         [_("Citizens in the cohort"), report.citizens],
@@ -171,7 +168,7 @@ def goals_tables(report) -> list[list]:
         ],
         [
             _("Median days from sub-goal to achievement"),
-            "<5" if report.median_days_to_achieve is None else report.median_days_to_achieve,
+            mark_hidden(report.median_days_to_achieve),
         ],
         [],
         [_("End goals reached, by category")],
@@ -185,8 +182,8 @@ def goals_tables(report) -> list[list]:
         ],
     ]
     for share in report.end_goals:
-        n, count = suppress([share.n, share.count]) if share.n >= 5 else (None, None)
-        rows.append([share.label, _hidden(n), _hidden(count), *_pct(share)])
+        n, count = suppress([share.n, share.count]) if enough(share.n) else (None, None)
+        rows.append([share.label, mark_hidden(n), mark_hidden(count), *_pct(share)])
     rows += [
         [],
         [_("Outcomes per programme (shares in %, with 95 % intervals)")],
@@ -207,8 +204,8 @@ def goals_tables(report) -> list[list]:
         ],
     ]
     for p in report.programmes:
-        if p.n < 5:
-            rows.append([p.programme, "<5"])
+        if too_few(p.n):
+            rows.append([p.programme, HIDDEN])
             continue
         rows.append(
             [
@@ -217,8 +214,8 @@ def goals_tables(report) -> list[list]:
                 *_pct(p.internship),
                 *_pct(p.ordinary_hours),
                 *_pct(p.job_or_education),
-                "<5" if p.gas_baseline is None else round(p.gas_baseline[0], 1),
-                "<5" if p.gas_followup is None else round(p.gas_followup[0], 1),
+                HIDDEN if p.gas_baseline is None else round(p.gas_baseline[0], 1),
+                HIDDEN if p.gas_followup is None else round(p.gas_followup[0], 1),
             ]
         )
     return rows
@@ -235,7 +232,7 @@ def agreement_table(rows) -> list[list]:
     ]
     for row in rows:
         if row.suppressed:
-            table.append([row.label, "<5", "", ""])
+            table.append([row.label, HIDDEN, "", ""])
         else:
             table.append(
                 [
@@ -249,9 +246,6 @@ def agreement_table(rows) -> list[list]:
 
 
 def monitoring_rows(report) -> tuple[list[list], list[tuple[str, list[list]]]]:
-    def hide(v):
-        return "<5" if 0 < v < 5 else v
-
     curves = [
         [
             _("Month"),
@@ -261,7 +255,7 @@ def monitoring_rows(report) -> tuple[list[list], list[tuple[str, list[list]]]]:
             _("Exited to job or education"),
         ]
     ]
-    curves += [[m[0], *(hide(v) for v in m[1:])] for m in report.months]
+    curves += [[m[0], *(mark_small(v) for v in m[1:])] for m in report.months]
     tables = [(t.title, [t.header, *t.shown()], t.counted) for t in report.tables]
     return curves, tables
 
@@ -271,14 +265,14 @@ def survey_table(distributions) -> list[list]:
     table = [[_("Item"), *(f"{v} {label}" for v, label, _c in points), _("Don't know"), "N"]]
     for d in distributions:
         if d.suppressed:
-            table.append([d.label, *["<5"] * (len(points) + 2)])
+            table.append([d.label, *[HIDDEN] * (len(points) + 2)])
             continue
         counts = [c for _v, _l, c in d.points] + [d.dont_know]
         shown = suppress(counts)
         cells = []
         for value, pct in zip(shown[:-1], d.percentages(), strict=True):
-            cells.append("<5" if value is None else f"{value} ({pct:.0f} %)")
-        cells.append("<5" if shown[-1] is None else shown[-1])
+            cells.append(HIDDEN if value is None else f"{value} ({pct:.0f} %)")
+        cells.append(mark_hidden(shown[-1]))
         table.append([d.label, *cells, d.n])
     return table
 
@@ -306,7 +300,7 @@ def quality_tables(report) -> list[list]:
         ]
         for row in rows:
             if row.suppressed:
-                out.append([row.name, "<5"])
+                out.append([row.name, HIDDEN])
                 continue
             share = row.share
             out.append(
@@ -320,9 +314,6 @@ def quality_tables(report) -> list[list]:
             )
         return out
 
-    def hide(v):
-        return "<5" if 0 < v < 5 else v
-
     return [
         *on_time_rows(
             _("Due assessments done on time, by responsible caseworker"), report.by_staff
@@ -331,9 +322,9 @@ def quality_tables(report) -> list[list]:
         *on_time_rows(_("Provider scores done on time, by provider"), report.by_provider),
         [],
         [_("Enrolments"), report.enrolments],
-        [_("Enrolments whose citizen has no plan yet"), hide(report.without_plan)],
+        [_("Enrolments whose citizen has no plan yet"), mark_small(report.without_plan)],
         [
             _("Active enrolments that should have ended with an exit reason"),
-            hide(report.should_have_exited),
+            mark_small(report.should_have_exited),
         ],
     ]

@@ -1,10 +1,14 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fremdrift.accounts.access import may_export_datasets, require_reports
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.models import Citizen
@@ -12,7 +16,7 @@ from fremdrift.core.exports import csv_response, plain_csv_response, xlsx_respon
 
 from . import charts
 from .agreement import agreement_report
-from .cohort import Filters, may_read_reports
+from .cohort import Filters
 from .comparison import comparison_report
 from .dataset import codebook, dataset
 from .forms import (
@@ -25,7 +29,8 @@ from .forms import (
 )
 from .goals import goals_report
 from .monitoring import monitoring_report
-from .progression import progression_report, suppress
+from .privacy import suppress
+from .progression import progression_report
 from .quality import quality_report
 from .surveys import fidelity_report, survey_report
 from .tables import (
@@ -41,49 +46,98 @@ from .tables import comparison_table as _comparison_table
 from .tables import progression_table as _table
 
 
-def _require_reports(request: HttpRequest) -> None:
-    if not may_read_reports(request.user):
-        raise Http404
+@dataclass
+class Outcome:
+    """A report run on a valid form: what its exports write and what its page shows."""
+
+    name: str  # the export's file name, without its extension
+    title: str  # the Excel sheet's title
+    table: list[list]  # the rows of the CSV and Excel exports
+    page: Callable[[], dict] = dict  # the page's context beside the form
+    svg: Callable[[], str] | None = None  # the chart of `?format=svg`, where there is one
+    bold_rows: set[int] = frozenset()
+    export: str | None = None  # the format the form chose; else `?format=` chooses
+    extra_sheets: Callable[[], list[tuple[str, list[list]]]] = tuple  # Excel's further sheets
+
+
+PAGE_FORMATS = ("csv", "xlsx", "svg")  # what `?format=` asks of a report page
+
+
+def _export(outcome: Outcome, export: str | None) -> HttpResponse | None:
+    """The file the report exports in the format, or None to show the page."""
+    name = outcome.name
+    if export == "csv":
+        return csv_response(outcome.table, f"{name}.csv")
+    if export == "plain_csv":
+        return plain_csv_response(outcome.table, f"{name}.csv")
+    if export == "xlsx":
+        return xlsx_response(
+            outcome.table,
+            f"{name}.xlsx",
+            title=outcome.title,
+            bold_rows=outcome.bold_rows,
+            extra_sheets=outcome.extra_sheets(),
+        )
+    if export == "svg" and outcome.svg is not None:
+        response = HttpResponse(outcome.svg(), content_type="image/svg+xml")
+        response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+        return response
+    return None
+
+
+def _report_view(
+    request: HttpRequest,
+    *,
+    form_class,
+    template: str,
+    run: Callable[..., Outcome],
+    whole_cohort: bool = False,
+    context: dict | None = None,
+    dataset_export: bool = False,
+) -> HttpResponse:
+    """The steps every report view takes: the permission, the filter form, the report run on
+    it, then its export or its page. A page report reads its filters from the query and
+    answers 400 to filters it refuses; with `whole_cohort` it shows the whole cohort before
+    the form is sent. The dataset export (`dataset_export`) is posted, needs its own
+    permission and always exports; its run writes the access log."""
+    require_reports(request)
+    context = {**(context or {})}
+    if dataset_export:
+        allowed = may_export_datasets(request.user)
+        form = form_class(request.POST if request.method == "POST" else None, user=request.user)
+        if form.is_bound and not allowed:
+            raise PermissionDenied
+        context |= {"form": form, "allowed": allowed}
+    else:
+        form = form_class(request.GET or None, user=request.user)
+        context |= {"form": form, "query": request.GET.urlencode()}
+    if form.is_valid() or (whole_cohort and not form.is_bound):
+        outcome = run(request, form, form.filters() if form.is_bound else Filters())
+        asked = request.GET.get("format")
+        response = _export(outcome, outcome.export or (asked if asked in PAGE_FORMATS else None))
+        if response is not None:
+            return response
+        context |= outcome.page()
+    status = 200 if not form.is_bound or form.is_valid() else 400
+    return render(request, template, context, status=status)
 
 
 @login_required
 @require_GET
 def report_index(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
+    require_reports(request)
     return render(request, "reports/index.html")
 
 
-@login_required
-@require_GET
-def progression(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
-    form = ProgressionForm(request.GET or None, user=request.user)
-    report = None
-    if form.is_valid():
-        report = progression_report(
-            request.user,
-            form.filters(),
-            instrument=form.cleaned_data["instrument"],
-            horizon=form.cleaned_data["horizon"],
-        )
-        export = request.GET.get("format")
-        name = f"progression-{form.cleaned_data['instrument'].code}"
-        if export == "csv":
-            return csv_response(_table(report), f"{name}.csv")
-        if export == "xlsx":
-            return xlsx_response(
-                _table(report), f"{name}.xlsx", title=_("Progression"), bold_rows={1}
-            )
-        if export == "svg":
-            response = HttpResponse(charts.item_change_svg(report), content_type="image/svg+xml")
-            response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
-            return response
-    context = {
-        "form": form,
-        "report": report,
-        "query": request.GET.urlencode(),
-    }
-    if report is not None:
+def _progression(request: HttpRequest, form, filters: Filters) -> Outcome:
+    report = progression_report(
+        request.user,
+        filters,
+        instrument=form.cleaned_data["instrument"],
+        horizon=form.cleaned_data["horizon"],
+    )
+
+    def page() -> dict:
         up_same_down = {}
         if report.total and not report.total_suppressed:
             up_same_down = dict(
@@ -104,7 +158,8 @@ def progression(request: HttpRequest) -> HttpResponse:
                     strict=True,
                 )
             )
-        context |= {
+        return {
+            "report": report,
             "summary": summary_of(report),
             "chart": charts.item_change_svg(report) if not report.suppressed else "",
             "trajectory_chart": charts.trajectory_svg(report.trajectory)
@@ -114,171 +169,211 @@ def progression(request: HttpRequest) -> HttpResponse:
             "up_same_down": up_same_down,
             "reliable": reliable,
         }
-    return render(
+
+    return Outcome(
+        name=f"progression-{form.cleaned_data['instrument'].code}",
+        title=_("Progression"),
+        table=_table(report),
+        page=page,
+        svg=lambda: charts.item_change_svg(report),
+        bold_rows={1},
+    )
+
+
+@login_required
+@require_GET
+def progression(request: HttpRequest) -> HttpResponse:
+    return _report_view(
         request,
-        "reports/progression.html",
-        context,
-        status=200 if form.is_valid() or not request.GET else 400,
+        form_class=ProgressionForm,
+        template="reports/progression.html",
+        run=_progression,
+        context={"report": None},
+    )
+
+
+def _comparison(request: HttpRequest, form, filters: Filters) -> Outcome:
+    report = comparison_report(
+        request.user,
+        filters,
+        instrument=form.cleaned_data["instrument"],
+        by=form.cleaned_data["by"],
+        horizon=form.cleaned_data["horizon"],
+    )
+    table = _comparison_table(report)
+    chart = charts.comparison_svg(report, table)
+    return Outcome(
+        name=f"comparison-{report.by}-{report.instrument.code}",
+        title=_("Comparison"),
+        table=table,
+        page=lambda: {"report": report, "table": table, "chart": chart},
+        svg=lambda: chart,
+        bold_rows={1},
     )
 
 
 @login_required
 @require_GET
 def comparison(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
-    form = ComparisonForm(request.GET or None, user=request.user)
-    context: dict = {"form": form, "query": request.GET.urlencode()}
-    if form.is_valid():
-        report = comparison_report(
-            request.user,
-            form.filters(),
-            instrument=form.cleaned_data["instrument"],
-            by=form.cleaned_data["by"],
-            horizon=form.cleaned_data["horizon"],
-        )
-        table = _comparison_table(report)
-        name = f"comparison-{report.by}-{report.instrument.code}"
-        export = request.GET.get("format")
-        if export == "csv":
-            return csv_response(table, f"{name}.csv")
-        if export == "xlsx":
-            return xlsx_response(table, f"{name}.xlsx", title=_("Comparison"), bold_rows={1})
-        chart = charts.comparison_svg(report, table)
-        if export == "svg":
-            response = HttpResponse(chart, content_type="image/svg+xml")
-            response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
-            return response
-        context |= {"report": report, "table": table, "chart": chart}
-    status = 200 if form.is_valid() or not request.GET else 400
-    return render(request, "reports/comparison.html", context, status=status)
+    return _report_view(
+        request, form_class=ComparisonForm, template="reports/comparison.html", run=_comparison
+    )
+
+
+def _goals(request: HttpRequest, form, filters: Filters) -> Outcome:
+    report = goals_report(request.user, filters)
+    table = goals_tables(report)
+    return Outcome(
+        name="goals",
+        title=_("Goals"),
+        table=table,
+        page=lambda: {"report": report, "table": table},
+        bold_rows={1, 2},
+    )
 
 
 @login_required
 @require_GET
 def goals(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
-    form = CohortForm(request.GET or None, user=request.user)
-    context: dict = {"form": form, "query": request.GET.urlencode()}
-    if form.is_valid() or not request.GET:
-        filters = form.filters() if request.GET else Filters()
-        report = goals_report(request.user, filters)
-        table = goals_tables(report)
-        export = request.GET.get("format")
-        if export == "csv":
-            return csv_response(table, "goals.csv")
-        if export == "xlsx":
-            return xlsx_response(table, "goals.xlsx", title=_("Goals"), bold_rows={1, 2})
-        context |= {"report": report, "table": table}
-    status = 200 if form.is_bound is False or form.is_valid() else 400
-    return render(request, "reports/goals.html", context, status=status)
+    return _report_view(
+        request,
+        form_class=CohortForm,
+        template="reports/goals.html",
+        run=_goals,
+        whole_cohort=True,
+    )
+
+
+def _agreement(request: HttpRequest, form, filters: Filters) -> Outcome:
+    rows = agreement_report(
+        request.user,
+        filters,
+        instrument=form.cleaned_data["instrument"],
+        pair=form.cleaned_data["pair"],
+    )
+    table = agreement_table(rows)
+    return Outcome(
+        name=f"agreement-{form.cleaned_data['pair']}",
+        title=_("Agreement"),
+        table=table,
+        page=lambda: {"rows": rows, "table": table},
+        bold_rows={1},
+    )
 
 
 @login_required
 @require_GET
 def agreement(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
-    form = AgreementForm(request.GET or None, user=request.user)
-    context: dict = {"form": form, "query": request.GET.urlencode()}
-    if form.is_valid():
-        rows = agreement_report(
-            request.user,
-            form.filters(),
-            instrument=form.cleaned_data["instrument"],
-            pair=form.cleaned_data["pair"],
-        )
-        table = agreement_table(rows)
-        name = f"agreement-{form.cleaned_data['pair']}"
-        export = request.GET.get("format")
-        if export == "csv":
-            return csv_response(table, f"{name}.csv")
-        if export == "xlsx":
-            return xlsx_response(table, f"{name}.xlsx", title=_("Agreement"), bold_rows={1})
-        context |= {"rows": rows, "table": table}
-    status = 200 if form.is_valid() or not request.GET else 400
-    return render(request, "reports/agreement.html", context, status=status)
+    return _report_view(
+        request, form_class=AgreementForm, template="reports/agreement.html", run=_agreement
+    )
+
+
+def _monitoring(request: HttpRequest, form, filters: Filters) -> Outcome:
+    report = monitoring_report(request.user, filters)
+    curves, tables = monitoring_rows(report)
+    flat = [[_("Monthly cumulative curves")], *curves]
+    for title, rows, _counted in tables:
+        flat += [[], [title], *rows]
+    chart = charts.curves_svg(
+        [(m[0], *(v if isinstance(v, int) else 0 for v in m[1:])) for m in curves[1:]]
+    )
+    return Outcome(
+        name="monitoring",
+        title=_("Monitoring"),
+        table=flat,
+        page=lambda: {"report": report, "curves": curves, "tables": tables, "chart": chart},
+        svg=lambda: chart,
+    )
 
 
 @login_required
 @require_GET
 def monitoring(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
-    form = CohortForm(request.GET or None, user=request.user)
-    context: dict = {"form": form, "query": request.GET.urlencode()}
-    if not form.is_bound or form.is_valid():
-        report = monitoring_report(request.user, form.filters() if form.is_bound else Filters())
-        curves, tables = monitoring_rows(report)
-        export = request.GET.get("format")
-        flat = [[_("Monthly cumulative curves")], *curves]
-        for title, rows, _counted in tables:
-            flat += [[], [title], *rows]
-        if export == "csv":
-            return csv_response(flat, "monitoring.csv")
-        if export == "xlsx":
-            return xlsx_response(flat, "monitoring.xlsx", title=_("Monitoring"))
-        chart = charts.curves_svg(
-            [(m[0], *(v if isinstance(v, int) else 0 for v in m[1:])) for m in curves[1:]]
-        )
-        if export == "svg":
-            response = HttpResponse(chart, content_type="image/svg+xml")
-            response["Content-Disposition"] = 'attachment; filename="monitoring.svg"'
-            return response
-        context |= {"report": report, "curves": curves, "tables": tables, "chart": chart}
-    status = 200 if not form.is_bound or form.is_valid() else 400
-    return render(request, "reports/monitoring.html", context, status=status)
+    return _report_view(
+        request,
+        form_class=CohortForm,
+        template="reports/monitoring.html",
+        run=_monitoring,
+        whole_cohort=True,
+    )
+
+
+def _surveys(request: HttpRequest, form, filters: Filters) -> Outcome:
+    instrument = form.cleaned_data["instrument"]
+    chart, units = "", []
+    if instrument.purpose == "fidelity":
+        rows, units = fidelity_report(request.user, filters, instrument=instrument)
+        table = fidelity_table(rows)
+    else:
+        distributions = survey_report(request.user, filters, instrument=instrument)
+        table = survey_table(distributions)
+        chart = charts.stacked_bars_svg(distributions)
+    return Outcome(
+        name=f"survey-{instrument.code}",
+        title=instrument.name,
+        table=table,
+        page=lambda: {"table": table, "chart": chart, "units": units, "instrument": instrument},
+        svg=(lambda: chart) if chart else None,
+        bold_rows={1},
+    )
 
 
 @login_required
 @require_GET
 def surveys(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
-    form = SurveyForm(request.GET or None, user=request.user)
-    context: dict = {"form": form, "query": request.GET.urlencode()}
-    if form.is_valid():
-        instrument = form.cleaned_data["instrument"]
-        chart, units = "", []
-        if instrument.purpose == "fidelity":
-            rows, units = fidelity_report(request.user, form.filters(), instrument=instrument)
-            table = fidelity_table(rows)
-        else:
-            distributions = survey_report(request.user, form.filters(), instrument=instrument)
-            table = survey_table(distributions)
-            chart = charts.stacked_bars_svg(distributions)
-        name = f"survey-{instrument.code}"
-        export = request.GET.get("format")
-        if export == "csv":
-            return csv_response(table, f"{name}.csv")
-        if export == "xlsx":
-            return xlsx_response(table, f"{name}.xlsx", title=instrument.name, bold_rows={1})
-        if export == "svg" and chart:
-            response = HttpResponse(chart, content_type="image/svg+xml")
-            response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
-            return response
-        context |= {"table": table, "chart": chart, "units": units, "instrument": instrument}
-    status = 200 if form.is_valid() or not request.GET else 400
-    return render(request, "reports/surveys.html", context, status=status)
+    return _report_view(
+        request, form_class=SurveyForm, template="reports/surveys.html", run=_surveys
+    )
+
+
+def _quality(request: HttpRequest, form, filters: Filters) -> Outcome:
+    report = quality_report(request.user, filters)
+    table = quality_tables(report)
+    return Outcome(
+        name="data-quality",
+        title=_("Data quality"),
+        table=table,
+        page=lambda: {"report": report, "table": table},
+    )
 
 
 @login_required
 @require_GET
 def quality(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
-    form = CohortForm(request.GET or None, user=request.user)
-    context: dict = {"form": form, "query": request.GET.urlencode()}
-    if not form.is_bound or form.is_valid():
-        report = quality_report(request.user, form.filters() if form.is_bound else Filters())
-        table = quality_tables(report)
-        export = request.GET.get("format")
-        if export == "csv":
-            return csv_response(table, "data-quality.csv")
-        if export == "xlsx":
-            return xlsx_response(table, "data-quality.xlsx", title=_("Data quality"))
-        context |= {"report": report, "table": table}
-    status = 200 if not form.is_bound or form.is_valid() else 400
-    return render(request, "reports/quality.html", context, status=status)
+    return _report_view(
+        request,
+        form_class=CohortForm,
+        template="reports/quality.html",
+        run=_quality,
+        whole_cohort=True,
+    )
 
 
-def may_export_datasets(user) -> bool:
-    return may_read_reports(user) and user.has_perm("reports.export_dataset")
+FILE_FORMATS = {"csv_da": "csv", "csv": "plain_csv", "xlsx": "xlsx"}
+
+
+def _dataset(request: HttpRequest, form, filters: Filters) -> Outcome:
+    d = form.cleaned_data
+    header, rows, citizens = dataset(
+        request.user, filters, instrument=d["instrument"], shape=d["shape"]
+    )
+    access_log_write(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        subjects=Citizen.objects.filter(pk__in=citizens),
+        purpose=d["purpose"],
+        criterion=f"dataset {d['shape']} {d['instrument'].code}",
+        path=request.path,
+    )
+    return Outcome(
+        name=f"dataset-{d['instrument'].code}-{d['shape']}",
+        title=_("Data"),
+        table=[header, *rows],
+        bold_rows={1},
+        export=FILE_FORMATS.get(d["file_format"], "xlsx"),
+        extra_sheets=lambda: [(_("Codebook"), codebook(d["instrument"]))],
+    )
 
 
 @login_required
@@ -286,39 +381,10 @@ def may_export_datasets(user) -> bool:
 def dataset_export(request: HttpRequest) -> HttpResponse:
     """Pseudonymised rows are still personal data: the export needs its own permission, asks
     for a purpose, and is written to the access log with every citizen it holds."""
-    _require_reports(request)
-    allowed = may_export_datasets(request.user)
-    form = DatasetForm(request.POST if request.method == "POST" else None, user=request.user)
-    status = 200
-    if request.method == "POST":
-        if not allowed:
-            raise PermissionDenied
-        if form.is_valid():
-            d = form.cleaned_data
-            header, rows, citizens = dataset(
-                request.user, form.filters(), instrument=d["instrument"], shape=d["shape"]
-            )
-            access_log_write(
-                user=request.user,
-                action=AccessAction.EXPORT,
-                subjects=Citizen.objects.filter(pk__in=citizens),
-                purpose=d["purpose"],
-                criterion=f"dataset {d['shape']} {d['instrument'].code}",
-                path=request.path,
-            )
-            name = f"dataset-{d['instrument'].code}-{d['shape']}"
-            if d["file_format"] == "csv_da":
-                return csv_response([header, *rows], f"{name}.csv")
-            if d["file_format"] == "csv":
-                return plain_csv_response([header, *rows], f"{name}.csv")
-            return xlsx_response(
-                [header, *rows],
-                f"{name}.xlsx",
-                title=_("Data"),
-                bold_rows={1},
-                extra_sheets=[(_("Codebook"), codebook(d["instrument"]))],
-            )
-        status = 400
-    return render(
-        request, "reports/dataset.html", {"form": form, "allowed": allowed}, status=status
+    return _report_view(
+        request,
+        form_class=DatasetForm,
+        template="reports/dataset.html",
+        run=_dataset,
+        dataset_export=True,
     )

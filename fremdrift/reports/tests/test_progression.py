@@ -17,7 +17,8 @@ from fremdrift.assessments.services import AnswerInput, assessment_record
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.cohort import Filters
-from fremdrift.reports.progression import progression_report, suppress
+from fremdrift.reports.privacy import suppress
+from fremdrift.reports.progression import progression_report
 from fremdrift.testing import make_citizen, make_programme, make_user
 
 START = dt.date(2026, 1, 5)
@@ -268,7 +269,7 @@ def ties(world):
 
 
 def test_the_follow_up_nearest_the_horizon_follows_the_tie_rules(world, ties):
-    from fremdrift.reports.progression import collect
+    from fremdrift.reports.scores import collect
 
     data = collect(world.manager, Filters(), instrument=wheel(), horizon="3")
     health = [i.code for i in data.items].index("health_for_work")
