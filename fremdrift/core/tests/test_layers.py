@@ -171,15 +171,24 @@ def imports():
 
 
 def test_no_module_imports_another_in_a_cycle(imports):
-    assert cycles((a, b) for a, b, _, _ in imports) == []
+    found = cycles((a, b) for a, b, _, _ in imports)
+    assert not found, "Modules that import each other:\n" + "\n".join(map(str, found))
 
 
 def test_every_import_goes_down_the_layers(imports):
-    assert layer_violations(imports) == []
+    wrong = layer_violations(imports)
+    assert not wrong, "Imports against the layers (docs/architecture.md):\n" + "\n".join(wrong)
 
 
 def test_project_imports_stand_at_the_top_of_a_module(imports):
-    assert inner_violations(imports) == []
+    wrong = inner_violations(imports)
+    assert not wrong, "Imports inside a function:\n" + "\n".join(wrong)
+
+
+def test_apps_import_each_other_in_groups_of_at_most_three(imports):
+    """What the exceptions allow: no knot of apps that all reach each other."""
+    apps = {(app_of(a), app_of(b)) for a, b, _, _ in imports if app_of(a) != app_of(b)}
+    assert max((len(group) for group in cycles(apps)), default=1) <= 3
 
 
 def test_every_app_has_a_layer():
