@@ -245,7 +245,8 @@ def audited_create(
     related: Callable[[models.Model], None] | None = None,
 ) -> models.Model:
     """Creates a case record from `data`, lets `related` write its related rows, and keeps
-    the creation in the change history with the `tracked` values (as `audited_update`)."""
+    the creation in the change history with the `tracked` values (as `audited_update`).
+    `citizen` may be a function of the new row (a citizen's own creation)."""
     instance = model._default_manager.create(**data)
     if related is not None:
         related(instance)
@@ -255,7 +256,7 @@ def audited_create(
         kind=ChangeRecord.Kind.CREATE,
         before=None,
         after=_state(instance, tracked),
-        citizen=citizen,
+        citizen=citizen(instance) if callable(citizen) else citizen,
         batch=batch,
     )
     return instance
