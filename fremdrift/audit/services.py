@@ -143,7 +143,11 @@ def lock_for_update(
 
 
 def _check_version(instance, expected_version: int | None, version: str | None) -> None:
-    if expected_version is not None and version and getattr(instance, version) != expected_version:
+    if expected_version is None:
+        return
+    if version is None:
+        raise TypeError(f"{instance._meta.label} counts no versions to check against.")
+    if getattr(instance, version) != expected_version:
         raise StaleVersion
 
 

@@ -158,3 +158,16 @@ def test_the_snapshot_may_be_a_function_and_related_rows_are_written_between(wor
     assert updated.after == {"effort": "Går ture", "calls": 1}
     plan.refresh_from_db()
     assert plan.version == 2
+
+
+def test_checking_the_version_of_a_record_without_versions_is_a_mistake(world):
+    with pytest.raises(TypeError):
+        audited_update(
+            actor=world.administrator,
+            instance=world.nord,
+            expected_version=1,
+            data={"name": "Jobcenter Nordvest"},
+            tracked=("name",),
+        )
+    world.nord.refresh_from_db()
+    assert world.nord.name == "Jobcenter Nord"
