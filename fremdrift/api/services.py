@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fremdrift.audit.models import ChangeRecord
-from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.audit.services import audited_create, change_record_write
 
 from .models import ApiToken
 
@@ -32,20 +32,18 @@ def api_token_issue(*, actor, user, name: str, days: int = 90) -> tuple[ApiToken
     if errors:
         raise ValidationError(errors)
     key = "fr_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        name=name.strip(),
-        prefix=key[3:11],
-        key_hash=key_hash(key),
-        created_by=actor,
-        expires_at=timezone.now() + dt.timedelta(days=days),
-    )
-    change_record_write(
+    token = audited_create(
         actor=actor,
-        instance=token,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=snapshot(token, ("user", "name", "prefix", "expires_at")),
+        model=ApiToken,
+        data={
+            "user": user,
+            "name": name.strip(),
+            "prefix": key[3:11],
+            "key_hash": key_hash(key),
+            "created_by": actor,
+            "expires_at": timezone.now() + dt.timedelta(days=days),
+        },
+        tracked=("user", "name", "prefix", "expires_at"),
     )
     return token, key
 

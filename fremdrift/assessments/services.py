@@ -11,8 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fremdrift.audit.models import ChangeRecord
-from fremdrift.audit.services import change_record_write, snapshot
-from fremdrift.core.exceptions import StaleVersion
+from fremdrift.audit.services import (
+    audited_create,
+    audited_update,
+    change_record_write,
+    lock_for_update,
+    snapshot,
+)
 from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, ScaleType
 
 from .cadence import CadencePeriod, CadenceRule, due_status
@@ -144,6 +149,31 @@ def assessment_score_from(assessment: Assessment, answers) -> None:
     assessment.item_values = values
 
 
+def _score_fields(answers: list[Answer]) -> dict:
+    """The assessment's score fields for these answers (`assessment_score`), as data."""
+    scored = Assessment()
+    assessment_score(scored, answers)
+    return {
+        "scored_items": scored.scored_items,
+        "score_total": scored.score_total,
+        "item_values": scored.item_values,
+    }
+
+
+def _answers_writer(answers: list[Answer], *, replace: bool):
+    """Writes `answers` as the assessment's answers (with `replace`, in place of those it
+    had)."""
+
+    def write(assessment: Assessment) -> None:
+        if replace:
+            assessment.answers.all().delete()
+        for answer in answers:
+            answer.assessment = assessment
+        Answer.objects.bulk_create(answers)
+
+    return write
+
+
 def _answers_snapshot(assessment: Assessment) -> dict:
     values = snapshot(assessment, ("date", "respondent", "status"))
     values["answers"] = {
@@ -181,36 +211,31 @@ def assessment_record(
         answers=answers,
         new=True,
     )
-    assessment = Assessment(
-        citizen=citizen,
-        version=version,
-        date=date,
-        respondent=respondent,
-        status=status,
-        recorded_by=actor,
-        recorded_by_organisation_id=actor.organisation_id,
-        creation_token=creation_token,
-    )
-    assessment_score(assessment, cleaned)
     try:
         with transaction.atomic():
-            assessment.save()
+            assessment = audited_create(
+                actor=actor,
+                model=Assessment,
+                data={
+                    "citizen": citizen,
+                    "version": version,
+                    "date": date,
+                    "respondent": respondent,
+                    "status": status,
+                    "recorded_by": actor,
+                    "recorded_by_organisation_id": actor.organisation_id,
+                    "creation_token": creation_token,
+                    **_score_fields(cleaned),
+                },
+                tracked=_answers_snapshot,
+                citizen=citizen,
+                related=_answers_writer(cleaned, replace=False),
+            )
     except IntegrityError:
         existing = Assessment.objects.filter(creation_token=creation_token).first()
         if existing is None:
             raise
         return existing
-    for answer in cleaned:
-        answer.assessment = assessment
-    Answer.objects.bulk_create(cleaned)
-    change_record_write(
-        actor=actor,
-        instance=assessment,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=_answers_snapshot(assessment),
-        citizen=citizen,
-    )
     if refresh_due:
         follows_refresh_due(citizen=citizen, instrument_id=version.instrument_id)
     return assessment
@@ -228,13 +253,12 @@ def assessment_correct(
     answers: dict[str, AnswerInput],
 ) -> Assessment:
     """Corrects an assessment; the change history keeps every correction."""
-    current = (
-        Assessment.objects.select_for_update()
-        .select_related("citizen", "version")
-        .get(pk=assessment.pk)
+    current = lock_for_update(
+        assessment,
+        expected_version=expected_revision,
+        version_field="revision",
+        related=["citizen", "version"],
     )
-    if current.revision != expected_revision:
-        raise StaleVersion
     if current.status == Assessment.Status.COMPLETED and status == Assessment.Status.DRAFT:
         raise ValidationError({"status": _("A completed assessment cannot become a draft.")})
     cleaned = _validate(
@@ -246,25 +270,17 @@ def assessment_correct(
         answers=answers,
         new=False,
     )
-    before = _answers_snapshot(current)
-    current.date, current.respondent, current.status = date, respondent, status
-    current.answers.all().delete()
-    for answer in cleaned:
-        answer.assessment = current
-    Answer.objects.bulk_create(cleaned)
-    assessment_score(current, cleaned)
-    after = _answers_snapshot(current)
-    if after != before:
-        current.revision += 1
-        current.save()
-        change_record_write(
-            actor=actor,
-            instance=current,
-            kind=ChangeRecord.Kind.UPDATE,
-            before=before,
-            after=after,
-            citizen=current.citizen,
-        )
+    audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={"date": date, "respondent": respondent, "status": status, **_score_fields(cleaned)},
+        tracked=_answers_snapshot,
+        citizen=current.citizen,
+        lock=False,
+        version_field="revision",
+        related=_answers_writer(cleaned, replace=True),
+    )
     follows_refresh_due(citizen=current.citizen, instrument_id=current.version.instrument_id)
     return current
 
@@ -332,22 +348,16 @@ def follow_start(
     _rule_from_input(every_days=every_days, every_months=every_months, steps_days=steps_days or [])
     if Follow.objects.filter(citizen=citizen, instrument=instrument, is_active=True).exists():
         raise ValidationError({"instrument": _("The citizen already follows this instrument.")})
-    follow = Follow.objects.create(
-        citizen=citizen, instrument=instrument, start_date=start_date, respondent=respondent
-    )
-    CadenceChange.objects.create(
-        follow=follow,
-        starts_on=start_date,
-        every_days=every_days,
-        every_months=every_months,
-        steps_days=list(steps_days or []),
-    )
-    change_record_write(
+    follow = audited_create(
         actor=actor,
-        instance=follow,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after={
+        model=Follow,
+        data={
+            "citizen": citizen,
+            "instrument": instrument,
+            "start_date": start_date,
+            "respondent": respondent,
+        },
+        tracked=lambda _follow: {
             "instrument": instrument.code,
             "start_date": str(start_date),
             "every_days": every_days,
@@ -355,6 +365,13 @@ def follow_start(
             "steps_days": list(steps_days or []),
         },
         citizen=citizen,
+        related=lambda created: CadenceChange.objects.create(
+            follow=created,
+            starts_on=start_date,
+            every_days=every_days,
+            every_months=every_months,
+            steps_days=list(steps_days or []),
+        ),
     )
     follows_refresh_due(citizen=citizen, instrument_id=instrument.pk)
     return follow

@@ -2,13 +2,16 @@
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
+
+from fremdrift.core.exceptions import StaleVersion
 
 from .models import AccessAction, AccessLogEntry, AccessLogSubject, ChangeRecord
 
@@ -95,3 +98,169 @@ def change_record_write(
         after=after,
         batch=batch,
     )
+
+
+# The audited write: HackSoft's `model_update` with the change history and the version.
+
+Tracked = Iterable[str] | Callable[[models.Model], dict[str, Any]]
+
+
+def _state(instance: models.Model, tracked: Tracked) -> dict[str, Any]:
+    return tracked(instance) if callable(tracked) else snapshot(instance, tracked)
+
+
+def _version_field(model: type[models.Model], name: str | None) -> str | None:
+    """`name` if the model counts its versions in that integer field, else None."""
+    if name is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if field.is_relation or not isinstance(field, models.IntegerField):
+        return None
+    return name
+
+
+def lock_for_update(
+    instance: models.Model,
+    *,
+    expected_version: int | None = None,
+    version_field: str | None = "version",
+    related: Iterable[str] = (),
+) -> models.Model:
+    """The row of `instance` read again and locked until the transaction ends. With
+    `expected_version`, StaleVersion if the row's version has moved on since the caller read
+    it. Services that check the locked row before they change it call this, then
+    `audited_update(lock=False)`."""
+    model = type(instance)
+    rows = model._default_manager.select_for_update()
+    if related:
+        rows = rows.select_related(*related)
+    current = rows.get(pk=instance.pk)
+    _check_version(current, expected_version, _version_field(model, version_field))
+    return current
+
+
+def _check_version(instance, expected_version: int | None, version: str | None) -> None:
+    if expected_version is None:
+        return
+    if version is None:
+        raise TypeError(f"{instance._meta.label} counts no versions to check against.")
+    if getattr(instance, version) != expected_version:
+        raise StaleVersion
+
+
+def _set(instance: models.Model, data: dict[str, Any]) -> list[str]:
+    """Sets the fields of `data` whose value differs; returns their names."""
+    changed = []
+    for name, value in data.items():
+        field = instance._meta.get_field(name)
+        if field.many_to_one or field.one_to_one:
+            new = value.pk if isinstance(value, models.Model) else value
+            if getattr(instance, field.attname) == new:
+                continue
+            if isinstance(value, models.Model) or value is None:
+                setattr(instance, name, value)
+            else:
+                setattr(instance, field.attname, value)
+        else:
+            if getattr(instance, name) == value:
+                continue
+            setattr(instance, name, value)
+        changed.append(name)
+    return changed
+
+
+def _auto_now(model: type[models.Model]) -> list[str]:
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.DateField) and getattr(f, "auto_now", False)
+    ]
+
+
+def audited_update(
+    *,
+    actor,
+    instance: models.Model,
+    expected_version: int | None,
+    data: dict[str, Any],
+    tracked: Tracked,
+    citizen=None,
+    batch: uuid.UUID | None = None,
+    lock: bool = True,
+    version_field: str | None = "version",
+    related: Callable[[models.Model], None] | None = None,
+    touch: bool = False,
+) -> models.Model:
+    """Changes a case record and keeps its history, in the caller's transaction:
+
+    * with `lock`, reads the row again `select_for_update` (without, `instance` is a row the
+      caller has locked already);
+    * with `expected_version`, refuses with StaleVersion a row whose version moved on;
+    * snapshots `tracked` (field names, or a function of the instance that gives the values
+      the change history keeps), sets the fields of `data` whose value differs, lets `related`
+      write the row's related rows (answers, items), and snapshots again;
+    * when the snapshot changed (or with `touch`, always: the change lies where the snapshot
+      does not look, as a goal's rating in its event), adds one to `version_field` (when the
+      model has that integer field), saves only the changed fields, the version and the
+      `auto_now` fields, and writes the change record with the values before and after;
+      when nothing changed, writes nothing.
+
+    Returns the instance as saved. Validation is the caller's, before this is called."""
+    model = type(instance)
+    version = _version_field(model, version_field)
+    tracked = tracked if callable(tracked) else tuple(tracked)
+    if lock:
+        instance = lock_for_update(instance, expected_version=None, version_field=version)
+    _check_version(instance, expected_version, version)
+    before = _state(instance, tracked)
+    fields = _set(instance, data)
+    if related is not None:
+        related(instance)
+    after = _state(instance, tracked)
+    if after == before and not touch:
+        return instance
+    if version:
+        setattr(instance, version, getattr(instance, version) + 1)
+        fields.append(version)
+    instance.save(update_fields=[*fields, *(f for f in _auto_now(model) if f not in fields)])
+    change_record_write(
+        actor=actor,
+        instance=instance,
+        kind=ChangeRecord.Kind.UPDATE,
+        before=before,
+        after=after,
+        citizen=citizen,
+        batch=batch,
+    )
+    return instance
+
+
+def audited_create(
+    *,
+    actor,
+    model: type[models.Model],
+    data: dict[str, Any],
+    tracked: Tracked,
+    citizen=None,
+    batch: uuid.UUID | None = None,
+    related: Callable[[models.Model], None] | None = None,
+) -> models.Model:
+    """Creates a case record from `data`, lets `related` write its related rows, and keeps
+    the creation in the change history with the `tracked` values (as `audited_update`).
+    `citizen` may be a function of the new row (a citizen's own creation)."""
+    instance = model._default_manager.create(**data)
+    if related is not None:
+        related(instance)
+    change_record_write(
+        actor=actor,
+        instance=instance,
+        kind=ChangeRecord.Kind.CREATE,
+        before=None,
+        after=_state(instance, tracked),
+        citizen=citizen(instance) if callable(citizen) else citizen,
+        batch=batch,
+    )
+    return instance

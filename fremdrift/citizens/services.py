@@ -9,11 +9,9 @@ from django.utils.translation import gettext_lazy
 
 from fremdrift.accounts.access import is_caseworker
 from fremdrift.accounts.models import Organisation
-from fremdrift.audit.models import ChangeRecord
-from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.audit.services import audited_create, audited_update, snapshot
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core import cpr as cprlib
-from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.fieldcrypto import encrypt, lookup_hash
 
 from .models import Citizen
@@ -105,21 +103,27 @@ def citizen_create(
     errors |= _validate_target_group(target_group)
     if errors:
         raise ValidationError(errors)
-    citizen = Citizen(
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        cpr_encrypted=encrypt(parsed.digits),
-        cpr_hash=lookup_hash(parsed.digits),
-        birth_date=parsed.birth_date,
-        sex=parsed.sex,
-        home_organisation=home_organisation,
-        responsible_caseworker=responsible_caseworker,
-        target_group=target_group,
-        creation_token=creation_token,
-    )
+    data = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "cpr_encrypted": encrypt(parsed.digits),
+        "cpr_hash": lookup_hash(parsed.digits),
+        "birth_date": parsed.birth_date,
+        "sex": parsed.sex,
+        "home_organisation": home_organisation,
+        "responsible_caseworker": responsible_caseworker,
+        "target_group": target_group,
+        "creation_token": creation_token,
+    }
     try:
         with transaction.atomic():
-            citizen.save()
+            citizen = audited_create(
+                actor=actor,
+                model=Citizen,
+                data=data,
+                tracked=_audit_snapshot,
+                citizen=lambda created: created,
+            )
     except IntegrityError:
         # Lost a race: the same form, or the same CPR number, was saved a moment ago.
         if creation_token is not None:
@@ -127,14 +131,6 @@ def citizen_create(
             if existing is not None:
                 return existing
         raise ValidationError({"cpr": DUPLICATE_CPR}) from None
-    change_record_write(
-        actor=actor,
-        instance=citizen,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=_audit_snapshot(citizen),
-        citizen=citizen,
-    )
     return citizen
 
 
@@ -166,32 +162,27 @@ def citizen_update(
     if errors:
         raise ValidationError(errors)
 
-    current = Citizen.objects.select_for_update().get(pk=citizen.pk)
-    if current.version != expected_version:
-        raise StaleVersion
-    before = _audit_snapshot(current)
-    current.first_name = first_name.strip()
-    current.last_name = last_name.strip()
-    current.responsible_caseworker = responsible_caseworker
-    current.target_group = target_group
+    data = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "responsible_caseworker": responsible_caseworker,
+        "target_group": target_group,
+    }
     if parsed is not None:
-        current.cpr_encrypted = encrypt(parsed.digits)
-        current.cpr_hash = lookup_hash(parsed.digits)
-        current.birth_date = parsed.birth_date
-        current.sex = parsed.sex
-    after = _audit_snapshot(current)
-    if after != before:
-        current.version += 1
-        current.save()
-        change_record_write(
-            actor=actor,
-            instance=current,
-            kind=ChangeRecord.Kind.UPDATE,
-            before=before,
-            after=after,
-            citizen=current,
-        )
-    return current
+        data |= {
+            "cpr_encrypted": encrypt(parsed.digits),
+            "cpr_hash": lookup_hash(parsed.digits),
+            "birth_date": parsed.birth_date,
+            "sex": parsed.sex,
+        }
+    return audited_update(
+        actor=actor,
+        instance=citizen,
+        expected_version=expected_version,
+        data=data,
+        tracked=_audit_snapshot,
+        citizen=citizen,
+    )
 
 
 @transaction.atomic
@@ -205,18 +196,15 @@ def citizens_reassign_caseworker(*, actor, citizens, caseworker) -> int:
             raise ValidationError(errors)
         if citizen.responsible_caseworker_id == caseworker.pk:
             continue
-        before = _audit_snapshot(citizen)
-        citizen.responsible_caseworker = caseworker
-        citizen.version += 1
-        citizen.save(update_fields=["responsible_caseworker", "version", "updated_at"])
-        change_record_write(
+        audited_update(
             actor=actor,
             instance=citizen,
-            kind=ChangeRecord.Kind.UPDATE,
-            before=before,
-            after=_audit_snapshot(citizen),
+            expected_version=None,
+            data={"responsible_caseworker": caseworker},
+            tracked=_audit_snapshot,
             citizen=citizen,
             batch=batch,
+            lock=False,  # the rows are locked above
         )
         moved += 1
     return moved

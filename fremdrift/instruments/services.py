@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fremdrift.audit.models import ChangeRecord
-from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 
 from .models import Instrument, InstrumentVersion, Item, Purpose, Respondent, ScaleType
 
@@ -149,18 +148,19 @@ def instrument_create(
     instrument = Instrument.objects.create(
         code=code, name_da=name_da, name_en=name_en, purpose=purpose, copied_from=copied_from
     )
-    version = InstrumentVersion.objects.create(
-        instrument=instrument, number=1, respondents=list(respondents), created_by=actor
-    )
-    _write_items(version, items)
-    _instrument_touch(instrument.pk)
-    change_record_write(
+    audited_create(
         actor=actor,
-        instance=version,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=_version_snapshot(version),
+        model=InstrumentVersion,
+        data={
+            "instrument": instrument,
+            "number": 1,
+            "respondents": list(respondents),
+            "created_by": actor,
+        },
+        tracked=_version_snapshot,
+        related=lambda version: _write_items(version, items),
     )
+    _instrument_touch(instrument.pk)
     instrument.refresh_from_db(fields=["updated_at"])
     return instrument
 
@@ -191,23 +191,20 @@ def version_draft_get_or_create(*, actor, instrument: Instrument) -> InstrumentV
     if draft is not None:
         return draft
     newest = instrument.versions.order_by("-number").first()
-    draft = InstrumentVersion.objects.create(
-        instrument=instrument,
-        number=(newest.number + 1) if newest else 1,
-        respondents=list(newest.respondents) if newest else [],
-        reliability=newest.reliability if newest else None,
-        created_by=actor,
-    )
-    if newest is not None:
-        _write_items(draft, item_specs_of(newest))
-    _instrument_touch(instrument.pk)
-    change_record_write(
+    draft = audited_create(
         actor=actor,
-        instance=draft,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=_version_snapshot(draft),
+        model=InstrumentVersion,
+        data={
+            "instrument": instrument,
+            "number": (newest.number + 1) if newest else 1,
+            "respondents": list(newest.respondents) if newest else [],
+            "reliability": newest.reliability if newest else None,
+            "created_by": actor,
+        },
+        tracked=_version_snapshot,
+        related=(lambda draft: _write_items(draft, item_specs_of(newest))) if newest else None,
     )
+    _instrument_touch(instrument.pk)
     return draft
 
 
@@ -217,7 +214,7 @@ def version_update(
 ) -> InstrumentVersion:
     """Changes a version's items. A version with answers is frozen and refused: changes go
     into the instrument's draft, a new version (`version_draft_get_or_create`)."""
-    current = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    current = lock_for_update(version)
     if current.status != InstrumentVersion.Status.DRAFT and version_is_frozen(current):
         raise ValidationError(
             {
@@ -229,18 +226,16 @@ def version_update(
         )
     _validate_items(items)
     _validate_respondents(respondents)
-    before = _version_snapshot(current)
-    current.respondents = list(respondents)
-    current.save(update_fields=["respondents"])
-    _write_items(current, items)
-    _instrument_touch(current.instrument_id)
-    change_record_write(
+    audited_update(
         actor=actor,
         instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after=_version_snapshot(current),
+        expected_version=None,
+        data={"respondents": list(respondents)},
+        tracked=_version_snapshot,
+        lock=False,
+        related=lambda version: _write_items(version, items),
     )
+    _instrument_touch(current.instrument_id)
     return current
 
 
@@ -248,26 +243,23 @@ def version_update(
 def version_publish(*, actor, version: InstrumentVersion) -> InstrumentVersion:
     """Publishes a draft; the version published before it is retired (its assessments still
     render, and new assessments use the new version)."""
-    current = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    current = lock_for_update(version)
     if current.status != InstrumentVersion.Status.DRAFT:
         raise ValidationError(_("Only a draft can be published."))
     _validate_items(item_specs_of(current))
     _validate_respondents(current.respondents)
-    before = _version_snapshot(current)
     for previous in current.instrument.versions.filter(status=InstrumentVersion.Status.PUBLISHED):
         previous.status = InstrumentVersion.Status.RETIRED
         previous.save(update_fields=["status"])
-    current.status = InstrumentVersion.Status.PUBLISHED
-    current.published_at = timezone.now()
-    current.save(update_fields=["status", "published_at"])
-    _instrument_touch(current.instrument_id)
-    change_record_write(
+    audited_update(
         actor=actor,
         instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after=_version_snapshot(current),
+        expected_version=None,
+        data={"status": InstrumentVersion.Status.PUBLISHED, "published_at": timezone.now()},
+        tracked=_version_snapshot,
+        lock=False,
     )
+    _instrument_touch(current.instrument_id)
     return current
 
 
@@ -279,16 +271,11 @@ def instrument_set_reliability(*, actor, instrument: Instrument, reliability: fl
         raise ValidationError(
             {"reliability": _("The reliability must lie between 0 and 1, for example 0.85.")}
         )
-    current = Instrument.objects.select_for_update().get(pk=instrument.pk)
-    before = {"reliability": current.reliability}
-    current.reliability = reliability
-    current.updated_at = timezone.now()
-    current.save(update_fields=["reliability", "updated_at"])
-    change_record_write(
+    return audited_update(
         actor=actor,
-        instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after={"reliability": reliability},
+        instance=instrument,
+        expected_version=None,
+        data={"reliability": reliability},
+        tracked=("reliability",),
+        touch=True,  # as before the helper: `updated_at` moves even when the value stays
     )
-    return current

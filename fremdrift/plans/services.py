@@ -1,6 +1,7 @@
 """Writes of the plan. Every change of a goal is one GoalEvent with its reason; the goal row
 holds the current state, which always equals the replay of its events."""
 
+import copy
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
@@ -10,10 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fremdrift.audit.models import ChangeRecord
-from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 from fremdrift.codelists.models import Code, CodeList
-from fremdrift.core.exceptions import StaleVersion
 
 from .models import (
     Activity,
@@ -51,24 +50,21 @@ def _code(code_id, code_list: str, field: str, errors: dict, *, parent: Code | N
 
 
 def _goal_state(goal: Goal) -> dict:
-    state = snapshot(
-        goal,
-        ("text", "status", "target_date", "category", "supported_by", "gas_levels", "gas_baseline"),
-    )
-    return state
+    return snapshot(goal, GOAL_FIELDS)
 
 
 @transaction.atomic
 def plan_get_or_create(*, actor, citizen) -> Plan:
+    """The citizen's plan, made on the first write: the plan page and the API call this for
+    every write to a plan (inside the write's transaction, so that a refused write through
+    the API leaves no empty plan)."""
     plan = Plan.objects.filter(citizen=citizen).first()
     if plan is None:
-        plan = Plan.objects.create(citizen=citizen)
-        change_record_write(
+        plan = audited_create(
             actor=actor,
-            instance=plan,
-            kind=ChangeRecord.Kind.CREATE,
-            before=None,
-            after={"citizen": citizen.pk},
+            model=Plan,
+            data={"citizen": citizen},
+            tracked=("citizen",),
             citizen=citizen,
         )
     return plan
@@ -78,24 +74,14 @@ def plan_get_or_create(*, actor, citizen) -> Plan:
 def plan_update(
     *, actor, plan: Plan, expected_version: int, own_effort: str, citizen_comments: str
 ) -> Plan:
-    current = Plan.objects.select_for_update().get(pk=plan.pk)
-    if current.version != expected_version:
-        raise StaleVersion
-    before = snapshot(current, ("own_effort", "citizen_comments"))
-    current.own_effort, current.citizen_comments = own_effort.strip(), citizen_comments.strip()
-    after = snapshot(current, ("own_effort", "citizen_comments"))
-    if after != before:
-        current.version += 1
-        current.save()
-        change_record_write(
-            actor=actor,
-            instance=current,
-            kind=ChangeRecord.Kind.UPDATE,
-            before=before,
-            after=after,
-            citizen=current.citizen,
-        )
-    return current
+    return audited_update(
+        actor=actor,
+        instance=plan,
+        expected_version=expected_version,
+        data={"own_effort": own_effort.strip(), "citizen_comments": citizen_comments.strip()},
+        tracked=("own_effort", "citizen_comments"),
+        citizen=plan.citizen,
+    )
 
 
 def _validate_gas(levels: dict | None, baseline, errors: dict) -> dict:
@@ -147,16 +133,22 @@ def goal_create(
     if errors:
         raise ValidationError(errors)
     when = at or timezone.now()
-    goal = Goal.objects.create(
-        plan=plan,
-        parent=parent,
-        text=text.strip(),
-        category=code,
-        supported_by=supported_by,
-        target_date=target_date,
-        gas_levels=levels,
-        gas_baseline=gas_baseline,
-        created_at=when,
+    goal = audited_create(
+        actor=actor,
+        model=Goal,
+        data={
+            "plan": plan,
+            "parent": parent,
+            "text": text.strip(),
+            "category": code,
+            "supported_by": supported_by,
+            "target_date": target_date,
+            "gas_levels": levels,
+            "gas_baseline": gas_baseline,
+            "created_at": when,
+        },
+        tracked=GOAL_FIELDS,
+        citizen=plan.citizen,
     )
     GoalEvent.objects.create(
         goal=goal,
@@ -166,14 +158,6 @@ def goal_create(
         note=note,
         changes=_goal_state(goal),
         meeting=meeting,
-    )
-    change_record_write(
-        actor=actor,
-        instance=goal,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=_goal_state(goal),
-        citizen=plan.citizen,
     )
     _touch_plan(plan)
     return goal
@@ -194,9 +178,7 @@ def goal_change(
 ) -> Goal:
     """Changes a goal's text, status, target date, category or supporter, or rates its GAS
     level at a follow-up. Exactly one event records it, with the reason; nothing else."""
-    current = Goal.objects.select_for_update().select_related("plan__citizen").get(pk=goal.pk)
-    if current.version != expected_version:
-        raise StaleVersion
+    current = lock_for_update(goal, expected_version=expected_version, related=["plan__citizen"])
     errors: dict = {}
     if reason not in CHANGE_REASONS:
         errors["reason"] = _("Give the reason for the change.")
@@ -223,17 +205,26 @@ def goal_change(
         errors["gas_level"] = _("Rate a goal scaled in five levels, from -2 to +2.")
     if errors:
         raise ValidationError(errors)
-    before = _goal_state(current)
-    for field, value in changes.items():
-        setattr(current, field, value.strip() if isinstance(value, str) else value)
-    after = _goal_state(current)
+    data = {f: v.strip() if isinstance(v, str) else v for f, v in changes.items()}
+    proposed = copy.copy(current)
+    for field, value in data.items():
+        setattr(proposed, field, value)
+    before, after = _goal_state(current), _goal_state(proposed)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if gas_level is not None:
         changed["gas_level"] = int(gas_level)
     if not changed:
         raise ValidationError({"changes": _("Nothing was changed.")})
-    current.version += 1
-    current.save()
+    audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data=data,
+        tracked=GOAL_FIELDS,
+        citizen=current.plan.citizen,
+        lock=False,
+        touch=True,  # a GAS rating alone changes no field: its event holds it
+    )
     GoalEvent.objects.create(
         goal=current,
         at=at or timezone.now(),
@@ -242,14 +233,6 @@ def goal_change(
         note=note,
         changes=changed,
         meeting=meeting,
-    )
-    change_record_write(
-        actor=actor,
-        instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after=after,
-        citizen=current.plan.citizen,
     )
     _touch_plan(current.plan)
     return current
@@ -316,6 +299,16 @@ def _validate_activity(data: dict, errors: dict) -> dict:
     }
 
 
+def _activity_values(cleaned: dict) -> dict:
+    """The activity's fields from the cleaned data, a field left out at its default."""
+    return {
+        k: cleaned.get(k)
+        if cleaned.get(k) is not None
+        else Activity._meta.get_field(k).get_default()
+        for k in ACTIVITY_FIELDS
+    }
+
+
 @transaction.atomic
 def activity_create(*, actor, plan: Plan, goals=(), **data) -> Activity:
     errors: dict = {}
@@ -325,23 +318,13 @@ def activity_create(*, actor, plan: Plan, goals=(), **data) -> Activity:
         errors["goals"] = _("Choose goals of this plan.")
     if errors:
         raise ValidationError(errors)
-    activity = Activity.objects.create(
-        plan=plan,
-        **{
-            k: cleaned.get(k)
-            if cleaned.get(k) is not None
-            else Activity._meta.get_field(k).get_default()
-            for k in ACTIVITY_FIELDS
-        },
-    )
-    activity.goals.set(goal_list)
-    change_record_write(
+    activity = audited_create(
         actor=actor,
-        instance=activity,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=snapshot(activity, ACTIVITY_FIELDS),
+        model=Activity,
+        data={"plan": plan, **_activity_values(cleaned)},
+        tracked=ACTIVITY_FIELDS,
         citizen=plan.citizen,
+        related=lambda created: created.goals.set(goal_list),
     )
     _touch_plan(plan)
     return activity
@@ -349,36 +332,59 @@ def activity_create(*, actor, plan: Plan, goals=(), **data) -> Activity:
 
 @transaction.atomic
 def activity_update(*, actor, activity: Activity, expected_version: int, **data) -> Activity:
-    current = (
-        Activity.objects.select_for_update().select_related("plan__citizen").get(pk=activity.pk)
+    current = lock_for_update(
+        activity, expected_version=expected_version, related=["plan__citizen"]
     )
-    if current.version != expected_version:
-        raise StaleVersion
     errors: dict = {}
     merged = {k: getattr(current, k) for k in ACTIVITY_FIELDS} | data
     merged["weekly_hours"] = data.get("weekly_hours", current.weekly_hours)
     cleaned = _validate_activity(merged, errors)
     if errors:
         raise ValidationError(errors)
-    before = snapshot(current, ACTIVITY_FIELDS)
-    for field in ACTIVITY_FIELDS:
-        value = cleaned.get(field)
-        setattr(
-            current,
-            field,
-            value if value is not None else Activity._meta.get_field(field).get_default(),
-        )
-    current.version += 1
-    current.save()
-    change_record_write(
+    audited_update(
         actor=actor,
         instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after=snapshot(current, ACTIVITY_FIELDS),
+        expected_version=None,
+        data=_activity_values(cleaned),
+        tracked=ACTIVITY_FIELDS,
         citizen=current.plan.citizen,
+        lock=False,
+        touch=True,  # as before the helper: an update without a change still counts a version
     )
     _touch_plan(current.plan)
+    return current
+
+
+@transaction.atomic
+def activity_follow_up(
+    *,
+    actor,
+    activity: Activity,
+    expected_version: int,
+    end_date: dt.date | None,
+    result: str,
+    next_step: str,
+    hours_from: dt.date | None = None,
+    hours=None,
+) -> Activity:
+    """What came of an activity (its end, result and next step) and, when given, a change of
+    its weekly hours from a date (today when only the hours are given): one action on the
+    plan page, one transaction."""
+    current = activity_update(
+        actor=actor,
+        activity=activity,
+        expected_version=expected_version,
+        end_date=end_date,
+        result=result,
+        next_step=next_step,
+    )
+    if hours_from or hours:
+        activity_hours_change(
+            actor=actor,
+            activity=current,
+            from_date=hours_from or dt.date.today(),
+            weekly_hours=hours,
+        )
     return current
 
 
@@ -394,16 +400,13 @@ def activity_hours_change(
         errors["from_date"] = _("The change cannot be before the activity starts.")
     if errors:
         raise ValidationError(errors)
-    change = HoursChange.objects.create(activity=activity, from_date=from_date, weekly_hours=hours)
-    change_record_write(
+    return audited_create(
         actor=actor,
-        instance=change,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after={"from_date": str(from_date), "weekly_hours": str(hours)},
+        model=HoursChange,
+        data={"activity": activity, "from_date": from_date, "weekly_hours": hours},
+        tracked=("from_date", "weekly_hours"),
         citizen=activity.plan.citizen,
     )
-    return change
 
 
 @transaction.atomic
@@ -439,35 +442,33 @@ def meeting_record(
         errors["assessment"] = _("The assessment belongs to another citizen.")
     if errors:
         raise ValidationError(errors)
-    meeting = Meeting.objects.create(
-        plan=plan,
-        kind=kind_code,
-        date=date,
-        citizen_attended=citizen_attended,
-        notes=notes.strip(),
-        notes_internal=notes_internal,
-        assessment=assessment,
-        recorded_by=actor,
-    )
-    MeetingParticipant.objects.bulk_create(
-        [
-            MeetingParticipant(
-                meeting=meeting, role=role, user=user, name=name or (str(user) if user else "")
-            )
-            for role, user, name in cleaned
-        ]
-    )
-    change_record_write(
+    meeting = audited_create(
         actor=actor,
-        instance=meeting,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after={
+        model=Meeting,
+        data={
+            "plan": plan,
+            "kind": kind_code,
+            "date": date,
+            "citizen_attended": citizen_attended,
+            "notes": notes.strip(),
+            "notes_internal": notes_internal,
+            "assessment": assessment,
+            "recorded_by": actor,
+        },
+        tracked=lambda _meeting: {
             "kind": kind_code.code,
             "date": str(date),
             "participants": [r.code for r, _u, _n in cleaned],
         },
         citizen=plan.citizen,
+        related=lambda created: MeetingParticipant.objects.bulk_create(
+            [
+                MeetingParticipant(
+                    meeting=created, role=role, user=user, name=name or (str(user) if user else "")
+                )
+                for role, user, name in cleaned
+            ]
+        ),
     )
     _touch_plan(plan)
     return meeting
@@ -496,22 +497,24 @@ def mentor_assign(
     task_codes = [_code(t, CodeList.MENTOR_TASK, "tasks", errors) for t in tasks]
     if errors:
         raise ValidationError(errors)
-    mentor = Mentor.objects.create(
-        plan=plan,
-        kind=kind_code,
-        name=name.strip() or (user.get_full_name() or user.username),
-        user=user,
-        start_date=start_date,
-        end_date=end_date,
-    )
-    mentor.tasks.set([t for t in task_codes if t is not None])
-    change_record_write(
+    mentor = audited_create(
         actor=actor,
-        instance=mentor,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after={"kind": kind_code.code, "name": mentor.name, "start_date": str(start_date)},
+        model=Mentor,
+        data={
+            "plan": plan,
+            "kind": kind_code,
+            "name": name.strip() or (user.get_full_name() or user.username),
+            "user": user,
+            "start_date": start_date,
+            "end_date": end_date,
+        },
+        tracked=lambda created: {
+            "kind": kind_code.code,
+            "name": created.name,
+            "start_date": str(start_date),
+        },
         citizen=plan.citizen,
+        related=lambda created: created.tasks.set([t for t in task_codes if t is not None]),
     )
     _touch_plan(plan)
     return mentor
@@ -523,31 +526,20 @@ def plan_close(*, actor, plan: Plan, on: dt.date) -> int:
     Activities and mentors that start after the date end on their start date."""
     closed = 0
     running = Q(end_date__isnull=True) | Q(end_date__gt=on)
-    for activity in plan.activities.select_for_update().filter(running):
-        before = snapshot(activity, ("end_date",))
-        activity.end_date = max(on, activity.start_date)
-        activity.version += 1
-        activity.save(update_fields=["end_date", "version", "updated_at"])
-        change_record_write(
+    # The rows are locked here (lock=False below); activities count versions, mentors do not.
+    for row in [
+        *plan.activities.select_for_update().filter(running),
+        *plan.mentors.select_for_update().filter(running),
+    ]:
+        audited_update(
             actor=actor,
-            instance=activity,
-            kind=ChangeRecord.Kind.UPDATE,
-            before=before,
-            after=snapshot(activity, ("end_date",)),
+            instance=row,
+            expected_version=None,
+            data={"end_date": max(on, row.start_date)},
+            tracked=("end_date",),
             citizen=plan.citizen,
-        )
-        closed += 1
-    for mentor in plan.mentors.select_for_update().filter(running):
-        before = snapshot(mentor, ("end_date",))
-        mentor.end_date = max(on, mentor.start_date)
-        mentor.save(update_fields=["end_date", "updated_at"])
-        change_record_write(
-            actor=actor,
-            instance=mentor,
-            kind=ChangeRecord.Kind.UPDATE,
-            before=before,
-            after=snapshot(mentor, ("end_date",)),
-            citizen=plan.citizen,
+            lock=False,
+            touch=True,
         )
         closed += 1
     if closed:

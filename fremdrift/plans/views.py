@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -40,9 +39,10 @@ def _citizen_and_plan(request: HttpRequest, citizen_id: int, *, to_change: bool)
     may_change = may_change_plan(request.user, citizen)
     if to_change and not may_change:
         raise PermissionDenied
-    plan = selectors.plan_of(citizen)
-    if plan is None and to_change:
+    if to_change:
         plan = services.plan_get_or_create(actor=request.user, citizen=citizen)
+    else:
+        plan = selectors.plan_of(citizen)
     return citizen, plan, may_change
 
 
@@ -302,22 +302,16 @@ def activity_follow_up(request: HttpRequest, citizen_id: int, activity_id: int) 
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                services.activity_update(
-                    actor=request.user,
-                    activity=activity,
-                    expected_version=data["version"],
-                    end_date=data["end_date"],
-                    result=data["result"],
-                    next_step=data["next_step"],
-                )
-                if data["hours_from"] or data["hours"]:
-                    services.activity_hours_change(
-                        actor=request.user,
-                        activity=activity,
-                        from_date=data["hours_from"] or dt.date.today(),
-                        weekly_hours=data["hours"],
-                    )
+            services.activity_follow_up(
+                actor=request.user,
+                activity=activity,
+                expected_version=data["version"],
+                end_date=data["end_date"],
+                result=data["result"],
+                next_step=data["next_step"],
+                hours_from=data["hours_from"],
+                hours=data["hours"],
+            )
         except StaleVersion:
             stale = True
             form.add_error(

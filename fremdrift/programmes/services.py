@@ -10,10 +10,8 @@ from django.utils.translation import gettext as _
 from fremdrift.accounts.access import is_caseworker
 from fremdrift.assessments.models import Follow
 from fremdrift.assessments.services import follow_start
-from fremdrift.audit.models import ChangeRecord
-from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 from fremdrift.codelists.models import Code, CodeList
-from fremdrift.core.exceptions import StaleVersion
 
 from .models import (
     Enrolment,
@@ -90,45 +88,48 @@ def programme_create(
         errors.setdefault("exit_reasons", []).append(_("Choose exit reasons from the list."))
     if errors:
         raise ValidationError(errors)
-    programme = Programme.objects.create(
-        organisation=organisation,
-        name=name.strip(),
-        description=description,
-        target_group=target_group,
-        start_date=start_date,
-        end_date=end_date,
-        capacity=capacity,
-        price=price,
-    )
-    ProgrammeInstrument.objects.bulk_create(
-        ProgrammeInstrument(programme=programme, instrument=instrument, interval_days=interval)
-        for instrument, interval in instruments
-    )
-    Milestone.objects.bulk_create(
-        Milestone(
-            programme=programme,
-            code=m["code"],
-            label=m["label"],
-            share=Decimal(str(m["share"])),
-            rule=m.get("rule", MilestoneRule.MANUAL),
-            position=n,
+
+    def instruments_milestones_and_exits(programme: Programme) -> None:
+        ProgrammeInstrument.objects.bulk_create(
+            ProgrammeInstrument(programme=programme, instrument=instrument, interval_days=interval)
+            for instrument, interval in instruments
         )
-        for n, m in enumerate(milestones)
-    )
-    programme.exit_reasons.set(exit_reasons)
-    change_record_write(
+        Milestone.objects.bulk_create(
+            Milestone(
+                programme=programme,
+                code=m["code"],
+                label=m["label"],
+                share=Decimal(str(m["share"])),
+                rule=m.get("rule", MilestoneRule.MANUAL),
+                position=n,
+            )
+            for n, m in enumerate(milestones)
+        )
+        programme.exit_reasons.set(exit_reasons)
+
+    return audited_create(
         actor=actor,
-        instance=programme,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=snapshot(programme, PROGRAMME_FIELDS)
-        | {
-            "milestones": [
-                [m["code"], str(m["share"]), m.get("rule", "manual")] for m in milestones
-            ]
+        model=Programme,
+        data={
+            "organisation": organisation,
+            "name": name.strip(),
+            "description": description,
+            "target_group": target_group,
+            "start_date": start_date,
+            "end_date": end_date,
+            "capacity": capacity,
+            "price": price,
         },
+        tracked=lambda created: (
+            snapshot(created, PROGRAMME_FIELDS)
+            | {
+                "milestones": [
+                    [m["code"], str(m["share"]), m.get("rule", "manual")] for m in milestones
+                ]
+            }
+        ),
+        related=instruments_milestones_and_exits,
     )
-    return programme
 
 
 def exit_reasons_of(programme: Programme):
@@ -166,21 +167,22 @@ def enrolment_create(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            enrolment = Enrolment.objects.create(
-                citizen=citizen, programme=programme, start_date=start_date, responsible=responsible
+            enrolment = audited_create(
+                actor=actor,
+                model=Enrolment,
+                data={
+                    "citizen": citizen,
+                    "programme": programme,
+                    "start_date": start_date,
+                    "responsible": responsible,
+                },
+                tracked=ENROLMENT_FIELDS,
+                citizen=citizen,
             )
     except IntegrityError:
         raise ValidationError(
             {"programme": _("The citizen is already enrolled in this programme.")}
         ) from None
-    change_record_write(
-        actor=actor,
-        instance=enrolment,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=snapshot(enrolment, ENROLMENT_FIELDS),
-        citizen=citizen,
-    )
     _follow_programme_instruments(actor=actor, enrolment=enrolment)
     return enrolment
 
@@ -238,22 +240,22 @@ def milestone_confirm(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            confirmation = MilestoneConfirmation.objects.create(
-                enrolment=enrolment, milestone=milestone, reached_on=reached_on, confirmed_by=actor
+            return audited_create(
+                actor=actor,
+                model=MilestoneConfirmation,
+                data={
+                    "enrolment": enrolment,
+                    "milestone": milestone,
+                    "reached_on": reached_on,
+                    "confirmed_by": actor,
+                },
+                tracked=("enrolment", "milestone", "reached_on"),
+                citizen=enrolment.citizen,
             )
     except IntegrityError:
         raise ValidationError(
             {"milestone": _("This milestone has already been confirmed.")}
         ) from None
-    change_record_write(
-        actor=actor,
-        instance=confirmation,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=snapshot(confirmation, ("enrolment", "milestone", "reached_on")),
-        citizen=enrolment.citizen,
-    )
-    return confirmation
 
 
 @transaction.atomic
@@ -262,13 +264,9 @@ def enrolment_assign(
 ) -> Enrolment:
     """Makes a member of staff responsible for the enrolment: staff of the programme's own
     organisation, or a caseworker of the citizen's authority."""
-    current = (
-        Enrolment.objects.select_for_update()
-        .select_related("citizen", "programme")
-        .get(pk=enrolment.pk)
+    current = lock_for_update(
+        enrolment, expected_version=expected_version, related=["citizen", "programme"]
     )
-    if current.version != expected_version:
-        raise StaleVersion
     allowed = responsible is None or (
         responsible.is_active
         and (
@@ -283,19 +281,16 @@ def enrolment_assign(
         raise ValidationError(
             {"responsible": _("Choose a member of the programme's staff or a caseworker.")}
         )
-    before = snapshot(current, ENROLMENT_FIELDS)
-    current.responsible = responsible
-    current.version += 1
-    current.save()
-    change_record_write(
+    return audited_update(
         actor=actor,
         instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after=snapshot(current, ENROLMENT_FIELDS),
+        expected_version=None,
+        data={"responsible": responsible},
+        tracked=ENROLMENT_FIELDS,
         citizen=current.citizen,
+        lock=False,
+        touch=True,  # as before the helper: an assignment without a change still counts one
     )
-    return current
 
 
 @transaction.atomic
@@ -324,27 +319,21 @@ def programme_update(
         errors.setdefault("price", []).append(_("The price cannot be negative."))
     if errors:
         raise ValidationError(errors)
-    current = Programme.objects.select_for_update().get(pk=programme.pk)
-    before = snapshot(current, PROGRAMME_FIELDS)
-    current.name, current.description, current.target_group = (
-        name.strip(),
-        description,
-        target_group,
-    )
-    current.start_date, current.end_date = start_date, end_date
-    current.capacity, current.price = capacity, price
-    if snapshot(current, PROGRAMME_FIELDS) == before:
-        return current
-    current.version += 1
-    current.save()
-    change_record_write(
+    return audited_update(
         actor=actor,
-        instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after=snapshot(current, PROGRAMME_FIELDS),
+        instance=programme,
+        expected_version=None,
+        data={
+            "name": name.strip(),
+            "description": description,
+            "target_group": target_group,
+            "start_date": start_date,
+            "end_date": end_date,
+            "capacity": capacity,
+            "price": price,
+        },
+        tracked=PROGRAMME_FIELDS,
     )
-    return current
 
 
 @transaction.atomic
@@ -370,27 +359,27 @@ def enrolment_correct(
         )
     if errors:
         raise ValidationError(errors)
-    current = Enrolment.objects.select_for_update().select_related("citizen").get(pk=enrolment.pk)
-    before = snapshot(current, ENROLMENT_FIELDS)
-    current.start_date, current.end_date = start_date, end_date
-    current.exit_reason, current.exit_note = exit_reason, exit_note
-    current.status = Enrolment.Status.ACTIVE if end_date is None else Enrolment.Status.ENDED
-    if snapshot(current, ENROLMENT_FIELDS) == before:
-        return current
-    current.version += 1
+    current = lock_for_update(enrolment, related=["citizen"])
     try:
         with transaction.atomic():
-            current.save()
+            return audited_update(
+                actor=actor,
+                instance=current,
+                expected_version=None,
+                data={
+                    "start_date": start_date,
+                    "end_date": end_date,
+                    "exit_reason": exit_reason,
+                    "exit_note": exit_note,
+                    "status": (
+                        Enrolment.Status.ACTIVE if end_date is None else Enrolment.Status.ENDED
+                    ),
+                },
+                tracked=ENROLMENT_FIELDS,
+                citizen=current.citizen,
+                lock=False,
+            )
     except IntegrityError:
         raise ValidationError(
             {"programme": _("The citizen is already enrolled in this programme.")}
         ) from None
-    change_record_write(
-        actor=actor,
-        instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after=snapshot(current, ENROLMENT_FIELDS),
-        citizen=current.citizen,
-    )
-    return current

@@ -9,10 +9,8 @@ from fremdrift.accounts.access import is_provider_staff
 from fremdrift.accounts.models import Organisation
 from fremdrift.assessments.models import Assessment
 from fremdrift.assessments.services import AnswerInput, assessment_record
-from fremdrift.audit.models import ChangeRecord
-from fremdrift.audit.services import change_record_write, snapshot
+from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 from fremdrift.codelists.models import Code
-from fremdrift.core.exceptions import StaleVersion
 from fremdrift.instruments.models import InstrumentVersion, Respondent
 from fremdrift.plans.selectors import plan_of
 from fremdrift.plans.services import plan_close
@@ -143,30 +141,35 @@ def referral_create(
             )
         except ValidationError as error:
             raise ValidationError(_score_errors(error, "start_")) from None
-    referral = Referral.objects.create(
-        citizen=citizen,
-        provider=provider,
-        programme=programme,
-        instrument=instrument if programme is not None else None,
-        interval_days=interval_days,
-        starting_assessment=starting_assessment,
-        referred_by=actor,
-        start_date=start_date,
-        end_date=end_date,
-    )
-    if starting_assessment is not None:
+
+    def focus_items(referral: Referral) -> None:
+        if starting_assessment is None:
+            return
         values = {a.item.code: a.value for a in starting_assessment.answers.select_related("item")}
         FocusItem.objects.bulk_create(
             FocusItem(referral=referral, item_code=code, starting_score=values[code], position=n)
             for n, code in enumerate(starting_scores)
         )
-    change_record_write(
+
+    referral = audited_create(
         actor=actor,
-        instance=referral,
-        kind=ChangeRecord.Kind.CREATE,
-        before=None,
-        after=snapshot(referral, TRACKED_FIELDS) | {"focus": dict(starting_scores)},
+        model=Referral,
+        data={
+            "citizen": citizen,
+            "provider": provider,
+            "programme": programme,
+            "instrument": instrument if programme is not None else None,
+            "interval_days": interval_days,
+            "starting_assessment": starting_assessment,
+            "referred_by": actor,
+            "start_date": start_date,
+            "end_date": end_date,
+        },
+        tracked=lambda created: (
+            snapshot(created, TRACKED_FIELDS) | {"focus": dict(starting_scores)}
+        ),
         citizen=citizen,
+        related=focus_items,
     )
     if programme is not None and enrol:
         programme_services.enrolment_get_or_create(
@@ -186,28 +189,24 @@ def referral_end(
 ) -> Referral:
     """Ends a referral; the provider's access ends with it, at once. With `expected_version`,
     a referral changed since that version is refused with StaleVersion."""
-    current = Referral.objects.select_for_update().get(pk=referral.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleVersion
+    current = lock_for_update(referral, expected_version=expected_version)
     if current.status != Referral.Status.ACTIVE:
         raise ValidationError({"referral": _("This referral has already ended.")})
-    before = snapshot(current, TRACKED_FIELDS)
     end = end_date or dt.date.today()
     if end < current.start_date:
         raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
-    current.status = Referral.Status.WITHDRAWN if withdrawn else Referral.Status.ENDED
-    current.end_date = end
-    current.version += 1
-    current.save()
-    change_record_write(
+    return audited_update(
         actor=actor,
         instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after=snapshot(current, TRACKED_FIELDS),
+        expected_version=None,
+        data={
+            "status": Referral.Status.WITHDRAWN if withdrawn else Referral.Status.ENDED,
+            "end_date": end,
+        },
+        tracked=TRACKED_FIELDS,
         citizen=current.citizen,
+        lock=False,
     )
-    return current
 
 
 @transaction.atomic
@@ -265,13 +264,9 @@ def enrolment_end(
     the programme, and with `close_plan` ends the plan's running activities and mentors. A
     referral makes the enrolment and the enrolment's end ends the referrals: one workflow,
     written here, above both."""
-    current = (
-        Enrolment.objects.select_for_update()
-        .select_related("citizen", "programme")
-        .get(pk=enrolment.pk)
+    current = lock_for_update(
+        enrolment, expected_version=expected_version, related=["citizen", "programme"]
     )
-    if current.version != expected_version:
-        raise StaleVersion
     errors: dict[str, list[str]] = {}
     if current.status != Enrolment.Status.ACTIVE:
         errors.setdefault("enrolment", []).append(_("This enrolment has already ended."))
@@ -293,20 +288,19 @@ def enrolment_end(
         )
     if errors:
         raise ValidationError(errors)
-    before = snapshot(current, programme_services.ENROLMENT_FIELDS)
-    current.status = Enrolment.Status.ENDED
-    current.end_date = end_date
-    current.exit_reason = exit_reason
-    current.exit_note = note
-    current.version += 1
-    current.save()
-    change_record_write(
+    audited_update(
         actor=actor,
         instance=current,
-        kind=ChangeRecord.Kind.UPDATE,
-        before=before,
-        after=snapshot(current, programme_services.ENROLMENT_FIELDS),
+        expected_version=None,
+        data={
+            "status": Enrolment.Status.ENDED,
+            "end_date": end_date,
+            "exit_reason": exit_reason,
+            "exit_note": note,
+        },
+        tracked=programme_services.ENROLMENT_FIELDS,
         citizen=current.citizen,
+        lock=False,
     )
     for referral in Referral.objects.filter(
         citizen=current.citizen, programme=current.programme, status=Referral.Status.ACTIVE

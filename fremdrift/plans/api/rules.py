@@ -9,7 +9,7 @@ from ninja import Field
 from fremdrift.citizens.access import citizen_get, may_change_plan
 from fremdrift.core.api_kit import MAX_ID, errors
 
-from .. import selectors, services
+from .. import services
 from ..models import Plan
 
 
@@ -25,9 +25,7 @@ def citizen_to_change(request: HttpRequest, citizen_id: int):
 def plan_of(request: HttpRequest, citizen) -> Plan:
     """The citizen's plan, made on the first write as the plan page does (call inside the
     write's transaction, so that a refused write leaves no empty plan)."""
-    return selectors.plan_of(citizen) or services.plan_get_or_create(
-        actor=request.user, citizen=citizen
-    )
+    return services.plan_get_or_create(actor=request.user, citizen=citizen)
 
 
 def may_change(request: HttpRequest, citizen) -> None:
