@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from fremdrift.accounts.models import Organisation, Role
+from fremdrift.api import services as api_services
 from fremdrift.referrals import services as referral_services
 from fremdrift.testing import make_citizen, make_organisation, make_user
 
@@ -57,3 +58,16 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def bearer(world):
+    """The headers of an API request with a new token of the user's."""
+
+    def _bearer(user, **extra):
+        _token, key = api_services.api_token_issue(
+            actor=world.administrator, user=user, name="Fagsystem", **extra
+        )
+        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+    return _bearer

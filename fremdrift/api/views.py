@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fremdrift.accounts.access import require_administrator
+from fremdrift.core.forms import errors_onto_form
 
 from . import services
 from .forms import TokenForm
@@ -27,8 +28,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             try:
                 _token, key = services.api_token_issue(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                errors_onto_form(form, error)
                 status = 400
             else:
                 form = TokenForm()

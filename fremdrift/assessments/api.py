@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from fremdrift.accounts.access import is_provider_staff
-from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
 from fremdrift.citizens.access import citizen_get, may_record_assessment
 from fremdrift.core.api_kit import (
@@ -23,9 +23,7 @@ from fremdrift.core.api_kit import (
     citizen_filter,
     errors,
     etag,
-    in_utc,
     page_field,
-    page_of,
     stale,
     version_refusal,
 )
@@ -101,14 +99,7 @@ def assessment_list(request: HttpRequest, filters: Query[AssessmentFilters]):
     """The assessments the token's user may see, with their answers, oldest change first, 100
     a page. Provider staff see none here: a referral shares its focus items, not the
     assessments."""
-    found = selectors.assessments_in_scope(request.user)
-    if filters.updated_since:
-        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
-    if filters.citizen_id:
-        found = found.filter(citizen_id=filters.citizen_id)
-    page = page_of(found.order_by("updated_at", "id"), filters.page)
-    log_list(request, (a.citizen_id for a in page["items"]))
-    return page
+    return list_page(request, selectors.assessments_in_scope(request.user), filters)
 
 
 @router.get("/{assessment_id}", response={200: AssessmentOut, **errors(404)})

@@ -13,6 +13,7 @@ from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_record_assessment
 from fremdrift.core.exceptions import StaleVersion
+from fremdrift.core.forms import errors_onto_form
 from fremdrift.instruments.models import Instrument, Respondent
 
 from . import charts, selectors, services
@@ -102,11 +103,8 @@ def _form_context(citizen, version, header, answers, errors, assessment=None):
 
 
 def _errors_of(error: ValidationError, header) -> dict:
-    errors = error.message_dict
-    for field in ("date", "respondent", "status"):
-        for message in errors.get(field, []):
-            header.add_error(field if field in header.fields else None, message)
-    return errors
+    """The header's errors onto its form; the others (answers, items) for the rows."""
+    return errors_onto_form(header, error, fields=("date", "respondent", "status"))
 
 
 @login_required

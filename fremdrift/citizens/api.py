@@ -6,16 +6,14 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fremdrift.accounts.access import may_register_citizens
 from fremdrift.accounts.models import User
-from fremdrift.audit.api_log import log_list, log_view
+from fremdrift.audit.api_log import list_page, log_view
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.api_kit import (
     Id,
     InputSchema,
     errors,
     etag,
-    in_utc,
     page_field,
-    page_of,
     stale,
     version_refusal,
 )
@@ -95,11 +93,7 @@ def citizen_list(request: HttpRequest, filters: Query[ListFilters]):
     """The citizens the token's user may see, oldest change first, 100 a page, so that another
     system can keep in step with `updated_since`. Every citizen served is in the access log."""
     citizens = access.citizens_in_scope(request.user).select_related("target_group")
-    if filters.updated_since:
-        citizens = citizens.filter(updated_at__gte=in_utc(filters.updated_since))
-    page = page_of(citizens.order_by("updated_at", "id"), filters.page)
-    log_list(request, (c.pk for c in page["items"]))
-    return page
+    return list_page(request, citizens, filters, citizen_field="pk")
 
 
 @router.get("/{citizen_id}", response={200: CitizenOut, **errors(404)})

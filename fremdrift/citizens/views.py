@@ -13,6 +13,7 @@ from fremdrift.accounts.access import may_register_citizens
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.core.exceptions import StaleVersion
+from fremdrift.core.forms import errors_onto_form
 
 from . import access, selectors, services
 from .forms import CitizenCreateForm, CitizenEditForm, ReassignForm, ShowCprForm
@@ -21,12 +22,6 @@ from .forms import CitizenCreateForm, CitizenEditForm, ReassignForm, ShowCprForm
 def _require_case_change(request: HttpRequest) -> None:
     if not may_register_citizens(request.user):
         raise PermissionDenied
-
-
-def _apply_form_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @login_required
@@ -51,7 +46,7 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
                     creation_token=data["creation_token"],
                 )
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                errors_onto_form(form, error)
             else:
                 access.citizen_get(request.user, citizen.pk)  # the token's citizen is in scope
                 access_log_write(
@@ -101,7 +96,7 @@ def citizen_edit(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 stale = True
                 status = 409
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                errors_onto_form(form, error)
             else:
                 access_log_write(
                     user=request.user, action=AccessAction.EDIT, citizen=citizen, path=request.path

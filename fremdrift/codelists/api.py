@@ -3,7 +3,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.core.api_kit import errors, in_utc
+from fremdrift.core.api_kit import errors, list_query
 
 from .models import Code, CodeList
 
@@ -44,7 +44,9 @@ def code_list_names(request: HttpRequest):
 def code_list(request: HttpRequest, code_list: str, filters: Query[CodeFilters]):
     if code_list not in CodeList.values:
         return Status(404, {"detail": "No such code list."})
-    codes = Code.objects.filter(code_list=code_list).select_related("parent")
-    if filters.updated_since:
-        codes = codes.filter(updated_at__gte=in_utc(filters.updated_since))
-    return {"code_list": code_list, "codes": list(codes.order_by("parent_id", "sort_order", "id"))}
+    codes = list_query(
+        Code.objects.filter(code_list=code_list).select_related("parent"),
+        filters,
+        order_by=("parent_id", "sort_order", "id"),
+    )
+    return {"code_list": code_list, "codes": list(codes)}

@@ -5,6 +5,7 @@ endpoint shows is `audit.api_log`; a code named in a body is `codelists.selector
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -40,6 +41,35 @@ def citizen_filter(description: str = "Only those of this citizen"):
 
 def page_field():
     return Field(1, ge=1, le=1_000_000)
+
+
+def list_query(
+    queryset,
+    filters,
+    *,
+    updated_field: str | None = "updated_at",
+    citizen_field: str | None = None,
+    order_by: tuple[str, ...] = ("updated_at", "id"),
+):
+    """The steps every list takes on its scoped queryset: `filters.updated_since` on
+    `updated_field` (as UTC), `filters.citizen_id` on `citizen_field`, then the order. A step
+    whose filter the operation does not take (or whose field is None) is left out."""
+    updated_since = getattr(filters, "updated_since", None)
+    if updated_field and updated_since is not None:
+        queryset = queryset.filter(**{f"{updated_field}__gte": in_utc(updated_since)})
+    citizen_id = getattr(filters, "citizen_id", None)
+    if citizen_field and citizen_id is not None:
+        queryset = queryset.filter(**{citizen_field: citizen_id})
+    return queryset.order_by(*order_by)
+
+
+@dataclass(frozen=True)
+class Search:
+    """The filters of a list whose operation takes them one by one (FHIR's searches)."""
+
+    page: int = 1
+    updated_since: dt.datetime | None = None
+    citizen_id: int | None = None
 
 
 def page_of(queryset, number: int) -> dict:

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from fremdrift.core.api_kit import errors, in_utc
+from fremdrift.core.api_kit import errors, list_query
 
 from .models import Instrument
 
@@ -65,10 +65,7 @@ class InstrumentDetail(InstrumentOut):
 @router.get("", response={200: list[InstrumentOut], **errors(400)})
 def instrument_list(request: HttpRequest, filters: Query[InstrumentFilters]):
     """All instruments (a few dozen, so not in pages), ordered by code."""
-    instruments = Instrument.objects.all()
-    if filters.updated_since:
-        instruments = instruments.filter(updated_at__gte=in_utc(filters.updated_since))
-    return list(instruments.order_by("code"))
+    return list(list_query(Instrument.objects.all(), filters, order_by=("code",)))
 
 
 @router.get("/{code}", response={200: InstrumentDetail, **errors(404)})

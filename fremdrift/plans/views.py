@@ -18,6 +18,7 @@ from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_change_plan
 from fremdrift.codelists.models import Code
 from fremdrift.core.exceptions import StaleVersion
+from fremdrift.core.forms import errors_onto_form
 from fremdrift.instruments.models import Instrument
 
 from . import selectors, services
@@ -44,12 +45,6 @@ def _citizen_and_plan(request: HttpRequest, citizen_id: int, *, to_change: bool)
     else:
         plan = selectors.plan_of(citizen)
     return citizen, plan, may_change
-
-
-def _apply(form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
@@ -190,7 +185,7 @@ def goal_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 gas_baseline=data["gas_baseline"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("The goal has been added to the plan."))
             return _back(citizen, "goals")
@@ -253,7 +248,7 @@ def goal_change(request: HttpRequest, citizen_id: int, goal_id: int) -> HttpResp
                 stale_goal=goal.pk,
             )
         except ValidationError as error:
-            _apply(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("The change has been saved with its reason."))
             return _back(citizen, f"goal-{goal.pk}")
@@ -271,7 +266,7 @@ def activity_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
         try:
             services.activity_create(actor=request.user, plan=plan, goals=goals, **data)
         except ValidationError as error:
-            _apply(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("The activity has been added."))
             return _back(citizen, "activities")
@@ -322,9 +317,8 @@ def activity_follow_up(request: HttpRequest, citizen_id: int, activity_id: int) 
                 ),
             )
         except ValidationError as error:
-            renamed = {"weekly_hours": "hours", "from_date": "hours_from"}
-            _apply(
-                form, ValidationError({renamed.get(k, k): v for k, v in error.message_dict.items()})
+            errors_onto_form(
+                form, error, renamed={"weekly_hours": "hours", "from_date": "hours_from"}
             )
         else:
             messages.success(request, _("The activity has been updated."))
@@ -360,7 +354,7 @@ def meeting_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 + [{"role": _participant_role_of(request.user), "user": request.user}],
             )
         except ValidationError as error:
-            _apply(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("The meeting has been recorded."))
             return _back(citizen, "meetings")
@@ -384,7 +378,7 @@ def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
         try:
             services.mentor_assign(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("The mentor has been added."))
             return _back(citizen, "mentors")

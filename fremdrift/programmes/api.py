@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
 from fremdrift.citizens.access import citizen_get, may_change_citizen
 from fremdrift.core.api_kit import (
@@ -22,9 +22,7 @@ from fremdrift.core.api_kit import (
     citizen_filter,
     errors,
     etag,
-    in_utc,
     page_field,
-    page_of,
 )
 
 from . import selectors, services
@@ -118,10 +116,9 @@ class ProgrammeFilters(Schema):
 def programme_list(request: HttpRequest, filters: Query[ProgrammeFilters]):
     """The programmes of the token user's own organisation (as on `/programmes/`), with their
     instruments, cadence and milestones, oldest change first, 100 a page. No personal data."""
-    found = selectors.programmes_in_scope(request.user)
-    if filters.updated_since:
-        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
-    return page_of(found.order_by("updated_at", "id"), filters.page)
+    return list_page(
+        request, selectors.programmes_in_scope(request.user), filters, citizen_field=None
+    )
 
 
 @programmes.get("/{programme_id}", response={200: ProgrammeOut, **errors(404)})
@@ -179,15 +176,9 @@ def enrolment_list(request: HttpRequest, filters: Query[EnrolmentFilters]):
     """The enrolments the token's user may see, oldest change first, 100 a page. Provider
     staff see those in their own organisation's programmes of the citizens they see."""
     found = selectors.enrolments_in_scope(request.user)
-    if filters.updated_since:
-        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
-    if filters.citizen_id:
-        found = found.filter(citizen_id=filters.citizen_id)
     if filters.programme_id:
         found = found.filter(programme_id=filters.programme_id)
-    page = page_of(found.order_by("updated_at", "id"), filters.page)
-    log_list(request, (e.citizen_id for e in page["items"]))
-    return page
+    return list_page(request, found, filters)
 
 
 @enrolments.get("/{enrolment_id}", response={200: EnrolmentOut, **errors(404)})

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fremdrift.accounts.models import Organisation
 from fremdrift.assessments.selectors import published_version
-from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
 from fremdrift.citizens.access import citizen_get, may_change_citizen, may_end_enrolment
 from fremdrift.core.api_kit import (
@@ -22,9 +22,7 @@ from fremdrift.core.api_kit import (
     citizen_filter,
     errors,
     etag,
-    in_utc,
     page_field,
-    page_of,
     stale,
     version_refusal,
 )
@@ -92,14 +90,7 @@ class ReferralFilters(Schema):
 def referral_list(request: HttpRequest, filters: Query[ReferralFilters]):
     """The referrals the token's user may see, with their focus items, oldest change first, 100
     a page."""
-    found = selectors.referrals_in_scope(request.user)
-    if filters.updated_since:
-        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
-    if filters.citizen_id:
-        found = found.filter(citizen_id=filters.citizen_id)
-    page = page_of(found.order_by("updated_at", "id"), filters.page)
-    log_list(request, (r.citizen_id for r in page["items"]))
-    return page
+    return list_page(request, selectors.referrals_in_scope(request.user), filters)
 
 
 @router.get("/{referral_id}", response={200: ReferralOut, **errors(404)})

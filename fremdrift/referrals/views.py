@@ -14,6 +14,7 @@ from fremdrift.accounts.access import is_provider_staff
 from fremdrift.assessments.selectors import published_version
 from fremdrift.citizens.access import citizen_get, may_change_citizen
 from fremdrift.core.exceptions import StaleVersion
+from fremdrift.core.forms import errors_onto_form
 from fremdrift.programmes import selectors as programme_selectors
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.forms import EnrolmentExitForm
@@ -84,11 +85,7 @@ def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                     starting_scores=scores,
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    if field in form.fields:
-                        form.add_error(field, errors)
-                    else:
-                        focus_errors.setdefault(field, []).extend(errors)
+                focus_errors = errors_onto_form(form, error, fields=form.fields)
             else:
                 messages.success(
                     request,
@@ -244,8 +241,7 @@ def enrolment_exit(request: HttpRequest, citizen_id: int, enrolment_id: int) -> 
                 )
                 status = 409
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                errors_onto_form(form, error)
                 status = 400
             else:
                 messages.success(request, _("The exit has been recorded."))

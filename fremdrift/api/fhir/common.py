@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from fremdrift.core.api_kit import MAX_ID, page_of
+from fremdrift.core.api_kit import MAX_ID
 from fremdrift.instruments.models import Instrument, InstrumentVersion
 
 CONTENT_TYPE = "application/fhir+json"
@@ -138,11 +138,9 @@ def _instant(obj) -> str:
 # --- Bundles and answers -----------------------------------------------------------------
 
 
-def _bundle(
-    request: HttpRequest, queryset, page_number: int, build, type_name: str
-) -> tuple[dict, list]:
-    """A searchset Bundle of one page (the API's pages of 100), with FHIR's paging links."""
-    page = page_of(queryset, page_number)
+def _bundle(request: HttpRequest, page: dict, build, type_name: str) -> dict:
+    """A searchset Bundle of one page (the API's pages of 100, `audit.api_log.list_page`),
+    with FHIR's paging links."""
     base = fhir_base(request)
     resources = [build(obj) for obj in page["items"]]
     query = request.GET.copy()
@@ -169,7 +167,7 @@ def _bundle(
             for resource in resources
         ],
     }
-    return bundle, page["items"]
+    return bundle
 
 
 def _answer(payload: dict, status: int = 200, **headers) -> HttpResponse:

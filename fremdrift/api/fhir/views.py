@@ -30,8 +30,8 @@ from fremdrift.api.fhir.plans import care_plan_of, goal_of
 from fremdrift.api.fhir.questionnaires import SLUG, questionnaire_import, questionnaire_of
 from fremdrift.api.fhir.responses import questionnaire_response_of
 from fremdrift.assessments import selectors as assessment_selectors
-from fremdrift.audit.api_log import log_list, log_view
-from fremdrift.core.api_kit import errors
+from fremdrift.audit.api_log import list_page, log_view
+from fremdrift.core.api_kit import Search, errors
 from fremdrift.instruments.models import InstrumentVersion, Item
 from fremdrift.plans import selectors as plan_selectors
 from fremdrift.plans.models import Activity, Goal, Plan
@@ -82,15 +82,20 @@ def questionnaire_search(
     page: int = PageNumber,
 ):
     base = fhir_base(request)
-    found = _versions().order_by("instrument__code", "number")
+    found = _versions()
     if url:
         code = url.split("|", 1)[0].rstrip("/").rsplit("/", 1)[-1]
         found = found.filter(instrument__code=code) if SLUG.fullmatch(code) else found.none()
     if version:
         found = found.filter(number=int(version)) if _whole(version) else found.none()
-    bundle, _objects = _bundle(
-        request, found, page, lambda v: questionnaire_of(v, base=base), "Questionnaire"
+    found = list_page(
+        request,
+        found,
+        Search(page=page),
+        citizen_field=None,
+        order_by=("instrument__code", "number"),
     )
+    bundle = _bundle(request, found, lambda v: questionnaire_of(v, base=base), "Questionnaire")
     return _answer(_validated(Bundle, bundle))
 
 
@@ -142,21 +147,21 @@ def questionnaire_create(request: HttpRequest, payload: Body[dict[str, Any]]):
 def questionnaire_response_search(
     request: HttpRequest, patient: str | None = PatientParam, page: int = PageNumber
 ):
-    citizen_id = _patient_id(patient)
-    found = assessment_selectors.assessments_in_scope(request.user).select_related(
-        "recorded_by_organisation"
-    )
-    if citizen_id is not None:
-        found = found.filter(citizen_id=citizen_id)
-    base = fhir_base(request)
-    bundle, objects = _bundle(
+    found = list_page(
         request,
-        found.order_by("date", "id"),
-        page,
+        assessment_selectors.assessments_in_scope(request.user).select_related(
+            "recorded_by_organisation"
+        ),
+        Search(page=page, citizen_id=_patient_id(patient)),
+        order_by=("date", "id"),
+    )
+    base = fhir_base(request)
+    bundle = _bundle(
+        request,
+        found,
         lambda a: questionnaire_response_of(a, base=base),
         "QuestionnaireResponse",
     )
-    log_list(request, (a.citizen_id for a in objects))
     return _answer(_validated(Bundle, bundle))
 
 
@@ -184,14 +189,14 @@ def questionnaire_response_read(request: HttpRequest, response_id: str = Resourc
     operation_id="fremdrift_api_fhir_goal_search",
 )
 def goal_search(request: HttpRequest, patient: str | None = PatientParam, page: int = PageNumber):
-    citizen_id = _patient_id(patient)
-    found = plan_selectors.goals_in_scope(request.user)
-    if citizen_id is not None:
-        found = found.filter(plan__citizen_id=citizen_id)
-    bundle, objects = _bundle(
-        request, found.order_by("plan", "created_at", "id"), page, goal_of, "Goal"
+    found = list_page(
+        request,
+        plan_selectors.goals_in_scope(request.user),
+        Search(page=page, citizen_id=_patient_id(patient)),
+        citizen_field="plan__citizen_id",
+        order_by=("plan", "created_at", "id"),
     )
-    log_list(request, (g.plan.citizen_id for g in objects))
+    bundle = _bundle(request, found, goal_of, "Goal")
     return _answer(_validated(Bundle, bundle))
 
 
@@ -231,12 +236,13 @@ def _plans(queryset):
 def care_plan_search(
     request: HttpRequest, patient: str | None = PatientParam, page: int = PageNumber
 ):
-    citizen_id = _patient_id(patient)
-    found = plan_selectors.plans_in_scope(request.user)
-    if citizen_id is not None:
-        found = found.filter(citizen_id=citizen_id)
-    bundle, objects = _bundle(request, _plans(found).order_by("id"), page, care_plan_of, "CarePlan")
-    log_list(request, (p.citizen_id for p in objects))
+    found = list_page(
+        request,
+        _plans(plan_selectors.plans_in_scope(request.user)),
+        Search(page=page, citizen_id=_patient_id(patient)),
+        order_by=("id",),
+    )
+    bundle = _bundle(request, found, care_plan_of, "CarePlan")
     return _answer(_validated(Bundle, bundle))
 
 

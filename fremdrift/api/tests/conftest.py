@@ -1,6 +1,8 @@
 """The group reports' data fixtures, shared with the reports API's tests (a conftest makes a
 fixture visible to the tests beside it; the names are re-exported on purpose)."""
 
+from fremdrift.api.tests.writes import cases as cases
+from fremdrift.api.tests.writes import referred as referred
 from fremdrift.reports.tests.test_agreement import pairs as pairs
 from fremdrift.reports.tests.test_comparison import two_programmes as two_programmes
 from fremdrift.reports.tests.test_goals import plans_in_programme as plans_in_programme

@@ -18,17 +18,6 @@ from fremdrift.testing import make_cpr
 API = "/api/v1"
 
 
-@pytest.fixture
-def bearer(world):
-    def _bearer(user, **extra):
-        _token, key = services.api_token_issue(
-            actor=world.administrator, user=user, name="Fagsystem", **extra
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-
-    return _bearer
-
-
 def test_the_schema_and_docs_are_served(client):
     schema = client.get(f"{API}/openapi.json")
     assert schema.status_code == 200

@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from fremdrift.api import services as api_services
 from fremdrift.assessments.models import Assessment
 from fremdrift.assessments.services import AnswerInput, assessment_record
 from fremdrift.audit.models import AccessLogEntry, AccessLogSubject
@@ -29,17 +28,6 @@ from fremdrift.referrals.models import Referral
 from fremdrift.testing import make_programme
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def bearer(world):
-    def _bearer(user, **extra):
-        _token, key = api_services.api_token_issue(
-            actor=world.administrator, user=user, name="Fagsystem", **extra
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-
-    return _bearer
 
 
 def code(code_list, value, parent=None):

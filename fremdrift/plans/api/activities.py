@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
 from fremdrift.codelists.models import CodeList
 from fremdrift.codelists.selectors import code_of
@@ -21,9 +21,7 @@ from fremdrift.core.api_kit import (
     citizen_filter,
     errors,
     etag,
-    in_utc,
     page_field,
-    page_of,
     stale,
     version_refusal,
 )
@@ -118,14 +116,12 @@ class ActivityFilters(Schema):
 def activity_list(request: HttpRequest, filters: Query[ActivityFilters]):
     """The activities the token's user may see, with their changes of hours, oldest change
     first, 100 a page."""
-    found = selectors.activities_in_scope(request.user)
-    if filters.updated_since:
-        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
-    if filters.citizen_id:
-        found = found.filter(plan__citizen_id=filters.citizen_id)
-    page = page_of(found.order_by("updated_at", "id"), filters.page)
-    log_list(request, (a.plan.citizen_id for a in page["items"]))
-    return page
+    return list_page(
+        request,
+        selectors.activities_in_scope(request.user),
+        filters,
+        citizen_field="plan__citizen_id",
+    )
 
 
 @activities.get(

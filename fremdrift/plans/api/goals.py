@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
 from fremdrift.codelists.models import CodeList
 from fremdrift.codelists.selectors import code_of
@@ -21,9 +21,7 @@ from fremdrift.core.api_kit import (
     citizen_filter,
     errors,
     etag,
-    in_utc,
     page_field,
-    page_of,
     stale,
     version_refusal,
 )
@@ -85,14 +83,13 @@ class PlanFilters(Schema):
 )
 def plan_list(request: HttpRequest, filters: Query[PlanFilters]):
     """The plans of the citizens the token's user may see, by id, 100 a page."""
-    found = selectors.plans_in_scope(request.user)
-    if filters.updated_since:
-        found = found.filter(revised_at__gte=in_utc(filters.updated_since))
-    if filters.citizen_id:
-        found = found.filter(citizen_id=filters.citizen_id)
-    page = page_of(found.order_by("id"), filters.page)
-    log_list(request, (p.citizen_id for p in page["items"]))
-    return page
+    return list_page(
+        request,
+        selectors.plans_in_scope(request.user),
+        filters,
+        updated_field="revised_at",
+        order_by=("id",),
+    )
 
 
 @plans.get(
@@ -198,14 +195,9 @@ class GoalFilters(Schema):
 def goal_list(request: HttpRequest, filters: Query[GoalFilters]):
     """The goals (end goals and sub-goals) the token's user may see, oldest change first, 100
     a page."""
-    found = selectors.goals_in_scope(request.user)
-    if filters.updated_since:
-        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
-    if filters.citizen_id:
-        found = found.filter(plan__citizen_id=filters.citizen_id)
-    page = page_of(found.order_by("updated_at", "id"), filters.page)
-    log_list(request, (g.plan.citizen_id for g in page["items"]))
-    return page
+    return list_page(
+        request, selectors.goals_in_scope(request.user), filters, citizen_field="plan__citizen_id"
+    )
 
 
 @goals.get(
@@ -404,11 +396,14 @@ class EventsOfGoalFilters(Schema):
 
 
 def _events(request: HttpRequest, found, filters) -> dict:
-    if filters.updated_since:
-        found = found.filter(at__gte=in_utc(filters.updated_since))
-    page = page_of(found.order_by("id"), filters.page)
-    log_list(request, (e.goal.plan.citizen_id for e in page["items"]))
-    return page
+    return list_page(
+        request,
+        found,
+        filters,
+        updated_field="at",
+        citizen_field="goal__plan__citizen_id",
+        order_by=("id",),
+    )
 
 
 @goals.get(
@@ -432,8 +427,6 @@ def goal_event_list(request: HttpRequest, filters: Query[GoalEventFilters]):
     found = selectors.goal_events_in_scope(request.user)
     if filters.goal_id:
         found = found.filter(goal_id=filters.goal_id)
-    if filters.citizen_id:
-        found = found.filter(goal__plan__citizen_id=filters.citizen_id)
     return _events(request, found, filters)
 
 

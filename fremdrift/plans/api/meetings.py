@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.accounts.models import Role, User
 from fremdrift.assessments import selectors as assessment_selectors
-from fremdrift.audit.api_log import log_list, log_view, log_write
+from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
 from fremdrift.codelists.models import CodeList
 from fremdrift.codelists.selectors import code_of
@@ -24,9 +24,7 @@ from fremdrift.core.api_kit import (
     InputSchema,
     citizen_filter,
     errors,
-    in_utc,
     page_field,
-    page_of,
 )
 
 from .. import selectors, services
@@ -113,14 +111,12 @@ class MeetingFilters(Schema):
 def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]):
     """The meetings the token's user may see, with who took part, oldest change first, 100 a
     page."""
-    found = selectors.meetings_in_scope(request.user)
-    if filters.updated_since:
-        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
-    if filters.citizen_id:
-        found = found.filter(plan__citizen_id=filters.citizen_id)
-    page = page_of(found.order_by("updated_at", "id"), filters.page)
-    log_list(request, (m.plan.citizen_id for m in page["items"]))
-    return page
+    return list_page(
+        request,
+        selectors.meetings_in_scope(request.user),
+        filters,
+        citizen_field="plan__citizen_id",
+    )
 
 
 @meetings.get(
@@ -269,14 +265,9 @@ class MentorFilters(Schema):
 def mentor_list(request: HttpRequest, filters: Query[MentorFilters]):
     """The mentors the token's user may see, with their tasks, oldest change first, 100 a
     page."""
-    found = selectors.mentors_in_scope(request.user)
-    if filters.updated_since:
-        found = found.filter(updated_at__gte=in_utc(filters.updated_since))
-    if filters.citizen_id:
-        found = found.filter(plan__citizen_id=filters.citizen_id)
-    page = page_of(found.order_by("updated_at", "id"), filters.page)
-    log_list(request, (m.plan.citizen_id for m in page["items"]))
-    return page
+    return list_page(
+        request, selectors.mentors_in_scope(request.user), filters, citizen_field="plan__citizen_id"
+    )
 
 
 @mentors.get(
