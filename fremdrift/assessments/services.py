@@ -18,6 +18,7 @@ from fremdrift.audit.services import (
     lock_for_update,
     snapshot,
 )
+from fremdrift.core.validation import Errors, day_errors, merged
 from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, ScaleType
 
 from .cadence import CadencePeriod, CadenceRule, due_status
@@ -40,6 +41,11 @@ class AnswerInput:
     def is_empty(self) -> bool:
         blank = self.value is None or (isinstance(self.value, str) and not self.value.strip())
         return blank and not self.text.strip() and not self.dont_know and not self.not_relevant
+
+
+def assessment_date_errors(*, date: dt.date | None, birth_date: dt.date | None) -> Errors:
+    """An assessment took place: not in the future, not before the citizen's birth."""
+    return day_errors(date, born=birth_date)
 
 
 def _number(raw) -> float:
@@ -106,10 +112,7 @@ def _validate(
         errors.setdefault("respondent", []).append(
             _("This instrument cannot be answered by the chosen respondent.")
         )
-    if date > dt.date.today():
-        errors.setdefault("date", []).append(_("The date cannot be in the future."))
-    elif date < citizen.birth_date:
-        errors.setdefault("date", []).append(_("The date cannot be before the citizen's birth."))
+    errors = merged(errors, assessment_date_errors(date=date, birth_date=citizen.birth_date))
     if status not in Assessment.Status.values:
         errors.setdefault("status", []).append(_("Unknown status."))
     items = {item.code: item for item in version.items.all()}

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 
 from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.assessments.models import Assessment
-from fremdrift.assessments.services import AnswerInput, answer_clean
+from fremdrift.assessments.services import AnswerInput, answer_clean, assessment_date_errors
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import lookup_hash
+from fremdrift.core.validation import period_errors
 from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
+from fremdrift.programmes import services as programme_services
 
 from . import format as fmt
 from .models import Entity, SourceKey
@@ -144,6 +146,12 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
         if len(self.errors) < self.limit:
             self.errors.append(fmt.PackageError(spec.name, line, column, str(message)))
 
+    def report(self, spec: fmt.FileSpec, row: fmt.Row, errors: dict[str, list[str]]) -> None:
+        """The errors of a domain rule (`<entity>_errors`) on the row's line."""
+        for column, messages in errors.items():
+            for message in messages:
+                self.error(spec, row.line, column, message)
+
     def run(self) -> None:
         for row in self.read(fmt.PROGRAMMES):
             self.programme(row)
@@ -223,10 +231,7 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
             self.error(spec, row.line, "target_group", _("Unknown target group code."))
         start = self.parsed(spec, row, "start_date", fmt.parse_date)
         end = self.parsed(spec, row, "end_date", fmt.parse_date)
-        if start and end and end < start:
-            self.error(
-                spec, row.line, "end_date", _("The end date cannot be before the start date.")
-            )
+        self.report(spec, row, period_errors(start, end))
         capacity = self.parsed(spec, row, "capacity", fmt.parse_int)
         if capacity is not None and capacity < 1:
             self.error(spec, row.line, "capacity", _("The capacity must be at least 1."))
@@ -304,16 +309,11 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
         start = self.parsed(spec, row, "start_date", fmt.parse_date)
         end = self.parsed(spec, row, "end_date", fmt.parse_date)
         born = self.birth_date(values["citizen"]) if citizen_known else None
-        if start and born and start < born:
-            self.error(
-                spec, row.line, "start_date", _("The date cannot be before the citizen's birth.")
-            )
-        if end and start and end < start:
-            self.error(
-                spec, row.line, "end_date", _("The exit date cannot be before the start date.")
-            )
-        if end and end > dt.date.today():
-            self.error(spec, row.line, "end_date", _("The exit date cannot be in the future."))
+        self.report(
+            spec,
+            row,
+            programme_services.enrolment_errors(start_date=start, end_date=end, birth_date=born),
+        )
         reason = values["exit_reason"]
         if reason and reason not in self.lookups.exit_reasons:
             self.error(spec, row.line, "exit_reason", _("Unknown exit reason code."))
@@ -406,10 +406,7 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
             self.error(spec, row.line, "status", _("Unknown status (completed or draft)."))
         date = self.parsed(spec, row, "date", fmt.parse_date)
         born = self.birth_date(values["citizen"]) if citizen_known else None
-        if date and date > dt.date.today():
-            self.error(spec, row.line, "date", _("The date cannot be in the future."))
-        elif date and born and date < born:
-            self.error(spec, row.line, "date", _("The date cannot be before the citizen's birth."))
+        self.report(spec, row, assessment_date_errors(date=date, birth_date=born))
 
     def _answer(self, row: fmt.Row, head: AssessmentHead) -> None:
         spec = fmt.ASSESSMENTS

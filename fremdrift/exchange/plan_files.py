@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from fremdrift.accounts.models import User
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.validation import day_errors, period_errors
 from fremdrift.plans import services as plan_services
 from fremdrift.plans.models import (
     Activity,
@@ -83,8 +84,7 @@ class PlanFilesCheck:
 
     def not_future(self, spec, row: fmt.Row, column: str) -> dt.date | None:
         day = self.parsed(spec, row, column, fmt.parse_date)
-        if day and day > dt.date.today():
-            self.error(spec, row.line, column, _("The date cannot be in the future."))
+        self.report(spec, row, day_errors(day, field=column))
         return day
 
     def plan_row(self, row: fmt.Row) -> None:
@@ -181,10 +181,7 @@ class PlanFilesCheck:
         self.text(spec, row, "delivered_by", 200)
         start = self.parsed(spec, row, "start_date", fmt.parse_date)
         end = self.parsed(spec, row, "end_date", fmt.parse_date)
-        if start and end and end < start:
-            self.error(
-                spec, row.line, "end_date", _("The end date cannot be before the start date.")
-            )
+        self.report(spec, row, period_errors(start, end))
         hours = self.parsed(spec, row, "weekly_hours", fmt.parse_decimal)
         if hours is not None and not 0 <= hours <= 48:
             self.error(spec, row.line, "weekly_hours", _("Weekly hours are from 0 to 48."))
@@ -241,10 +238,7 @@ class PlanFilesCheck:
         self.text(spec, row, "name", 200)
         start = self.parsed(spec, row, "start_date", fmt.parse_date)
         end = self.parsed(spec, row, "end_date", fmt.parse_date)
-        if start and end and end < start:
-            self.error(
-                spec, row.line, "end_date", _("The end date cannot be before the start date.")
-            )
+        self.report(spec, row, period_errors(start, end))
         for task in fmt.split_list(values["tasks"]):
             if (CodeList.MENTOR_TASK, "", task) not in self.codes:
                 self.error(spec, row.line, "tasks", _("Unknown task: %(code)s.") % {"code": task})

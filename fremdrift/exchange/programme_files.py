@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from fremdrift.assessments.models import Assessment
 from fremdrift.citizens.models import Citizen
+from fremdrift.core.validation import interval_errors
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes.models import Milestone, MilestoneRule, Programme, ProgrammeInstrument
 from fremdrift.referrals import services as referral_services
@@ -40,8 +41,7 @@ class ProgrammeFilesCheck:
                 self.error(spec, row.line, "instrument", _("The programme has it twice."))
             self.instruments_of[values["programme"]].add(values["instrument"])
             days = self.parsed(spec, row, "interval_days", fmt.parse_int)
-            if days is not None and not 1 <= days <= 366:
-                self.error(spec, row.line, "interval_days", _("Choose from 1 to 366 days."))
+            self.report(spec, row, interval_errors(days))
         shares: dict[str, Decimal] = defaultdict(Decimal)
         codes: dict[str, set[str]] = defaultdict(set)
         for row in self.read(fmt.MILESTONES):
@@ -101,13 +101,14 @@ class ProgrammeFilesCheck:
                 self.error(spec, row.line, "provider", _("Name the programme or the provider."))
             start = self.parsed(spec, row, "start_date", fmt.parse_date)
             end = self.parsed(spec, row, "end_date", fmt.parse_date)
-            if start and end and end < start:
-                self.error(
-                    spec, row.line, "end_date", _("The end date cannot be before the start date.")
-                )
             days = self.parsed(spec, row, "interval_days", fmt.parse_int)
-            if days is not None and not 1 <= days <= 366:
-                self.error(spec, row.line, "interval_days", _("Choose from 1 to 366 days."))
+            self.report(
+                spec,
+                row,
+                referral_services.referral_errors(
+                    start_date=start, end_date=end, interval_days=days
+                ),
+            )
             status = values["status"] or "active"
             if status not in STATUSES:
                 self.error(spec, row.line, "status", _("Unknown status."))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.validation import period_errors
 
 from .models import (
     Activity,
@@ -285,8 +286,8 @@ def _validate_activity(data: dict, errors: dict) -> dict:
     start, end = data.get("start_date"), data.get("end_date")
     if start is None:
         errors["start_date"] = _("Give the start date.")
-    elif end is not None and end < start:
-        errors["end_date"] = _("The end date cannot be before the start date.")
+    elif period := period_errors(start, end):
+        errors["end_date"] = period["end_date"][0]
     if data.get("result") and data["result"] not in Activity.Result.values:
         errors["result"] = _("Choose from the list.")
     hours = _hours(data.get("weekly_hours"), "weekly_hours", errors)
@@ -492,8 +493,8 @@ def mentor_assign(
         errors["kind"] = _("Choose the kind of mentor.")
     if not name.strip() and user is None:
         errors["name"] = _("Give the mentor's name.")
-    if end_date is not None and end_date < start_date:
-        errors["end_date"] = _("The end date cannot be before the start date.")
+    if period := period_errors(start_date, end_date):
+        errors["end_date"] = period["end_date"][0]
     task_codes = [_code(t, CodeList.MENTOR_TASK, "tasks", errors) for t in tasks]
     if errors:
         raise ValidationError(errors)

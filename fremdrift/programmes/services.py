@@ -12,6 +12,7 @@ from fremdrift.assessments.models import Follow
 from fremdrift.assessments.services import follow_start
 from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.core.validation import Errors, interval_errors, merged, period_errors
 
 from .models import (
     Enrolment,
@@ -45,6 +46,22 @@ ENROLMENT_FIELDS = (
 )
 
 
+def enrolment_errors(
+    *, start_date: dt.date | None, end_date: dt.date | None = None, birth_date=None
+) -> Errors:
+    """An enrolment starts on or after the citizen's birth; its exit is on or after its start
+    and not in the future. The exit page, the API and the exchange package's check pass ask
+    this."""
+    errors: Errors = {}
+    if start_date is not None and birth_date is not None and start_date < birth_date:
+        errors["start_date"] = [_("The date cannot be before the citizen's birth.")]
+    if end_date is not None and start_date is not None and end_date < start_date:
+        errors["end_date"] = [_("The exit date cannot be before the start date.")]
+    elif end_date is not None and end_date > dt.date.today():
+        errors["end_date"] = [_("The exit date cannot be in the future.")]
+    return errors
+
+
 @transaction.atomic
 def programme_create(
     *,
@@ -66,15 +83,13 @@ def programme_create(
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors.setdefault("name", []).append(_("Give the programme a name."))
-    if end_date is not None and end_date < start_date:
-        errors.setdefault("end_date", []).append(_("The end date cannot be before the start date."))
+    errors = merged(errors, period_errors(start_date, end_date))
     if capacity is not None and capacity < 1:
         errors.setdefault("capacity", []).append(_("The capacity must be at least 1."))
     if price < 0:
         errors.setdefault("price", []).append(_("The price cannot be negative."))
     for _instrument, interval in instruments:
-        if not 1 <= interval <= 366:
-            errors.setdefault("instruments", []).append(_("Choose from 1 to 366 days."))
+        errors = merged(errors, interval_errors(interval, field="instruments"))
     shares = [Decimal(str(m["share"])) for m in milestones]
     if any(not 0 < s <= 100 for s in shares) or sum(shares) > 100:
         errors.setdefault("milestones", []).append(
@@ -159,10 +174,7 @@ def enrolment_create(
         errors.setdefault("programme", []).append(
             _("The citizen is already enrolled in this programme.")
         )
-    if start_date < citizen.birth_date:
-        errors.setdefault("start_date", []).append(
-            _("The date cannot be before the citizen's birth.")
-        )
+    errors = merged(errors, enrolment_errors(start_date=start_date, birth_date=citizen.birth_date))
     if errors:
         raise ValidationError(errors)
     try:
@@ -311,8 +323,7 @@ def programme_update(
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors.setdefault("name", []).append(_("Give the programme a name."))
-    if end_date is not None and end_date < start_date:
-        errors.setdefault("end_date", []).append(_("The end date cannot be before the start date."))
+    errors = merged(errors, period_errors(start_date, end_date))
     if capacity is not None and capacity < 1:
         errors.setdefault("capacity", []).append(_("The capacity must be at least 1."))
     if price < 0:
@@ -353,10 +364,7 @@ def enrolment_correct(
         errors.setdefault("exit_reason", []).append(
             _("An exit needs both its date and its reason.")
         )
-    if end_date is not None and end_date < start_date:
-        errors.setdefault("end_date", []).append(
-            _("The exit date cannot be before the start date.")
-        )
+    errors = merged(errors, enrolment_errors(start_date=start_date, end_date=end_date))
     if errors:
         raise ValidationError(errors)
     current = lock_for_update(enrolment, related=["citizen"])

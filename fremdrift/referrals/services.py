@@ -11,6 +11,7 @@ from fremdrift.assessments.models import Assessment
 from fremdrift.assessments.services import AnswerInput, assessment_record
 from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 from fremdrift.codelists.models import Code
+from fremdrift.core.validation import Errors, interval_errors, merged, period_errors
 from fremdrift.instruments.models import InstrumentVersion, Respondent
 from fremdrift.plans.selectors import plan_of
 from fremdrift.plans.services import plan_close
@@ -45,6 +46,13 @@ def _score_errors(error: ValidationError, prefix: str) -> dict[str, list[str]]:
         name = prefix + field.removeprefix("item_") if field.startswith("item_") else "focus"
         out.setdefault(name, []).extend(messages)
     return out
+
+
+def referral_errors(
+    *, start_date: dt.date | None, end_date: dt.date | None, interval_days: int | None
+) -> Errors:
+    """A referral's period and the cadence of the provider's scores."""
+    return merged(period_errors(start_date, end_date), interval_errors(interval_days))
 
 
 @transaction.atomic
@@ -86,10 +94,10 @@ def referral_create(
         )
     elif not provider.is_active:
         errors.setdefault("programme", []).append(_("This provider is not active."))
-    if end_date is not None and end_date < start_date:
-        errors.setdefault("end_date", []).append(_("The end date cannot be before the start date."))
-    if interval_days is not None and not 1 <= interval_days <= 366:
-        errors.setdefault("interval_days", []).append(_("Choose from 1 to 366 days."))
+    errors = merged(
+        errors,
+        referral_errors(start_date=start_date, end_date=end_date, interval_days=interval_days),
+    )
     version = None
     if programme is not None and not errors:
         followed = set(programme.programme_instruments.values_list("instrument_id", flat=True))
@@ -193,8 +201,8 @@ def referral_end(
     if current.status != Referral.Status.ACTIVE:
         raise ValidationError({"referral": _("This referral has already ended.")})
     end = end_date or dt.date.today()
-    if end < current.start_date:
-        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+    if errors := period_errors(current.start_date, end):
+        raise ValidationError(errors)
     return audited_update(
         actor=actor,
         instance=current,
@@ -272,12 +280,10 @@ def enrolment_end(
         errors.setdefault("enrolment", []).append(_("This enrolment has already ended."))
     if end_date is None:
         errors.setdefault("end_date", []).append(_("Give the date of the exit."))
-    elif end_date < current.start_date:
-        errors.setdefault("end_date", []).append(
-            _("The exit date cannot be before the start date.")
-        )
-    elif end_date > dt.date.today():
-        errors.setdefault("end_date", []).append(_("The exit date cannot be in the future."))
+    errors = merged(
+        errors,
+        programme_services.enrolment_errors(start_date=current.start_date, end_date=end_date),
+    )
     if exit_reason is None:
         errors.setdefault("exit_reason", []).append(_("Choose the reason for the exit."))
     elif not (
