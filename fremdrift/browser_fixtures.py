@@ -44,8 +44,20 @@ def page():
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
         context.set_default_timeout(15_000)
         tab = context.new_page()
+        # Every browser test also proves that the Content-Security-Policy blocks nothing
+        # the pages need: a violation is reported on the console and fails the test.
+        violations = []
+        tab.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         try:
             yield tab
+            assert violations == [], violations
         finally:
             context.close()
             browser.close()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,8 +57,8 @@ SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 FREMDRIFT_FIELD_KEY = env_str("FREMDRIFT_FIELD_KEY", DEV_FIELD_KEY)
 
 if not DEBUG:
-    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 32 characters.")
+    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")
     if FREMDRIFT_FIELD_KEY == DEV_FIELD_KEY or len(FREMDRIFT_FIELD_KEY) < 32:
         raise ImproperlyConfigured(
             "Set FREMDRIFT_FIELD_KEY to a random value of at least 32 characters."
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django_htmx",
     "axes",
+    "csp",
+    "ninja",  # serves the API docs' Swagger UI from static files, not from a CDN
     "fremdrift.core",
     "fremdrift.accounts",
     "fremdrift.codelists",
@@ -94,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fremdrift.core.middleware.DanishFirstLocaleMiddleware",
@@ -194,8 +198,36 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    # HTTPS only: browsers remember it for a year; plain HTTP is redirected (except the
+    # health check, which a load balancer may call over HTTP).
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is decided by whoever owns the registrable domain (the municipality's
+        # kommune.dk), not by one application on a subdomain of it.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Scripts only from our own static files: no inline script, no event-handler attribute, no
+# other origin. Styles allow inline attributes, which the server-drawn SVG charts and the
+# design system's script use; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Danish first, English second.
 LANGUAGE_CODE = "da"

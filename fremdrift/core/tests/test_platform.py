@@ -13,6 +13,7 @@ from django.urls import reverse
 from fremdrift.core.redaction import CprRedactingExceptionReporterFilter, RedactCprFilter
 
 ROOT = Path(__file__).resolve().parents[3]
+REAL_SECRET_KEY = "k7Qm2Vx9Lp4Rt8Wz1Nc6Hb3Jd5Fg0Ys-a7Qm2Vx9Lp4Rt8Wz1Nc6Hb3"
 
 
 def run_django(code: str, **env) -> subprocess.CompletedProcess:
@@ -54,8 +55,9 @@ def test_healthz_answers_503_with_the_reason_when_the_database_is_down():
     ("env", "message"),
     [
         ({"DEBUG": "false"}, "SECRET_KEY"),
-        ({"DEBUG": "false", "SECRET_KEY": "s" * 40}, "FREMDRIFT_FIELD_KEY"),
+        ({"DEBUG": "false", "SECRET_KEY": REAL_SECRET_KEY}, "FREMDRIFT_FIELD_KEY"),
         ({"DEBUG": "false", "SECRET_KEY": "short", "FREMDRIFT_FIELD_KEY": "k" * 40}, "SECRET_KEY"),
+        ({"DEBUG": "false", "SECRET_KEY": "s" * 60, "FREMDRIFT_FIELD_KEY": "k" * 40}, "SECRET_KEY"),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
     ],
 )
@@ -73,7 +75,7 @@ def test_production_starts_with_real_secrets_and_secure_cookies():
     result = run_django(
         code,
         DEBUG="false",
-        SECRET_KEY="s" * 40,
+        SECRET_KEY=REAL_SECRET_KEY,
         FREMDRIFT_FIELD_KEY="k" * 40,
         ALLOWED_HOSTS="fremdrift.example",
     )
@@ -188,7 +190,7 @@ def test_production_collects_and_compresses_the_static_files(tmp_path):
         "from django.core.management import call_command\n"
         "call_command('collectstatic', interactive=False, verbosity=0)\n",
         DEBUG="false",
-        SECRET_KEY="s" * 40,
+        SECRET_KEY=REAL_SECRET_KEY,
         FREMDRIFT_FIELD_KEY="k" * 40,
         STATIC_ROOT=str(tmp_path),
     )
