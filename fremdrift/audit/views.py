@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from fremdrift.accounts.access import require_administrator
 from fremdrift.accounts.models import User
 from fremdrift.citizens import selectors as citizen_selectors
+from fremdrift.core.exports import csv_response
 
 from . import selectors
 from .forms import AccessLogSearchForm
@@ -81,19 +80,15 @@ def citizen_access_log_export(request: HttpRequest, citizen_id: int) -> HttpResp
         purpose=_("Citizen's access log"),
         path=request.path,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="access-log-citizen-{citizen.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Time"), _("User"), _("Organisation"), _("Action"), _("Purpose")])
-    for entry in entries:
-        writer.writerow(
-            [
-                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-                entry.user.get_full_name() if entry.user else entry.username,
-                entry.user.organisation if entry.user and entry.user.organisation else "",
-                entry.get_action_display(),
-                entry.purpose,
-            ]
-        )
-    return response
+    header = [_("Time"), _("User"), _("Organisation"), _("Action"), _("Purpose")]
+    rows = [
+        [
+            timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.user.get_full_name() if entry.user else entry.username,
+            entry.user.organisation if entry.user and entry.user.organisation else "",
+            entry.get_action_display(),
+            entry.purpose,
+        ]
+        for entry in entries
+    ]
+    return csv_response([header, *rows], f"access-log-citizen-{citizen.pk}.csv")

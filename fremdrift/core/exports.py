@@ -3,15 +3,52 @@
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import save_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# OWASP's CSV-injection rule: a cell starting with one of these is run as a formula by Excel
+# or LibreOffice. Such text is written with a leading apostrophe, which the spreadsheet
+# shows as text. A plain number ("-3", "-1,5") is not a formula and stays as it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+
+
+def spreadsheet_text(text: str) -> str:
+    """`text` as a spreadsheet cell that is never a formula."""
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def reversible_spreadsheet_text(text: str) -> str:
+    """Like `spreadsheet_text`, and a text that starts with an apostrophe gets one more, so
+    that `spreadsheet_text_read` gives back exactly `text` (the exchange package)."""
+    if text.startswith("'"):
+        return "'" + text
+    return spreadsheet_text(text)
+
+
+def spreadsheet_text_read(cell: str) -> str:
+    """The text that `reversible_spreadsheet_text` wrote as `cell`."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def _cell(value):
+    """A value for a CSV cell: numbers as they are, any text never a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float, Decimal)):
+        return value
+    return spreadsheet_text(str(value))
 
 
 def _danish(value) -> str:
@@ -19,7 +56,7 @@ def _danish(value) -> str:
         return "" if value is None else str(value)
     if isinstance(value, (int, float, Decimal)):
         return str(value).replace(".", ",")
-    return str(value)
+    return spreadsheet_text(str(value))
 
 
 def csv_response(rows: Iterable[Sequence], filename: str) -> HttpResponse:
@@ -33,11 +70,12 @@ def csv_response(rows: Iterable[Sequence], filename: str) -> HttpResponse:
 
 
 def plain_csv_response(rows: Iterable[Sequence], filename: str) -> HttpResponse:
-    """Comma-separated, decimal points, UTF-8 without BOM: what R and Stata read by default."""
+    """Comma-separated, decimal points, UTF-8 without BOM: what R and Stata read by default.
+    Lines end in CRLF as RFC 4180 says, so that a text holding either character is quoted."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_cell(v) for v in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -59,7 +97,7 @@ def xlsx_response(
     sheet = book.active
     sheet.title = title[:31]
     for number, row in enumerate(rows, start=1):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        _append(sheet, row)
         for cell in sheet[number]:
             if number in bold_rows:
                 cell.font = Font(bold=True)
@@ -70,9 +108,23 @@ def xlsx_response(
     for name, extra in extra_sheets:
         other = book.create_sheet(name[:31])
         for row in extra:
-            other.append(list(row))
+            _append(other, row)
     out = io.BytesIO()
     save_workbook(book, out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _append(sheet, row: Sequence) -> None:
+    """Appends `row`; a text is always a string cell, never a formula (openpyxl would make
+    any text starting with '=' one)."""
+    sheet.append(
+        [
+            float(v) if isinstance(v, Decimal) else str(v) if isinstance(v, Promise) else v
+            for v in row
+        ]
+    )
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from fremdrift.core.exports import reversible_spreadsheet_text, spreadsheet_text_read
+
 FORMAT = "fremdrift-exchange"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -379,7 +381,9 @@ class Table:
                         % {"found": len(fields), "expected": len(header)},
                     )
                     continue
-                values = dict(zip(header, [f.strip() for f in fields], strict=True))
+                values = dict(
+                    zip(header, [spreadsheet_text_read(f.strip()) for f in fields], strict=True)
+                )
                 if missing:
                     values |= missing
                 yield Row(line, values)
@@ -486,4 +490,4 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, Decimal | float):
         return format_decimal(value)
-    return str(value)
+    return reversible_spreadsheet_text(str(value))

@@ -13,8 +13,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fremdrift.assessments.models import Answer
 from fremdrift.assessments.services import AnswerInput, assessment_record
 from fremdrift.audit.models import AccessLogEntry
+from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.exchange import format as fmt
 from fremdrift.exchange.services import package_export, package_import
@@ -24,6 +26,8 @@ from fremdrift.referrals.services import enrolment_end, referral_create, referra
 from fremdrift.testing import make_citizen, make_cpr, make_programme
 
 TODAY = dt.date.today()
+# Free text a spreadsheet would run as a formula, or that looks like the escape of one.
+COMMENTS = ["", "-3 dage", "=1+1", "\tfanen", "'citeret", "''dobbelt", "-2", "@home"]
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -41,7 +45,7 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
         for n in range(3):
             citizen = make_citizen(
                 fremby.caseworker,
-                first_name=f"Borger{n}",
+                first_name=["=HYPERLINK(1)", "@Borger", "+Borger"][n],
                 last_name='Ærø; "Sønderby"',
                 born=dt.date(1980 + n, 5, 1),
             )
@@ -71,7 +75,9 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
                     respondent="joint",
                     status="completed",
                     answers={
-                        item.code: AnswerInput(value=1 + (n + week + i) % 10, comment="ok" * i)
+                        item.code: AnswerInput(
+                            value=1 + (n + week + i) % 10, comment=COMMENTS[i % len(COMMENTS)]
+                        )
                         for i, item in enumerate(version.items.all())
                     },
                 )
@@ -111,6 +117,17 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
     citizens = (first / "citizens.csv").read_text(encoding="utf-8-sig")
     # Quoted as Excel quotes; the CPR number with its dash, so that Excel keeps it as text.
     assert ';"Ærø; ""Sønderby""";' in citizens and re.search(r"\n\d+;010580-\d{4};", citizens)
+    # Text that a spreadsheet would run is written as text, and read back as it was typed.
+    assert ";'=HYPERLINK(1);" in citizens and ";'@Borger;" in citizens
+    answers = (first / "assessments.csv").read_text(encoding="utf-8-sig")
+    assert ";'=1+1" in answers and ";'-3 dage" in answers and ";''citeret" in answers
+    assert ";-2" in answers
+    assert set(Citizen.objects.values_list("first_name", flat=True)) == {
+        "=HYPERLINK(1)",
+        "@Borger",
+        "+Borger",
+    }
+    assert set(Answer.objects.values_list("comment", flat=True)) >= set(COMMENTS)
     # The export holds CPR numbers: it is in the access log with every citizen in it.
     entry = AccessLogEntry.objects.get(action="export")
     assert entry.user == fremby.administrator and entry.subjects.count() == 3
