@@ -184,6 +184,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# And per user name alone, slower, against guesses spread over many addresses: after 20
+# failures within 10 minutes sign-in as that name is refused until the oldest of them is 10
+# minutes old. A stranger can therefore keep a user out only while guessing at that rate.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 100
+FREMDRIFT_LOGIN_USERNAME_LIMIT = env_int("FREMDRIFT_LOGIN_USERNAME_LIMIT", 20)
+FREMDRIFT_LOGIN_USERNAME_WINDOW_MINUTES = env_int("FREMDRIFT_LOGIN_USERNAME_WINDOW_MINUTES", 10)
 
 # Sessions end after 30 minutes without activity and at logout.
 SESSION_COOKIE_AGE = 30 * 60
