@@ -1,7 +1,12 @@
+import re
+from urllib.parse import unquote_plus
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 class NoStoreForSignedInUsersMiddleware:
@@ -35,3 +40,29 @@ class DanishFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+# Ten digits, with or without a dash or space: a CPR number as anyone would type it.
+CPR_IN_URL = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
+
+
+class NoCprInUrlMiddleware:
+    """Server and proxy access logs keep every URL and lie outside the application's
+    redaction, so a URL with a CPR number in its query (a search typed into the address bar,
+    a link, a login's `next`) is refused before anything else happens. The API takes CPR
+    numbers only in request bodies and answers such a URL as a JSON problem."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = unquote_plus(request.META.get("QUERY_STRING", ""))
+        if CPR_IN_URL.search(query):
+            message = _(
+                "A CPR number must not be part of a web address, where it would be kept in the "
+                "server's logs. Search for the citizen in the search field of the citizen list."
+            )
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": str(message)}, status=400)
+            return render(request, "400_cpr.html", {"message": message}, status=400)
+        return self.get_response(request)

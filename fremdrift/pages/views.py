@@ -31,7 +31,8 @@ from . import selectors
 @require_http_methods(["GET", "POST"])
 def citizen_list(request: HttpRequest) -> HttpResponse:
     """The caseload and the search. The search form posts, so that a CPR number typed into it
-    never becomes part of a URL; `?q=` works as well, for links and outside checks."""
+    never becomes part of a URL; `?q=` works as well for names (a CPR number there is refused
+    by `core.middleware.NoCprInUrlMiddleware`)."""
     if not works_with_cases(request.user):
         raise PermissionDenied
     search = CitizenSearchForm(request.POST if request.method == "POST" else request.GET)
@@ -48,7 +49,7 @@ def citizen_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(citizens, settings.FREMDRIFT_PAGE_SIZE).get_page(
         search.cleaned_data.get("page") or 1
     )
-    if page.object_list:
+    if page.object_list or query:  # a search that found nobody is logged with its criterion
         access_log_write(
             user=request.user,
             action=AccessAction.SEARCH if query else AccessAction.LIST,
