@@ -6,7 +6,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fremdrift.accounts.access import may_register_citizens
 from fremdrift.accounts.models import User
-from fremdrift.audit.api_log import list_page, log_view
+from fremdrift.audit.api_log import list_page, log_view, log_write
+from fremdrift.audit.models import AccessAction
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.api_kit import (
     Id,
@@ -121,6 +122,7 @@ def citizen_create(request: HttpRequest, payload: CitizenIn):
         ),
         target_group=_target_group(payload.target_group),
     )
+    log_write(request, citizen, AccessAction.CREATE)
     return Status(201, citizen)
 
 
@@ -133,8 +135,6 @@ def citizen_update(
 ):
     """Changes a citizen. Send the ETag you read in `If-Match`; a stale one answers 412 and
     changes nothing."""
-    from django.core.exceptions import PermissionDenied
-
     citizen = access.citizen_get(request.user, citizen_id)
     if not access.may_change_citizen(request.user, citizen):
         raise PermissionDenied
@@ -155,5 +155,6 @@ def citizen_update(
         )
     except StaleVersion:
         return stale("citizen")
+    log_write(request, updated)
     response["ETag"] = etag(updated.version)
     return updated

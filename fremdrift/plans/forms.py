@@ -8,7 +8,7 @@ from fremdrift.citizens.forms import CodeChoiceField
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.forms import DesignSystemForm
 
-from .models import Activity, Goal, GoalEvent, Supporter
+from .models import Activity, Goal, GoalEvent, Meeting, Supporter
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 GAS_LABELS = {
@@ -70,7 +70,7 @@ class GoalForm(DesignSystemForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = plan.goals.filter(parent=None)
+        self.fields["parent"].queryset = Goal.objects.filter(plan_id=plan.pk, parent=None)
         self.fields["parent"].label_from_instance = lambda g: g.text[:80]
 
     def gas_levels(self) -> dict:
@@ -121,7 +121,9 @@ class GoalChangeForm(DesignSystemForm):
         super().__init__(*args, **kwargs)
         recent = dt.date.today() - dt.timedelta(days=180)
         self.fields["meeting"].queryset = (
-            plan.meetings.filter(date__gte=recent).select_related("kind").order_by("-date", "-id")
+            Meeting.objects.filter(plan_id=plan.pk, date__gte=recent)
+            .select_related("kind")
+            .order_by("-date", "-id")
         )
         self.fields["meeting"].label_from_instance = lambda m: f"{m.date:%d.%m.%Y} · {m.kind.label}"
 
@@ -159,7 +161,7 @@ class ActivityForm(DesignSystemForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = plan.goals.all()
+        self.fields["goals"].queryset = Goal.objects.filter(plan_id=plan.pk)
         self.fields["goals"].label_from_instance = lambda g: g.text[:80]
         self.fields["kind"].label_from_instance = lambda c: f"{c.parent.label}: {c.label}"
         self.fields["kind"].queryset = self.fields["kind"].queryset.select_related("parent")

@@ -32,7 +32,7 @@ from .forms import (
     MentorForm,
     PlanForm,
 )
-from .models import Activity, Goal
+from .models import Activity, Goal, Plan
 
 
 def _citizen_and_plan(request: HttpRequest, citizen_id: int, *, to_change: bool):
@@ -110,7 +110,14 @@ def plan_form(request: HttpRequest, citizen_id: int, name: str) -> HttpResponse:
     """One of the plan page's forms, as a fragment fetched when its section is opened."""
     if name not in FORM_NAMES:
         raise Http404
-    citizen, plan, _may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=False)
+    if not may_change:
+        raise PermissionDenied
+    # A GET changes nothing: the plan is made by the first write, not by opening a form.
+    plan = plan or Plan(citizen=citizen)
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
     return render(
         request,
         f"plans/_form_{name}.html",
@@ -278,10 +285,17 @@ def activity_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 def activity_follow_up(request: HttpRequest, citizen_id: int, activity_id: int) -> HttpResponse:
     """GET: the follow-up form of one activity (a fragment). POST: what came of it, and a
     change of weekly hours from a date."""
-    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    citizen, plan, may_change = _citizen_and_plan(
+        request, citizen_id, to_change=request.method == "POST"
+    )
+    if not may_change:
+        raise PermissionDenied
     activity = get_object_or_404(Activity, pk=activity_id, plan=plan)
     context = {"citizen": citizen, "activity": activity}
     if request.method == "GET":
+        access_log_write(
+            user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+        )
         form = ActivityFollowUpForm(
             prefix=f"activity{activity.pk}",
             initial={

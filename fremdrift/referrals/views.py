@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.assessments.selectors import published_version
+from fremdrift.audit.models import AccessAction
+from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_change_citizen
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
@@ -119,6 +121,9 @@ def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
         "focus_errors": focus_errors.get("focus", []),
         "has_errors": bool(focus_errors) or bool(form.errors),
     }
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
     template = (
         "referrals/_referral_form.html"
         if request.htmx and request.method == "GET"
@@ -191,6 +196,9 @@ def referral_scores(request: HttpRequest, citizen_id: int, referral_id: int) -> 
         else:
             messages.success(request, _("The scores have been recorded."))
             return redirect(f"/citizens/{citizen.pk}/#referrals")
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
     return render(
         request,
         "referrals/referral_scores.html",
@@ -250,6 +258,12 @@ def enrolment_exit(request: HttpRequest, citizen_id: int, enrolment_id: int) -> 
             status = 400
     else:
         form = EnrolmentExitForm(initial={"version": enrolment.version}, reasons=reasons)
+    access_log_write(
+        user=request.user,
+        action=AccessAction.VIEW,
+        citizen=enrolment.citizen,
+        path=request.path,
+    )
     return render(
         request,
         "programmes/enrolment_exit.html",

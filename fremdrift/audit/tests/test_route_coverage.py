@@ -1,0 +1,412 @@
+"""Every route and every API operation, classified: either it shows personal data, and then a
+request to it writes an access-log row, or it shows none, for a stated reason. A route or an
+operation that is in neither table fails the test, so a new one must be classified before it
+can land. The same table drives the test that no GET changes data, as every role."""
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fremdrift.api.tests.writes import cases as cases  # noqa: F401 (a fixture)
+from fremdrift.api.tests.writes import referred as referred  # noqa: F401 (a fixture)
+from fremdrift.audit.models import AccessLogEntry
+from fremdrift.instruments.models import Instrument
+from fremdrift.testing import make_cpr
+
+PERSONAS = [
+    "caseworker",
+    "colleague",
+    "job_consultant",
+    "manager",
+    "administrator",
+    "outsider",
+    "provider_staff",
+    "other_provider_staff",
+]
+
+
+@dataclass
+class Shows:
+    """A route that shows personal data: requested as `persona`, with the URL's parameters
+    from `kwargs(world)` and, for a POST, the body `data(world)`."""
+
+    persona: str
+    method: str = "get"
+    kwargs: Callable = lambda w: {}
+    data: Callable = lambda w: {}
+    query: dict = field(default_factory=dict)
+
+
+@dataclass
+class NoPersonalData:
+    reason: str
+    kwargs: Callable = lambda w: {}
+
+
+def citizen(w):
+    return {"citizen_id": w.citizen.pk}
+
+
+def case(w):
+    return w.cases["citizen"]
+
+
+def enrolment(w):
+    return {"citizen_id": w.citizen.pk, "enrolment_id": w.enrolments["citizen"].pk}
+
+
+def referral(w):
+    return {"citizen_id": w.citizen.pk, "referral_id": w.referral.pk}
+
+
+def instrument(w):
+    return {"instrument_id": Instrument.objects.get(code="adult_wheel").pk}
+
+
+CW = "caseworker"
+PAGES = {
+    "home": NoPersonalData("the start page, or a redirect to the caseload"),
+    "healthz": NoPersonalData("the health check"),
+    "accounts:login": NoPersonalData("the login form"),
+    "accounts:logout": NoPersonalData("signs out"),
+    "set_language": NoPersonalData("sets the language cookie"),
+    "citizens:list": Shows(CW),
+    "citizens:detail": Shows(CW, kwargs=citizen),
+    "citizens:create": NoPersonalData("an empty form"),
+    "citizens:reassign": Shows(CW, "post", data=lambda w: {"citizens": [w.citizen.pk]}),
+    "citizens:edit": Shows(CW, kwargs=citizen),
+    "citizens:show_cpr": Shows(CW, "post", kwargs=citizen, data=lambda w: {"purpose": "x"}),
+    "assessments:wheel": Shows(CW, kwargs=citizen),
+    "assessments:create": Shows(CW, kwargs=citizen),
+    "assessments:preview": Shows(CW, "post", kwargs=citizen),
+    "assessments:edit": Shows(
+        CW, kwargs=lambda w: citizen(w) | {"assessment_id": case(w).assessment.pk}
+    ),
+    "assessments:follow": Shows(CW, "post", kwargs=citizen),
+    "assessments:target": Shows(CW, "post", kwargs=citizen),
+    "plans:case_review": Shows("manager"),
+    "plans:plan": Shows(CW, kwargs=citizen),
+    "plans:update": Shows(CW, "post", kwargs=citizen),
+    "plans:form": Shows(CW, kwargs=lambda w: citizen(w) | {"name": "meeting"}),
+    "plans:goal_create": Shows(CW, "post", kwargs=citizen),
+    "plans:goal_change": Shows(CW, kwargs=lambda w: citizen(w) | {"goal_id": case(w).goals[1].pk}),
+    "plans:activity_create": Shows(CW, "post", kwargs=citizen),
+    "plans:activity_follow_up": Shows(
+        CW, kwargs=lambda w: citizen(w) | {"activity_id": case(w).activity.pk}
+    ),
+    "plans:meeting_create": Shows(CW, "post", kwargs=citizen),
+    "plans:mentor_create": Shows(CW, "post", kwargs=citizen),
+    "plans:timeline": Shows(CW, kwargs=citizen),
+    "plans:report": Shows(CW, kwargs=citizen),
+    "referrals:create": Shows(CW, kwargs=citizen),
+    "referrals:end": Shows(CW, "post", kwargs=referral),
+    "referrals:scores": Shows("provider_staff", "post", kwargs=referral),
+    "enrolments:assign": Shows(CW, "post", kwargs=enrolment),
+    "enrolments:confirm": Shows(CW, "post", kwargs=enrolment),
+    "enrolments:exit": Shows(CW, kwargs=enrolment),
+    "programmes:list": NoPersonalData("programmes and their counts, no citizen"),
+    "programmes:payments": NoPersonalData("counts per milestone, no citizen"),
+    "programmes:detail": Shows(
+        "provider_staff", kwargs=lambda w: {"programme_id": w.enrolments["citizen"].programme_id}
+    ),
+    "reports:index": NoPersonalData("a list of reports"),
+    "reports:progression": NoPersonalData("group figures, small cells hidden"),
+    "reports:comparison": NoPersonalData("group figures, small cells hidden"),
+    "reports:goals": NoPersonalData("group figures, small cells hidden"),
+    "reports:agreement": NoPersonalData("group figures, small cells hidden"),
+    "reports:monitoring": NoPersonalData("group figures, small cells hidden"),
+    "reports:surveys": NoPersonalData("group figures, small cells hidden"),
+    "reports:quality": NoPersonalData("group figures, small cells hidden"),
+    "reports:dataset": NoPersonalData("the form; the export itself is logged with its purpose"),
+    "api-v1:openapi-json": NoPersonalData("the API's schema"),
+    "api-v1:openapi-view": NoPersonalData("the API's documentation"),
+    "api-v1:api-root": NoPersonalData("the API's root"),
+    "api:tokens": NoPersonalData("API tokens of integrations, no citizen"),
+    "api:revoke": NoPersonalData("revokes a token", kwargs=lambda w: {"token_id": 1}),
+    "exchange:upload": NoPersonalData("the upload form; an import is logged by the services"),
+    "instruments:list": NoPersonalData("question batteries"),
+    "instruments:detail": NoPersonalData("a question battery", kwargs=instrument),
+    "instruments:copy": NoPersonalData("copies a question battery", kwargs=instrument),
+    "instruments:reliability": NoPersonalData("an instrument's reliability", kwargs=instrument),
+    "instruments:edit": NoPersonalData("a question battery's draft", kwargs=instrument),
+    "instruments:publish": NoPersonalData(
+        "publishes a version", kwargs=lambda w: instrument(w) | {"version_id": 1}
+    ),
+    "audit:access_log": NoPersonalData("the log of who read what; reading it is logged itself"),
+    "audit:export": Shows("administrator", "post", kwargs=citizen),
+}
+
+
+# The API's own pages; its operations are classified in API_OPERATIONS below.
+API_PAGES = {"openapi-json", "openapi-view", "api-root"}
+
+
+def url_names(patterns=None, namespace="") -> dict[str, URLPattern]:
+    found = {}
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the Django admin: organisations and users, never a citizen
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found |= url_names(entry.url_patterns, inner)
+        elif "api-v1" not in namespace or entry.name in API_PAGES:
+            found[namespace + entry.name] = entry
+    return found
+
+
+def test_every_route_is_classified():
+    assert set(url_names()) == set(PAGES)
+
+
+def log_rows() -> int:
+    return AccessLogEntry.objects.count()
+
+
+@pytest.mark.parametrize(
+    "name", [name for name, route in PAGES.items() if isinstance(route, Shows)]
+)
+def test_every_route_that_shows_personal_data_writes_an_access_log_row(name, world, cases, login):
+    from django.urls import reverse
+
+    route = PAGES[name]
+    client = login(getattr(world, route.persona))
+    url = reverse(name, kwargs=route.kwargs(world))
+    before = log_rows()
+    if route.method == "get":
+        response = client.get(url, route.query, headers={"hx-request": "true"})
+    else:
+        response = client.post(url, route.data(world), headers={"hx-request": "true"})
+    assert response.status_code < 500, (name, response.status_code)
+    if 300 <= response.status_code < 400:
+        return  # a write that redirects shows nothing; the page it leads to logs
+    assert response.status_code not in (403, 404), (name, response.status_code)
+    assert log_rows() > before, name
+
+
+# No GET changes data: a snapshot of every table but the logs, before and after every GET
+# route as every role.
+LOGS = {"audit_accesslogentry", "audit_accesslogsubject", "django_session"}
+
+
+def snapshot() -> dict[str, str]:
+    tables = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            if not model._meta.managed or model._meta.proxy:
+                continue
+            if table in LOGS or table.startswith("axes_"):
+                continue
+            # Signing the personas in (not the GETs) sets their last_login.
+            columns = ", ".join(
+                f'"{f.column}"' for f in model._meta.concrete_fields if f.name != "last_login"
+            )
+            cursor.execute(f'SELECT {columns} FROM "{table}" ORDER BY 1')  # noqa: S608
+            rows = json.dumps(cursor.fetchall(), default=str)
+            tables[table] = hashlib.sha256(rows.encode()).hexdigest()
+    return tables
+
+
+def test_no_get_changes_data_for_any_role(world, cases, referred, client):
+    from django.urls import reverse
+
+    before = snapshot()
+    requests = 0
+    for persona in [*PERSONAS, None]:
+        if persona is None:
+            client.logout()
+        else:
+            client.force_login(
+                getattr(world, persona), backend="django.contrib.auth.backends.ModelBackend"
+            )
+        for name, route in PAGES.items():
+            if name in {"accounts:logout"}:
+                continue
+            url = reverse(name, kwargs=route.kwargs(world))
+            response = client.get(url)
+            assert response.status_code < 500, (persona, name, response.status_code)
+            requests += 1
+    assert requests == 9 * (len(PAGES) - 1)
+    after = snapshot()
+    changed = [table for table in before if before[table] != after[table]]
+    assert changed == []
+
+
+def test_the_plan_form_does_not_make_a_plan(world, login):
+    from fremdrift.plans.models import Plan
+
+    response = login(world.caseworker).get(f"/citizens/{world.citizen.pk}/plan/forms/meeting/")
+    assert response.status_code == 200
+    assert not Plan.objects.filter(citizen=world.citizen).exists()
+
+
+# The API: every operation of the OpenAPI schema, by method and path.
+def api_id(w, kind: str) -> int:
+    made = case(w)
+    return {
+        "citizen_id": w.citizen.pk,
+        "assessment_id": made.assessment.pk,
+        "response_id": made.assessment.pk,
+        "plan_id": made.plan.pk,
+        "care_plan_id": made.plan.pk,
+        "goal_id": made.goals[1].pk,
+        "event_id": made.events[0].pk,
+        "activity_id": made.activity.pk,
+        "meeting_id": made.meeting.pk,
+        "mentor_id": made.mentor.pk,
+        "enrolment_id": w.enrolments["citizen"].pk,
+        "referral_id": w.referral.pk,
+    }[kind]
+
+
+READ = "read"  # a GET of case data, requested as the caseworker
+WRITE = "write"  # a write, sent with the shared write fixtures' body
+API_OPERATIONS = {
+    "GET /citizens": READ,
+    "POST /citizens": WRITE,
+    "GET /citizens/{citizen_id}": READ,
+    "PUT /citizens/{citizen_id}": WRITE,
+    "GET /codelists": "code lists",
+    "GET /codelists/{code_list}": "a code list",
+    "GET /instruments": "question batteries",
+    "GET /instruments/{code}": "a question battery",
+    "GET /assessments": READ,
+    "POST /assessments": WRITE,
+    "GET /assessments/{assessment_id}": READ,
+    "PUT /assessments/{assessment_id}": WRITE,
+    "GET /plans": READ,
+    "GET /plans/{plan_id}": READ,
+    "PUT /plans/{plan_id}": WRITE,
+    "GET /goals": READ,
+    "POST /goals": WRITE,
+    "GET /goals/{goal_id}": READ,
+    "PUT /goals/{goal_id}": WRITE,
+    "GET /goals/{goal_id}/events": READ,
+    "GET /goal-events": READ,
+    "GET /goal-events/{event_id}": READ,
+    "GET /activities": READ,
+    "POST /activities": WRITE,
+    "GET /activities/{activity_id}": READ,
+    "PUT /activities/{activity_id}": WRITE,
+    "POST /activities/{activity_id}/hours": WRITE,
+    "GET /meetings": READ,
+    "POST /meetings": WRITE,
+    "GET /meetings/{meeting_id}": READ,
+    "GET /mentors": READ,
+    "POST /mentors": WRITE,
+    "GET /mentors/{mentor_id}": READ,
+    "GET /programmes": "programmes, no citizen",
+    "GET /programmes/{programme_id}": "a programme, no citizen",
+    "GET /enrolments": READ,
+    "POST /enrolments": WRITE,
+    "GET /enrolments/{enrolment_id}": READ,
+    "POST /enrolments/{enrolment_id}/exit": WRITE,
+    "GET /referrals": READ,
+    "POST /referrals": WRITE,
+    "GET /referrals/{referral_id}": READ,
+    "POST /referrals/{referral_id}/end": WRITE,
+    "GET /reports/progression": "group figures, small cells hidden",
+    "GET /reports/comparison": "group figures, small cells hidden",
+    "GET /reports/goals": "group figures, small cells hidden",
+    "GET /reports/monitoring": "group figures, small cells hidden",
+    "GET /reports/surveys": "group figures, small cells hidden",
+    "GET /reports/agreement": "group figures, small cells hidden",
+    "GET /reports/quality": "group figures, small cells hidden",
+    "GET /fhir/Questionnaire": "question batteries",
+    "POST /fhir/Questionnaire": "makes a question battery",
+    "GET /fhir/Questionnaire/{questionnaire_id}": "a question battery",
+    "GET /fhir/QuestionnaireResponse": READ,
+    "GET /fhir/QuestionnaireResponse/{response_id}": READ,
+    "GET /fhir/Goal": READ,
+    "GET /fhir/Goal/{goal_id}": READ,
+    "GET /fhir/CarePlan": READ,
+    "GET /fhir/CarePlan/{care_plan_id}": READ,
+}
+
+
+def api_operations() -> set[str]:
+    from fremdrift.api.api import api
+
+    schema = api.get_openapi_schema()
+    return {
+        f"{method.upper()} {path.removeprefix('/api/v1')}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+def test_every_api_operation_is_classified():
+    assert api_operations() == set(API_OPERATIONS)
+
+
+def api_writes() -> dict:
+    """The write fixtures' endpoints, and the three they do not hold."""
+    from fremdrift.api.tests.writes import API, ENDPOINTS
+
+    writes = {endpoint.name: endpoint for endpoint in ENDPOINTS}
+    writes |= {
+        "POST /citizens": lambda w: (
+            "POST",
+            f"{API}/citizens",
+            {
+                "first_name": "Ny",
+                "last_name": "Borger",
+                "cpr": make_cpr(),
+                "target_group": "activity_ready_cash_benefit",
+                "responsible_caseworker_id": w.caseworker.pk,
+            },
+        ),
+        "PUT /citizens/{id}": lambda w: (
+            "PUT",
+            f"{API}/citizens/{w.citizen.pk}",
+            {
+                "first_name": "Karen",
+                "last_name": "Blixen",
+                "target_group": "activity_ready_cash_benefit",
+                "responsible_caseworker_id": w.caseworker.pk,
+            },
+            {"HTTP_IF_MATCH": f'"{w.citizen.version}"'},
+        ),
+        "POST /referrals/{id}/end": lambda w: (
+            "POST",
+            f"{API}/referrals/{w.referral.pk}/end",
+            {"end_date": str(dt.date.today())},
+            {"HTTP_IF_MATCH": f'"{w.referral.version}"'},
+        ),
+    }
+    return writes
+
+
+@pytest.mark.parametrize(
+    "operation", [op for op, kind in API_OPERATIONS.items() if kind in (READ, WRITE)]
+)
+def test_every_api_operation_on_case_data_writes_an_access_log_row(
+    operation, world, cases, referred, bearer, client
+):
+    import re
+
+    from fremdrift.api.tests.writes import send
+
+    headers = bearer(world.caseworker)
+    method, path = operation.split(" ", 1)
+    before = log_rows()
+    if API_OPERATIONS[operation] == READ:
+        url = "/api/v1" + re.sub(r"\{(\w+)\}", lambda m: str(api_id(world, m[1])), path)
+        response = client.get(url, **headers)
+    else:
+        key = re.sub(r"\{\w+\}", "{id}", operation)
+        write = api_writes()[key]
+        if callable(getattr(write, "call", None)):
+            response = write.call(client, headers, world, "citizen")
+        else:
+            method, url, body, *extra = write(world)
+            response = send(client, method, url, body, headers, **(extra[0] if extra else {}))
+    assert response.status_code < 300, (operation, response.status_code, response.content[:300])
+    assert log_rows() > before, operation
