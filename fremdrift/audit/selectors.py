@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django.db.models import Q, QuerySet
 
@@ -29,3 +30,16 @@ def access_log_search(
     if date_to is not None:
         entries = entries.filter(at__date__lte=date_to)
     return entries.distinct().order_by("-at", "-id")
+
+
+def masked_criterion(criterion: str) -> str:
+    """A search criterion as the access log shows it: a CPR number is already masked when
+    logged; a name shows only the first letter of each word, unless opened on purpose."""
+    if re.fullmatch(r"[\d\s-]*X*", criterion):
+        return criterion
+    return " ".join(word[0] + "…" for word in criterion.split())
+
+
+def access_log_entry(*, organisation_id: int, entry_id: int) -> AccessLogEntry | None:
+    """One entry of the administrator's organisation's log."""
+    return access_log_search(organisation_id=organisation_id).filter(pk=entry_id).first()

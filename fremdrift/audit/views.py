@@ -51,11 +51,43 @@ def access_log(request: HttpRequest) -> HttpResponse:
             date_to=data["date_to"],
         )
         page = Paginator(entries, 50).get_page(request.POST.get("page") or 1)
+        page.object_list = list(page.object_list)  # the log as it was before this search
+        if citizen is not None:
+            access_log_write(
+                user=request.user,
+                action=AccessAction.SEARCH,
+                citizen=citizen,
+                purpose=_("Access log"),
+                criterion=citizen_selectors.criterion_for_log(data["cpr"] or ""),
+                path=request.path,
+            )
+        for entry in page.object_list:
+            entry.shown_criterion = selectors.masked_criterion(entry.criterion)
     return render(
         request,
         "audit/access_log.html",
         {"form": form, "page": page, "citizen": citizen, "not_found": not_found},
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def access_log_criterion(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """The whole search criterion of one entry, opened on purpose, and logged."""
+    require_administrator(request)
+    entry = selectors.access_log_entry(
+        organisation_id=request.user.organisation_id, entry_id=entry_id
+    )
+    if entry is None:
+        raise Http404
+    access_log_write(
+        user=request.user,
+        action=AccessAction.VIEW,
+        purpose=_("Opened the search criterion of access-log entry %(id)s") % {"id": entry.pk},
+        criterion=entry.criterion,
+        path=request.path,
+    )
+    return render(request, "audit/_criterion.html", {"entry": entry})
 
 
 @login_required

@@ -6,9 +6,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from fremdrift.accounts.models import Role
 from fremdrift.audit.models import AccessLogEntry, AccessLogSubject
 from fremdrift.audit.services import access_log_purge, access_log_write
 from fremdrift.citizens import selectors
+from fremdrift.testing import make_user
 
 
 def rows():
@@ -115,7 +117,7 @@ def test_no_url_edits_or_deletes_the_log(world, login):
     assert names == ["audit/"]
     from fremdrift.audit import urls
 
-    assert {p.name for p in urls.urlpatterns} == {"access_log", "export"}
+    assert {p.name for p in urls.urlpatterns} == {"access_log", "criterion", "export"}
     from django.contrib import admin
 
     assert AccessLogEntry not in admin.site._registry
@@ -194,3 +196,28 @@ def test_a_citizens_log_exports_as_csv_and_the_export_is_logged(world, login):
     assert any("Opstart" in line and "Vækst" in line for line in lines[1:])
     assert selectors.citizen_cpr(world.citizen).digits not in text
     assert AccessLogEntry.objects.latest("id").action == "export"
+
+
+def test_name_searches_are_masked_until_an_administrator_opens_one_on_purpose(world, login):
+    login(world.caseworker).get(reverse("citizens:list"), {"q": "Blixen Karen"})
+    search = AccessLogEntry.objects.get(action="search")
+    assert search.criterion == "Blixen Karen"
+    admin = login(world.administrator)
+    page = admin.post(reverse("audit:access_log"), {"username": "caseworker"}).content.decode()
+    assert "B… K…" in page and "Blixen Karen" not in page
+
+    opened = admin.post(reverse("audit:criterion", args=[search.pk]))
+    assert opened.status_code == 200 and "Blixen Karen" in opened.content.decode()
+    trace = AccessLogEntry.objects.latest("id")
+    assert trace.user == world.administrator and str(search.pk) in trace.purpose
+
+
+def test_only_the_organisations_administrators_open_a_search_criterion(world, login):
+    login(world.caseworker).get(reverse("citizens:list"), {"q": "Blixen"})
+    search = AccessLogEntry.objects.get(action="search")
+    syd_admin = make_user("sydadmin", world.syd, Role.ADMINISTRATOR)
+    assert login(syd_admin).post(reverse("audit:criterion", args=[search.pk])).status_code == 404
+    assert (
+        login(world.caseworker).post(reverse("audit:criterion", args=[search.pk])).status_code
+        == 403
+    )

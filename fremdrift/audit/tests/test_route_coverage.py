@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from fremdrift.api.tests.writes import cases as cases  # noqa: F401 (a fixture)
 from fremdrift.api.tests.writes import referred as referred  # noqa: F401 (a fixture)
 from fremdrift.audit.models import AccessLogEntry
+from fremdrift.audit.services import access_log_write
+from fremdrift.citizens.selectors import citizen_cpr
 from fremdrift.instruments.models import Instrument
 from fremdrift.testing import make_cpr
 
@@ -48,6 +50,11 @@ class Shows:
 class NoPersonalData:
     reason: str
     kwargs: Callable = lambda w: {}
+
+
+def a_search(w) -> int:
+    """A caseworker's search by name, as the access log keeps it."""
+    return access_log_write(user=w.caseworker, action="search", criterion="Karen Blixen").pk
 
 
 def citizen(w):
@@ -139,7 +146,10 @@ PAGES = {
     "instruments:publish": NoPersonalData(
         "publishes a version", kwargs=lambda w: instrument(w) | {"version_id": 1}
     ),
-    "audit:access_log": NoPersonalData("the log of who read what; reading it is logged itself"),
+    "audit:access_log": Shows(
+        "administrator", "post", data=lambda w: {"cpr": citizen_cpr(w.citizen).formatted}
+    ),
+    "audit:criterion": Shows("administrator", "post", kwargs=lambda w: {"entry_id": a_search(w)}),
     "audit:export": Shows("administrator", "post", kwargs=citizen),
 }
 
