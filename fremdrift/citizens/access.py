@@ -86,6 +86,26 @@ def _works_on_case(user, citizen: Citizen) -> bool:
     return may_change_citizen(user, citizen)
 
 
+def _home_caseworker(user, home_organisation_id: int) -> bool:
+    return is_caseworker(user) and user.organisation_id == home_organisation_id
+
+
+def may_reveal_cpr(user, citizen: Citizen) -> bool:
+    """The full CPR number is for the caseworkers of the citizen's home organisation only,
+    who must contact other authorities with it; everyone else works with the masked one."""
+    return _home_caseworker(user, citizen.home_organisation_id)
+
+
+def may_read_meeting_notes(user, *, home_organisation_id: int, internal: bool) -> bool:
+    """Of a meeting the user sees (the caller has it from the user's scope): internal notes
+    are the home organisation's caseworkers' own, never read by job consultants, managers or
+    provider staff; notes shared with the citizen are read by everyone who sees the meeting
+    but provider staff, with whom a referral shares the plan, not the meetings' notes."""
+    if internal:
+        return _home_caseworker(user, home_organisation_id)
+    return not is_provider_staff(user)
+
+
 def may_record_assessment(user, citizen: Citizen) -> bool:
     return _works_on_case(user, citizen)
 

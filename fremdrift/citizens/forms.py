@@ -79,7 +79,33 @@ class CitizenSearchForm(DesignSystemForm):
 
 
 class ShowCprForm(DesignSystemForm):
-    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+    """Why the full CPR number is needed: a purpose from the list, and a few words where the
+    list does not say it."""
+
+    OTHER = "other"
+    PURPOSES = [
+        (
+            "contact_authority",
+            _("Contact with another authority"),
+        ),
+        ("case_system", _("Look-up in another case system")),
+        ("benefit", _("Payment of a benefit or a milestone")),
+        ("identity", _("Confirming the citizen's identity")),
+        (OTHER, _("Other (write why)")),
+    ]
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "—"), *PURPOSES])
+    note = forms.CharField(label=_("Why (for 'Other')"), max_length=150, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("purpose") == self.OTHER and not data.get("note", "").strip():
+            self.add_error("note", _("Write why the full CPR number is needed."))
+        return data
+
+    def purpose_for_log(self) -> str:
+        label = str(dict(self.PURPOSES)[self.cleaned_data["purpose"]])
+        note = self.cleaned_data["note"].strip()
+        return f"{label}: {note}" if note else label
 
 
 class ReassignForm(DesignSystemForm):

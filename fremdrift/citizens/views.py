@@ -134,13 +134,21 @@ def _edit_form_for(citizen) -> CitizenEditForm:
 def citizen_show_cpr(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """The one place the full CPR number is shown, on purpose, and logged."""
     citizen = access.citizen_get(request.user, citizen_id)
+    if not access.may_reveal_cpr(request.user, citizen):
+        raise PermissionDenied
     form = ShowCprForm(request.POST)
-    purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
+    if not form.is_valid():
+        access_log_write(
+            user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+        )
+        context = {"citizen": citizen, "show_cpr_form": form}
+        template = "citizens/_cpr_form.html" if request.htmx else "citizens/citizen_cpr.html"
+        return render(request, template, context, status=400)
     access_log_write(
         user=request.user,
         action=AccessAction.SHOW_CPR,
         citizen=citizen,
-        purpose=purpose,
+        purpose=form.purpose_for_log(),
         path=request.path,
     )
     context = {"citizen": citizen, "cpr": selectors.citizen_cpr(citizen)}

@@ -258,7 +258,7 @@ def activities_in_scope(user):
 def meetings_in_scope(user):
     return (
         Meeting.objects.filter(plan__citizen__in=citizens_in_scope(user))
-        .select_related("plan", "kind")
+        .select_related("plan__citizen", "kind")
         .prefetch_related(
             Prefetch(
                 "participants",

@@ -15,7 +15,7 @@ from fremdrift.assessments import charts
 from fremdrift.assessments import selectors as assessment_selectors
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.access import citizen_get, may_change_plan
+from fremdrift.citizens.access import citizen_get, may_change_plan, may_read_meeting_notes
 from fremdrift.codelists.models import Code
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
@@ -47,6 +47,15 @@ def _citizen_and_plan(request: HttpRequest, citizen_id: int, *, to_change: bool)
     return citizen, plan, may_change
 
 
+def _with_readable_notes(user, citizen, meetings):
+    for meeting in meetings:
+        readable = may_read_meeting_notes(
+            user, home_organisation_id=citizen.home_organisation_id, internal=meeting.notes_internal
+        )
+        meeting.readable_notes = meeting.notes if readable else ""
+    return meetings
+
+
 def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
@@ -57,7 +66,7 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
         context |= {
             "goals": goals,
             "activities": selectors.activities_of(plan),
-            "meetings": selectors.meetings_of(plan),
+            "meetings": _with_readable_notes(request.user, citizen, selectors.meetings_of(plan)),
             "mentors": selectors.mentors_of(plan),
         }
         if may_change:

@@ -36,13 +36,13 @@ def test_showing_the_cpr_number_writes_one_row_with_the_purpose(world, login):
     before = AccessLogEntry.objects.count()
     response = client.post(
         reverse("citizens:show_cpr", args=[world.citizen.pk]),
-        {"purpose": "Telefon fra borger"},
+        {"purpose": "other", "note": "Telefon fra borger"},
         headers={"HX-Request": "true"},
     )
     assert selectors.citizen_cpr(world.citizen).formatted in response.content.decode()
     new = rows()[before:]
     assert [(r.action, r.citizen_id, r.purpose) for r in new] == [
-        ("show_cpr", world.citizen.pk, "Telefon fra borger")
+        ("show_cpr", world.citizen.pk, "Andet (skriv hvorfor): Telefon fra borger")
     ]
 
 
@@ -183,8 +183,9 @@ def test_search_form_names_the_wrong_field(world, login):
 
 
 def test_a_citizens_log_exports_as_csv_and_the_export_is_logged(world, login):
-    login(world.provider_staff).post(
-        reverse("citizens:show_cpr", args=[world.citizen.pk]), {"purpose": "Opstart"}
+    login(world.caseworker).post(
+        reverse("citizens:show_cpr", args=[world.citizen.pk]),
+        {"purpose": "other", "note": "Opstart"},
     )
     client = login(world.administrator)
     response = client.post(reverse("audit:export", args=[world.citizen.pk]))
@@ -193,7 +194,7 @@ def test_a_citizens_log_exports_as_csv_and_the_export_is_logged(world, login):
     text = response.content.decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert len(lines[0].split(";")) == 5
-    assert any("Opstart" in line and "Vækst" in line for line in lines[1:])
+    assert any("Opstart" in line and "Jobcenter Nord" in line for line in lines[1:])
     assert selectors.citizen_cpr(world.citizen).digits not in text
     assert AccessLogEntry.objects.latest("id").action == "export"
 

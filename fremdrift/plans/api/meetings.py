@@ -11,11 +11,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.accounts.access import is_provider_staff
 from fremdrift.accounts.models import Role, User
 from fremdrift.assessments import selectors as assessment_selectors
 from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
+from fremdrift.citizens.access import may_read_meeting_notes
 from fremdrift.codelists.models import CodeList
 from fremdrift.codelists.selectors import code_of
 from fremdrift.core.api_kit import (
@@ -58,8 +58,9 @@ class MeetingOut(Schema):
     date: dt.date
     citizen_attended: bool
     notes: str | None = Field(
-        description="The meeting's notes; null for provider staff, whom a referral does not "
-        "share them with"
+        description="The meeting's notes; null for provider staff (a referral does not share "
+        "them), and internal notes are null for all but the caseworkers of the citizen's home "
+        "organisation"
     )
     notes_internal: bool = Field(description="The notes are not shown to the citizen")
     assessment_id: int | None
@@ -78,7 +79,11 @@ class MeetingOut(Schema):
     @staticmethod
     def resolve_notes(obj: Meeting, context) -> str | None:
         request = (context or {}).get("request")
-        if request is None or is_provider_staff(request.user):
+        if request is None or not may_read_meeting_notes(
+            request.user,
+            home_organisation_id=obj.plan.citizen.home_organisation_id,
+            internal=obj.notes_internal,
+        ):
             return None
         return obj.notes
 
