@@ -1,5 +1,5 @@
 import re
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, unquote_plus
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -56,13 +56,21 @@ class NoCprInUrlMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        query = unquote_plus(request.META.get("QUERY_STRING", ""))
-        if CPR_IN_URL.search(query):
+        query = request.META.get("QUERY_STRING", "")
+        holding = [
+            name
+            for name, value in parse_qsl(query, keep_blank_values=True)
+            if CPR_IN_URL.search(name) or CPR_IN_URL.search(value)
+        ]
+        if holding or CPR_IN_URL.search(unquote_plus(query)):
             message = _(
                 "A CPR number must not be part of a web address, where it would be kept in the "
                 "server's logs. Search for the citizen in the search field of the citizen list."
             )
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": str(message)}, status=400)
+                field = holding[0] if holding else "query"
+                return JsonResponse(
+                    {"detail": [{"field": field, "message": str(message)}]}, status=400
+                )
             return render(request, "400_cpr.html", {"message": message}, status=400)
         return self.get_response(request)

@@ -65,7 +65,8 @@ def test_every_route_refuses_a_cpr_number_in_its_query(world, login):
         response = client.get(path, {"x": "010190-1234"})
         assert response.status_code == 400, path
         if path.startswith("/api/"):
-            assert "CPR" in response.json()["detail"], path
+            assert response.json()["detail"][0]["field"] == "x", path
+            assert "CPR" in response.json()["detail"][0]["message"], path
 
 
 @pytest.mark.parametrize(
