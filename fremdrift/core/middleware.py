@@ -2,6 +2,7 @@ import re
 from urllib.parse import parse_qsl, unquote_plus
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -73,4 +74,22 @@ class NoCprInUrlMiddleware:
                     {"detail": [{"field": field, "message": str(message)}]}, status=400
                 )
             return render(request, "400_cpr.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+
+class ApiBodyLimitMiddleware:
+    """An API body over DATA_UPLOAD_MAX_MEMORY_SIZE answers a JSON 413, as the API's other
+    errors do, instead of Django's HTML 400."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and request.method in {"POST", "PUT", "PATCH"}:
+            try:
+                request.body  # noqa: B018 - read once, within the limit, or refused here
+            except RequestDataTooBig:
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+                message = _("The request body is larger than %(limit).1f MB.") % {"limit": limit}
+                return JsonResponse({"detail": message}, status=413)
         return self.get_response(request)

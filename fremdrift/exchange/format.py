@@ -26,6 +26,12 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 # An unpacked package larger than this is refused before it is read (a ZIP bomb, a wrong file).
 MAX_UNPACKED_BYTES = 8 * 1024**3
+# A file that unpacks to more than this many times its packed size, past the first 10 MB, is a
+# ZIP bomb: real CSV files pack 5 to 20 times.
+MAX_EXPANSION = 100
+EXPANSION_FREE_BYTES = 10 * 1024**2
+# The longest line read, in characters: far above any real row, far below the memory it costs.
+MAX_LINE_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -227,6 +233,16 @@ class Package:
         infos = self._zip.infolist()
         if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
             raise PackageUnreadable(_("The unpacked package is larger than 8 GB."))
+        for info in infos:
+            packed = max(info.compress_size, 1)
+            if info.file_size > EXPANSION_FREE_BYTES and info.file_size > MAX_EXPANSION * packed:
+                raise PackageUnreadable(
+                    _(
+                        "%(file)s unpacks to %(times)d times its packed size, which no real "
+                        "file does; the package is not read."
+                    )
+                    % {"file": info.filename, "times": info.file_size // packed}
+                )
         # A ZIP of a folder holds its files under the folder's name.
         manifests = [i.filename for i in infos if i.filename.rsplit("/", 1)[-1] == MANIFEST]
         if len(manifests) == 1:
@@ -345,13 +361,33 @@ class Table:
                 0, "", _("The file cannot be read from the package (%(error)s).") % {"error": error}
             )
 
+    def _lines(self, text: io.TextIOWrapper) -> Iterator[str]:
+        """The file's lines, each read with a bound, so that a line of a gigabyte costs no
+        more memory than one of a megabyte; reading stops at one that is too long."""
+        number = 0
+        while line := text.readline(MAX_LINE_CHARS + 1):
+            number += 1
+            if len(line) > MAX_LINE_CHARS:
+                self._error(
+                    number,
+                    "",
+                    _(
+                        "The line is longer than %(limit)d characters; the rest of the file "
+                        "was not read."
+                    )
+                    % {"limit": MAX_LINE_CHARS},
+                )
+                return
+            yield line
+
     def _rows(self, text: io.TextIOWrapper) -> Iterator[Row]:
-        first = text.readline()
+        lines = self._lines(text)
+        first = next(lines, "")
         if not first.strip():
             self._error(1, "", _("The file is empty; the first line must name the columns."))
             return
         delimiter = ";" if first.count(";") >= first.count(",") else ","
-        reader = csv.reader(_chain(first, text), delimiter=delimiter, quotechar='"', strict=True)
+        reader = csv.reader(_chain(first, lines), delimiter=delimiter, quotechar='"', strict=True)
         try:
             header = [h.strip().lower() for h in next(reader)]
             unknown = [h for h in header if h not in self.spec.columns]
@@ -396,7 +432,7 @@ class Table:
             )
 
 
-def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
     yield first
     yield from rest
 
