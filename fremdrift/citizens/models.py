@@ -17,7 +17,7 @@ class Citizen(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     cpr_encrypted = models.TextField(editable=False)
-    cpr_hash = models.CharField(max_length=64, unique=True, editable=False)
+    cpr_hash = models.CharField(max_length=64, db_index=True, editable=False)
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("legal sex"), max_length=6, choices=Sex.choices, editable=False)
     home_organisation = models.ForeignKey(
@@ -64,6 +64,11 @@ class Citizen(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(version__gte=1), name="citizen_version_positive"
+            ),
+            # Each authority is its own data controller: a citizen is registered once per
+            # home organisation, and one authority never learns whether another knows them.
+            models.UniqueConstraint(
+                fields=["home_organisation", "cpr_hash"], name="citizen_once_per_organisation"
             ),
         ]
 

@@ -64,8 +64,12 @@ def _validate_target_group(target_group: Code) -> dict[str, str]:
     return {}
 
 
-def _cpr_taken(digits: str, *, except_pk: int | None = None) -> bool:
-    others = Citizen.objects.filter(cpr_hash=lookup_hash(digits))
+def _cpr_taken(digits: str, *, home_organisation, except_pk: int | None = None) -> bool:
+    """Within the home organisation only: whether another authority holds the number is
+    never asked, so that no answer can tell."""
+    others = Citizen.objects.filter(
+        cpr_hash=lookup_hash(digits), home_organisation=home_organisation
+    )
     if except_pk is not None:
         others = others.exclude(pk=except_pk)
     return others.exists()
@@ -97,7 +101,7 @@ def citizen_create(
     except ValidationError as error:
         errors["cpr"] = error.messages[0]
     else:
-        if _cpr_taken(parsed.digits):
+        if _cpr_taken(parsed.digits, home_organisation=home_organisation):
             errors["cpr"] = DUPLICATE_CPR
     errors |= _validate_caseworker(responsible_caseworker, home_organisation)
     errors |= _validate_target_group(target_group)
@@ -155,7 +159,9 @@ def citizen_update(
         except ValidationError as error:
             errors["cpr"] = error.messages[0]
         else:
-            if _cpr_taken(parsed.digits, except_pk=citizen.pk):
+            if _cpr_taken(
+                parsed.digits, home_organisation=citizen.home_organisation_id, except_pk=citizen.pk
+            ):
                 errors["cpr"] = DUPLICATE_CPR
     errors |= _validate_caseworker(responsible_caseworker, citizen.home_organisation)
     errors |= _validate_target_group(target_group)

@@ -58,6 +58,8 @@ class NoCprInUrlMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
+        if not request.path.startswith("/api/") and CPR_IN_URL.search(request.path):
+            query = request.path + "?" + query  # no page has ten digits in a row in its path
         holding = [
             name
             for name, value in parse_qsl(query, keep_blank_values=True)
@@ -73,7 +75,8 @@ class NoCprInUrlMiddleware:
                 return JsonResponse(
                     {"detail": [{"field": field, "message": str(message)}]}, status=400
                 )
-            return render(request, "400_cpr.html", {"message": message}, status=400)
+            context = {"message": message, "language_next": "/"}  # never echo the URL
+            return render(request, "400_cpr.html", context, status=400)
         return self.get_response(request)
 
 

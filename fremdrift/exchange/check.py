@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fremdrift.accounts.models import Organisation, Role, User
@@ -22,7 +23,10 @@ from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import lookup_hash
 from fremdrift.core.validation import period_errors
 from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
+from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor
 from fremdrift.programmes import services as programme_services
+from fremdrift.programmes.models import Enrolment, Programme
+from fremdrift.referrals.models import Referral
 
 from . import format as fmt
 from .models import Entity, SourceKey
@@ -45,14 +49,24 @@ class Lookups:
     items: dict[tuple[str, int], dict[str, Item]]
 
     @classmethod
-    def load(cls) -> "Lookups":
+    def load(cls, organisation: Organisation) -> "Lookups":
+        """What an import into `organisation` may name: itself and the providers and projects
+        it works with, never another authority; its own caseworkers."""
         versions = list(
             InstrumentVersion.objects.select_related("instrument").prefetch_related("items")
         )
         return cls(
-            organisations={o.name: o for o in Organisation.objects.all()},
+            organisations={
+                o.name: o
+                for o in Organisation.objects.filter(
+                    Q(pk=organisation.pk) | ~Q(kind=Organisation.Kind.AUTHORITY)
+                )
+            },
             caseworkers={
-                u.username: u for u in User.objects.filter(role=Role.CASEWORKER, is_active=True)
+                u.username: u
+                for u in User.objects.filter(
+                    role=Role.CASEWORKER, is_active=True, organisation=organisation
+                )
             },
             target_groups={
                 c.code: c
@@ -71,6 +85,26 @@ class Lookups:
                 (v.instrument.code, v.number): {i.code: i for i in v.items.all()} for v in versions
             },
         )
+
+
+def owned_objects(organisation: Organisation) -> dict[str, QuerySet]:
+    """The objects an import into `organisation` may find by their source ids: its own
+    citizens' case data, and programmes of its own or of providers and projects."""
+    home = organisation.pk
+    return {
+        Entity.PROGRAMME: Programme.objects.filter(
+            Q(organisation_id=home) | ~Q(organisation__kind=Organisation.Kind.AUTHORITY)
+        ),
+        Entity.CITIZEN: Citizen.objects.filter(home_organisation_id=home),
+        Entity.ENROLMENT: Enrolment.objects.filter(citizen__home_organisation_id=home),
+        Entity.REFERRAL: Referral.objects.filter(citizen__home_organisation_id=home),
+        Entity.ASSESSMENT: Assessment.objects.filter(citizen__home_organisation_id=home),
+        Entity.GOAL: Goal.objects.filter(plan__citizen__home_organisation_id=home),
+        Entity.GOAL_EVENT: GoalEvent.objects.filter(goal__plan__citizen__home_organisation_id=home),
+        Entity.ACTIVITY: Activity.objects.filter(plan__citizen__home_organisation_id=home),
+        Entity.MEETING: Meeting.objects.filter(plan__citizen__home_organisation_id=home),
+        Entity.MENTOR: Mentor.objects.filter(plan__citizen__home_organisation_id=home),
+    }
 
 
 def existing_keys(source_system: str, entity: str) -> dict[str, int]:
@@ -117,19 +151,32 @@ class AnswerCleaner:
 
 
 class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
-    def __init__(self, package: fmt.Package, source_system: str, *, limit: int = ERROR_LIMIT):
+    def __init__(
+        self,
+        package: fmt.Package,
+        source_system: str,
+        organisation: Organisation,
+        *,
+        limit: int = ERROR_LIMIT,
+    ):
         self.package = package
         self.source_system = source_system
+        self.organisation = organisation
         self.limit = limit
         self.errors: list[fmt.PackageError] = []
         self.error_count = 0
         self.rows = dict.fromkeys((spec.name for spec in fmt.FILES), 0)
-        self.lookups = Lookups.load()
-        # Assessments are many and nothing refers to them: their keys are not loaded.
-        self.keys = {
-            entity: existing_keys(source_system, entity) if entity != Entity.ASSESSMENT else {}
-            for entity in Entity.values
-        }
+        self.lookups = Lookups.load(organisation)
+        self.owned = owned_objects(organisation)
+        # Assessments are many and nothing refers to them: their keys are not loaded, and
+        # those of the package are checked at the end, a batch at a time.
+        self.keys = {}
+        self.foreign: dict[str, set[str]] = {}
+        for entity in Entity.values:
+            keys = existing_keys(source_system, entity) if entity != Entity.ASSESSMENT else {}
+            mine = set(self.owned[entity].values_list("pk", flat=True)) if keys else set()
+            self.keys[entity] = {sid: pk for sid, pk in keys.items() if pk in mine}
+            self.foreign[entity] = {sid for sid, pk in keys.items() if pk not in mine}
         self.seen: dict[str, set[str]] = {entity: set() for entity in Entity.values}
         self.birth_dates: dict[str, dt.date] = {}
         self.cpr_lines: dict[str, int] = {}
@@ -160,6 +207,7 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
             for row in self.read(spec):
                 check(row)
         self.assessments()
+        self.foreign_assessments()
         self.referrals()
         self.plan_files()
 
@@ -198,6 +246,9 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
                 spec, row.line, column, _("The id %(id)s is used twice.") % {"id": source_id}
             )
             return None
+        if source_id in self.foreign[entity]:
+            self.not_ours(spec, row.line, column, source_id)
+            return None
         self.seen[entity].add(source_id)
         return source_id
 
@@ -205,6 +256,9 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
         source_id = row.values[column]
         if source_id in self.seen[entity] or source_id in self.keys[entity]:
             return True
+        if source_id in self.foreign[entity]:
+            self.not_ours(spec, row.line, column, source_id)
+            return False
         self.error(
             spec,
             row.line,
@@ -213,6 +267,48 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
             % {"entity": Entity(entity).label.lower(), "id": source_id[:100]},
         )
         return False
+
+    def not_ours(self, spec, line: int, column: str, source_id: str) -> None:
+        self.error(
+            spec,
+            line,
+            column,
+            _(
+                "The id %(id)s belongs to data another organisation imported; an import "
+                "writes only into %(organisation)s."
+            )
+            % {"id": source_id[:100], "organisation": self.organisation.name},
+        )
+
+    def foreign_assessments(self) -> None:
+        """Assessment ids of the package that another organisation imported, a batch at a
+        time."""
+        ids = list(self.assessment_ids)
+        owned = self.owned[Entity.ASSESSMENT]
+        for start in range(0, len(ids), 5000):
+            batch = ids[start : start + 5000]
+            keys = SourceKey.objects.filter(
+                source_system=self.source_system, entity=Entity.ASSESSMENT, source_id__in=batch
+            ).exclude(object_id__in=owned.values("pk"))
+            for source_id in keys.values_list("source_id", flat=True):
+                line = self.assessment_ids[source_id]
+                self.not_ours(fmt.ASSESSMENTS, line, "assessment", source_id)
+
+    def not_another_authority(self, spec, row: fmt.Row, column: str) -> bool:
+        """False, with an error, when the row names an authority other than the importer."""
+        name = row.values[column]
+        if name in self.lookups.organisations or not name:
+            return True
+        if Organisation.objects.filter(name=name).exists():
+            self.error(
+                spec,
+                row.line,
+                column,
+                _("Another authority: an import writes only into %(organisation)s.")
+                % {"organisation": self.organisation.name},
+            )
+            return False
+        return True
 
     def text(self, spec, row: fmt.Row, column: str, limit: int) -> None:
         if len(row.values[column]) > limit:
@@ -224,7 +320,9 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
         spec = fmt.PROGRAMMES
         self.key(spec, row, Entity.PROGRAMME)
         values = row.values
-        if values["organisation"] not in self.lookups.organisations:
+        if self.not_another_authority(spec, row, "organisation") and (
+            values["organisation"] not in self.lookups.organisations
+        ):
             self.error(spec, row.line, "organisation", _("No organisation by this name."))
         self.text(spec, row, "name", 200)
         if values["target_group"] and values["target_group"] not in self.lookups.target_groups:
@@ -256,11 +354,28 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
         if values["target_group"] not in self.lookups.target_groups:
             self.error(spec, row.line, "target_group", _("Unknown target group code."))
         organisation = self.lookups.organisations.get(values["organisation"])
-        if organisation is None:
+        if not self.not_another_authority(spec, row, "organisation"):
+            organisation = None
+        elif organisation is None:
             self.error(spec, row.line, "organisation", _("No organisation by this name."))
+        elif organisation != self.organisation:
+            self.error(
+                spec,
+                row.line,
+                "organisation",
+                _("A citizen's home organisation is the importing one, %(organisation)s.")
+                % {"organisation": self.organisation.name},
+            )
+            organisation = None
         caseworker = self.lookups.caseworkers.get(values["caseworker"])
         if caseworker is None:
-            self.error(spec, row.line, "caseworker", _("No active caseworker with this username."))
+            self.error(
+                spec,
+                row.line,
+                "caseworker",
+                _("No active caseworker with this username in %(organisation)s.")
+                % {"organisation": self.organisation.name},
+            )
         elif organisation is not None and caseworker.organisation_id != organisation.pk:
             self.error(
                 spec, row.line, "caseworker", _("The caseworker is not in the organisation.")
@@ -280,7 +395,7 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
             return
         seen[digest] = row.line
         if self.registered is None:
-            self.registered = dict(Citizen.objects.values_list("cpr_hash", "pk"))
+            self.registered = dict(self.owned[Entity.CITIZEN].values_list("cpr_hash", "pk"))
             self.imported_as = {pk: sid for sid, pk in self.keys[Entity.CITIZEN].items()}
         registered_pk = self.registered.get(digest)
         known_pk = self.keys[Entity.CITIZEN].get(source_id)

@@ -89,11 +89,22 @@ class ImportResult:
         return [(labels[entity], counts) for entity, counts in self.counts.items()]
 
 
-def exchange_actor() -> User:
-    """The user a command-line import or export acts as: the first active administrator."""
-    actor = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).order_by("pk").first()
+def exchange_actor(organisation: str = "") -> User:
+    """The user a command-line import or export acts as: the first active administrator of
+    the organisation named, or of the only organisation that has one. An import writes only
+    into that organisation's data."""
+    administrators = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).order_by("pk")
+    if organisation:
+        administrators = administrators.filter(organisation__name=organisation)
+    actor = administrators.first()
     if actor is None:
-        raise ValidationError(_("Create an administrator first: imports are made in their name."))
+        raise ValidationError(
+            _("Create an administrator of the organisation first: imports are made in their name.")
+        )
+    if not organisation and administrators.exclude(organisation=actor.organisation).exists():
+        raise ValidationError(
+            _("Several organisations have administrators: name one with --organisation.")
+        )
     return actor
 
 
@@ -120,7 +131,7 @@ def package_import(
         except fmt.PackageUnreadable as problem:
             return _unreadable(result, problem)
         result.source_system = manifest["source_system"].strip()
-        check = PackageCheck(package, result.source_system)
+        check = PackageCheck(package, result.source_system, actor.organisation)
         progress("checking")
         check.run()
         result.errors, result.error_count, result.rows = check.errors, check.error_count, check.rows
@@ -180,7 +191,7 @@ class _PackageWrite(ProgrammeFilesWrite, PlanFilesWrite):
         self.actor = actor
         self.package = package
         self.source_system = source_system
-        self.lookups = Lookups.load()
+        self.lookups = Lookups.load(actor.organisation)
         # Assessments are many and nothing refers to them: their keys are read batch by batch.
         self.keys = {
             e: _keys(source_system, e) if e != Entity.ASSESSMENT else {} for e in Entity.values
@@ -278,7 +289,11 @@ class _PackageWrite(ProgrammeFilesWrite, PlanFilesWrite):
         if pk is None:
             # A citizen already registered by hand is taken over, found by the CPR number.
             if self.registered is None:
-                self.registered = dict(Citizen.objects.values_list("cpr_hash", "pk"))
+                self.registered = dict(
+                    Citizen.objects.filter(home_organisation=self.actor.organisation).values_list(
+                        "cpr_hash", "pk"
+                    )
+                )
             digits = cprlib.parse_cpr(values["cpr"]).digits
             pk = self.registered.get(lookup_hash(digits))
             if pk is None:

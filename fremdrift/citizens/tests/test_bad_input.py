@@ -73,18 +73,27 @@ def test_a_caseworker_of_another_organisation_cannot_be_made_responsible(world, 
     assert "responsible_caseworker" in response.context["form"].errors
 
 
-def test_a_duplicate_cpr_number_is_refused(world, login):
+def test_a_duplicate_cpr_number_is_refused_within_the_organisation(world, login):
     client = login(world.caseworker)
     existing = selectors.citizen_cpr(world.citizen)
     count = Citizen.objects.count()
     response = client.post(reverse("citizens:create"), create_data(world, cpr=existing.formatted))
     assert "cpr" in response.context["form"].errors
     assert Citizen.objects.count() == count
-    # Also when the other citizen is outside the caseworker's scope; the message says no more.
+
+
+def test_a_cpr_number_another_authority_holds_is_registered_like_a_new_one(world, login):
+    """Each authority is its own data controller: registering a citizen that another
+    authority holds answers exactly as for a CPR number nobody holds, so that no answer tells
+    whether another authority knows the citizen."""
+    client = login(world.caseworker)
     foreign = selectors.citizen_cpr(world.foreign_citizen)
-    response = client.post(reverse("citizens:create"), create_data(world, cpr=foreign.digits))
-    assert "cpr" in response.context["form"].errors
-    assert world.foreign_citizen.last_name not in response.content.decode()
+    held = client.post(reverse("citizens:create"), create_data(world, cpr=foreign.digits))
+    fresh = client.post(reverse("citizens:create"), create_data(world, cpr=make_cpr()))
+    assert held.status_code == fresh.status_code == 302
+    mine = Citizen.objects.get(pk=held["Location"].strip("/").split("/")[-1])
+    assert mine.home_organisation == world.nord and mine.pk != world.foreign_citizen.pk
+    assert selectors.citizen_cpr(mine).digits == foreign.digits
 
 
 def test_a_double_submitted_form_creates_one_citizen(world, login):
@@ -161,3 +170,25 @@ def test_an_edit_with_a_taken_cpr_number_saves_nothing(world, login):
     assert "cpr" in response.context["form"].errors
     world.citizen.refresh_from_db()
     assert world.citizen.first_name == "Karen"
+
+
+def test_the_api_registers_a_cpr_number_another_authority_holds_like_a_new_one(
+    world, client, bearer
+):
+    headers = bearer(world.caseworker)
+    answers = []
+    for cpr in (selectors.citizen_cpr(world.foreign_citizen).digits, make_cpr()):
+        body = {
+            "first_name": "Ny",
+            "last_name": "Borger",
+            "cpr": cpr,
+            "target_group": "activity_ready_cash_benefit",
+            "responsible_caseworker_id": world.caseworker.pk,
+        }
+        answer = client.post("/api/v1/citizens", body, content_type="application/json", **headers)
+        answers.append((answer.status_code, sorted(answer.json())))
+    assert answers[0] == answers[1] and answers[0][0] == 201
+    # Within the organisation, a duplicate names the field.
+    again = client.post("/api/v1/citizens", body, content_type="application/json", **headers)
+    assert again.status_code == 400
+    assert [problem["field"] for problem in again.json()["detail"]] == ["cpr"]

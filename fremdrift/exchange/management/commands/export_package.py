@@ -10,10 +10,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
+        parser.add_argument(
+            "--organisation",
+            default="",
+            help="whose administrator the export is logged as (when several have one)",
+        )
 
     def handle(self, *args, path, **options):
         try:
-            actor = exchange_actor()
+            actor = exchange_actor(options["organisation"])
         except ValidationError as error:
             raise CommandError(error.messages[0]) from None
         for name, count in package_export(actor=actor, path=path).items():

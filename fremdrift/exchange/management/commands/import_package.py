@@ -14,12 +14,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument(
+            "--organisation",
+            default="",
+            help="the organisation to act for (required when several have administrators)",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="check and report, but write nothing"
         )
 
     def handle(self, *args, path, dry_run, **options):
         try:
-            actor = exchange_actor()
+            actor = exchange_actor(options["organisation"])
         except ValidationError as error:
             raise CommandError(error.messages[0]) from None
 
