@@ -1,5 +1,7 @@
 from ninja.security import HttpBearer
 
+from fremdrift.audit.context import api_token_id
+
 from .selectors import token_user
 from .services import api_token_touch
 
@@ -13,5 +15,6 @@ class TokenAuth(HttpBearer):
         if user is None:
             return None
         api_token_touch(token=found)
+        api_token_id.set(found.pk)
         request.user = user
         return user

@@ -39,6 +39,9 @@ class AccessLogEntry(models.Model):
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     criterion = models.CharField(_("search criterion"), max_length=200, blank=True)
     path = models.CharField(max_length=200, blank=True)
+    # The API token the request came through, if any (`api.ApiToken`; no constraint, so that
+    # the log outlives the token).
+    api_token_id = models.BigIntegerField(_("API token"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -99,6 +102,7 @@ class ChangeRecord(models.Model):
     after = models.JSONField(null=True)
     # Shared by the rows of one bulk change.
     batch = models.UUIDField(null=True, blank=True)
+    api_token_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

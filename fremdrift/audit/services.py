@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from fremdrift.core.exceptions import StaleVersion
 
+from . import context
 from .models import AccessAction, AccessLogEntry, AccessLogSubject, ChangeRecord
 
 
@@ -36,6 +37,7 @@ def access_log_write(
         purpose=purpose[:200],
         criterion=criterion[:200],
         path=path[:200],
+        api_token_id=context.api_token_id.get(),
     )
     subject_ids = [getattr(s, "pk", s) for s in subjects]
     if subject_ids:
@@ -97,6 +99,7 @@ def change_record_write(
         before=before,
         after=after,
         batch=batch,
+        api_token_id=context.api_token_id.get(),
     )
 
 
