@@ -3,7 +3,9 @@ import re
 
 from django.db.models import Q, QuerySet
 
-from .models import AccessLogEntry
+from fremdrift.accounts.models import User
+
+from .models import AccessLogEntry, ChangeRecord
 
 
 def access_log_search(
@@ -43,3 +45,25 @@ def masked_criterion(criterion: str) -> str:
 def access_log_entry(*, organisation_id: int, entry_id: int) -> AccessLogEntry | None:
     """One entry of the administrator's organisation's log."""
     return access_log_search(organisation_id=organisation_id).filter(pk=entry_id).first()
+
+
+def user_access_history(*, organisation_id: int):
+    """The organisation's users, and every recorded change of their role, organisation or
+    access, newest first (a user moved away stays in the history)."""
+    users = list(
+        User.objects.filter(organisation_id=organisation_id).order_by("last_name", "username")
+    )
+    ever = set(
+        ChangeRecord.objects.filter(model="accounts.User")
+        .filter(Q(before__organisation=organisation_id) | Q(after__organisation=organisation_id))
+        .values_list("object_id", flat=True)
+    )
+    ids = {str(user.pk) for user in users} | ever
+    changes = ChangeRecord.objects.filter(model="accounts.User", object_id__in=ids).order_by(
+        "-at", "-id"
+    )
+    names = dict(
+        (str(pk), username)
+        for pk, username in User.objects.filter(pk__in=ids).values_list("pk", "username")
+    )
+    return users, [(names.get(change.object_id, change.object_id), change) for change in changes]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fremdrift.core.exceptions import StaleVersion
 
@@ -100,6 +101,40 @@ def change_record_write(
         after=after,
         batch=batch,
         api_token_id=context.api_token_id.get(),
+    )
+
+
+# Changes of who may do what: a user's role, organisation and active flag.
+
+ACCESS_FIELDS = ("role", "organisation", "is_active", "is_superuser", "is_staff")
+
+
+def user_access_state(user) -> dict[str, Any]:
+    return {
+        "role": user.role,
+        "organisation": user.organisation_id,
+        "is_active": user.is_active,
+        "is_superuser": user.is_superuser,
+        "is_staff": user.is_staff,
+    }
+
+
+def user_access_errors(*, actor, user, before: dict[str, Any] | None) -> dict[str, str]:
+    """Nobody changes their own access, by any path."""
+    if before is None or actor is None or actor.pk != user.pk:
+        return {}
+    after = user_access_state(user)
+    changed = [field for field in before if before[field] != after[field]]
+    if changed:
+        return {changed[0]: _("You cannot change your own role, organisation or access.")}
+    return {}
+
+
+def user_access_record(*, actor, user, before: dict[str, Any] | None) -> ChangeRecord | None:
+    """The change record of a user's access, written after the save."""
+    kind = ChangeRecord.Kind.CREATE if before is None else ChangeRecord.Kind.UPDATE
+    return change_record_write(
+        actor=actor, instance=user, kind=kind, before=before, after=user_access_state(user)
     )
 
 

@@ -4,11 +4,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from fremdrift.accounts.access import require_administrator
-from fremdrift.accounts.models import User
+from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.citizens import selectors as citizen_selectors
 from fremdrift.core.exports import csv_response
 
@@ -68,6 +69,43 @@ def access_log(request: HttpRequest) -> HttpResponse:
         "audit/access_log.html",
         {"form": form, "page": page, "citizen": citizen, "not_found": not_found},
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def user_access_history(request: HttpRequest) -> HttpResponse:
+    """Users and roles: the organisation's users and every change of their access."""
+    require_administrator(request)
+    users, changes = selectors.user_access_history(organisation_id=request.user.organisation_id)
+    roles = dict(Role.choices)
+    organisations = dict(Organisation.objects.values_list("pk", "name"))
+
+    def shown(state: dict | None) -> list[str]:
+        if not state:
+            return []
+        labels = {
+            "role": lambda v: roles.get(v, v) or "–",
+            "organisation": lambda v: organisations.get(v, v) or "–",
+        }
+        return [
+            f"{USER_FIELDS.get(k, k)}: {labels.get(k, lambda v: _('yes') if v else _('no'))(v)}"
+            for k, v in state.items()
+        ]
+
+    rows = [
+        {"username": name, "change": c, "before": shown(c.before), "after": shown(c.after)}
+        for name, c in changes
+    ]
+    return render(request, "audit/users.html", {"users": users, "changes": rows})
+
+
+USER_FIELDS = {
+    "role": gettext_lazy("role"),
+    "organisation": gettext_lazy("organisation"),
+    "is_active": gettext_lazy("active"),
+    "is_superuser": gettext_lazy("all permissions in the admin"),
+    "is_staff": gettext_lazy("signs in to the admin"),
+}
 
 
 @login_required

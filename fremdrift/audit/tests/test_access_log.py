@@ -117,7 +117,7 @@ def test_no_url_edits_or_deletes_the_log(world, login):
     assert names == ["audit/"]
     from fremdrift.audit import urls
 
-    assert {p.name for p in urls.urlpatterns} == {"access_log", "criterion", "export"}
+    assert {p.name for p in urls.urlpatterns} == {"access_log", "criterion", "export", "users"}
     from django.contrib import admin
 
     assert AccessLogEntry not in admin.site._registry

@@ -151,6 +151,7 @@ PAGES = {
     ),
     "audit:criterion": Shows("administrator", "post", kwargs=lambda w: {"entry_id": a_search(w)}),
     "audit:export": Shows("administrator", "post", kwargs=citizen),
+    "audit:users": NoPersonalData("staff users and the changes of their roles, no citizen"),
 }
 
 
