@@ -29,7 +29,7 @@ from .comparison import comparison_report
 from .forms import AgreementForm, CohortForm, ComparisonForm, ProgressionForm, SurveyForm
 from .goals import goals_report
 from .monitoring import monitoring_report
-from .privacy import mark_hidden, suppress
+from .privacy import TOO_FEW, cohort_too_small, mark_hidden, suppress
 from .progression import progression_report
 from .quality import quality_report
 from .surveys import fidelity_report, survey_report
@@ -158,8 +158,13 @@ class ReportTable(Schema):
 
 class ReportOut(Schema):
     report: str = Field(description="Which report")
-    citizens: int = Field(description="Citizens in the cohort the report covers")
-    enrolments: int = Field(description="Enrolments in the cohort the report covers")
+    citizens: int | None = Field(
+        description="Citizens in the cohort the report covers; null for 1 to 4, when the "
+        "summary says there are too few to show results and there are no tables"
+    )
+    enrolments: int | None = Field(
+        description="Enrolments in the cohort the report covers; null where citizens is"
+    )
     summary: list[str] = Field(description="The page's lines in plain words, in order")
     tables: list[ReportTable] = Field(
         description="The tables of the report's CSV export, in order. The CSV of progression, "
@@ -241,6 +246,15 @@ def _sections(flat: list[list]) -> list[dict]:
 
 def _answer(request: HttpRequest, name: str, filters: Filters, summary, tables) -> dict:
     rows = cohort_rows(request.user, filters)
+    citizens = len({r[1] for r in rows})
+    if cohort_too_small(citizens):
+        return {
+            "report": name,
+            "citizens": None,
+            "enrolments": None,
+            "summary": [str(TOO_FEW)],
+            "tables": [],
+        }
     return {
         "report": name,
         "citizens": len({r[1] for r in rows}),

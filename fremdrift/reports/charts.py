@@ -257,3 +257,11 @@ def trajectory_svg(points) -> str:
         + "</text></svg>"
     )
     return "".join(parts)
+
+
+def too_few_svg(text: str) -> str:
+    """The chart of a cohort too small to show: its one sentence."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 40" role="img" '
+        f'aria-label="{escape(text)}"><text x="8" y="24" font-size="14">{escape(text)}</text></svg>'
+    )

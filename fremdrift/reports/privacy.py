@@ -4,8 +4,18 @@ shown: its count is written `HIDDEN` and no statistic is computed from it. Where
 up to a whole, the next smallest count is hidden with a hidden one (`suppress`), so that no
 hidden count can be worked out from the total. Counts are never negative."""
 
+from django.utils.translation import gettext_lazy as _
+
 MIN_GROUP = 5
 HIDDEN = f"<{MIN_GROUP}"
+# What every output of a report says, and all it says, for a cohort of 1 to 4 citizens.
+TOO_FEW = _("Too few citizens to show results.")
+
+
+def cohort_too_small(citizens: int) -> bool:
+    """A cohort of 1 to `MIN_GROUP` − 1 citizens: no figure of it leaves the system, not even
+    its size (an empty cohort is shown as empty)."""
+    return small(citizens)
 
 
 def too_few(n) -> bool:

@@ -16,7 +16,8 @@ from fremdrift.core.exports import csv_response, plain_csv_response, xlsx_respon
 
 from . import charts
 from .agreement import agreement_report
-from .cohort import Filters
+from .charts import too_few_svg
+from .cohort import Filters, cohort_citizens
 from .comparison import comparison_report
 from .dataset import codebook, dataset
 from .forms import (
@@ -29,7 +30,7 @@ from .forms import (
 )
 from .goals import goals_report
 from .monitoring import monitoring_report
-from .privacy import suppress
+from .privacy import TOO_FEW, cohort_too_small, suppress
 from .progression import progression_report
 from .quality import quality_report
 from .surveys import fidelity_report, survey_report
@@ -61,6 +62,16 @@ class Outcome:
 
 
 PAGE_FORMATS = ("csv", "xlsx", "svg")  # what `?format=` asks of a report page
+
+
+def _too_few_export(name: str, export: str) -> HttpResponse:
+    """Every file of a report of a cohort of 1 to 4 citizens: the one sentence, nothing else."""
+    text = str(TOO_FEW)
+    if export == "svg":
+        return HttpResponse(too_few_svg(text), content_type="image/svg+xml")
+    if export == "csv":
+        return csv_response([[text]], f"{name}.csv")
+    return xlsx_response([[text]], f"{name}.xlsx", title=name)
 
 
 def _export(outcome: Outcome, export: str | None) -> HttpResponse | None:
@@ -112,7 +123,14 @@ def _report_view(
         form = form_class(request.GET or None, user=request.user)
         context |= {"form": form, "query": request.GET.urlencode()}
     if form.is_valid() or (whole_cohort and not form.is_bound):
-        outcome = run(request, form, form.filters() if form.is_bound else Filters())
+        filters = form.filters() if form.is_bound else Filters()
+        if not dataset_export and cohort_too_small(len(cohort_citizens(request.user, filters))):
+            asked = request.GET.get("format")
+            if asked in PAGE_FORMATS:
+                return _too_few_export(request.resolver_match.url_name, asked)
+            context["too_few"] = TOO_FEW
+            return render(request, template, context)
+        outcome = run(request, form, filters)
         asked = request.GET.get("format")
         response = _export(outcome, outcome.export or (asked if asked in PAGE_FORMATS else None))
         if response is not None:

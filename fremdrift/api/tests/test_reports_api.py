@@ -163,7 +163,10 @@ def assert_json_is_the_csv(client, login, bearer, world, report, api_query, page
     exported = login(world.manager).get(
         reverse(f"reports:{report}"), page_query | {"format": "csv"}
     )
-    assert flatten(report, body["tables"]) == csv_rows(exported)
+    if body["citizens"] is None:  # a cohort of 1 to 4: one sentence, in both
+        assert body["tables"] == [] and csv_rows(exported) == [body["summary"]]
+    else:
+        assert flatten(report, body["tables"]) == csv_rows(exported)
     assert body["report"] == report
     return body
 
@@ -255,7 +258,7 @@ def test_the_filters_narrow_the_cohort_as_on_the_page(
             {"instrument": wheel.code} | api_extra,
             {"instrument": wheel.pk, "horizon": "latest"} | page_extra,
         )
-        assert body["enrolments"] == expected, api_extra
+        assert body["enrolments"] == (expected if expected >= 5 else None), api_extra
 
 
 # Small groups
@@ -319,8 +322,9 @@ def test_a_small_programme_is_hidden_in_every_report(
             api_query | {"programme": small.pk},
             page_query | {"programme": small.pk},
         )
-        assert body["citizens"] == 3, report
-        # No count from 1 to 4 shows, but the size of the whole cohort, as the pages show it.
+        # A cohort of 3: the one sentence, no figure, not even its size.
+        assert body["citizens"] is None and body["tables"] == [], report
+        assert body["summary"] == ["For få borgere til at vise resultater."], report
         numbers = [
             cell
             for table in body["tables"]

@@ -1,0 +1,120 @@
+"""No figure from 1 to 4 citizens leaves the system: a report of a cohort that small says it has
+too few citizens to show results, and nothing else, in every output format of every report
+(page, CSV, Excel, SVG, the API's JSON). Hypothesis generates cohorts and filters; cohorts of
+0 or at least 5 are the control, whose outputs must not say so."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from fremdrift.api.tests.test_reports_api import queries
+from fremdrift.programmes import services as programme_services
+from fremdrift.testing import make_citizen, make_cpr, make_programme
+
+TOO_FEW = "For få borgere til at vise resultater."
+REPORTS = ["progression", "comparison", "goals", "agreement", "monitoring", "surveys", "quality"]
+FORMATS = ["page", "csv", "xlsx", "svg", "json"]
+START = dt.date(2026, 1, 5)
+
+# Each generated citizen: (female, enrolled in the programme).
+CITIZENS = st.lists(st.tuples(st.booleans(), st.booleans()), min_size=0, max_size=8)
+SEX_FILTER = st.sampled_from(["", "female", "male"])
+
+
+def build(world, people) -> None:
+    programme = make_programme(world.nord, name="Forløb")
+    for n, (female, enrolled) in enumerate(people):
+        citizen = make_citizen(
+            world.caseworker,
+            first_name=f"Borger{n}",
+            cpr=make_cpr(dt.date(1990, 1, 1 + n), female=female),
+        )
+        if enrolled:
+            programme_services.enrolment_create(
+                actor=world.caseworker, citizen=citizen, programme=programme, start_date=START
+            )
+
+
+def outputs(client, headers, report: str, sex: str) -> dict[str, object]:
+    api_query, page_query = queries(report)
+    if sex:
+        api_query, page_query = api_query | {"sex": sex}, page_query | {"sex": sex}
+    url = f"/reports/{report}/"
+    got = {"page": client.get(url, page_query).content.decode()}
+    for export in ("csv", "xlsx", "svg"):
+        got[export] = client.get(url, page_query | {"format": export})
+    got["json"] = client.get(f"/api/v1/reports/{report}", api_query, **headers).json()
+    return got
+
+
+def says_only_too_few(export: str, output) -> bool:
+    if export == "page":
+        results = output.split('data-testid="report-filters"')[1]
+        return TOO_FEW in results and "<table" not in results and "<svg" not in results
+    if export == "json":
+        return (
+            output["summary"] == [TOO_FEW]
+            and output["tables"] == []
+            and (output["citizens"] is None and output["enrolments"] is None)
+        )
+    if export == "csv":
+        rows = list(csv.reader(io.StringIO(output.content.decode("utf-8-sig")), delimiter=";"))
+        return rows == [[TOO_FEW]]
+    if export == "xlsx":
+        book = load_workbook(io.BytesIO(output.content))
+        cells = [
+            c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row
+        ]
+        return cells == [TOO_FEW]
+    text = output.content.decode()
+    return TOO_FEW in text and "<rect" not in text and "<line" not in text
+
+
+def mentions_too_few(export: str, output) -> bool:
+    if export == "page":
+        return TOO_FEW in output
+    if export == "json":
+        return TOO_FEW in output["summary"]
+    if export == "xlsx" and output["Content-Type"].startswith("application/vnd"):
+        book = load_workbook(io.BytesIO(output.content))
+        return any(
+            TOO_FEW in str(c)
+            for s in book.worksheets
+            for r in s.iter_rows(values_only=True)
+            for c in r
+        )
+    return TOO_FEW.encode() in output.content
+
+
+@pytest.mark.parametrize("report", REPORTS)
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(people=CITIZENS, sex=SEX_FILTER)
+def test_no_output_of_any_report_holds_a_figure_from_1_to_4_citizens(
+    world, client, bearer, report, people, sex
+):
+    headers = bearer(world.manager)
+    client.force_login(world.manager, backend="django.contrib.auth.backends.ModelBackend")
+    with transaction.atomic():
+        build(world, people)
+        in_cohort = [
+            female
+            for female, enrolled in people
+            if enrolled and sex in ("", "female" if female else "male")
+        ]
+        got = outputs(client, headers, report, sex)
+        transaction.set_rollback(True)
+    for export in FORMATS:
+        if 1 <= len(in_cohort) <= 4:
+            assert says_only_too_few(export, got[export]), (report, export, len(in_cohort))
+        else:
+            assert not mentions_too_few(export, got[export]), (report, export, len(in_cohort))
