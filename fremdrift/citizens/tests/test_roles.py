@@ -34,9 +34,11 @@ def test_revealing_the_cpr_number_needs_a_purpose_from_the_list(world, login):
 
 @pytest.mark.parametrize("role", ["job_consultant", "provider_staff"])
 def test_who_sees_the_citizen_but_is_no_caseworker_gets_no_cpr_form(world, login, role):
+    url = reverse("citizens:detail", args=[world.citizen.pk])
+    assert "Vis hele CPR-nummeret" in login(world.caseworker).get(url).content.decode()
     client = login(getattr(world, role))
-    page = client.get(reverse("citizens:detail", args=[world.citizen.pk])).content.decode()
-    assert "Vis det fulde CPR-nummer" not in page
+    page = client.get(url).content.decode()
+    assert "Vis hele CPR-nummeret" not in page
     refused = client.post(
         reverse("citizens:show_cpr", args=[world.citizen.pk]), {"purpose": "identity"}
     )
