@@ -8,3 +8,4 @@ register = template.Library()
 
 register.filter("mark_hidden", privacy.mark_hidden)
 register.filter("mark_too_few", privacy.mark_too_few)
+register.filter("mark_small", privacy.mark_small)

@@ -14,7 +14,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from fremdrift.api.tests.test_reports_api import queries
+from fremdrift.citizens.models import Citizen
+from fremdrift.instruments.models import Instrument
 from fremdrift.programmes import services as programme_services
+from fremdrift.reports.tests.test_progression import record
 from fremdrift.testing import make_citizen, make_cpr, make_programme
 
 TOO_FEW = "For få borgere til at vise resultater."
@@ -118,3 +121,17 @@ def test_no_output_of_any_report_holds_a_figure_from_1_to_4_citizens(
             assert says_only_too_few(export, got[export]), (report, export, len(in_cohort))
         else:
             assert not mentions_too_few(export, got[export]), (report, export, len(in_cohort))
+
+
+def test_the_coverage_sentence_hides_a_small_count_inside_a_larger_cohort(world, login):
+    build(world, [(True, True)] * 6)
+    measured = list(Citizen.objects.filter(first_name__in=["Borger0", "Borger1"]))
+    for citizen in measured:
+        record(world.caseworker, citizen, START + dt.timedelta(days=1), 3)
+        record(world.caseworker, citizen, START + dt.timedelta(days=60), 5)
+    wheel = Instrument.objects.get(code="adult_wheel")
+    page = login(world.manager).get(
+        "/reports/progression/", {"instrument": wheel.pk, "horizon": "latest"}
+    )
+    sentence = page.content.decode().split('data-testid="coverage">')[1].split("</p>")[0]
+    assert "6" in sentence and "2" not in sentence and "&lt;5" in sentence
