@@ -108,7 +108,8 @@ def comparison_svg(report, table) -> str:
 
 def curves_svg(months) -> str:
     """Monthly cumulative curves: enrolled, with a plan, in a company-oriented activity, and
-    exited to job or education."""
+    exited to job or education. A hidden month (None, fewer than 5) is a gap in its curve,
+    never drawn as a value."""
     if len(months) < 2:
         return ""
     series = [
@@ -117,7 +118,7 @@ def curves_svg(months) -> str:
         (_("In a company-oriented activity"), 3, "#b35c00", "6 3"),
         (_("Exited to job or education"), 4, "#6f1d8a", "2 3"),
     ]
-    top_value = max(1, max(m[1] for m in months))
+    top_value = max(1, *(v for m in months for v in m[1:] if v is not None))
     left, width, top, height = 50, 560, 20, 240
 
     def x(i: int) -> float:
@@ -142,11 +143,21 @@ def curves_svg(months) -> str:
             f"{escape(months[i][0])}</text>"
         )
     for n, (label, index, colour, dash) in enumerate(series):
-        points = " ".join(f"{x(i):.1f},{y(m[index]):.1f}" for i, m in enumerate(months))
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        runs, run = [], []
+        for i, m in enumerate(months):
+            if m[index] is None:
+                runs, run = runs + [run] if run else runs, []
+            else:
+                run.append(f"{x(i):.1f},{y(m[index]):.1f}")
+        for points in [*runs, run]:
+            if len(points) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2"{dashed}/>'
+                )
         legend_y = top + height + 40 + n * 16
         parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dashed}/>'
             f'<line x1="{left}" y1="{legend_y - 4}" x2="{left + 24}" y2="{legend_y - 4}" '
             f'stroke="{colour}" stroke-width="2"{dashed}/>'
             f'<text x="{left + 30}" y="{legend_y}">{escape(label)}</text>'

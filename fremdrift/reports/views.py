@@ -294,7 +294,7 @@ def _monitoring(request: HttpRequest, form, filters: Filters) -> Outcome:
     for title, rows, _counted in tables:
         flat += [[], [title], *rows]
     chart = charts.curves_svg(
-        [(m[0], *(v if isinstance(v, int) else 0 for v in m[1:])) for m in curves[1:]]
+        [(m[0], *(v if isinstance(v, int) else None for v in m[1:])) for m in curves[1:]]
     )
     return Outcome(
         name="monitoring",

@@ -6,6 +6,7 @@ too few citizens to show results, and nothing else, in every output format of ev
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import transaction
@@ -17,6 +18,7 @@ from fremdrift.api.tests.test_reports_api import queries
 from fremdrift.citizens.models import Citizen
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes import services as programme_services
+from fremdrift.reports.charts import curves_svg
 from fremdrift.reports.tests.test_progression import record
 from fremdrift.testing import make_citizen, make_cpr, make_programme
 
@@ -135,3 +137,13 @@ def test_the_coverage_sentence_hides_a_small_count_inside_a_larger_cohort(world,
     )
     sentence = page.content.decode().split('data-testid="coverage">')[1].split("</p>")[0]
     assert "6" in sentence and "2" not in sentence and "&lt;5" in sentence
+
+
+def test_a_hidden_month_is_a_gap_in_the_monitoring_curve_not_a_zero():
+    months = [
+        ("2026-01", 6, None, None, None),
+        ("2026-02", 8, 5, None, None),
+        ("2026-03", 9, 6, None, None),
+    ]
+    curves = re.findall(r'<polyline points="([^"]+)"', curves_svg(months))
+    assert [len(points.split()) for points in curves] == [3, 2]
