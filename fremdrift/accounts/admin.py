@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from .forms import AdminLoginForm
 from .models import Organisation
+
+admin.site.login_form = AdminLoginForm
 
 # The user pages are `audit.admin`: every change of a user's access is a change record.
 

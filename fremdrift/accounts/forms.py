@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -27,3 +28,8 @@ class LoginForm(AuthenticationForm):
                 params={"minutes": settings.FREMDRIFT_LOGIN_USERNAME_WINDOW_MINUTES},
             )
         return super().clean()
+
+
+class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+    """The Django admin's sign-in, under the same per-user-name throttle as the application's:
+    otherwise /admin/login/ would be a way around it."""

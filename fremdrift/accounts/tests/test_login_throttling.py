@@ -62,3 +62,31 @@ def test_fewer_guesses_than_the_limit_do_not_throttle(world):
     for n in range(settings.FREMDRIFT_LOGIN_USERNAME_LIMIT - 1):
         attempt(f"203.0.113.{n + 1}", "caseworker", "wrong")
     assert attempt("198.51.100.20", "caseworker", PASSWORD).status_code == 302
+
+
+def test_the_admin_sign_in_is_under_the_same_throttle(world):
+    world.administrator.set_password(PASSWORD)
+    world.administrator.save()
+    for n in range(settings.FREMDRIFT_LOGIN_USERNAME_LIMIT):
+        guess = Client(REMOTE_ADDR=f"203.0.113.{n + 1}").post(
+            "/admin/login/", {"username": "administrator", "password": f"guess {n}"}
+        )
+        assert guess.status_code == 200
+    # The guesses at the admin count on the application's login page, and the other way round.
+    assert attempt("198.51.100.20", "administrator", PASSWORD).status_code == 429
+    refused = Client(REMOTE_ADDR="198.51.100.21").post(
+        "/admin/login/", {"username": "administrator", "password": PASSWORD}
+    )
+    assert "for mange forkerte forsøg" in refused.content.decode()
+    assert "_auth_user_id" not in refused.client.session
+
+
+def test_the_admin_sign_in_still_works_and_only_for_staff(world):
+    for user in (world.administrator, world.caseworker):
+        user.set_password(PASSWORD)
+        user.save()
+    staff = Client().post("/admin/login/", {"username": "administrator", "password": PASSWORD})
+    assert staff.status_code == 302
+    not_staff = Client().post("/admin/login/", {"username": "caseworker", "password": PASSWORD})
+    assert not_staff.status_code == 200
+    assert "_auth_user_id" not in not_staff.client.session
