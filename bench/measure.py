@@ -8,7 +8,7 @@ from django.test import Client
 
 from fremdrift.citizens.models import Citizen
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "fremdrift.accounts.backends.PersonBackend"
 
 
 def _time(client: Client, url: str) -> tuple[float, int]:

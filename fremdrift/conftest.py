@@ -54,19 +54,46 @@ def world(db):
 @pytest.fixture
 def login(client):
     def _login(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="fremdrift.accounts.backends.PersonBackend")
         return client
 
     return _login
 
 
 @pytest.fixture
-def bearer(world):
-    """The headers of an API request with a new token of the user's."""
+def integration_client(world):
+    """The integration client that works as `user` would: the same organisation and role (one
+    per person, made on first use), optionally narrowed to `scopes`."""
+    made = {}
 
-    def _bearer(user, **extra):
+    def _integration_client(user, *, scopes=None):
+        if user.kind == user.Kind.SYSTEM:
+            return user
+        key = (user.pk, tuple(scopes or ()))
+        if key not in made:
+            made[key] = api_services.integration_client_create(
+                actor=world.administrator,
+                name=f"Fagsystem {user.username} {len(made) + 1}",
+                organisation=user.organisation,
+                role=user.role,
+                scopes=scopes,
+            )
+        return made[key]
+
+    return _integration_client
+
+
+@pytest.fixture
+def bearer(world, integration_client):
+    """The headers of an API request with a new token of the integration client that works as
+    `user` would (`integration_client`)."""
+
+    def _bearer(user, *, scopes=None, **extra):
         _token, key = api_services.api_token_issue(
-            actor=world.administrator, user=user, name="Fagsystem", **extra
+            actor=world.administrator,
+            user=integration_client(user, scopes=scopes),
+            name="Fagsystem",
+            **extra,
         )
         return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 

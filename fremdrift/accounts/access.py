@@ -13,6 +13,11 @@ def is_active_member(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.organisation_id)
 
 
+def is_integration_client(user) -> bool:
+    """Another system that uses the API with a token; it never signs in."""
+    return getattr(user, "kind", "person") == "system"
+
+
 def is_administrator(user) -> bool:
     return bool(user.is_authenticated and user.role == Role.ADMINISTRATOR)
 

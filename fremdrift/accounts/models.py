@@ -32,8 +32,17 @@ class Organisation(models.Model):
 
 
 class User(AbstractUser):
-    """A person who signs in, with one role in one organisation."""
+    """A person who signs in, or an integration client (another system that uses the API with
+    a token), with one role in one organisation. The two never mix: an integration client
+    cannot sign in, and a person is never issued a token."""
 
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        SYSTEM = "system", _("Integration client")
+
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON, editable=False
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -56,12 +65,27 @@ class User(AbstractUser):
                 condition=models.Q(role__in=["", *[choice.value for choice in Role]]),
                 name="user_role_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["person", "system"]), name="user_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="person")
+                | (
+                    models.Q(is_staff=False, is_superuser=False, organisation__isnull=False)
+                    & ~models.Q(role="")
+                ),
+                name="integration_client_has_a_role_and_no_admin",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
     # For the templates; the rules themselves are in `access`.
+    @property
+    def is_integration_client(self) -> bool:
+        return access.is_integration_client(self)
+
     @property
     def works_with_cases(self) -> bool:
         return access.works_with_cases(self)

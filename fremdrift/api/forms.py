@@ -1,20 +1,61 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fremdrift.accounts.models import User
+from fremdrift.accounts.models import Organisation, User
+from fremdrift.accounts.roles import Role
 from fremdrift.core.forms import DesignSystemForm
 
+from .scopes import READ, RESOURCES, WRITE
 
-class UserChoiceField(forms.ModelChoiceField):
+
+class ClientChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj.get_full_name() or obj.username} ({obj.username}, {obj.organisation})"
+        name = obj.get_full_name() or obj.username
+        return f"{name} ({obj.organisation}, {obj.get_role_display()})"
 
 
 class TokenForm(DesignSystemForm):
-    user = UserChoiceField(
-        label=_("User or integration"),
-        queryset=User.objects.filter(is_active=True).select_related("organisation"),
-        help_text=_("The token acts as this user: it sees and changes what the user may."),
+    user = ClientChoiceField(
+        label=_("Integration client"),
+        queryset=User.objects.filter(is_active=True, kind=User.Kind.SYSTEM).select_related(
+            "organisation"
+        ),
+        help_text=_(
+            "The token acts as this integration client: it sees and changes what the client's "
+            "role and scopes allow."
+        ),
     )
     name = forms.CharField(label=_("Name"), max_length=100)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=730, initial=90)
+
+
+def _scope_choices():
+    access_labels = {READ: _("read"), WRITE: _("read and write")}
+    return [
+        (f"{resource}:{access}", f"{label}: {access_labels[access]}")
+        for resource, label in RESOURCES.items()
+        for access in (READ, WRITE)
+    ]
+
+
+class IntegrationClientForm(DesignSystemForm):
+    name = forms.CharField(
+        label=_("Name of the integration client"),
+        max_length=100,
+        help_text=_("The other system, for example the municipality's case management system."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True)
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        help_text=_("The client sees and changes what a user with this role would."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=_scope_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked for everything the role allows."),
+    )

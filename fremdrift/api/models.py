@@ -1,5 +1,7 @@
-"""API tokens: issued by an administrator to a user or an integration, shown once, stored as
-a hash, with an expiry, revocable."""
+"""Integration clients and their API tokens. An administrator creates an integration client
+(a user row of kind "system" with a role in an organisation, and optional scopes) and issues
+tokens for it: shown once, stored as a hash, with an expiry, revocable. Persons are never
+issued tokens."""
 
 from django.conf import settings
 from django.db import models
@@ -31,3 +33,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class IntegrationClient(models.Model):
+    """The API side of a system user: which resources its tokens reach (`api.scopes`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="integration_client",
+    )
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("integration client")
+        verbose_name_plural = _("integration clients")
+
+    def __str__(self) -> str:
+        return str(self.user)

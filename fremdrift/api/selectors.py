@@ -1,16 +1,41 @@
 from django.utils import timezone
 
-from .models import ApiToken
+from fremdrift.accounts.models import User
+
+from .models import ApiToken, IntegrationClient
 from .services import key_hash
 
 
 def token_user(key: str):
-    """The active user of a valid, unexpired, unrevoked token, or None."""
+    """The token and its active integration client, for a valid, unexpired, unrevoked token
+    (else None, None). A token of a person's, from before tokens were for clients only, is
+    refused."""
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=key_hash(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        ApiToken.objects.select_related("user", "user__integration_client")
+        .filter(
+            key_hash=key_hash(key),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__kind=User.Kind.SYSTEM,
+        )
         .first()
     )
     if token is None or not token.user.is_active:
         return None, None
     return token, token.user
+
+
+def client_scopes(user) -> list[str]:
+    """The scopes of an integration client (empty: all its role allows)."""
+    try:
+        return list(user.integration_client.scopes)
+    except IntegrationClient.DoesNotExist:
+        return []
+
+
+def integration_clients():
+    return (
+        User.objects.filter(kind=User.Kind.SYSTEM)
+        .select_related("organisation", "integration_client")
+        .order_by("first_name")
+    )

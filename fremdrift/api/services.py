@@ -2,17 +2,67 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from fremdrift.accounts.access import is_administrator, is_integration_client
+from fremdrift.accounts.models import Organisation, User
+from fremdrift.accounts.roles import Role
 from fremdrift.audit.models import ChangeRecord
-from fremdrift.audit.services import audited_create, change_record_write
+from fremdrift.audit.services import audited_create, change_record_write, user_access_record
 
-from .models import ApiToken
+from .models import ApiToken, IntegrationClient
+from .scopes import all_scopes
 
 MAX_DAYS = 730
+CLIENT_USERNAME_PREFIX = "integration-"
+
+
+@transaction.atomic
+def integration_client_create(
+    *, actor, name: str, organisation: Organisation, role: str, scopes: list[str] | None = None
+) -> User:
+    """A system user for another system, which then gets tokens of its own. It acts with
+    `role` in `organisation`, narrowed to `scopes` if any are given; it can never sign in."""
+    name = name.strip()
+    scopes = sorted(set(scopes or []))
+    username = CLIENT_USERNAME_PREFIX + slugify(name)[:100]
+    errors = {}
+    if not is_administrator(actor):
+        errors["__all__"] = _("Only administrators create integration clients.")
+    if not name or not slugify(name):
+        errors["name"] = _("Give the integration client a name, for example the system's name.")
+    elif User.objects.filter(username=username).exists():
+        errors["name"] = _("An integration client with this name exists already.")
+    if role not in Role.values:
+        errors["role"] = _("Choose a role.")
+    if organisation is None or not organisation.is_active:
+        errors["organisation"] = _("Choose an active organisation.")
+    unknown = [scope for scope in scopes if scope not in all_scopes()]
+    if unknown:
+        errors["scopes"] = _("Unknown scope: %(scope)s.") % {"scope": unknown[0]}
+    if errors:
+        raise ValidationError(errors)
+    user = User.objects.create(
+        username=username,
+        first_name=name,
+        kind=User.Kind.SYSTEM,
+        organisation=organisation,
+        role=role,
+        password=make_password(None),
+    )
+    user_access_record(actor=actor, user=user, before=None)
+    audited_create(
+        actor=actor,
+        model=IntegrationClient,
+        data={"user": user, "scopes": scopes, "created_by": actor},
+        tracked=("user", "scopes"),
+    )
+    return user
 
 
 def key_hash(key: str) -> str:
@@ -21,14 +71,19 @@ def key_hash(key: str) -> str:
 
 @transaction.atomic
 def api_token_issue(*, actor, user, name: str, days: int = 90) -> tuple[ApiToken, str]:
-    """A new token for `user`; the key is returned once and only its hash is kept."""
+    """A new token for the integration client `user`; the key is returned once and only its
+    hash is kept."""
     errors = {}
     if not name.strip():
         errors["name"] = _("Give the token a name, for example the system that uses it.")
     if not 1 <= days <= MAX_DAYS:
         errors["days"] = _("A token lasts from 1 to %(max)d days.") % {"max": MAX_DAYS}
-    if not user.is_active:
-        errors["user"] = _("The user is not active.")
+    if not is_integration_client(user):
+        errors["user"] = _(
+            "Tokens are issued to integration clients only: a person signs in as themselves."
+        )
+    elif not user.is_active:
+        errors["user"] = _("The integration client is not active.")
     if errors:
         raise ValidationError(errors)
     key = "fr_" + secrets.token_urlsafe(32)

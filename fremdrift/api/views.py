@@ -10,17 +10,19 @@ from fremdrift.accounts.access import require_administrator
 from fremdrift.core.forms import errors_onto_form
 
 from . import services
-from .forms import TokenForm
+from .forms import IntegrationClientForm, TokenForm
 from .models import ApiToken
+from .selectors import integration_clients
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
-    """Administrators issue API tokens (the key is shown once, on this response only) and
-    revoke them."""
+    """Administrators create integration clients, issue API tokens for them (the key is shown
+    once, on this response only) and revoke them."""
     require_administrator(request, hidden=True)
     form = TokenForm(request.POST or None)
+    client_form = IntegrationClientForm()
     key = None
     status = 200
     if request.method == "POST":
@@ -34,12 +36,42 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 form = TokenForm()
         else:
             status = 400
-    tokens = ApiToken.objects.select_related("user", "created_by")
-    response = render(
-        request, "api/token_list.html", {"form": form, "tokens": tokens, "key": key}, status=status
-    )
+    return _token_page(request, form=form, client_form=client_form, key=key, status=status)
+
+
+def _token_page(request, *, form, client_form, key=None, status=200) -> HttpResponse:
+    context = {
+        "form": form,
+        "client_form": client_form,
+        "clients": integration_clients(),
+        "tokens": ApiToken.objects.select_related("user", "created_by"),
+        "key": key,
+    }
+    response = render(request, "api/token_list.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def client_create(request: HttpRequest) -> HttpResponse:
+    require_administrator(request, hidden=True)
+    client_form = IntegrationClientForm(request.POST)
+    if client_form.is_valid():
+        try:
+            client = services.integration_client_create(
+                actor=request.user, **client_form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_onto_form(client_form, error)
+        else:
+            messages.success(
+                request,
+                _("The integration client %(name)s has been created. Issue it a token below.")
+                % {"name": client.get_full_name()},
+            )
+            return redirect("api:tokens")
+    return _token_page(request, form=TokenForm(), client_form=client_form, status=400)
 
 
 @login_required

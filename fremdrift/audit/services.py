@@ -120,7 +120,9 @@ def user_access_state(user) -> dict[str, Any]:
 
 
 def user_access_errors(*, actor, user, before: dict[str, Any] | None) -> dict[str, str]:
-    """Nobody changes their own access, by any path."""
+    """Nobody changes their own access, by any path; an integration client is never staff."""
+    if user.kind == "system" and (user.is_staff or user.is_superuser):
+        return {"is_staff": _("An integration client never uses the administration site.")}
     if before is None or actor is None or actor.pk != user.pk:
         return {}
     after = user_access_state(user)

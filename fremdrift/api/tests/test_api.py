@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from fremdrift.accounts.models import User
 from fremdrift.api import services
 from fremdrift.api.models import ApiToken
 from fremdrift.audit.models import AccessLogEntry
@@ -66,11 +67,12 @@ def test_every_endpoint_follows_the_access_matrix(world, client, bearer, role):
             assert citizen.masked_cpr in body and "cpr_encrypted" not in body
 
 
-def test_reads_are_in_the_access_log(world, client, bearer):
+def test_reads_are_in_the_access_log(world, client, bearer, integration_client):
     headers = bearer(world.caseworker)
     client.get(f"{API}/citizens", **headers)
     client.get(f"{API}/citizens/{world.citizen.pk}", **headers)
-    entries = AccessLogEntry.objects.filter(user=world.caseworker).order_by("id")
+    fagsystem = integration_client(world.caseworker)
+    entries = AccessLogEntry.objects.filter(user=fagsystem).order_by("id")
     assert [e.action for e in entries] == ["list", "view"]
     assert entries[1].citizen_id == world.citizen.pk
 
@@ -227,12 +229,20 @@ def test_code_lists_and_instruments(world, client, bearer):
 
 @pytest.mark.parametrize("role", ["caseworker", "manager", "administrator"])
 def test_it_checks_ownership(world, login, role):
-    """Only administrators issue and revoke tokens."""
+    """Only administrators create integration clients and issue and revoke their tokens."""
     client = login(getattr(world, role))
     page = client.get(reverse("api:tokens"))
     assert page.status_code == (200 if role == "administrator" else 404)
+    created = client.post(
+        reverse("api:client-create"),
+        {"name": "Fagsystem", "organisation": world.nord.pk, "role": "caseworker"},
+    )
+    assert created.status_code == (302 if role == "administrator" else 404)
+    fagsystem = User.objects.filter(kind=User.Kind.SYSTEM).first()
+    assert (fagsystem is not None) == (role == "administrator")
     issued = client.post(
-        reverse("api:tokens"), {"user": world.caseworker.pk, "name": "Fagsystem", "days": "30"}
+        reverse("api:tokens"),
+        {"user": fagsystem.pk if fagsystem else world.caseworker.pk, "name": "Sag", "days": "30"},
     )
     assert ApiToken.objects.exists() == (role == "administrator")
     if role == "administrator":

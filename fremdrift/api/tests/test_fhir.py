@@ -15,7 +15,6 @@ from fhir.resources.R4B.goal import Goal as FhirGoal
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from fremdrift.api import services as api_services
 from fremdrift.api.fhir.common import DATA_ABSENT, EXT
 from fremdrift.api.fhir.plans import activity_status
 from fremdrift.assessments.services import AnswerInput, assessment_record
@@ -40,17 +39,6 @@ MODELS = {
     "Goal": FhirGoal,
     "CarePlan": CarePlan,
 }
-
-
-@pytest.fixture
-def bearer(world):
-    def _bearer(user):
-        _token, key = api_services.api_token_issue(
-            actor=world.administrator, user=user, name="Sundhedssystem"
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-
-    return _bearer
 
 
 def code(code_list, value, parent=None):
@@ -289,7 +277,7 @@ def test_unknown_ids_answer_404(world, client, bearer, path):
     assert client.get(f"{FHIR}/{path}", **bearer(world.caseworker)).status_code == 404
 
 
-def test_reads_are_in_the_access_log(world, cases, client, bearer):
+def test_reads_are_in_the_access_log(world, cases, client, bearer, integration_client):
     headers = bearer(world.caseworker)
     case = cases["citizen"]
     paths = [
@@ -302,7 +290,8 @@ def test_reads_are_in_the_access_log(world, cases, client, bearer):
     ]
     for path in paths:
         assert client.get(path, **headers).status_code == 200
-    entries = list(AccessLogEntry.objects.filter(user=world.caseworker).order_by("id"))
+    client_user = integration_client(world.caseworker)
+    entries = list(AccessLogEntry.objects.filter(user=client_user).order_by("id"))
     assert [(e.action, e.path) for e in entries] == [
         ("list" if i % 2 == 0 else "view", path) for i, path in enumerate(paths)
     ]
@@ -313,7 +302,7 @@ def test_reads_are_in_the_access_log(world, cases, client, bearer):
         assert entry.citizen_id == case.citizen.pk
     # A list that shows nobody logs nothing.
     client.get(f"{FHIR}/Goal", {"patient": world.foreign_citizen.pk}, **headers)
-    assert AccessLogEntry.objects.filter(user=world.caseworker).count() == len(paths)
+    assert AccessLogEntry.objects.filter(user=client_user).count() == len(paths)
 
 
 # --- the mapping --------------------------------------------------------------------------

@@ -65,15 +65,6 @@ def queries(report: str) -> tuple[dict, dict]:
     return {}, {}
 
 
-@pytest.fixture
-def bearer(world):
-    def _bearer(user):
-        _token, key = services.api_token_issue(actor=world.administrator, user=user, name="Analyse")
-        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-
-    return _bearer
-
-
 # Access
 
 
@@ -417,11 +408,11 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def manager_headers(world, cohort):
+def manager_headers(world, cohort, integration_client):
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     _token, key = services.api_token_issue(
-        actor=world.administrator, user=world.manager, name="Schemathesis"
+        actor=world.administrator, user=integration_client(world.manager), name="Schemathesis"
     )
     yield {"Authorization": f"Bearer {key}"}
     signals.request_started.connect(close_old_connections)

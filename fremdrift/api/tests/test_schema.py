@@ -21,12 +21,12 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def token_headers(world):
+def token_headers(world, integration_client):
     # As Django's test client does: the test's database connection must outlive each request.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     _token, key = services.api_token_issue(
-        actor=world.administrator, user=world.caseworker, name="Schemathesis"
+        actor=world.administrator, user=integration_client(world.caseworker), name="Schemathesis"
     )
     yield {"Authorization": f"Bearer {key}"}
     signals.request_started.connect(close_old_connections)

@@ -5,15 +5,22 @@ from fremdrift.api import services as api_services
 from fremdrift.audit.models import AccessLogEntry, ChangeRecord
 
 
-def test_rows_written_through_a_token_name_it_and_session_rows_do_not(world, client, login):
+def test_rows_written_through_a_token_name_it_and_session_rows_do_not(
+    world, client, login, integration_client
+):
+    fagsystem = integration_client(world.caseworker)
     token, key = api_services.api_token_issue(
-        actor=world.administrator, user=world.caseworker, name="Fagsystem"
+        actor=world.administrator, user=fagsystem, name="Fagsystem"
     )
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     read = client.get(f"/api/v1/citizens/{world.citizen.pk}", **headers)
     assert read.status_code == 200
     entry = AccessLogEntry.objects.latest("id")
-    assert (entry.username, entry.api_token_id) == ("caseworker", token.pk)
+    assert (entry.user, entry.username, entry.api_token_id) == (
+        fagsystem,
+        fagsystem.username,
+        token.pk,
+    )
 
     changed = client.put(
         f"/api/v1/citizens/{world.citizen.pk}",
@@ -29,9 +36,9 @@ def test_rows_written_through_a_token_name_it_and_session_rows_do_not(world, cli
     )
     assert changed.status_code == 200
     record = ChangeRecord.objects.filter(model="citizens.Citizen").latest("id")
-    assert record.api_token_id == token.pk
+    assert (record.actor, record.api_token_id) == (fagsystem, token.pk)
 
     login(world.caseworker).get(f"/citizens/{world.citizen.pk}/")
     assert AccessLogEntry.objects.latest("id").api_token_id is None
-    page = login(world.administrator).post("/audit/", {"username": "caseworker"})
+    page = login(world.administrator).post("/audit/", {"username": fagsystem.username})
     assert f"API-nøgle {token.pk}" in page.content.decode()

@@ -71,7 +71,7 @@ def _follows_the_access_matrix(world, client, bearer, endpoint: Endpoint, role):
                 assert citizen.last_name not in response.content.decode()
 
 
-def test_new_writes_are_in_the_access_log(world, cases, client, bearer):
+def test_new_writes_are_in_the_access_log(world, cases, client, bearer, integration_client):
     from fremdrift.audit.models import AccessLogEntry
 
     headers = bearer(world.caseworker)
@@ -79,7 +79,8 @@ def test_new_writes_are_in_the_access_log(world, cases, client, bearer):
     created = BY_NAME["POST /referrals"].call(client, headers, world, "teammates_citizen")
     BY_NAME["POST /referrals/{id}/end"].call(client, headers, world, "citizen")
     assert created.status_code == 201
-    entries = AccessLogEntry.objects.filter(user=world.caseworker).order_by("id")
+    client_user = integration_client(world.caseworker)
+    entries = AccessLogEntry.objects.filter(user=client_user).order_by("id")
     assert [(e.action, e.citizen_id, e.path) for e in entries] == [
         ("edit", world.citizen.pk, f"{API}/plans/{world.cases['citizen'].plan.pk}"),
         ("create", world.teammates_citizen.pk, f"{API}/referrals"),

@@ -8,7 +8,9 @@ from fremdrift.api.tests.writes import API, BY_NAME, TODAY, everything, fields_o
 from fremdrift.assessments.models import Assessment
 
 
-def test_an_assessment_is_recorded_with_its_answers_and_read_back(world, cases, client, bearer):
+def test_an_assessment_is_recorded_with_its_answers_and_read_back(
+    world, cases, client, bearer, integration_client
+):
     headers = bearer(world.caseworker)
     created = BY_NAME["POST /assessments"].call(client, headers, world, "citizen")
     assert created.status_code == 201
@@ -18,7 +20,8 @@ def test_an_assessment_is_recorded_with_its_answers_and_read_back(world, cases, 
     answers = {a["item"]: a for a in body["answers"]}
     assert answers["health_for_work"]["value"] == 7
     assert answers["everyday_energy"]["comment"] == "svært om morgenen"
-    assert body["instrument"] == "adult_wheel" and body["recorded_by_id"] == world.caseworker.pk
+    assert body["instrument"] == "adult_wheel"
+    assert body["recorded_by_id"] == integration_client(world.caseworker).pk
 
 
 def test_an_assessment_names_its_version_by_number_or_id(world, cases, client, bearer):

@@ -137,6 +137,7 @@ PAGES = {
     "api-v1:api-root": NoPersonalData("the API's root"),
     "api:tokens": NoPersonalData("API tokens of integrations, no citizen"),
     "api:revoke": NoPersonalData("revokes a token", kwargs=lambda w: {"token_id": 1}),
+    "api:client-create": NoPersonalData("creates an integration client, no citizen"),
     "exchange:upload": NoPersonalData("the upload form; an import is logged by the services"),
     "instruments:list": NoPersonalData("question batteries"),
     "instruments:detail": NoPersonalData("a question battery", kwargs=instrument),
@@ -235,7 +236,7 @@ def test_no_get_changes_data_for_any_role(world, cases, referred, client):
             client.logout()
         else:
             client.force_login(
-                getattr(world, persona), backend="django.contrib.auth.backends.ModelBackend"
+                getattr(world, persona), backend="fremdrift.accounts.backends.PersonBackend"
             )
         for name, route in PAGES.items():
             if name in {"accounts:logout"}:

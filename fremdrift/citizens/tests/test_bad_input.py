@@ -107,7 +107,7 @@ def test_a_double_submitted_form_creates_one_citizen(world, login):
 
 def test_a_forged_post_without_csrf_token_is_refused(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.caseworker, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.caseworker, backend="fremdrift.accounts.backends.PersonBackend")
     count = Citizen.objects.count()
     response = client.post(reverse("citizens:create"), create_data(world))
     assert response.status_code == 403

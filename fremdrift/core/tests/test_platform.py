@@ -85,7 +85,7 @@ def test_production_starts_with_real_secrets_and_secure_cookies():
 
 def test_sessions_end_after_30_minutes_idle_and_at_logout(world, client):
     assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
-    client.force_login(world.caseworker, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.caseworker, backend="fremdrift.accounts.backends.PersonBackend")
     assert client.get("/citizens/").status_code == 200
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 200

@@ -90,7 +90,7 @@ def test_a_post_without_the_csrf_token_is_refused(fremby, example, tmp_path):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(fremby.administrator, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(fremby.administrator, backend="fremdrift.accounts.backends.PersonBackend")
     with open(zipped(example, tmp_path), "rb") as package:
         response = client.post(URL, {"package": package})
     assert response.status_code == 403 and not Citizen.objects.exists()

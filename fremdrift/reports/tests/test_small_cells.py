@@ -108,7 +108,7 @@ def test_no_output_of_any_report_holds_a_figure_from_1_to_4_citizens(
     world, client, bearer, report, people, sex
 ):
     headers = bearer(world.manager)
-    client.force_login(world.manager, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.manager, backend="fremdrift.accounts.backends.PersonBackend")
     with transaction.atomic():
         build(world, people)
         in_cohort = [
