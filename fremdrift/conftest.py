@@ -60,6 +60,13 @@ def login(client):
     return _login
 
 
+def administrator_of(organisation):
+    """The organisation's administrator (Nord's is `world.administrator`; another's is made on
+    first use): integration clients and their tokens are their own organisation's."""
+    found = organisation.members.filter(role=Role.ADMINISTRATOR).first()
+    return found or make_user(f"admin-{organisation.pk}", organisation, Role.ADMINISTRATOR)
+
+
 @pytest.fixture
 def integration_client(world):
     """The integration client that works as `user` would: the same organisation and role (one
@@ -72,7 +79,7 @@ def integration_client(world):
         key = (user.pk, tuple(scopes or ()))
         if key not in made:
             made[key] = api_services.integration_client_create(
-                actor=world.administrator,
+                actor=administrator_of(user.organisation),
                 name=f"Fagsystem {user.username} {len(made) + 1}",
                 organisation=user.organisation,
                 role=user.role,
@@ -89,9 +96,10 @@ def bearer(world, integration_client):
     `user` would (`integration_client`)."""
 
     def _bearer(user, *, scopes=None, **extra):
+        fagsystem = integration_client(user, scopes=scopes)
         _token, key = api_services.api_token_issue(
-            actor=world.administrator,
-            user=integration_client(user, scopes=scopes),
+            actor=administrator_of(fagsystem.organisation),
+            user=fagsystem,
             name="Fagsystem",
             **extra,
         )

@@ -15,6 +15,12 @@ class ClientChoiceField(forms.ModelChoiceField):
 
 
 class TokenForm(DesignSystemForm):
+    def __init__(self, *args, organisation_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = self.fields["user"].queryset.filter(
+            organisation_id=organisation_id
+        )
+
     user = ClientChoiceField(
         label=_("Integration client"),
         queryset=User.objects.filter(is_active=True, kind=User.Kind.SYSTEM).select_related(
@@ -39,6 +45,12 @@ def _scope_choices():
 
 
 class IntegrationClientForm(DesignSystemForm):
+    def __init__(self, *args, organisation_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = self.fields["organisation"].queryset.filter(pk=organisation_id)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].initial = organisation_id
+
     name = forms.CharField(
         label=_("Name of the integration client"),
         max_length=100,

@@ -33,9 +33,17 @@ def client_scopes(user) -> list[str]:
         return []
 
 
-def integration_clients():
+def integration_clients(*, organisation_id: int):
     return (
-        User.objects.filter(kind=User.Kind.SYSTEM)
+        User.objects.filter(kind=User.Kind.SYSTEM, organisation_id=organisation_id)
         .select_related("organisation", "integration_client")
         .order_by("first_name")
+    )
+
+
+def tokens_of_organisation(*, organisation_id: int):
+    """The tokens an administrator of the organisation sees and revokes: its clients' (and
+    any a person of it held before tokens were for clients only)."""
+    return ApiToken.objects.filter(user__organisation_id=organisation_id).select_related(
+        "user", "created_by"
     )

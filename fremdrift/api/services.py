@@ -42,6 +42,10 @@ def integration_client_create(
         errors["role"] = _("Choose a role.")
     if organisation is None or not organisation.is_active:
         errors["organisation"] = _("Choose an active organisation.")
+    elif organisation.pk != actor.organisation_id:
+        errors["organisation"] = _(
+            "An administrator creates integration clients of their own organisation only."
+        )
     unknown = [scope for scope in scopes if scope not in all_scopes()]
     if unknown:
         errors["scopes"] = _("Unknown scope: %(scope)s.") % {"scope": unknown[0]}
@@ -84,6 +88,8 @@ def api_token_issue(*, actor, user, name: str, days: int = 90) -> tuple[ApiToken
         )
     elif not user.is_active:
         errors["user"] = _("The integration client is not active.")
+    elif user.organisation_id != actor.organisation_id:
+        errors["user"] = _("The integration client belongs to another organisation.")
     if errors:
         raise ValidationError(errors)
     key = "fr_" + secrets.token_urlsafe(32)

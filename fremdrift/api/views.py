@@ -11,8 +11,7 @@ from fremdrift.core.forms import errors_onto_form
 
 from . import services
 from .forms import IntegrationClientForm, TokenForm
-from .models import ApiToken
-from .selectors import integration_clients
+from .selectors import integration_clients, tokens_of_organisation
 
 
 @login_required
@@ -21,8 +20,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
     """Administrators create integration clients, issue API tokens for them (the key is shown
     once, on this response only) and revoke them."""
     require_administrator(request, hidden=True)
-    form = TokenForm(request.POST or None)
-    client_form = IntegrationClientForm()
+    own = request.user.organisation_id
+    form = TokenForm(request.POST or None, organisation_id=own)
+    client_form = IntegrationClientForm(organisation_id=own)
     key = None
     status = 200
     if request.method == "POST":
@@ -33,7 +33,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 errors_onto_form(form, error)
                 status = 400
             else:
-                form = TokenForm()
+                form = TokenForm(organisation_id=own)
         else:
             status = 400
     return _token_page(request, form=form, client_form=client_form, key=key, status=status)
@@ -43,8 +43,8 @@ def _token_page(request, *, form, client_form, key=None, status=200) -> HttpResp
     context = {
         "form": form,
         "client_form": client_form,
-        "clients": integration_clients(),
-        "tokens": ApiToken.objects.select_related("user", "created_by"),
+        "clients": integration_clients(organisation_id=request.user.organisation_id),
+        "tokens": tokens_of_organisation(organisation_id=request.user.organisation_id),
         "key": key,
     }
     response = render(request, "api/token_list.html", context, status=status)
@@ -56,7 +56,8 @@ def _token_page(request, *, form, client_form, key=None, status=200) -> HttpResp
 @require_POST
 def client_create(request: HttpRequest) -> HttpResponse:
     require_administrator(request, hidden=True)
-    client_form = IntegrationClientForm(request.POST)
+    own = request.user.organisation_id
+    client_form = IntegrationClientForm(request.POST, organisation_id=own)
     if client_form.is_valid():
         try:
             client = services.integration_client_create(
@@ -71,14 +72,18 @@ def client_create(request: HttpRequest) -> HttpResponse:
                 % {"name": client.get_full_name()},
             )
             return redirect("api:tokens")
-    return _token_page(request, form=TokenForm(), client_form=client_form, status=400)
+    return _token_page(
+        request, form=TokenForm(organisation_id=own), client_form=client_form, status=400
+    )
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     require_administrator(request, hidden=True)
-    token = get_object_or_404(ApiToken, pk=token_id)
+    token = get_object_or_404(
+        tokens_of_organisation(organisation_id=request.user.organisation_id), pk=token_id
+    )
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token has been revoked; it no longer works."))
     return redirect("api:tokens")

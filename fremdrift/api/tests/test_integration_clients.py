@@ -181,3 +181,38 @@ def test_bad_client_input_names_the_field(world, login, integration_client, data
     assert page.status_code == 400
     assert f'id="id_{field}-error"' in page.content.decode()
     assert User.objects.filter(kind=User.Kind.SYSTEM).count() == clients
+
+
+def test_clients_and_tokens_stay_in_the_administrators_organisation(
+    world, login, integration_client
+):
+    syd_system = integration_client(world.outsider)  # Jobcenter Syd's, by Syd's administrator
+    with pytest.raises(ValidationError) as refused:
+        services.integration_client_create(
+            actor=world.administrator, name="Ind i Syd", organisation=world.syd, role="caseworker"
+        )
+    assert "organisation" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        services.api_token_issue(actor=world.administrator, user=syd_system, name="Ind i Syd")
+    assert "user" in refused.value.message_dict
+
+    admin = login(world.administrator)
+    page = admin.post(
+        reverse("api:client-create"),
+        {"name": "Ind i Syd", "organisation": world.syd.pk, "role": "caseworker"},
+    )
+    assert page.status_code == 400 and 'id="id_organisation-error"' in page.content.decode()
+    issued = admin.post(
+        reverse("api:tokens"), {"user": syd_system.pk, "name": "Ind i Syd", "days": "30"}
+    )
+    assert issued.status_code == 400 and 'id="id_user-error"' in issued.content.decode()
+    assert syd_system.get_full_name() not in admin.get(reverse("api:tokens")).content.decode()
+    syd_token, _key = services.api_token_issue(
+        actor=syd_system.organisation.members.get(role="administrator"),
+        user=syd_system,
+        name="Syds egen",
+    )
+    assert admin.post(reverse("api:revoke", args=[syd_token.pk])).status_code == 404
+    syd_token.refresh_from_db()
+    assert syd_token.revoked_at is None
+    assert not User.objects.filter(first_name="Ind i Syd").exists()
