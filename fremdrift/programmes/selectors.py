@@ -24,6 +24,8 @@ from .models import (
     ProgrammeInstrument,
 )
 
+# Company-oriented activities, as KVIK counts them: internships and jobs with wage subsidy.
+# Every figure about them (the monitoring curve and tables, the programme outcomes) uses this.
 COMPANY_ACTIVITY_TYPES = ("internship_single", "internship_company_centre", "wage_subsidy")
 JOB_OR_EDUCATION = ("job", "education")
 

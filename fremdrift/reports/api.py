@@ -366,8 +366,9 @@ def comparison(request: HttpRequest, filters: Query[ComparisonFilters]):
 @router.get("/goals", response=RESPONSES)
 def goals(request: HttpRequest, filters: Query[CohortFilters]):
     """Goals (Model 2): sub-goals by category and status, sub-goals and end goals reached,
-    the median time to achievement, and per programme the shares that reached an internship,
-    ordinary wage hours or a job or an education, with the GAS T-scores."""
+    the median time to achievement, and per programme the shares that reached an internship
+    or a job with wage subsidy, ordinary wage hours or a job or an education, with the GAS
+    T-scores."""
     require_reports(request)
     form = _filter_form(CohortForm, request, filters)
     report = goals_report(request.user, form.filters())

@@ -11,13 +11,13 @@ from django.utils.translation import get_language
 
 from fremdrift.plans.models import Activity, Goal, GoalEvent
 from fremdrift.programmes.models import Enrolment, Programme
+from fremdrift.programmes.selectors import COMPANY_ACTIVITY_TYPES
 
 from . import stats
 from .cohort import Filters, cohort_citizens, cohort_rows
 from .privacy import enough
 
 STATUSES = ["active", "achieved", "partly", "not_achieved", "dropped"]
-INTERNSHIPS = ("internship_single", "internship_company_centre")
 
 
 @dataclass
@@ -130,7 +130,7 @@ def goals_report(user, filters: Filters) -> GoalsReport:
 def _programme_outcomes(rows, names, gas_base, gas_follow, db_citizens) -> list[ProgrammeOutcome]:
     internships: dict[int, list] = defaultdict(list)
     for citizen, start in Activity.objects.filter(
-        plan__citizen_id__in=db_citizens, kind__code__in=INTERNSHIPS
+        plan__citizen_id__in=db_citizens, kind__code__in=COMPANY_ACTIVITY_TYPES
     ).values_list("plan__citizen_id", "start_date"):
         internships[citizen].append(start)
     hours_reached = set(

@@ -23,7 +23,6 @@ from .cohort import (
     cohort_enrolment_ids,
     cohort_rows,
 )
-from .goals import INTERNSHIPS
 from .privacy import hide_small, mark_hidden, suppress
 
 
@@ -234,15 +233,23 @@ def _internships(rows, by_citizen_activities, labels, today) -> list[Table]:
     during: dict[int, list] = defaultdict(list)
     for r in rows:
         for a in by_citizen_activities[r[1]]:
-            if a[3] in INTERNSHIPS and r[3] <= a[4] <= (r[4] or today):
+            if a[3] in COMPANY_ACTIVITY_TYPES and r[3] <= a[4] <= (r[4] or today):
                 during[r[0]].append(a)
-    overview = Table(_("Internships"), [_("Internships"), _("Number")])
-    overview.rows.append([_("Enrolments with an internship"), len(during)])
+    overview = Table(
+        _("Internships and jobs with wage subsidy"),
+        [_("Internships and jobs with wage subsidy"), _("Number")],
+    )
+    overview.rows.append(
+        [_("Enrolments with an internship or a job with wage subsidy"), len(during)]
+    )
     internships = [a for acts in during.values() for a in acts]
     for kind, n in sorted(Counter(labels.get(a[2], "–") for a in internships).items()):
         overview.rows.append([kind, n])
     overview.rows.append([_("With a company mentor"), sum(1 for a in internships if a[7])])
-    hours = Table(_("Weekly hours at the start of internships"), [_("Hours"), _("Internships")])
+    hours = Table(
+        _("Weekly hours at the start of internships and jobs with wage subsidy"),
+        [_("Hours"), _("Internships and jobs with wage subsidy")],
+    )
     bands = Counter(hours_band(a[6]) for a in internships)
     for band in (
         _("Under 10"),
@@ -255,11 +262,15 @@ def _internships(rows, by_citizen_activities, labels, today) -> list[Table]:
         hours.rows.append([band, bands.get(band, 0)])
     hours.blocks = [list(range(len(hours.rows)))]
     parallel = Table(
-        _("Parallel interventions during internships"),
-        [_("Activity type"), _("Internships")],
-        counted=_("Internships with an activity of the type running at the same time."),
+        _("Parallel interventions during internships and jobs with wage subsidy"),
+        [_("Activity type"), _("Internships and jobs with wage subsidy")],
+        counted=_(
+            "Internships and jobs with wage subsidy with another activity (of the type) "
+            "running at the same time."
+        ),
     )
     beside: Counter = Counter()
+    with_any = 0
     for r in rows:
         for internship in during.get(r[0], []):
             start, end = internship[4], internship[5] or today
@@ -268,8 +279,10 @@ def _internships(rows, by_citizen_activities, labels, today) -> list[Table]:
                 for a in by_citizen_activities[r[1]]
                 if a[0] != internship[0] and a[4] <= end and (a[5] or today) >= start
             }
+            with_any += bool(kinds)
             for kind in kinds:
                 beside[kind] += 1
+    parallel.rows.append([_("Any parallel intervention"), with_any])
     for kind_id, n in sorted(beside.items(), key=lambda item: labels.get(item[0], "")):
         parallel.rows.append([labels.get(kind_id, "–"), n])
     return [overview, hours, parallel]

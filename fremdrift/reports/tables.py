@@ -190,7 +190,7 @@ def goals_tables(report) -> list[list]:
         [
             _("Programme"),
             _("Enrolments"),
-            _("Internship"),
+            _("Internship or wage subsidy"),
             "",
             "",
             _("Ordinary wage hours"),

@@ -26,8 +26,8 @@ def test_monitoring_counts_the_cohort(world, plans_in_programme):  # noqa: F811
     exits = by_title["Afmeldinger efter årsag"]
     # One exit to a job, five still enrolled: the 1 is hidden, and so is its complement.
     assert exits["Selvforsørgelse"] == "<5" and exits["Stadig indskrevet"] == "<5"
-    internships = by_title["Praktikker"]
-    assert internships["Forløb med en praktik"] == "<5"
+    internships = by_title["Praktikker og job med løntilskud"]
+    assert internships["Forløb med en praktik eller et job med løntilskud"] == "<5"
 
 
 def test_hours_bands():
@@ -60,3 +60,51 @@ def test_it_checks_ownership(world, login, role):
 def test_a_month_without_enrolments_still_counts_from_the_first_start(world, plans_in_programme):  # noqa: F811
     report = monitoring_report(world.manager, Filters(enrolled_from=dt.date(2030, 1, 1)))
     assert report.enrolments == 0 and report.months == []
+
+
+def test_a_job_with_wage_subsidy_counts_in_every_company_oriented_figure(
+    world, plans_in_programme  # noqa: F811
+):
+    """One definition (internships and jobs with wage subsidy) for the curve and the tables,
+    and KVIK's "any parallel intervention" among them."""
+    from fremdrift.citizens.models import Citizen
+    from fremdrift.codelists.models import Code
+    from fremdrift.plans import services as plans
+    from fremdrift.reports.tests.test_goals import START
+
+    wage_subsidy = Code.objects.get(code_list="activity_type", code="wage_subsidy")
+    psychologist = Code.objects.get(code_list="activity_type", code="psychologist")
+    employment = Code.objects.get(code_list="activity_sector", code="employment")
+    health = Code.objects.get(code_list="activity_sector", code="health")
+    for name in ("Mål1", "Mål3"):
+        plan = plans.plan_get_or_create(
+            actor=world.caseworker, citizen=Citizen.objects.get(first_name=name)
+        )
+        plans.activity_create(
+            actor=world.caseworker,
+            plan=plan,
+            sector=employment,
+            kind=wage_subsidy,
+            purpose="Løntilskud",
+            start_date=START + dt.timedelta(days=25),
+            weekly_hours="20",
+        )
+        if name == "Mål1":
+            plans.activity_create(
+                actor=world.caseworker,
+                plan=plan,
+                sector=health,
+                kind=psychologist,
+                purpose="Samtaler",
+                start_date=START + dt.timedelta(days=30),
+            )
+    report = monitoring_report(world.manager, Filters())
+    assert report.months[-1][3] == 5  # in a company-oriented activity
+    tables = {table.title: {row[0]: row[1] for row in table.rows} for table in report.tables}
+    overview = tables["Praktikker og job med løntilskud"]
+    assert overview["Forløb med en praktik eller et job med løntilskud"] == 5
+    assert overview["Job med løntilskud"] == 2 and overview["Enkeltpraktik"] == 3
+    hours = tables["Ugentlige timer ved start af praktikker og job med løntilskud"]
+    assert hours["10-20"] == 5
+    parallel = tables["Parallelle indsatser under praktikker og job med løntilskud"]
+    assert parallel["Enhver parallel indsats"] == 1 and parallel["Psykolog"] == 1
