@@ -13,7 +13,6 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Field, Query, Router, Schema
@@ -21,6 +20,7 @@ from ninja import Field, Query, Router, Schema
 from fremdrift.accounts.access import require_reports
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.api_kit import MAX_ID, errors
+from fremdrift.core.figures import figure
 from fremdrift.instruments.models import Instrument
 
 from .agreement import agreement_report
@@ -292,7 +292,7 @@ def _progression_lines(report) -> list[str]:
                 "improved, %(unchanged)s unchanged, %(worse)s reliably worse."
             )
             % {
-                "alpha": formats.number_format(report.reliable.reliability, decimal_pos=2),
+                "alpha": figure(report.reliable.reliability, 2),
                 "improved": improved,
                 "unchanged": unchanged,
                 "worse": worse,
@@ -305,7 +305,7 @@ def _progression_lines(report) -> list[str]:
     if report.alpha is not None:
         lines.append(
             _("Cronbach's alpha at baseline, estimated from these data: %(alpha)s.")
-            % {"alpha": formats.number_format(report.alpha, decimal_pos=2)}
+            % {"alpha": figure(report.alpha, 2)}
         )
     attrition = report.attrition
     line = _("%(n)s of %(baseline)s with a first assessment have no follow-up.") % {
@@ -317,8 +317,8 @@ def _progression_lines(report) -> list[str]:
             "Their mean total score at baseline was %(leave)s, against %(stay)s for those who "
             "stayed."
         ) % {
-            "leave": formats.number_format(attrition.leavers_baseline[0], decimal_pos=1),
-            "stay": formats.number_format(attrition.stayers_baseline[0], decimal_pos=1),
+            "leave": figure(attrition.leavers_baseline[0], 1),
+            "stay": figure(attrition.stayers_baseline[0], 1),
         }
     lines.append(line)
     return lines

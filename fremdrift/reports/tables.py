@@ -2,9 +2,9 @@
 API answers them, and the progression report's summary in plain words. Cells are numbers,
 texts, '' for no value and '<5' for a group of fewer than 5 (or a count hidden with it)."""
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from fremdrift.core.figures import figure, rounded
 from fremdrift.plans.models import Goal
 
 from .goals import STATUSES
@@ -13,7 +13,7 @@ from .progression import regression_to_the_mean_applies
 
 
 def _n(value, digits: int = 2) -> str:
-    return "" if value is None else formats.number_format(value, decimal_pos=digits)
+    return figure(value, digits)
 
 
 def summary_of(report) -> list[str]:
@@ -91,13 +91,13 @@ def progression_table(report) -> list[list]:
             [
                 label,
                 c.n,
-                round(c.baseline_mean, 2),
-                round(c.followup_mean, 2),
-                round(c.mean_change, 2),
-                round(c.ci_low, 2),
-                round(c.ci_high, 2),
-                "" if c.effect_size is None else round(c.effect_size, 2),
-                "" if c.wilcoxon_p is None else round(c.wilcoxon_p, 4),
+                rounded(c.baseline_mean, 2),
+                rounded(c.followup_mean, 2),
+                rounded(c.mean_change, 2),
+                rounded(c.ci_low, 2),
+                rounded(c.ci_high, 2),
+                "" if c.effect_size is None else rounded(c.effect_size, 2),
+                "" if c.wilcoxon_p is None else rounded(c.wilcoxon_p, 4),
                 up,
                 same,
                 down,
@@ -129,18 +129,18 @@ def comparison_table(report) -> list[list]:
         if group.is_reference:
             adjusted = [_("reference"), "", ""]
         elif group.adjusted:
-            adjusted = [round(v, 2) for v in group.adjusted]
+            adjusted = [rounded(v, 2) for v in group.adjusted]
         else:
             adjusted = ["", "", ""]
         rows.append(
             [
                 group.label,
                 c.n,
-                round(c.baseline_mean, 2),
-                round(c.followup_mean, 2),
-                round(c.mean_change, 2),
-                round(c.ci_low, 2),
-                round(c.ci_high, 2),
+                rounded(c.baseline_mean, 2),
+                rounded(c.followup_mean, 2),
+                rounded(c.mean_change, 2),
+                rounded(c.ci_low, 2),
+                rounded(c.ci_high, 2),
                 *adjusted,
             ]
         )
@@ -151,7 +151,7 @@ def _pct(share) -> list:
     """A share with its interval as three rounded percentages, or '<5'."""
     if share.share is None:
         return [HIDDEN, "", ""]
-    return [round(100 * v, 1) for v in share.share]
+    return [rounded(100 * v, 1) for v in share.share]
 
 
 def goals_tables(report) -> list[list]:
@@ -214,8 +214,8 @@ def goals_tables(report) -> list[list]:
                 *_pct(p.internship),
                 *_pct(p.ordinary_hours),
                 *_pct(p.job_or_education),
-                HIDDEN if p.gas_baseline is None else round(p.gas_baseline[0], 1),
-                HIDDEN if p.gas_followup is None else round(p.gas_followup[0], 1),
+                HIDDEN if p.gas_baseline is None else rounded(p.gas_baseline[0], 1),
+                HIDDEN if p.gas_followup is None else rounded(p.gas_followup[0], 1),
             ]
         )
     return rows
@@ -238,8 +238,8 @@ def agreement_table(rows) -> list[list]:
                 [
                     row.label,
                     row.n,
-                    "" if row.kappa is None else round(row.kappa, 2),
-                    round(row.mean_difference, 2),
+                    "" if row.kappa is None else rounded(row.kappa, 2),
+                    rounded(row.mean_difference, 2),
                 ]
             )
     return table
@@ -271,7 +271,7 @@ def survey_table(distributions) -> list[list]:
         shown = suppress(counts)
         cells = []
         for value, pct in zip(shown[:-1], d.percentages(), strict=True):
-            cells.append(HIDDEN if value is None else f"{value} ({pct:.0f} %)")
+            cells.append(HIDDEN if value is None else f"{value} ({figure(pct, 0)} %)")
         cells.append(mark_hidden(shown[-1]))
         table.append([d.label, *cells, d.n])
     return table
@@ -280,7 +280,7 @@ def survey_table(distributions) -> list[list]:
 def fidelity_table(rows) -> list[list]:
     table = [[_("Item"), _("Units that answered"), _("Mean")]]
     for row in rows:
-        table.append([row.label, row.units, "" if row.mean is None else round(row.mean, 2)])
+        table.append([row.label, row.units, "" if row.mean is None else rounded(row.mean, 2)])
     return table
 
 
@@ -309,7 +309,7 @@ def quality_tables(report) -> list[list]:
                     row.citizens,
                     row.due,
                     row.on_time,
-                    *(["", "", ""] if share is None else [round(100 * v, 1) for v in share]),
+                    *(["", "", ""] if share is None else [rounded(100 * v, 1) for v in share]),
                 ]
             )
         return out

@@ -63,7 +63,8 @@ def test_a_month_without_enrolments_still_counts_from_the_first_start(world, pla
 
 
 def test_a_job_with_wage_subsidy_counts_in_every_company_oriented_figure(
-    world, plans_in_programme  # noqa: F811
+    world,
+    plans_in_programme,  # noqa: F811
 ):
     """One definition (internships and jobs with wage subsidy) for the curve and the tables,
     and KVIK's "any parallel intervention" among them."""
