@@ -414,3 +414,22 @@ def test_a_file_in_an_encoding_excel_does_not_write_for_csv_is_named(
         str(e) for e in result.errors
     ]
     assert counts() == dict.fromkeys(counts(), 0)
+
+
+@pytest.mark.parametrize("price", ["0", "", "42500", "42500,5", "0,00"])
+def test_an_unchanged_programme_is_unchanged_however_its_price_is_written(
+    fremby, example, price
+):
+    """A price is compared as a number: '0' is 0.00 in the database, and three imports of
+    the same package write change records only the first time."""
+    text = read(example, "programmes.csv")
+    rewrite(example, "programmes.csv", text.replace(";25;42500,50", f";25;{price}"))
+    first = package_import(actor=fremby.administrator, path=example)
+    assert first.written, first.errors
+    changes = ChangeRecord.objects.count()
+    version = Programme.objects.get().version
+    for _again in range(2):
+        again = package_import(actor=fremby.administrator, path=example)
+        assert dict(again.counts["programme"]) == {"unchanged": 1}
+    assert ChangeRecord.objects.count() == changes
+    assert Programme.objects.get().version == version
