@@ -4,9 +4,10 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from fremdrift.accounts.access import may_read_reports
+from fremdrift.assessments.models import Assessment
 from fremdrift.citizens.models import AGE_BANDS, age_band
 from fremdrift.core.cpr import age_on
 from fremdrift.programmes.models import Enrolment
@@ -99,3 +100,18 @@ def cohort_citizens(user, filters: Filters):
 def cohort_enrolment_ids(user, filters: Filters):
     """The cohort's enrolment ids, as a subquery."""
     return cohort_enrolments(user, filters).values("pk")
+
+
+def most_used_instrument(user, instruments: QuerySet):
+    """Of `instruments`, the one with the most assessments in the user's whole cohort (the
+    report's default), or None when none is used."""
+    used = (
+        Assessment.objects.filter(
+            citizen_id__in=cohort_citizens(user, Filters()), version__instrument__in=instruments
+        )
+        .values("version__instrument")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "version__instrument")
+        .first()
+    )
+    return instruments.filter(pk=used["version__instrument"]).first() if used else None

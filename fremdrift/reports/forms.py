@@ -11,7 +11,7 @@ from fremdrift.instruments.models import Instrument, Purpose
 from fremdrift.plans.forms import DATE
 from fremdrift.programmes.models import Programme
 
-from .cohort import AGE_BAND_LABELS, Filters
+from .cohort import AGE_BAND_LABELS, Filters, most_used_instrument
 from .scores import HORIZONS
 
 
@@ -42,6 +42,7 @@ class CohortForm(DesignSystemForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         org = user.organisation_id
         programmes = Programme.objects.filter(
             Q(organisation_id=org) | Q(enrolments__citizen__home_organisation_id=org)
@@ -53,6 +54,19 @@ class CohortForm(DesignSystemForm):
         self.fields["target_group"].empty_label = _("All")
         self.fields["programme"].empty_label = _("All")
         self.fields["provider"].empty_label = _("All")
+
+    def default_data(self) -> dict[str, str]:
+        """The filters a report opens with, before any is chosen: the whole organisation,
+        the instrument its cohort uses most, and each choice's first or initial value."""
+        data = {}
+        for name, field in self.fields.items():
+            if name == "instrument":
+                chosen = most_used_instrument(self.user, field.queryset) or (field.queryset.first())
+                if chosen is not None:
+                    data[name] = str(chosen.pk)
+            elif field.initial is not None:
+                data[name] = str(field.initial)
+        return data
 
     def filters(self) -> Filters:
         d = self.cleaned_data

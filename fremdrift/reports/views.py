@@ -1,9 +1,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -102,15 +103,14 @@ def _report_view(
     form_class,
     template: str,
     run: Callable[..., Outcome],
-    whole_cohort: bool = False,
     context: dict | None = None,
     dataset_export: bool = False,
 ) -> HttpResponse:
     """The steps every report view takes: the permission, the filter form, the report run on
     it, then its export or its page. A page report reads its filters from the query and
-    answers 400 to filters it refuses; with `whole_cohort` it shows the whole cohort before
-    the form is sent. The dataset export (`dataset_export`) is posted, needs its own
-    permission and always exports; its run writes the access log."""
+    answers 400 to filters it refuses; before any filter is chosen it opens with the form's
+    defaults (`CohortForm.default_data`). The dataset export (`dataset_export`) is posted,
+    needs its own permission and always exports; its run writes the access log."""
     require_reports(request)
     context = {**(context or {})}
     if dataset_export:
@@ -120,10 +120,20 @@ def _report_view(
             raise PermissionDenied
         context |= {"form": form, "allowed": allowed}
     else:
-        form = form_class(request.GET or None, user=request.user)
-        context |= {"form": form, "query": request.GET.urlencode()}
-    if form.is_valid() or (whole_cohort and not form.is_bound):
-        filters = form.filters() if form.is_bound else Filters()
+        data = request.GET
+        opening = not set(data) - {"format"}
+        if opening:
+            # A report opens with a result: the defaults, until the user chooses.
+            defaults = form_class(user=request.user).default_data()
+            data = QueryDict(urlencode(defaults))
+        form = form_class(data, user=request.user)
+        if opening and not form.is_valid():  # nothing to default to (no instrument yet)
+            form = form_class(user=request.user)
+        shown = data.copy()
+        shown.pop("format", None)
+        context |= {"form": form, "query": shown.urlencode()}
+    if form.is_valid():
+        filters = form.filters()
         if not dataset_export and cohort_too_small(len(cohort_citizens(request.user, filters))):
             asked = request.GET.get("format")
             if asked in PAGE_FORMATS:
@@ -258,7 +268,6 @@ def goals(request: HttpRequest) -> HttpResponse:
         form_class=CohortForm,
         template="reports/goals.html",
         run=_goals,
-        whole_cohort=True,
     )
 
 
@@ -313,7 +322,6 @@ def monitoring(request: HttpRequest) -> HttpResponse:
         form_class=CohortForm,
         template="reports/monitoring.html",
         run=_monitoring,
-        whole_cohort=True,
     )
 
 
@@ -364,7 +372,6 @@ def quality(request: HttpRequest) -> HttpResponse:
         form_class=CohortForm,
         template="reports/quality.html",
         run=_quality,
-        whole_cohort=True,
     )
 
 

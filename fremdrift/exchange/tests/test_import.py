@@ -417,9 +417,7 @@ def test_a_file_in_an_encoding_excel_does_not_write_for_csv_is_named(
 
 
 @pytest.mark.parametrize("price", ["0", "", "42500", "42500,5", "0,00"])
-def test_an_unchanged_programme_is_unchanged_however_its_price_is_written(
-    fremby, example, price
-):
+def test_an_unchanged_programme_is_unchanged_however_its_price_is_written(fremby, example, price):
     """A price is compared as a number: '0' is 0.00 in the database, and three imports of
     the same package write change records only the first time."""
     text = read(example, "programmes.csv")

@@ -325,3 +325,23 @@ def test_the_report_reads_a_fixed_number_of_queries_however_large_the_cohort(
     with django_assert_num_queries(len(nine.captured_queries)):
         report = progression_report(world.manager, Filters(), instrument=wheel())
     assert report.with_both == 13
+
+
+def test_every_report_opens_with_a_result_for_sensible_defaults(world, login, cohort):
+    """Before any filter is chosen: the whole organisation, the instrument its cohort uses
+    most, the latest follow-up; the filters above, holding those defaults."""
+    client = login(world.manager)
+    page = client.get(reverse("reports:progression"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="summary"' in html and 'data-testid="progression-table"' in html
+    form = page.context["form"]
+    assert form["instrument"].value() == str(wheel().pk)
+    assert form["horizon"].value() == "latest" and not form["programme"].value()
+    assert f"instrument={wheel().pk}" in page.context["query"]
+    export = client.get(reverse("reports:progression"), {"format": "csv"})
+    assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
+    for name in ("comparison", "goals", "monitoring", "quality", "agreement"):
+        opened = client.get(reverse(f"reports:{name}"))
+        assert opened.status_code == 200, name
+        assert 'data-testid="report"' in opened.content.decode(), name
