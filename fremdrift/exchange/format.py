@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from fremdrift.core.exports import reversible_spreadsheet_text, spreadsheet_text_read
 
 FORMAT = "fremdrift-exchange"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # written; every version in READ_VERSIONS is read
+READ_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 # An unpacked package larger than this is refused before it is read (a ZIP bomb, a wrong file).
 MAX_UNPACKED_BYTES = 8 * 1024**3
@@ -112,9 +113,28 @@ REFERRALS = FileSpec(
     ("id", "citizen", "start_date"),
 )
 PLANS = FileSpec("plans.csv", ("citizen", "own_effort", "citizen_comments"), ("citizen",))
+# Goal Attainment Scaling: a goal's five levels described in words, -2 to +2 (version 2).
+GAS_COLUMNS = {
+    "gas_minus_2": "-2",
+    "gas_minus_1": "-1",
+    "gas_0": "0",
+    "gas_plus_1": "1",
+    "gas_plus_2": "2",
+}
 GOALS = FileSpec(
     "goals.csv",
-    ("id", "citizen", "end_goal", "text", "category", "supported_by", "target_date", "created"),
+    (
+        "id",
+        "citizen",
+        "end_goal",
+        "text",
+        "category",
+        "supported_by",
+        "target_date",
+        "created",
+        *GAS_COLUMNS,
+        "gas_baseline",
+    ),
     ("id", "citizen", "text", "created"),
 )
 GOAL_EVENTS = FileSpec(
@@ -130,6 +150,7 @@ GOAL_EVENTS = FileSpec(
         "target_date",
         "category",
         "supported_by",
+        "gas_level",
     ),
     ("id", "goal", "date", "reason"),
 )
@@ -280,10 +301,13 @@ class Package:
             raise PackageUnreadable(
                 _('manifest.json must say "format": "%(format)s".') % {"format": FORMAT}
             )
-        if manifest.get("version") != FORMAT_VERSION:
+        if manifest.get("version") not in READ_VERSIONS:
             raise PackageUnreadable(
-                _("This is version %(version)s of the format; Fremdrift reads version %(ours)d.")
-                % {"version": manifest.get("version"), "ours": FORMAT_VERSION}
+                _("This is version %(version)s of the format; Fremdrift reads versions %(ours)s.")
+                % {
+                    "version": manifest.get("version"),
+                    "ours": ", ".join(str(v) for v in READ_VERSIONS),
+                }
             )
         system = manifest.get("source_system")
         if not isinstance(system, str) or not 1 <= len(system.strip()) <= 60:

@@ -40,6 +40,14 @@ def codes_by_list() -> dict[tuple[str, str, str], Code]:
     }
 
 
+GAS_WRITTEN = {"-2": -2, "-1": -1, "0": 0, "1": 1, "+1": 1, "2": 2, "+2": 2}
+
+
+def gas_value(text: str) -> int | None:
+    """A Goal Attainment Scaling level written as -2, -1, 0, +1 or +2 (or 1, 2), else None."""
+    return GAS_WRITTEN.get(text.strip().replace("−", "-"))
+
+
 def noon(day: dt.date) -> dt.datetime:
     """The moment an imported goal or event is dated: noon of its day, local time."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
@@ -52,7 +60,7 @@ class PlanFilesCheck:
     def plan_files(self) -> None:
         self.codes = codes_by_list()
         self.users = {u.username: u for u in User.objects.filter(is_active=True)}
-        self.goal_facts: dict[str, tuple[str, bool, dt.date | None]] = {}
+        self.goal_facts: dict[str, tuple[str, bool, dt.date | None, bool]] = {}
         self.meeting_participants: set[str] = set()
         self.participant_lines: dict[str, int] = {}
         self.plans_seen: set[str] = set()
@@ -97,8 +105,9 @@ class PlanFilesCheck:
         for column in ("own_effort", "citizen_comments"):
             self.text(spec, row, column, TEXT_MAX)
 
-    def goal_of(self, goal_id: str) -> tuple[str, bool, dt.date | None] | None:
-        """(citizen id, is an end goal, formulated on) of a goal in the package or imported."""
+    def goal_of(self, goal_id: str) -> tuple[str, bool, dt.date | None, bool] | None:
+        """(citizen id, is an end goal, formulated on, scaled in five levels) of a goal in the
+        package or imported."""
         if goal_id in self.goal_facts:
             return self.goal_facts[goal_id]
         pk = self.keys[Entity.GOAL].get(goal_id)
@@ -111,6 +120,7 @@ class PlanFilesCheck:
             self.citizen_ids_of.get(goal.plan.citizen_id, ""),
             goal.parent_id is None,
             timezone.localdate(goal.created_at),
+            bool(goal.gas_levels),
         )
         self.goal_facts[goal_id] = facts
         return facts
@@ -140,8 +150,28 @@ class PlanFilesCheck:
                     "end_goal",
                     _("A sub-goal must hang under an end goal of the same citizen."),
                 )
+        scaled = self.gas_row(spec, row)
         if source_id is not None:
-            self.goal_facts[source_id] = (values["citizen"], is_end, created)
+            self.goal_facts[source_id] = (values["citizen"], is_end, created, scaled)
+
+    def gas_row(self, spec, row: fmt.Row) -> bool:
+        """A goal's Goal Attainment Scaling: all five levels described, or none; a baseline
+        only with them. True when the goal is scaled."""
+        values = row.values
+        described = [column for column in fmt.GAS_COLUMNS if values[column].strip()]
+        for column in fmt.GAS_COLUMNS:
+            self.text(spec, row, column, TEXT_MAX)
+        if described and len(described) < len(fmt.GAS_COLUMNS):
+            missing = next(c for c in fmt.GAS_COLUMNS if c not in described)
+            self.error(spec, row.line, missing, _("Describe all five levels, from -2 to +2."))
+        baseline = values["gas_baseline"]
+        if baseline and gas_value(baseline) is None:
+            self.error(spec, row.line, "gas_baseline", _("Choose a level from -2 to +2."))
+        elif baseline and not described:
+            self.error(
+                spec, row.line, "gas_baseline", _("A baseline needs the five levels described.")
+            )
+        return bool(described)
 
     def goal_event_row(self, row: fmt.Row) -> None:
         spec = fmt.GOAL_EVENTS
@@ -163,7 +193,12 @@ class PlanFilesCheck:
         self.code(spec, row, "category", CodeList.END_GOAL_CATEGORY)
         if values["supported_by"] and values["supported_by"] not in Supporter.values:
             self.error(spec, row.line, "supported_by", _("Unknown supporter."))
-        if not any(values[c] for c in GOAL_CHANGES):
+        rating = values["gas_level"]
+        if rating and gas_value(rating) is None:
+            self.error(spec, row.line, "gas_level", _("Choose a level from -2 to +2."))
+        elif rating and goal is not None and not goal[3]:
+            self.error(spec, row.line, "gas_level", _("The goal is not scaled in five levels."))
+        if not any(values[c] for c in (*GOAL_CHANGES, "gas_level")):
             self.error(spec, row.line, "", _("The event changes nothing."))
 
     def activity_row(self, row: fmt.Row) -> None:
@@ -303,6 +338,12 @@ class PlanFilesWrite:
             "category": self.code_of(CodeList.END_GOAL_CATEGORY, values["category"]),
             "supported_by": values["supported_by"],
             "target_date": fmt.parse_date(values["target_date"]) if values["target_date"] else None,
+            "gas_levels": {
+                level: values[column].strip()
+                for column, level in fmt.GAS_COLUMNS.items()
+                if values[column].strip()
+            },
+            "gas_baseline": gas_value(values["gas_baseline"]),
         }
         created = fmt.parse_date(values["created"])
         pk = self.keys[Entity.GOAL].get(values["id"])
@@ -313,6 +354,8 @@ class PlanFilesWrite:
                 "category": first.changes.get("category"),
                 "supported_by": first.changes.get("supported_by"),
                 "target_date": first.changes.get("target_date"),
+                "gas_levels": first.changes.get("gas_levels") or {},
+                "gas_baseline": first.changes.get("gas_baseline"),
             }
             if as_formulated != _as_changes(formulated) or (
                 timezone.localdate(first.at) != created
@@ -341,6 +384,7 @@ class PlanFilesWrite:
             changes["target_date"] = fmt.parse_date(changes["target_date"])
         if "category" in changes:
             changes["category"] = self.code_of(CodeList.END_GOAL_CATEGORY, changes["category"])
+        rating = gas_value(values["gas_level"]) if values["gas_level"] else None
         day = fmt.parse_date(values["date"])
         pk = self.keys[Entity.GOAL_EVENT].get(values["id"])
         if pk is not None:
@@ -349,7 +393,8 @@ class PlanFilesWrite:
                 event.reason == values["reason"]
                 and event.note == values["note"]
                 and timezone.localdate(event.at) == day
-                and event.changes == _as_changes(changes)
+                and event.changes
+                == _as_changes(changes) | ({} if rating is None else {"gas_level": rating})
             )
             if not same:
                 raise ValidationError(
@@ -365,6 +410,7 @@ class PlanFilesWrite:
             reason=values["reason"],
             note=values["note"],
             at=noon(day),
+            gas_level=rating,
             **changes,
         )
         event = GoalEvent.objects.filter(goal=goal).order_by("-pk").first()
@@ -500,6 +546,11 @@ def _as_changes(values: dict) -> dict:
     return out
 
 
+def _signed(level: int | None) -> str:
+    """A GAS level as the format writes it: -2, -1, 0, +1, +2."""
+    return "" if level is None else f"{level:+d}" if level else "0"
+
+
 def export_plan_files(folder, key) -> dict[str, int]:
     """Writes the plan's files; `key(entity, pk)` gives the id an object goes out under."""
     codes = {c.pk: c.code for c in Code.objects.all()}
@@ -540,6 +591,11 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 "supported_by": formulated[goal.pk].changes.get("supported_by", ""),
                 "target_date": formulated[goal.pk].changes.get("target_date") or "",
                 "created": timezone.localdate(goal.created_at),
+                **{
+                    column: (formulated[goal.pk].changes.get("gas_levels") or {}).get(level, "")
+                    for column, level in fmt.GAS_COLUMNS.items()
+                },
+                "gas_baseline": _signed(formulated[goal.pk].changes.get("gas_baseline")),
             }
             for goal in Goal.objects.select_related("plan").order_by("pk").iterator(chunk_size=2000)
         ),
@@ -558,12 +614,12 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 "target_date": event.changes.get("target_date") or "",
                 "category": codes.get(event.changes.get("category"), ""),
                 "supported_by": event.changes.get("supported_by", ""),
+                "gas_level": _signed(event.changes.get("gas_level")),
             }
             for event in GoalEvent.objects.exclude(reason=GoalEvent.Reason.CREATED)
             .order_by("pk")
             .iterator(chunk_size=5000)
-            # Events that only rate or describe Goal Attainment Scaling levels are not carried.
-            if any(event.changes.get(c) not in (None, "") for c in GOAL_CHANGES)
+            if any(event.changes.get(c) not in (None, "") for c in (*GOAL_CHANGES, "gas_level"))
         ),
     )
     activities = Activity.objects.select_related("plan", "sector", "kind").prefetch_related("goals")

@@ -1,6 +1,7 @@
 """Importing exchange packages: everything checked first, every error reported with its place,
 nothing written unless all is well, and the same package twice changes nothing."""
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def test_the_example_package_imports_into_an_empty_municipality(fremby, example)
         "referral": {"created": 1},
         "plan": {"created": 1},
         "goal": {"created": 3},
-        "goal_event": {"created": 2},
+        "goal_event": {"created": 3},
         "activity": {"created": 2},
         "meeting": {"created": 1},
         "mentor": {"created": 1},
@@ -99,7 +100,7 @@ def test_importing_the_same_package_again_changes_nothing(fremby, example):
         "referral": {"unchanged": 1},
         "plan": {"unchanged": 1},
         "goal": {"unchanged": 3},
-        "goal_event": {"unchanged": 2},
+        "goal_event": {"unchanged": 3},
         "activity": {"unchanged": 2},
         "meeting": {"unchanged": 1},
         "mentor": {"unchanged": 1},
@@ -431,3 +432,57 @@ def test_an_unchanged_programme_is_unchanged_however_its_price_is_written(fremby
         assert dict(again.counts["programme"]) == {"unchanged": 1}
     assert ChangeRecord.objects.count() == changes
     assert Programme.objects.get().version == version
+
+
+def test_goal_attainment_scaling_arrives_and_bad_scaling_is_refused_in_place(fremby, example):
+    """Version 2 carries a goal's five levels, its baseline and the follow-up ratings."""
+    result = package_import(actor=fremby.administrator, path=example)
+    assert result.written, result.errors
+    goal = Goal.objects.get(text__startswith="Komme op om morgenen")
+    assert goal.gas_baseline == -1 and goal.gas_levels["2"] == "Ude af døren hver dag"
+    rating = GoalEvent.objects.get(goal=goal, reason="follow_up")
+    assert rating.changes == {"gas_level": 1}
+
+
+def test_bad_goal_attainment_scaling_is_refused_with_its_place(fremby, example):
+    goals = read(example, "goals.csv")
+    rewrite(
+        example,
+        "goals.csv",
+        goals.replace(";Ude af døren hver dag;-1", ";;-1").replace(
+            "02-02-2026;;;;;;\nG-2", "02-02-2026;;;;;;3\nG-2"
+        ),
+    )
+    events = read(example, "goal_events.csv")
+    rewrite(
+        example,
+        "goal_events.csv",
+        events.replace("marts;;;;;;+1", "marts;;;;;;+3").replace(
+            "6 timer;;01-10-2026;;;", "6 timer;;01-10-2026;;;1"
+        ),
+    )
+    result = package_import(actor=fremby.administrator, path=example)
+    assert not result.written
+    found = {(e.file, e.line, e.column): e.message for e in result.errors}
+    assert "fem niveauer" in found[("goals.csv", 3, "gas_plus_2")]
+    assert ("goals.csv", 2, "gas_baseline") in found  # a baseline without levels
+    assert ("goal_events.csv", 4, "gas_level") in found  # +3
+    assert "ikke skaleret" in found[("goal_events.csv", 3, "gas_level")]  # G-3 is not scaled
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_a_version_1_package_is_still_read(fremby, example):
+    manifest = json.loads((example / "manifest.json").read_text(encoding="utf-8"))
+    (example / "manifest.json").write_text(json.dumps(manifest | {"version": 1}))
+    goals = [line.split(";")[:8] for line in read(example, "goals.csv").splitlines()]
+    rewrite(example, "goals.csv", "".join(";".join(cells) + "\n" for cells in goals))
+    events = [
+        line.split(";")[:10]
+        for line in read(example, "goal_events.csv").splitlines()
+        if not line.startswith("H-3")
+    ]
+    rewrite(example, "goal_events.csv", "".join(";".join(cells) + "\n" for cells in events))
+    result = package_import(actor=fremby.administrator, path=example)
+    assert result.written, result.errors
+    assert dict(result.counts["goal_event"]) == {"created": 2}
+    assert not Goal.objects.exclude(gas_levels={}).exists()

@@ -21,6 +21,7 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.exchange import format as fmt
 from fremdrift.exchange.services import package_export, package_import
 from fremdrift.instruments.models import Instrument
+from fremdrift.plans.models import Goal, GoalEvent
 from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals.services import enrolment_end, referral_create, referral_end
 from fremdrift.testing import make_citizen, make_cpr, make_programme
@@ -100,7 +101,7 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
             "assessments.csv": 9 * version.items.count() + 3 * 2,
             "plans.csv": 3,
             "goals.csv": 9,
-            "goal_events.csv": 6,
+            "goal_events.csv": 9,
             "activities.csv": 3,
             "meeting_participants.csv": 6,
             "meetings.csv": 3,
@@ -128,9 +129,23 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
         "+Borger",
     }
     assert set(Answer.objects.values_list("comment", flat=True)) >= set(COMMENTS)
+    # Goal Attainment Scaling (version 2): the levels, the baseline and the follow-up rating.
+    scaled = Goal.objects.filter(text="Stå op kl. 7")
+    assert [(g.gas_levels, g.gas_baseline) for g in scaled] == [(GAS_LEVELS, -1)] * 3
+    ratings = GoalEvent.objects.filter(goal__in=scaled, reason="follow_up")
+    assert [e.changes for e in ratings] == [{"gas_level": 1}] * 3
     # The export holds CPR numbers: it is in the access log with every citizen in it.
     entry = AccessLogEntry.objects.get(action="export")
     assert entry.user == fremby.administrator and entry.subjects.count() == 3
+
+
+GAS_LEVELS = {
+    "-2": "-2: bliver i sengen",
+    "-1": "Op kl. 10",
+    "0": "Op kl. 8",
+    "1": "Op kl. 7",
+    "2": "=Op kl. 6 hver dag",
+}
 
 
 def plan_history(fremby, citizen) -> None:
@@ -171,9 +186,22 @@ def plan_history(fremby, citizen) -> None:
             supported_by="mentor",
             target_date=dt.date(2025, 6, 1),
             at=start,
+            **gas,
         )
-        for text in ("Stå op kl. 7", "Tage bussen alene")
+        for text, gas in (
+            ("Stå op kl. 7", {"gas_levels": GAS_LEVELS, "gas_baseline": -1}),
+            ("Tage bussen alene", {}),
+        )
     ]
+    plans.goal_change(
+        actor=fremby.caseworker,
+        goal=subs[0],
+        expected_version=subs[0].version,
+        reason="follow_up",
+        gas_level=1,
+        at=start + dt.timedelta(days=20),
+    )
+    subs[0].refresh_from_db()
     plans.goal_change(
         actor=fremby.caseworker,
         goal=subs[0],
