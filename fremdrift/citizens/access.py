@@ -92,8 +92,9 @@ def _home_caseworker(user, home_organisation_id: int) -> bool:
 
 def may_reveal_cpr(user, citizen: Citizen) -> bool:
     """The full CPR number is for the caseworkers of the citizen's home organisation only,
-    who must contact other authorities with it; everyone else works with the masked one."""
-    return _home_caseworker(user, citizen.home_organisation_id)
+    who must contact other authorities with it; everyone else works with the masked one.
+    A citizen without a CPR number has none to reveal."""
+    return citizen.has_cpr and _home_caseworker(user, citizen.home_organisation_id)
 
 
 def may_read_meeting_notes(user, *, home_organisation_id: int, internal: bool) -> bool:

@@ -16,8 +16,13 @@ class Citizen(models.Model):
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    cpr_encrypted = models.TextField(editable=False)
-    cpr_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    # Both empty for a citizen registered without a usable CPR number (historic or anonymised
+    # data from an exchange package), who then has only a birth date and a legal sex.
+    cpr_encrypted = models.TextField(editable=False, blank=True)
+    # NULL, not "": citizens without a number must not collide in the unique constraint.
+    cpr_hash = models.CharField(  # noqa: DJ001
+        max_length=64, db_index=True, editable=False, null=True
+    )
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("legal sex"), max_length=6, choices=Sex.choices, editable=False)
     home_organisation = models.ForeignKey(
@@ -65,6 +70,11 @@ class Citizen(models.Model):
             models.CheckConstraint(
                 condition=models.Q(version__gte=1), name="citizen_version_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(cpr_hash__isnull=True, cpr_encrypted="")
+                | (models.Q(cpr_hash__isnull=False) & ~models.Q(cpr_encrypted="")),
+                name="citizen_cpr_whole_or_none",
+            ),
             # Each authority is its own data controller: a citizen is registered once per
             # home organisation, and one authority never learns whether another knows them.
             models.UniqueConstraint(
@@ -80,9 +90,16 @@ class Citizen(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def has_cpr(self) -> bool:
+        return self.cpr_hash is not None
+
+    @property
     def masked_cpr(self) -> str:
         # The birth date is stored in the clear, so masking needs no decryption.
-        return self.birth_date.strftime("%d%m%y") + "-XXXX"
+        born = self.birth_date.strftime("%d%m%y")
+        if not self.has_cpr:
+            return _("%(born)s (no CPR number)") % {"born": born}
+        return born + "-XXXX"
 
     @property
     def age(self) -> int:

@@ -24,7 +24,10 @@ def citizen_search(user, *, query: str = "", mine_only: bool = False) -> QuerySe
             digits = query.replace("-", "").strip()
             citizens = citizens.filter(cpr_hash=lookup_hash(digits))
         elif BIRTH_DATE.match(query):
-            citizens = citizens.filter(birth_date__in=cprlib.possible_birth_dates(query))
+            # The first part of a CPR number: a citizen without one is never found by it.
+            citizens = citizens.filter(
+                birth_date__in=cprlib.possible_birth_dates(query), cpr_hash__isnull=False
+            )
         else:
             for word in query.split()[:4]:
                 citizens = citizens.filter(
@@ -45,9 +48,10 @@ def criterion_for_log(query: str) -> str:
     return digits[:6] + ("-" + "X" * len(digits[6:]) if len(digits) > 6 else "")
 
 
-def citizen_cpr(citizen: Citizen) -> cprlib.Cpr:
-    """The full CPR number. Only the logged 'show' action calls this."""
-    return cprlib.Cpr(decrypt(citizen.cpr_encrypted))
+def citizen_cpr(citizen: Citizen) -> cprlib.Cpr | None:
+    """The full CPR number (None for a citizen without one). Only the logged 'show' action
+    and the exchange export call this."""
+    return cprlib.Cpr(decrypt(citizen.cpr_encrypted)) if citizen.has_cpr else None
 
 
 def citizen_for_log_lookup(*, organisation_id: int, citizen_id: int | None, cpr: str):

@@ -1,5 +1,6 @@
 """Every write of citizen data goes through here, and every write leaves a change record."""
 
+import datetime as dt
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ def _audit_snapshot(citizen: Citizen) -> dict:
     # The change history never holds a CPR number, not even its hash: only its masked form.
     values.pop("cpr_hash")
     values["cpr"] = citizen.masked_cpr
-    values["cpr_fingerprint"] = citizen.cpr_hash[:8]
+    values["cpr_fingerprint"] = (citizen.cpr_hash or "")[:8]
     return values
 
 
@@ -75,6 +76,17 @@ def _cpr_taken(digits: str, *, home_organisation, except_pk: int | None = None) 
     return others.exists()
 
 
+def _validate_birth_without_cpr(birth_date: dt.date | None, sex: str) -> dict[str, str]:
+    errors = {}
+    if birth_date is None:
+        errors["birth_date"] = _("Give the birth date when there is no CPR number.")
+    elif not dt.date(1900, 1, 1) <= birth_date <= dt.date.today():
+        errors["birth_date"] = _("The birth date must be from 1900 until today.")
+    if sex not in Citizen.Sex.values:
+        errors["sex"] = _("Give the legal sex when there is no CPR number.")
+    return errors
+
+
 DUPLICATE_CPR = gettext_lazy("A citizen with this CPR number is already registered.")
 
 
@@ -89,20 +101,34 @@ def citizen_create(
     responsible_caseworker,
     target_group: Code,
     creation_token: uuid.UUID | None = None,
+    birth_date: dt.date | None = None,
+    sex: str = "",
 ) -> Citizen:
-    """Registers a citizen. With a `creation_token` already used, returns that citizen."""
+    """Registers a citizen. With a `creation_token` already used, returns that citizen.
+    Without a CPR number (historic or anonymised data), `birth_date` and `sex` are given
+    instead, and the citizen can never be found by a CPR number."""
     if creation_token is not None:
         existing = Citizen.objects.filter(creation_token=creation_token).first()
         if existing is not None:
             return existing
     errors = _validate_names(first_name, last_name)
-    try:
-        parsed = cprlib.parse_cpr(cpr)
-    except ValidationError as error:
-        errors["cpr"] = error.messages[0]
+    identity = {"cpr_encrypted": "", "cpr_hash": None, "birth_date": birth_date, "sex": sex}
+    if cpr.strip() or birth_date is None and not sex:
+        try:
+            parsed = cprlib.parse_cpr(cpr)
+        except ValidationError as error:
+            errors["cpr"] = error.messages[0]
+        else:
+            if _cpr_taken(parsed.digits, home_organisation=home_organisation):
+                errors["cpr"] = DUPLICATE_CPR
+            identity = {
+                "cpr_encrypted": encrypt(parsed.digits),
+                "cpr_hash": lookup_hash(parsed.digits),
+                "birth_date": parsed.birth_date,
+                "sex": parsed.sex,
+            }
     else:
-        if _cpr_taken(parsed.digits, home_organisation=home_organisation):
-            errors["cpr"] = DUPLICATE_CPR
+        errors |= _validate_birth_without_cpr(birth_date, sex)
     errors |= _validate_caseworker(responsible_caseworker, home_organisation)
     errors |= _validate_target_group(target_group)
     if errors:
@@ -110,10 +136,7 @@ def citizen_create(
     data = {
         "first_name": first_name.strip(),
         "last_name": last_name.strip(),
-        "cpr_encrypted": encrypt(parsed.digits),
-        "cpr_hash": lookup_hash(parsed.digits),
-        "birth_date": parsed.birth_date,
-        "sex": parsed.sex,
+        **identity,
         "home_organisation": home_organisation,
         "responsible_caseworker": responsible_caseworker,
         "target_group": target_group,

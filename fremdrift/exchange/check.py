@@ -341,11 +341,39 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
         spec = fmt.CITIZENS
         source_id = self.key(spec, row, Entity.CITIZEN)
         values = row.values
-        try:
-            parsed = cprlib.parse_cpr(values["cpr"])
-        except ValidationError as problem:
-            self.error(spec, row.line, "cpr", problem.messages[0])
+        born = self.parsed(spec, row, "birth_date", fmt.parse_date)
+        if values["sex"] and values["sex"] not in fmt.SEXES:
+            self.error(spec, row.line, "sex", _("Write female or male."))
+        if not values["cpr"].strip():
+            # Historic or anonymised data: a birth date and a legal sex instead.
+            if not values["birth_date"]:
+                self.error(
+                    spec, row.line, "cpr", _("Give the CPR number, or the birth date and sex.")
+                )
+            elif not values["sex"]:
+                self.error(
+                    spec, row.line, "sex", _("Give the legal sex when there is no CPR number.")
+                )
+            elif born is not None and not dt.date(1900, 1, 1) <= born <= dt.date.today():
+                self.error(
+                    spec, row.line, "birth_date", _("The birth date must be from 1900 until today.")
+                )
+            if born is not None and source_id is not None:
+                self.birth_dates[source_id] = born
             parsed = None
+        else:
+            try:
+                parsed = cprlib.parse_cpr(values["cpr"])
+            except ValidationError as problem:
+                self.error(spec, row.line, "cpr", problem.messages[0])
+                parsed = None
+        if parsed is not None:
+            if born is not None and born != parsed.birth_date:
+                self.error(
+                    spec, row.line, "birth_date", _("The birth date is not the CPR number's.")
+                )
+            if values["sex"] and values["sex"] != parsed.sex:
+                self.error(spec, row.line, "sex", _("The sex is not the CPR number's."))
         if parsed is not None and source_id is not None:
             self.birth_dates[source_id] = parsed.birth_date
             self._cpr_unique(row, parsed, source_id)

@@ -59,9 +59,20 @@ PROGRAMMES = FileSpec(
 )
 CITIZENS = FileSpec(
     "citizens.csv",
-    ("id", "cpr", "first_name", "last_name", "target_group", "organisation", "caseworker"),
-    ("id", "cpr", "first_name", "last_name", "target_group", "organisation", "caseworker"),
+    (
+        "id",
+        "cpr",
+        "first_name",
+        "last_name",
+        "target_group",
+        "organisation",
+        "caseworker",
+        "birth_date",  # version 2: with `sex`, instead of a CPR number that cannot be used
+        "sex",
+    ),
+    ("id", "first_name", "last_name", "target_group", "organisation", "caseworker"),
 )
+SEXES = ("female", "male")
 ENROLMENTS = FileSpec(
     "enrolments.csv",
     ("id", "citizen", "programme", "start_date", "end_date", "exit_reason", "exit_note"),

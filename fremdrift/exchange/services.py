@@ -33,8 +33,9 @@ from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens import services as citizen_services
 from fremdrift.citizens.models import Citizen
+from fremdrift.citizens.selectors import citizen_cpr
 from fremdrift.core import cpr as cprlib
-from fremdrift.core.fieldcrypto import decrypt, lookup_hash
+from fremdrift.core.fieldcrypto import lookup_hash
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment, Programme
 from fremdrift.referrals import services as referral_services
@@ -286,6 +287,18 @@ class _PackageWrite(ProgrammeFilesWrite, PlanFilesWrite):
             "target_group": self.lookups.target_groups[values["target_group"]],
         }
         pk = self.keys[Entity.CITIZEN].get(values["id"])
+        if pk is None and not values["cpr"].strip():
+            citizen = citizen_services.citizen_create(
+                actor=self.actor,
+                cpr="",
+                birth_date=fmt.parse_date(values["birth_date"]),
+                sex=values["sex"],
+                home_organisation=self.lookups.organisations[values["organisation"]],
+                **fields,
+            )
+            self.remember(Entity.CITIZEN, values["id"], citizen.pk)
+            self.counts[Entity.CITIZEN]["created"] += 1
+            return
         if pk is None:
             # A citizen already registered by hand is taken over, found by the CPR number.
             if self.registered is None:
@@ -585,12 +598,15 @@ def package_export(*, actor, path: Path | str) -> dict[str, int]:
         writer.write(
             {
                 "id": key(Entity.CITIZEN, citizen.pk),
-                "cpr": cprlib.Cpr(decrypt(citizen.cpr_encrypted)).formatted,
+                "cpr": cpr.formatted if (cpr := citizen_cpr(citizen)) else "",
                 "first_name": citizen.first_name,
                 "last_name": citizen.last_name,
                 "target_group": citizen.target_group.code,
                 "organisation": citizen.home_organisation.name,
                 "caseworker": citizen.responsible_caseworker.username,
+                # Only for a citizen without a CPR number, whose birth date it does not hold.
+                "birth_date": "" if citizen.has_cpr else citizen.birth_date,
+                "sex": "" if citizen.has_cpr else citizen.sex,
             }
         )
     writer.close()

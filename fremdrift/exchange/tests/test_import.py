@@ -14,7 +14,7 @@ from fremdrift.audit.models import ChangeRecord
 from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.selectors import citizen_cpr
 from fremdrift.exchange.models import PackageImport, SourceKey
-from fremdrift.exchange.services import package_import
+from fremdrift.exchange.services import package_export, package_import
 from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, Plan
 from fremdrift.plans.selectors import replay
 from fremdrift.programmes.models import Enrolment, Programme
@@ -486,3 +486,60 @@ def test_a_version_1_package_is_still_read(fremby, example):
     assert result.written, result.errors
     assert dict(result.counts["goal_event"]) == {"created": 2}
     assert not Goal.objects.exclude(gas_levels={}).exists()
+
+
+HEADER_V2 = "id;cpr;first_name;last_name;target_group;organisation;caseworker;birth_date;sex\n"
+FREMBY = "activity_ready_cash_benefit;Jobcenter Fremby;sagsbehandler"
+
+
+def with_citizens(example: Path, *rows: str) -> None:
+    lines = read(example, "citizens.csv").splitlines()[1:]
+    body = "".join(f"{line};;\n" for line in lines) + "".join(f"{r}\n" for r in rows)
+    rewrite(example, "citizens.csv", HEADER_V2 + body)
+
+
+def test_a_citizen_without_a_cpr_number_comes_with_birth_date_and_sex(
+    fremby, example, tmp_path, login
+):
+    with_citizens(example, f"B-9;;Historisk;Borger;{FREMBY};14-03-1961;female")
+    result = package_import(actor=fremby.administrator, path=example)
+    assert result.written, result.errors
+    citizen = Citizen.objects.get(first_name="Historisk")
+    assert (citizen.has_cpr, citizen.birth_date.isoformat(), citizen.sex) == (
+        False,
+        "1961-03-14",
+        "female",
+    )
+    assert citizen_cpr(citizen) is None
+    # Never found by a CPR search, whole or in part; found by name.
+    client = login(fremby.caseworker)
+    for query in ("140361", "140361-1234"):
+        page = client.post("/citizens/", {"q": query}).content.decode()
+        assert "Historisk" not in page, query
+    assert "Historisk" in client.post("/citizens/", {"q": "Historisk"}).content.decode()
+    shown = client.get(f"/citizens/{citizen.pk}/").content.decode()
+    assert "140361 (intet CPR-nummer)" in shown and 'name="purpose"' not in shown
+    # Exported with its birth date and sex, and no CPR number; again unchanged.
+    package_export(actor=fremby.administrator, path=tmp_path / "out")
+    exported = (tmp_path / "out" / "citizens.csv").read_text(encoding="utf-8-sig")
+    assert ";;Historisk;Borger;" in exported and "1961-03-14;female" in exported
+    again = package_import(actor=fremby.administrator, path=example)
+    assert dict(again.counts["citizen"]) == {"unchanged": 4}
+
+
+def test_a_citizen_row_needs_a_cpr_number_or_birth_date_and_sex_that_agree(fremby, example):
+    with_citizens(
+        example,
+        f"B-7;;Uden;Noget;{FREMBY};;",
+        f"B-8;;Uden;Køn;{FREMBY};14-03-1961;",
+        f"B-9;140361-1234;Forkert;Dato;{FREMBY};15-03-1961;",
+    )
+    result = package_import(actor=fremby.administrator, path=example)
+    assert not result.written
+    found = {(e.file, e.line, e.column) for e in result.errors}
+    assert {
+        ("citizens.csv", 5, "cpr"),
+        ("citizens.csv", 6, "sex"),
+        ("citizens.csv", 7, "birth_date"),
+    } <= found
+    assert counts() == dict.fromkeys(counts(), 0)

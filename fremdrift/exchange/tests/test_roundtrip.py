@@ -17,6 +17,7 @@ from fremdrift.assessments.models import Answer
 from fremdrift.assessments.services import AnswerInput, assessment_record
 from fremdrift.audit.models import AccessLogEntry
 from fremdrift.citizens.models import Citizen
+from fremdrift.citizens.services import citizen_create
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.exchange import format as fmt
 from fremdrift.exchange.services import package_export, package_import
@@ -91,12 +92,26 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
                     exit_reason=Code.objects.get(code_list=CodeList.EXIT_REASON, code="job"),
                 )
             plan_history(fremby, citizen)
+        # Historic data without a usable CPR number (version 2): a birth date and a sex.
+        citizen_create(
+            actor=fremby.caseworker,
+            first_name="Historisk",
+            last_name="Borger",
+            cpr="",
+            birth_date=dt.date(1961, 3, 14),
+            sex="female",
+            home_organisation=fremby.jobcentre,
+            responsible_caseworker=fremby.caseworker,
+            target_group=Code.objects.get(
+                code_list=CodeList.TARGET_GROUP, code="activity_ready_cash_benefit"
+            ),
+        )
         counts = package_export(actor=fremby.administrator, path=first)
         assert counts == {
             "programmes.csv": 1,
             "programme_instruments.csv": 1,
             "milestones.csv": 4,
-            "citizens.csv": 3,
+            "citizens.csv": 4,
             "enrolments.csv": 3,
             "assessments.csv": 9 * version.items.count() + 3 * 2,
             "plans.csv": 3,
@@ -127,7 +142,9 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
         "=HYPERLINK(1)",
         "@Borger",
         "+Borger",
+        "Historisk",
     }
+    assert not Citizen.objects.get(first_name="Historisk").has_cpr
     assert set(Answer.objects.values_list("comment", flat=True)) >= set(COMMENTS)
     # Goal Attainment Scaling (version 2): the levels, the baseline and the follow-up rating.
     scaled = Goal.objects.filter(text="Stå op kl. 7")
@@ -136,7 +153,7 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
     assert [e.changes for e in ratings] == [{"gas_level": 1}] * 3
     # The export holds CPR numbers: it is in the access log with every citizen in it.
     entry = AccessLogEntry.objects.get(action="export")
-    assert entry.user == fremby.administrator and entry.subjects.count() == 3
+    assert entry.user == fremby.administrator and entry.subjects.count() == 4
 
 
 GAS_LEVELS = {
