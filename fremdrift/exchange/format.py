@@ -123,7 +123,7 @@ REFERRALS = FileSpec(
     ),
     ("id", "citizen", "start_date"),
 )
-PLANS = FileSpec("plans.csv", ("citizen", "own_effort", "citizen_comments"), ("citizen",))
+PLANS = FileSpec("plans.csv", ("citizen", "own_effort", "citizen_comments", "made"), ("citizen",))
 # Goal Attainment Scaling: a goal's five levels described in words, -2 to +2 (version 2).
 GAS_COLUMNS = {
     "gas_minus_2": "-2",

@@ -104,6 +104,9 @@ class PlanFilesCheck:
         self.reference(spec, row, "citizen", Entity.CITIZEN)
         for column in ("own_effort", "citizen_comments"):
             self.text(spec, row, column, TEXT_MAX)
+        made = self.parsed(spec, row, "made", fmt.parse_date)
+        born = self.birth_dates.get(row.values["citizen"])
+        self.report(spec, row, day_errors(made, born=born, field="made"))
 
     def goal_of(self, goal_id: str) -> tuple[str, bool, dt.date | None, bool] | None:
         """(citizen id, is an end goal, formulated on, scaled in five levels) of a goal in the
@@ -326,6 +329,7 @@ class PlanFilesWrite:
             expected_version=plan.version,
             own_effort=values["own_effort"],
             citizen_comments=values["citizen_comments"],
+            made_on=fmt.parse_date(values["made"]) if values["made"] else None,
         )
         self.plans[plan.citizen_id] = updated
         changed = updated.version != plan.version
@@ -571,6 +575,7 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 "citizen": citizen(plan.citizen_id),
                 "own_effort": plan.own_effort,
                 "citizen_comments": plan.citizen_comments,
+                "made": plan.made_on or "",
             }
             for plan in Plan.objects.order_by("pk").iterator(chunk_size=2000)
         ),

@@ -33,6 +33,12 @@ class PlanForm(DesignSystemForm):
     citizen_comments = forms.CharField(
         label=_("The citizen's comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    made_on = forms.DateField(
+        label=_("The plan was made on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Where the plan was made before its first goal; otherwise leave it empty."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

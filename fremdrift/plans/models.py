@@ -15,6 +15,9 @@ class Plan(models.Model):
     )
     own_effort = models.TextField(_("the citizen's own effort"), blank=True)
     citizen_comments = models.TextField(_("the citizen's comments"), blank=True)
+    # The day the plan was made, where that is known and before its first goal (a plan
+    # made in a meeting before the goals were written); otherwise the first goal's day.
+    made_on = models.DateField(_("made on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revised_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 from fremdrift.codelists.models import Code, CodeList
-from fremdrift.core.validation import period_errors
+from fremdrift.core.validation import day_errors, period_errors
 
 from .models import (
     Activity,
@@ -71,16 +71,33 @@ def plan_get_or_create(*, actor, citizen) -> Plan:
     return plan
 
 
+UNCHANGED = object()
+
+
 @transaction.atomic
 def plan_update(
-    *, actor, plan: Plan, expected_version: int, own_effort: str, citizen_comments: str
+    *,
+    actor,
+    plan: Plan,
+    expected_version: int,
+    own_effort: str,
+    citizen_comments: str,
+    made_on: dt.date | None | object = UNCHANGED,
 ) -> Plan:
+    """Changes the citizen's own effort and comments, and with `made_on` the day the plan
+    was made (None: from its first goal)."""
+    data = {"own_effort": own_effort.strip(), "citizen_comments": citizen_comments.strip()}
+    if made_on is not UNCHANGED:
+        errors = day_errors(made_on, born=plan.citizen.birth_date, field="made_on")
+        if errors:
+            raise ValidationError(errors)
+        data["made_on"] = made_on
     return audited_update(
         actor=actor,
         instance=plan,
         expected_version=expected_version,
-        data={"own_effort": own_effort.strip(), "citizen_comments": citizen_comments.strip()},
-        tracked=("own_effort", "citizen_comments"),
+        data=data,
+        tracked=("own_effort", "citizen_comments", "made_on"),
         citizen=plan.citizen,
     )
 

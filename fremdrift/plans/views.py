@@ -95,6 +95,7 @@ def _empty_form(name: str, plan):
             initial={
                 "own_effort": plan.own_effort,
                 "citizen_comments": plan.citizen_comments,
+                "made_on": plan.made_on,
                 "version": plan.version,
             }
         ),
@@ -158,7 +159,10 @@ def plan_update(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 own_effort=form.cleaned_data["own_effort"],
                 citizen_comments=form.cleaned_data["citizen_comments"],
+                made_on=form.cleaned_data["made_on"],
             )
+        except ValidationError as error:
+            errors_onto_form(form, error)
         except StaleVersion:
             form.add_error(
                 None,

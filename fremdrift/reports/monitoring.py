@@ -82,14 +82,19 @@ def monitoring_report(user, filters: Filters) -> MonitoringReport:
     today = dt.date.today()
     db_citizens = cohort_citizens(user, filters)
     labels = {c.pk: c.label for c in Code.objects.all()}
-    # A plan counts from its first goal (a plan row without goals is not yet a plan).
+    # A plan counts from the day it was made, where that is recorded, else from its first
+    # goal (a plan row without either is not yet a plan: activities alone make the row).
     plan_made = {
         citizen: first.date()
         for citizen, first in Goal.objects.filter(plan__citizen_id__in=db_citizens)
         .values("plan__citizen_id")
         .annotate(first=Min("created_at"))
         .values_list("plan__citizen_id", "first")
-    }
+    } | dict(
+        Plan.objects.filter(citizen_id__in=db_citizens, made_on__isnull=False).values_list(
+            "citizen_id", "made_on"
+        )
+    )
     activities = list(
         Activity.objects.filter(plan__citizen_id__in=db_citizens).values_list(
             "pk",

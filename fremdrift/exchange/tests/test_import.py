@@ -543,3 +543,21 @@ def test_a_citizen_row_needs_a_cpr_number_or_birth_date_and_sex_that_agree(fremb
         ("citizens.csv", 7, "birth_date"),
     } <= found
     assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_the_day_a_plan_was_made_arrives_and_cannot_be_in_the_future(fremby, example):
+    plans = read(example, "plans.csv").splitlines()
+    rewrite(
+        example,
+        "plans.csv",
+        plans[0] + ";made\n" + "".join(f"{line};20-01-2026\n" for line in plans[1:]),
+    )
+    assert package_import(actor=fremby.administrator, path=example).written
+    assert Plan.objects.get().made_on.isoformat() == "2026-01-20"
+    rewrite(
+        example,
+        "plans.csv",
+        plans[0] + ";made\n" + "".join(f"{line};20-01-2099\n" for line in plans[1:]),
+    )
+    result = package_import(actor=fremby.administrator, path=example)
+    assert ("plans.csv", 2, "made") in {(e.file, e.line, e.column) for e in result.errors}

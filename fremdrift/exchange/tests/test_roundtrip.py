@@ -22,7 +22,7 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.exchange import format as fmt
 from fremdrift.exchange.services import package_export, package_import
 from fremdrift.instruments.models import Instrument
-from fremdrift.plans.models import Goal, GoalEvent
+from fremdrift.plans.models import Goal, GoalEvent, Plan
 from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals.services import enrolment_end, referral_create, referral_end
 from fremdrift.testing import make_citizen, make_cpr, make_programme
@@ -151,6 +151,7 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
     assert [(g.gas_levels, g.gas_baseline) for g in scaled] == [(GAS_LEVELS, -1)] * 3
     ratings = GoalEvent.objects.filter(goal__in=scaled, reason="follow_up")
     assert [e.changes for e in ratings] == [{"gas_level": 1}] * 3
+    assert set(Plan.objects.values_list("made_on", flat=True)) == {dt.date(2025, 1, 3)}
     # The export holds CPR numbers: it is in the access log with every citizen in it.
     entry = AccessLogEntry.objects.get(action="export")
     assert entry.user == fremby.administrator and entry.subjects.count() == 4
@@ -184,6 +185,7 @@ def plan_history(fremby, citizen) -> None:
         expected_version=plan.version,
         own_effort="Møder op hver dag",
         citizen_comments="",
+        made_on=dt.date(2025, 1, 3),  # in a meeting, before the goals were written
     )
     start = timezone.make_aware(dt.datetime(2025, 1, 6, 12))
     end_goal = plans.goal_create(

@@ -53,6 +53,9 @@ class PlanOut(Schema):
     citizen_id: int
     own_effort: str = Field(description="The citizen's own effort, in their words")
     citizen_comments: str
+    made_on: dt.date | None = Field(
+        description="The day the plan was made, where it was made before its first goal"
+    )
     created_at: dt.datetime
     revised_at: dt.datetime = Field(
         description="Moves when the plan changes and when goals, activities, meetings or "
@@ -109,6 +112,9 @@ class PlanChange(InputSchema):
 
     own_effort: str | None = Field(None, description="The citizen's own effort, in their words")
     citizen_comments: str | None = None
+    made_on: dt.date | None = Field(
+        None, description="The day the plan was made, where it was made before its first goal"
+    )
 
 
 @plans.put(
@@ -135,6 +141,7 @@ def plan_change(request: HttpRequest, plan_id: Id, payload: PlanChange, response
             citizen_comments=plan.citizen_comments
             if payload.citizen_comments is None
             else payload.citizen_comments,
+            made_on=plan.made_on if payload.made_on is None else payload.made_on,
         )
     except StaleVersion:
         return stale("plan")

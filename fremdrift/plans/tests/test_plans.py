@@ -504,3 +504,32 @@ def test_the_report_draws_the_sub_goals_as_steps_towards_the_end_goal(world, log
     ]
     assert "Tage kørekort" not in road
     assert "road-goal" in steps[-1] and "Jeg vil have et job" in steps[-1]
+
+
+def test_the_day_the_plan_was_made_is_kept_on_the_page_and_in_the_api(
+    world, login, plan, client, bearer
+):
+    page = login(world.caseworker)
+    made = page.post(
+        reverse("plans:update", args=[world.citizen.pk]),
+        {"own_effort": "", "citizen_comments": "", "made_on": "2026-01-12", "version": 1},
+    )
+    assert made.status_code == 302
+    plan.refresh_from_db()
+    assert plan.made_on == dt.date(2026, 1, 12)
+    shown = page.get(reverse("plans:plan", args=[world.citizen.pk])).content.decode()
+    assert 'data-testid="plan-made-on"' in shown and "12.01.2026" in shown
+    future = page.post(
+        reverse("plans:update", args=[world.citizen.pk]),
+        {
+            "own_effort": "Ny indsats",
+            "citizen_comments": "",
+            "made_on": (dt.date.today() + dt.timedelta(days=1)).isoformat(),
+            "version": plan.version,
+        },
+    )
+    assert 'id="id_made_on-error"' in future.content.decode()
+    plan.refresh_from_db()
+    assert (plan.made_on, plan.own_effort) == (dt.date(2026, 1, 12), "")
+    api = client.get(f"/api/v1/plans/{plan.pk}", **bearer(world.caseworker))
+    assert api.json()["made_on"] == "2026-01-12"

@@ -109,3 +109,30 @@ def test_a_job_with_wage_subsidy_counts_in_every_company_oriented_figure(
     assert hours["10-20"] == 5
     parallel = tables["Parallelle indsatser under praktikker og job med løntilskud"]
     assert parallel["Enhver parallel indsats"] == 1 and parallel["Psykolog"] == 1
+
+
+def test_a_plan_counts_from_the_day_it_was_made_before_any_goal(
+    world, plans_in_programme  # noqa: F811
+):
+    from fremdrift.plans import services as plans
+    from fremdrift.programmes import services as programme_services
+    from fremdrift.reports.tests.test_goals import START
+    from fremdrift.testing import make_citizen
+
+    citizen = make_citizen(world.caseworker, first_name="Plan uden mål")
+    programme_services.enrolment_create(
+        actor=world.caseworker, citizen=citizen, programme=plans_in_programme, start_date=START
+    )
+    plan = plans.plan_get_or_create(actor=world.caseworker, citizen=citizen)
+    before = monitoring_report(world.manager, Filters()).months[-1]
+    assert before[1:3] == (7, 6)  # enrolled, with a plan: a plan row alone is not a plan
+    plans.plan_update(
+        actor=world.caseworker,
+        plan=plan,
+        expected_version=plan.version,
+        own_effort="",
+        citizen_comments="",
+        made_on=START + dt.timedelta(days=3),
+    )
+    report = monitoring_report(world.manager, Filters())
+    assert report.months[-1][1:3] == (7, 7)
