@@ -112,7 +112,8 @@ def test_a_job_with_wage_subsidy_counts_in_every_company_oriented_figure(
 
 
 def test_a_plan_counts_from_the_day_it_was_made_before_any_goal(
-    world, plans_in_programme  # noqa: F811
+    world,
+    plans_in_programme,  # noqa: F811
 ):
     from fremdrift.plans import services as plans
     from fremdrift.programmes import services as programme_services
