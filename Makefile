@@ -54,8 +54,9 @@ clean:
 
 # A benchmark, not a test: builds a municipality-size database once (var/bench.sqlite3, or
 # <DATABASE_URL>_bench on PostgreSQL) and prints the timings recorded in docs/performance.md;
-# then imports and exports an exchange package of a million answers (bench/exchange.py).
+# then imports and exports an exchange package of a million answers, and imports a realistic
+# package of 2,000 citizens with enrolments and plans (bench/exchange.py).
 bench: $(VENV)/.installed
 	mkdir -p var
 	$(PY) bench/run.py
-	$(PY) bench/exchange.py --export-municipality
+	$(PY) bench/exchange.py --export-municipality --realistic 2000

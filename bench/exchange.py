@@ -78,7 +78,7 @@ def manage(url: str, *args: str, production: bool = True) -> tuple[float, int, s
     if production:
         env |= {
             "DEBUG": "false",
-            "SECRET_KEY": "bench-secret-key-" + "s" * 32,
+            "SECRET_KEY": "bench-secret-key-" + "s" * 40,
             "FREMDRIFT_FIELD_KEY": "bench-field-key-" + "f" * 32,
         }
     else:
@@ -162,6 +162,195 @@ def generate(folder: Path, answers: int) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
+def generate_realistic(folder: Path, citizens: int) -> None:
+    """A package as a municipality's case system holds it: each citizen with an enrolment in
+    one of 20 programmes, a plan with an end goal and two sub-goals (one scaled in five levels,
+    with a follow-up rating and an achievement), two activities, a start meeting with two
+    participants, a mentor, and ten assessments of eight answers."""
+    if (folder / "manifest.json").exists():
+        return
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fremdrift.settings")
+    django.setup()
+    from fremdrift.exchange import format as fmt
+    from fremdrift.instruments.builtin import INSTRUMENTS
+    from fremdrift.testing import make_cpr
+
+    codes = [item[0] for item in INSTRUMENTS[0]["items"]][:ITEMS]
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    w = {spec.name: fmt.Writer(folder, spec) for spec in fmt.FILES}
+    start = dt.date(2021, 1, 4)
+    levels = ["I sengen", "Op, ikke ud", "Ud 2 dage", "Ud 4 dage", "Ud hver dag"]
+    for p in range(20):
+        w["programmes.csv"].write(
+            {
+                "id": f"P{p}",
+                "organisation": "Jobcenter Bench",
+                "name": f"Forløb {p}",
+                "start_date": dt.date(2020, 1, 1),
+                "price": "42500,00",
+            }
+        )
+        w["programme_instruments.csv"].write(
+            {"programme": f"P{p}", "instrument": "adult_wheel", "interval_days": 14}
+        )
+    for n in range(citizens):
+        c = f"B{n}"
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=n % 14000)
+        cpr = make_cpr(born, female=n % 2 == 0)
+        begin = start + dt.timedelta(days=n % 365)
+        w["citizens.csv"].write(
+            {
+                "id": c,
+                "cpr": f"{cpr[:6]}-{cpr[6:]}",
+                "first_name": "Borger",
+                "last_name": f"Nr. {n}",
+                "target_group": "activity_ready_cash_benefit",
+                "organisation": "Jobcenter Bench",
+                "caseworker": "bench-cw",
+            }
+        )
+        w["enrolments.csv"].write(
+            {"id": f"F{n}", "citizen": c, "programme": f"P{n % 20}", "start_date": begin}
+        )
+        for m in range(PER_CITIZEN):
+            date = begin + dt.timedelta(days=14 * m)
+            for i, code in enumerate(codes):
+                w["assessments.csv"].write(
+                    {
+                        "assessment": f"M{n}-{m}",
+                        "citizen": c,
+                        "instrument": "adult_wheel",
+                        "version": 1,
+                        "date": date,
+                        "respondent": "joint",
+                        "status": "completed",
+                        "item": code,
+                        "value": 1 + (n + m + i) % 10,
+                    }
+                )
+        w["plans.csv"].write({"citizen": c, "own_effort": "Går en tur hver dag", "made": begin})
+        w["goals.csv"].write(
+            {
+                "id": f"G{n}",
+                "citizen": c,
+                "text": "Et arbejde 15 timer om ugen",
+                "category": "ordinary_hours",
+                "created": begin,
+            }
+        )
+        w["goals.csv"].write(
+            {
+                "id": f"G{n}a",
+                "citizen": c,
+                "end_goal": f"G{n}",
+                "text": "Komme ud af døren",
+                "supported_by": "mentor",
+                "created": begin,
+                **dict(zip(fmt.GAS_COLUMNS, levels, strict=True)),
+                "gas_baseline": "-1",
+            }
+        )
+        w["goals.csv"].write(
+            {
+                "id": f"G{n}b",
+                "citizen": c,
+                "end_goal": f"G{n}",
+                "text": "Prøve en praktik",
+                "created": begin,
+            }
+        )
+        w["goal_events.csv"].write(
+            {
+                "id": f"H{n}a",
+                "goal": f"G{n}a",
+                "date": begin + dt.timedelta(days=30),
+                "reason": "follow_up",
+                "gas_level": "+1",
+            }
+        )
+        w["goal_events.csv"].write(
+            {
+                "id": f"H{n}b",
+                "goal": f"G{n}a",
+                "date": begin + dt.timedelta(days=60),
+                "reason": "achieved",
+                "status": "achieved",
+            }
+        )
+        w["activities.csv"].write(
+            {
+                "id": f"A{n}a",
+                "citizen": c,
+                "sector": "employment",
+                "kind": "internship_single",
+                "purpose": "Afprøve arbejde",
+                "goals": f"G{n}b",
+                "start_date": begin + dt.timedelta(days=20),
+                "end_date": begin + dt.timedelta(days=80),
+                "weekly_hours": "10",
+            }
+        )
+        w["activities.csv"].write(
+            {
+                "id": f"A{n}b",
+                "citizen": c,
+                "sector": "health",
+                "kind": "psychologist",
+                "purpose": "Samtaler",
+                "goals": f"G{n}a",
+                "start_date": begin + dt.timedelta(days=10),
+            }
+        )
+        w["meeting_participants.csv"].write(
+            {"meeting": f"N{n}", "role": "employment_caseworker", "user": "bench-cw"}
+        )
+        w["meeting_participants.csv"].write({"meeting": f"N{n}", "role": "doctor", "name": "Læge"})
+        w["meetings.csv"].write(
+            {"id": f"N{n}", "citizen": c, "kind": "start_meeting", "date": begin}
+        )
+        w["mentors.csv"].write(
+            {
+                "id": f"K{n}",
+                "citizen": c,
+                "kind": "social",
+                "name": "Mentor",
+                "start_date": begin + dt.timedelta(days=5),
+                "tasks": "goal_setting",
+            }
+        )
+    for writer in w.values():
+        writer.close()
+    manifest = {
+        "format": fmt.FORMAT,
+        "version": fmt.FORMAT_VERSION,
+        "source_system": "bench",
+        "files": [spec.name for spec in fmt.FILES],
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def realistic_run(citizens: int) -> list[tuple[str, str]]:
+    package = ROOT / "var" / f"bench-realistic-{citizens}"
+    generate_realistic(package, citizens)
+    url = database_url("_bench_import")
+    fresh_database(url)
+    manage(url, "migrate", "--noinput")
+    manage(url, "shell", "-c", SETUP)
+    seconds, peak, output = manage(url, "import_package", str(package))
+    assert "Imported" in output, output
+    answers = citizens * PER_CITIZEN * ITEMS
+    return [
+        (
+            f"import, realistic, {citizens:,} citizens",
+            f"{seconds:.1f} s, {citizens / seconds:,.0f} citizens/s, "
+            f"{answers / seconds:,.0f} answers/s, peak {peak} MB",
+        )
+    ]
+
+
 def import_run(answers: int) -> list[tuple[str, str]]:
     package = ROOT / "var" / f"bench-package-{answers}"
     generate(package, answers)
@@ -188,11 +377,20 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--export-municipality", action="store_true")
     parser.add_argument("--no-import", action="store_true", help="skip the import runs")
+    parser.add_argument(
+        "--realistic",
+        type=int,
+        default=0,
+        metavar="CITIZENS",
+        help="also import a realistic package of this many citizens (plans, enrolments, ...)",
+    )
     args = parser.parse_args()
     (ROOT / "var").mkdir(exist_ok=True)
     vendor = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(f"Fremdrift exchange benchmark on {vendor}")
     rows = [] if args.no_import else import_run(args.answers // 4) + import_run(args.answers)
+    if args.realistic:
+        rows += realistic_run(args.realistic // 4) + realistic_run(args.realistic)
     if args.export_municipality:
         url = database_url("_bench")
         folder = ROOT / "var" / "bench-municipality-export"
