@@ -30,6 +30,7 @@ from fremdrift.referrals.models import Referral
 
 from . import format as fmt
 from .models import Entity, SourceKey
+from .people_files import PeopleFilesCheck
 from .plan_files import PlanFilesCheck
 from .programme_files import ProgrammeFilesCheck
 
@@ -150,18 +151,20 @@ class AnswerCleaner:
         return item, (*self.verdicts[key], "")
 
 
-class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
+class PackageCheck(PeopleFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
     def __init__(
         self,
         package: fmt.Package,
         source_system: str,
         organisation: Organisation,
         *,
+        actor_id: int | None = None,
         limit: int = ERROR_LIMIT,
     ):
         self.package = package
         self.source_system = source_system
         self.organisation = organisation
+        self.actor_id = actor_id
         self.limit = limit
         self.errors: list[fmt.PackageError] = []
         self.error_count = 0
@@ -200,6 +203,7 @@ class PackageCheck(ProgrammeFilesCheck, PlanFilesCheck):
                 self.error(spec, row.line, column, message)
 
     def run(self) -> None:
+        self.people_files()
         for row in self.read(fmt.PROGRAMMES):
             self.programme(row)
         self.programme_parts()

@@ -42,6 +42,14 @@ class FileSpec:
     required: tuple[str, ...]
 
 
+# Version 2: the organisations and staff a package names, so that it imports where they are
+# not yet set up. Passwords are never carried.
+ORGANISATIONS = FileSpec("organisations.csv", ("name", "kind", "active"), ("name", "kind"))
+STAFF = FileSpec(
+    "staff.csv",
+    ("username", "first_name", "last_name", "email", "organisation", "role", "active"),
+    ("username", "organisation", "role"),
+)
 PROGRAMMES = FileSpec(
     "programmes.csv",
     (
@@ -201,6 +209,8 @@ MENTORS = FileSpec(
 # instruments and milestones of programmes, and the participants of meetings, are read with
 # the rows they belong to).
 FILES = (
+    ORGANISATIONS,
+    STAFF,
     PROGRAMMES,
     PROGRAMME_INSTRUMENTS,
     MILESTONES,

@@ -59,7 +59,9 @@ class PlanFilesCheck:
 
     def plan_files(self) -> None:
         self.codes = codes_by_list()
-        self.users = {u.username: u for u in User.objects.filter(is_active=True)}
+        self.users = {u.username: u for u in User.objects.filter(is_active=True)} | getattr(
+            self, "package_users", {}
+        )
         self.goal_facts: dict[str, tuple[str, bool, dt.date | None, bool]] = {}
         self.meeting_participants: set[str] = set()
         self.participant_lines: dict[str, int] = {}
@@ -288,7 +290,9 @@ class PlanFilesWrite:
 
     def plan_files(self) -> None:
         self.codes = codes_by_list()
-        self.users = {u.username: u for u in User.objects.filter(is_active=True)}
+        self.users = {u.username: u for u in User.objects.filter(is_active=True)} | getattr(
+            self, "package_users", {}
+        )
         self.plans: dict[int, Plan] = {}
         for spec, write in (
             (fmt.PLANS, self.plan_row),

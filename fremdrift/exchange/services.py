@@ -20,7 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
-from fremdrift.accounts.models import Role, User
+from fremdrift.accounts.models import Organisation, Role, User
+from fremdrift.accounts.services import organisation_create, user_create
 from fremdrift.assessments.models import Answer, Assessment, Follow
 from fremdrift.assessments.services import (
     AnswerInput,
@@ -30,7 +31,7 @@ from fremdrift.assessments.services import (
     follows_refresh_due,
 )
 from fremdrift.audit.models import AccessAction
-from fremdrift.audit.services import access_log_write
+from fremdrift.audit.services import access_log_write, user_access_record
 from fremdrift.citizens import services as citizen_services
 from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.selectors import citizen_cpr
@@ -43,6 +44,7 @@ from fremdrift.referrals import services as referral_services
 from . import format as fmt
 from .check import AnswerCleaner, Lookups, PackageCheck, answer_input
 from .models import Entity, PackageImport, SourceKey
+from .people_files import PeopleFilesWrite, active_flag, export_people_files
 from .plan_files import PlanFilesWrite, export_plan_files
 from .programme_files import (
     ProgrammeFilesWrite,
@@ -86,7 +88,11 @@ class ImportResult:
     @property
     def count_rows(self) -> list[tuple[str, Counter]]:
         """(what, counts) for the page, in the order of the files."""
-        labels = dict(Entity.choices) | {"plan": _("Plan")}
+        labels = dict(Entity.choices) | {
+            "plan": _("Plan"),
+            "organisation": _("Organisation"),
+            "staff": _("Staff"),
+        }
         return [(labels[entity], counts) for entity, counts in self.counts.items()]
 
 
@@ -106,6 +112,65 @@ def exchange_actor(organisation: str = "") -> User:
         raise ValidationError(
             _("Several organisations have administrators: name one with --organisation.")
         )
+    return actor
+
+
+def _flag(text: str) -> bool:
+    try:
+        return active_flag(text)
+    except ValueError:
+        return False
+
+
+@transaction.atomic
+def exchange_bootstrap(*, path: Path | str, organisation: str) -> User:
+    """For an installation with no administrator yet (after `migrate` only): creates the
+    authority named and its first active administrator, both from the package's
+    organisations.csv and staff.csv, for the import to act as. The caller imports in the same
+    transaction and rolls back if the import fails, so that a refused package leaves nothing."""
+    if User.objects.filter(role=Role.ADMINISTRATOR).exists():
+        raise ValidationError(_("This installation has administrators: import as one of them."))
+    try:
+        package = fmt.Package(path)
+    except fmt.PackageUnreadable as problem:
+        raise ValidationError(str(problem)) from None
+    try:
+        organisations = [r.values for r in fmt.Table(package, fmt.ORGANISATIONS).rows()]
+        staff = [r.values for r in fmt.Table(package, fmt.STAFF).rows()]
+    finally:
+        package.close()
+    authority = any(
+        o["name"] == organisation and o["kind"] == Organisation.Kind.AUTHORITY
+        for o in organisations
+    )
+    administrator = next(
+        (
+            s
+            for s in staff
+            if s["organisation"] == organisation
+            and s["role"] == Role.ADMINISTRATOR
+            and _flag(s["active"])
+        ),
+        None,
+    )
+    if not authority or administrator is None:
+        raise ValidationError(
+            _(
+                "organisations.csv must name the authority %(organisation)s, and staff.csv an "
+                "active administrator of it."
+            )
+            % {"organisation": organisation}
+        )
+    home = organisation_create(name=organisation, kind=Organisation.Kind.AUTHORITY)
+    actor = user_create(
+        username=administrator["username"],
+        password=None,
+        organisation=home,
+        role=Role.ADMINISTRATOR,
+        first_name=administrator["first_name"],
+        last_name=administrator["last_name"],
+    )
+    user_access_record(actor=None, user=actor, before=None)
     return actor
 
 
@@ -132,7 +197,7 @@ def package_import(
         except fmt.PackageUnreadable as problem:
             return _unreadable(result, problem)
         result.source_system = manifest["source_system"].strip()
-        check = PackageCheck(package, result.source_system, actor.organisation)
+        check = PackageCheck(package, result.source_system, actor.organisation, actor_id=actor.pk)
         progress("checking")
         check.run()
         result.errors, result.error_count, result.rows = check.errors, check.error_count, check.rows
@@ -184,7 +249,7 @@ def _refused(spec: fmt.FileSpec, row: fmt.Row, error: ValidationError) -> Import
     return ImportRefused(fmt.PackageError(spec.name, row.line, column, message))
 
 
-class _PackageWrite(ProgrammeFilesWrite, PlanFilesWrite):
+class _PackageWrite(PeopleFilesWrite, ProgrammeFilesWrite, PlanFilesWrite):
     """The second pass: the package is known to be valid."""
 
     def __init__(self, actor, package: fmt.Package, source_system: str, progress):
@@ -227,7 +292,11 @@ class _PackageWrite(ProgrammeFilesWrite, PlanFilesWrite):
         self.keys_write()
         self.progress(f"{spec.name} written")
 
+    def reload_lookups(self) -> None:
+        self.lookups = Lookups.load(self.actor.organisation)
+
     def run(self) -> dict[str, Counter]:
+        self.people_files()
         self.programme_parts()
         self.write_rows(fmt.PROGRAMMES, self.programme)
         self.write_rows(fmt.CITIZENS, self.citizen)
@@ -589,6 +658,7 @@ def package_export(*, actor, path: Path | str) -> dict[str, int]:
         counts[spec.name] = file.count
 
     export_programme_parts(write, key)
+    export_people_files(write)
 
     writer = fmt.Writer(folder, fmt.CITIZENS)
     citizens = Citizen.objects.select_related(

@@ -52,6 +52,8 @@ def test_the_example_package_imports_into_an_empty_municipality(fremby, example)
     result = package_import(actor=fremby.administrator, path=example)
     assert result.ok and result.written, result.errors
     assert {e: dict(c) for e, c in result.counts.items()} == {
+        "organisation": {"unchanged": 2},
+        "staff": {"updated": 2},  # the names the example gives them
         "programme": {"created": 1},
         "citizen": {"created": 3},
         "enrolment": {"created": 3},
@@ -93,6 +95,8 @@ def test_importing_the_same_package_again_changes_nothing(fremby, example):
     again = package_import(actor=fremby.administrator, path=example)
     assert again.written
     assert {e: dict(c) for e, c in again.counts.items()} == {
+        "organisation": {"unchanged": 2},
+        "staff": {"unchanged": 2},
         "programme": {"unchanged": 1},
         "citizen": {"unchanged": 3},
         "enrolment": {"unchanged": 3},
@@ -561,3 +565,90 @@ def test_the_day_a_plan_was_made_arrives_and_cannot_be_in_the_future(fremby, exa
     )
     result = package_import(actor=fremby.administrator, path=example)
     assert ("plans.csv", 2, "made") in {(e.file, e.line, e.column) for e in result.errors}
+
+
+def test_staff_and_providers_arrive_with_the_package(db, example):
+    """Only the authority and its administrator exist: the package brings its provider and
+    the caseworker its citizens name, who can sign in only through single sign-on or a reset
+    link, and every such change is a change record."""
+    from fremdrift.accounts.models import Organisation, User
+    from fremdrift.testing import make_organisation, make_user
+
+    fremby = make_organisation("Jobcenter Fremby")
+    administrator = make_user("admin", fremby, "administrator")
+    result = package_import(actor=administrator, path=example)
+    assert result.written, result.errors
+    assert dict(result.counts["organisation"]) == {"unchanged": 1, "created": 1}
+    assert dict(result.counts["staff"]) == {"updated": 1, "created": 1}
+    caseworker = User.objects.get(username="sagsbehandler")
+    assert (caseworker.get_full_name(), caseworker.role, caseworker.organisation) == (
+        "Mette Kjær",
+        "caseworker",
+        fremby,
+    )
+    assert not caseworker.has_usable_password()
+    assert Citizen.objects.filter(responsible_caseworker=caseworker).count() == 3
+    assert Organisation.objects.get(name="Vækstværkstedet").kind == "provider"
+    assert ChangeRecord.objects.filter(
+        model="accounts.User", object_id=str(caseworker.pk), kind="create"
+    ).exists()
+    assert ChangeRecord.objects.filter(model="accounts.Organisation").count() == 1
+
+
+def test_staff_and_organisations_stay_inside_the_importers_organisation(fremby, example):
+    from fremdrift.testing import make_organisation, make_user
+
+    other = make_organisation("Jobcenter Andeby")
+    make_user("andeby", other, "caseworker")
+    rewrite(
+        example,
+        "organisations.csv",
+        read(example, "organisations.csv")
+        + "Jobcenter Nyby;authority;1\nJobcenter Andeby;authority;1\nVækstværkstedet;project;1\n",
+    )
+    rewrite(
+        example,
+        "staff.csv",
+        read(example, "staff.csv").replace(";administrator;1", ";caseworker;1")
+        + "andeby;A;B;;Jobcenter Fremby;caseworker;1\n"
+        + "ny;N;Y;;Jobcenter Andeby;caseworker;1\n"
+        + "boss;B;O;;Jobcenter Fremby;chief;1\n"
+        + "ikke gyldig!;I;G;;Jobcenter Fremby;caseworker;1\n",
+    )
+    result = package_import(actor=fremby.administrator, path=example)
+    assert not result.written
+    found = {(e.file, e.line, e.column) for e in result.errors}
+    assert {
+        ("organisations.csv", 4, "kind"),  # a new authority
+        ("organisations.csv", 5, "name"),  # another authority
+        ("organisations.csv", 6, "kind"),  # a provider is not a project
+        ("staff.csv", 2, "role"),  # the importer would make themselves a caseworker
+        ("staff.csv", 4, "username"),  # another organisation's user
+        ("staff.csv", 5, "organisation"),  # staff of another authority
+        ("staff.csv", 6, "role"),
+        ("staff.csv", 7, "username"),
+    } <= found
+    assert counts() == dict.fromkeys(counts(), 0)
+    fremby.administrator.refresh_from_db()
+    assert fremby.administrator.role == "administrator"
+
+
+def test_a_new_installation_imports_a_package_after_migrate_only(db, example, capsys):
+    """No organisation and no user: the package brings its authority and first administrator
+    (`--organisation`), and a refused package leaves nothing behind."""
+    from fremdrift.accounts.models import Organisation, User
+
+    rewrite(example, "citizens.csv", read(example, "citizens.csv").replace("120491", "320491"))
+    with pytest.raises(CommandError):
+        call_command("import_package", str(example), "--organisation", "Jobcenter Fremby")
+    assert not Organisation.objects.exists() and not User.objects.exists()
+
+    rewrite(example, "citizens.csv", read(example, "citizens.csv").replace("320491", "120491"))
+    call_command("import_package", str(example), "--organisation", "Jobcenter Fremby")
+    administrator = User.objects.get(username="admin")
+    assert (administrator.role, administrator.organisation.name) == (
+        "administrator",
+        "Jobcenter Fremby",
+    )
+    assert Citizen.objects.count() == 3 and Enrolment.objects.count() == 3
+    assert "Imported in one transaction." in capsys.readouterr().out

@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from fremdrift.exchange.services import exchange_actor, package_import
+from fremdrift.accounts.models import Role, User
+from fremdrift.exchange.services import exchange_actor, exchange_bootstrap, package_import
 
 
 class Command(BaseCommand):
@@ -16,24 +18,37 @@ class Command(BaseCommand):
         parser.add_argument(
             "--organisation",
             default="",
-            help="the organisation to act for (required when several have administrators)",
+            help=(
+                "the organisation to act for (required when several have administrators; in a "
+                "new installation, the authority the package brings with its first administrator)"
+            ),
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="check and report, but write nothing"
         )
 
     def handle(self, *args, path, dry_run, **options):
-        try:
-            actor = exchange_actor(options["organisation"])
-        except ValidationError as error:
-            raise CommandError(error.messages[0]) from None
-
         def progress(message: str) -> None:
             if options["verbosity"] >= 2:
                 self.stdout.write(message)
                 self.stdout.flush()
 
-        result = package_import(actor=actor, path=path, dry_run=dry_run, progress=progress)
+        if options["organisation"] and not User.objects.filter(role=Role.ADMINISTRATOR).exists():
+            # A new installation: the package brings its authority and first administrator.
+            with transaction.atomic():
+                try:
+                    actor = exchange_bootstrap(path=path, organisation=options["organisation"])
+                except ValidationError as error:
+                    raise CommandError(error.messages[0]) from None
+                result = package_import(actor=actor, path=path, dry_run=dry_run, progress=progress)
+                if not result.written:
+                    transaction.set_rollback(True)
+        else:
+            try:
+                actor = exchange_actor(options["organisation"])
+            except ValidationError as error:
+                raise CommandError(error.messages[0]) from None
+            result = package_import(actor=actor, path=path, dry_run=dry_run, progress=progress)
         for error in result.errors:
             self.stderr.write(str(error))
         if result.error_count > len(result.errors):
