@@ -7,11 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fremdrift.accounts.models import User
+from fremdrift.accounts.roles import Role
+from fremdrift.accounts.services import user_create
 from fremdrift.core.exceptions import StaleVersion
 
 from . import context
@@ -138,6 +141,61 @@ def user_access_record(*, actor, user, before: dict[str, Any] | None) -> ChangeR
     return change_record_write(
         actor=actor, instance=user, kind=kind, before=before, after=user_access_state(user)
     )
+
+
+@transaction.atomic
+def staff_member_save(
+    *,
+    actor,
+    username: str,
+    organisation,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_active: bool = True,
+) -> tuple[Any, str]:
+    """Creates a person's account (without a password: they sign in through single sign-on
+    or an administrator sets one) or brings an existing one of `organisation` up to date;
+    returns it with "created", "updated" or "unchanged". A change of access is refused for
+    the actor's own account, and every change of access is a change record."""
+    from_before = User.objects.filter(username=username).first()
+    if from_before is None:
+        user = user_create(
+            username=username,
+            password=None,
+            organisation=organisation,
+            role=role,
+            first_name=first_name,
+            last_name=last_name,
+        )
+        before = None
+        fields = {"email": email, "is_active": is_active}
+    else:
+        user, before = from_before, user_access_state(from_before)
+        if user.organisation_id != organisation.pk or user.kind != "person":
+            raise ValidationError({"username": _("This user name is taken.")})
+        administrator = role == Role.ADMINISTRATOR
+        fields = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "role": role,
+            "is_active": is_active,
+            "is_staff": administrator,
+            "is_superuser": administrator,
+        }
+    changed = [name for name, value in fields.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, fields[name])
+    errors = user_access_errors(actor=actor, user=user, before=before)
+    if errors:
+        raise ValidationError(errors)
+    if changed:
+        user.save(update_fields=changed)
+    if before is None or before != user_access_state(user):
+        user_access_record(actor=actor, user=user, before=before)
+    return user, "created" if before is None else "updated" if changed else "unchanged"
 
 
 # The audited write: HackSoft's `model_update` with the change history and the version.

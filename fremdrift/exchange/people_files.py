@@ -13,13 +13,7 @@ from django.utils.translation import gettext as _
 
 from fremdrift.accounts.models import Organisation, User
 from fremdrift.accounts.roles import Role
-from fremdrift.accounts.services import user_create
-from fremdrift.audit.services import (
-    audited_create,
-    user_access_errors,
-    user_access_record,
-    user_access_state,
-)
+from fremdrift.audit.services import audited_create, staff_member_save
 
 from . import format as fmt
 
@@ -179,42 +173,16 @@ class PeopleFilesWrite:
 
     def staff_row(self, row: fmt.Row) -> None:
         values = row.values
-        active = active_flag(values["active"])
-        user = User.objects.filter(username=values["username"]).first()
-        before = None
-        if user is None:
-            user = user_create(
-                username=values["username"],
-                password=None,
-                organisation=self.actor.organisation,
-                role=values["role"],
-                first_name=values["first_name"],
-                last_name=values["last_name"],
-            )
-            fields = {"email": values["email"], "is_active": active}
-        else:
-            before = user_access_state(user)
-            administrator = values["role"] == Role.ADMINISTRATOR
-            fields = {
-                "first_name": values["first_name"],
-                "last_name": values["last_name"],
-                "email": values["email"],
-                "role": values["role"],
-                "is_active": active,
-                "is_staff": administrator,
-                "is_superuser": administrator,
-            }
-        changed = [name for name, value in fields.items() if getattr(user, name) != value]
-        for name in changed:
-            setattr(user, name, fields[name])
-        errors = user_access_errors(actor=self.actor, user=user, before=before)
-        if errors:
-            raise ValidationError(errors)
-        if changed:
-            user.save(update_fields=changed)
-        if before is None or before != user_access_state(user):
-            user_access_record(actor=self.actor, user=user, before=before)
-        what = "created" if before is None else "updated" if changed else "unchanged"
+        _user, what = staff_member_save(
+            actor=self.actor,
+            username=values["username"],
+            organisation=self.actor.organisation,
+            role=values["role"],
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            email=values["email"],
+            is_active=active_flag(values["active"]),
+        )
         self.counts["staff"][what] += 1
 
 
