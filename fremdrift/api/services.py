@@ -30,11 +30,11 @@ def integration_client_create(
     `role` in `organisation`, narrowed to `scopes` if any are given; it can never sign in."""
     name = name.strip()
     scopes = sorted(set(scopes or []))
-    username = CLIENT_USERNAME_PREFIX + slugify(name)[:100]
+    username = CLIENT_USERNAME_PREFIX + slugify(name, allow_unicode=True)[:100]
     errors = {}
     if not is_administrator(actor):
         errors["__all__"] = _("Only administrators create integration clients.")
-    if not name or not slugify(name):
+    if not name or not slugify(name, allow_unicode=True):
         errors["name"] = _("Give the integration client a name, for example the system's name.")
     elif User.objects.filter(username=username).exists():
         errors["name"] = _("An integration client with this name exists already.")

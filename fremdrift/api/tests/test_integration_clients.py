@@ -216,3 +216,15 @@ def test_clients_and_tokens_stay_in_the_administrators_organisation(
     syd_token.refresh_from_db()
     assert syd_token.revoked_at is None
     assert not User.objects.filter(first_name="Ind i Syd").exists()
+
+
+def test_danish_names_make_distinct_clients(world):
+    """Ærø Data and Rø Data are two systems, not one name taken twice."""
+    first = services.integration_client_create(
+        actor=world.administrator, name="Ærø Data", organisation=world.nord, role="manager"
+    )
+    second = services.integration_client_create(
+        actor=world.administrator, name="Rø Data", organisation=world.nord, role="manager"
+    )
+    assert first.username != second.username
+    assert first.get_full_name() == "Ærø Data"
