@@ -100,10 +100,9 @@ def manage(url: str, *args: str, production: bool = True) -> tuple[float, int, s
     return seconds, usage.ru_maxrss // 1024, output
 
 
-def generate(folder: Path, answers: int) -> None:
-    """A package of citizens with ten assessments each on the adult wheel."""
-    if (folder / "manifest.json").exists():
-        return
+def _start_package(folder: Path):
+    """Django set up, an empty folder, and what a generator needs: the format module, the
+    CPR number maker and the adult wheel's item codes."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fremdrift.settings")
@@ -112,9 +111,26 @@ def generate(folder: Path, answers: int) -> None:
     from fremdrift.instruments.builtin import INSTRUMENTS
     from fremdrift.testing import make_cpr
 
-    codes = [item[0] for item in INSTRUMENTS[0]["items"]][:ITEMS]
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    return fmt, make_cpr, [item[0] for item in INSTRUMENTS[0]["items"]][:ITEMS]
+
+
+def _finish_package(folder: Path, fmt) -> None:
+    manifest = {
+        "format": fmt.FORMAT,
+        "version": fmt.FORMAT_VERSION,
+        "source_system": "bench",
+        "files": [spec.name for spec in fmt.FILES],
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def generate(folder: Path, answers: int) -> None:
+    """A package of citizens with ten assessments each on the adult wheel."""
+    if (folder / "manifest.json").exists():
+        return
+    fmt, make_cpr, codes = _start_package(folder)
     citizens = fmt.Writer(folder, fmt.CITIZENS)
     assessments = fmt.Writer(folder, fmt.ASSESSMENTS)
     start = dt.date(2021, 1, 4)
@@ -153,13 +169,7 @@ def generate(folder: Path, answers: int) -> None:
     for spec in fmt.FILES:
         if not (folder / spec.name).exists():
             fmt.Writer(folder, spec).close()
-    manifest = {
-        "format": fmt.FORMAT,
-        "version": fmt.FORMAT_VERSION,
-        "source_system": "bench",
-        "files": [spec.name for spec in fmt.FILES],
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _finish_package(folder, fmt)
 
 
 def generate_realistic(folder: Path, citizens: int) -> None:
@@ -169,17 +179,7 @@ def generate_realistic(folder: Path, citizens: int) -> None:
     participants, a mentor, and ten assessments of eight answers."""
     if (folder / "manifest.json").exists():
         return
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fremdrift.settings")
-    django.setup()
-    from fremdrift.exchange import format as fmt
-    from fremdrift.instruments.builtin import INSTRUMENTS
-    from fremdrift.testing import make_cpr
-
-    codes = [item[0] for item in INSTRUMENTS[0]["items"]][:ITEMS]
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    fmt, make_cpr, codes = _start_package(folder)
     w = {spec.name: fmt.Writer(folder, spec) for spec in fmt.FILES}
     start = dt.date(2021, 1, 4)
     levels = ["I sengen", "Op, ikke ud", "Ud 2 dage", "Ud 4 dage", "Ud hver dag"]
@@ -323,13 +323,7 @@ def generate_realistic(folder: Path, citizens: int) -> None:
         )
     for writer in w.values():
         writer.close()
-    manifest = {
-        "format": fmt.FORMAT,
-        "version": fmt.FORMAT_VERSION,
-        "source_system": "bench",
-        "files": [spec.name for spec in fmt.FILES],
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _finish_package(folder, fmt)
 
 
 def realistic_run(citizens: int) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fremdrift.accounts.access import is_integration_client
 from fremdrift.accounts.models import User
 from fremdrift.accounts.roles import Role
 from fremdrift.accounts.services import user_create
@@ -124,7 +125,7 @@ def user_access_state(user) -> dict[str, Any]:
 
 def user_access_errors(*, actor, user, before: dict[str, Any] | None) -> dict[str, str]:
     """Nobody changes their own access, by any path; an integration client is never staff."""
-    if user.kind == "system" and (user.is_staff or user.is_superuser):
+    if is_integration_client(user) and (user.is_staff or user.is_superuser):
         return {"is_staff": _("An integration client never uses the administration site.")}
     if before is None or actor is None or actor.pk != user.pk:
         return {}
@@ -173,7 +174,7 @@ def staff_member_save(
         fields = {"email": email, "is_active": is_active}
     else:
         user, before = from_before, user_access_state(from_before)
-        if user.organisation_id != organisation.pk or user.kind != "person":
+        if user.organisation_id != organisation.pk or is_integration_client(user):
             raise ValidationError({"username": _("This user name is taken.")})
         administrator = role == Role.ADMINISTRATOR
         fields = {

@@ -9,7 +9,9 @@ from django.utils import formats
 
 
 def rounded_decimal(value, digits: int) -> Decimal:
-    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    # The shortest text that reads back as the same float: for a numpy float too, whose repr
+    # is "np.float64(9.45)".
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 

@@ -158,13 +158,13 @@ class PackageCheck(PeopleFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
         source_system: str,
         organisation: Organisation,
         *,
-        actor_id: int | None = None,
+        actor=None,
         limit: int = ERROR_LIMIT,
     ):
         self.package = package
         self.source_system = source_system
         self.organisation = organisation
-        self.actor_id = actor_id
+        self.actor = actor
         self.limit = limit
         self.errors: list[fmt.PackageError] = []
         self.error_count = 0

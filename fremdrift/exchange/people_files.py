@@ -6,6 +6,8 @@ An import acts inside the importer's organisation: it creates providers and proj
 authority, and creates or changes staff of the importer's own organisation only. Passwords are
 never carried: imported staff sign in through single sign-on or get a reset link."""
 
+import copy
+
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -13,7 +15,12 @@ from django.utils.translation import gettext as _
 
 from fremdrift.accounts.models import Organisation, User
 from fremdrift.accounts.roles import Role
-from fremdrift.audit.services import audited_create, staff_member_save
+from fremdrift.audit.services import (
+    audited_create,
+    staff_member_save,
+    user_access_errors,
+    user_access_state,
+)
 
 from . import format as fmt
 
@@ -28,7 +35,7 @@ def active_flag(text: str) -> bool:
 
 class PeopleFilesCheck:
     """Mixed into check.PackageCheck: `error`, `read`, `parsed`, `text`, `lookups`,
-    `organisation` and `actor_id` come from there."""
+    `organisation` and `actor` come from there."""
 
     def people_files(self) -> None:
         self.package_users: dict[str, User] = {}
@@ -122,14 +129,13 @@ class PeopleFilesCheck:
             ):
                 self.error(spec, row.line, "username", _("This user name is taken."))
                 return
-            if existing.pk == self.actor_id and (existing.role != role or not active):
-                column = "role" if existing.role != role else "active"
-                self.error(
-                    spec,
-                    row.line,
-                    column,
-                    _("You cannot change your own role, organisation or access."),
-                )
+            proposed = copy.copy(existing)
+            proposed.role, proposed.is_active = role, active
+            errors = user_access_errors(
+                actor=self.actor, user=proposed, before=user_access_state(existing)
+            )
+            for column, message in errors.items():
+                self.error(spec, row.line, "active" if column == "is_active" else column, message)
         # As the rows after this one will find the user once it is written.
         user = User(
             pk=existing.pk if existing else None,

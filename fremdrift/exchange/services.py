@@ -197,7 +197,7 @@ def package_import(
         except fmt.PackageUnreadable as problem:
             return _unreadable(result, problem)
         result.source_system = manifest["source_system"].strip()
-        check = PackageCheck(package, result.source_system, actor.organisation, actor_id=actor.pk)
+        check = PackageCheck(package, result.source_system, actor.organisation, actor=actor)
         progress("checking")
         check.run()
         result.errors, result.error_count, result.rows = check.errors, check.error_count, check.rows

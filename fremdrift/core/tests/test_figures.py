@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.template import Context, Template
 from django.utils import translation
@@ -24,6 +25,7 @@ from fremdrift.core.figures import figure, rounded
         (9.44999, 1, 9.4),
         (Decimal("1.005"), 2, 1.01),
         (12, 1, 12.0),
+        (np.float64(34.65), 1, 34.7),  # as scipy and numpy hand them over
     ],
 )
 def test_half_rounds_away_from_zero(value, digits, expected):
