@@ -16,6 +16,7 @@ RESOURCES = {
     "activities": _("Activities"),
     "meetings": _("Meetings"),
     "mentors": _("Mentors"),
+    "plan-roles": _("Who does what"),
     "referrals": _("Referrals"),
     "enrolments": _("Enrolments"),
     "programmes": _("Programmes"),

@@ -62,6 +62,13 @@ def seed_plans(*, rng: random.Random, citizens, today: dt.date) -> None:
             participants=[{"role": r} for r in rng.sample(roles, 3)],
             notes="Opstart: borgeren fortæller om sin situation.",
         )
+        services.plan_role_assign(
+            actor=actor,
+            plan=plan,
+            role=_code("participant_role", "employment_caseworker"),
+            user=actor,
+            task="Følger op på planen hver anden uge og aftaler næste skridt med borgeren.",
+        )
         category = rng.choice(list(END_GOALS))
         end = services.goal_create(
             actor=actor,

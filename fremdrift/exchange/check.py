@@ -23,7 +23,7 @@ from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import lookup_hash
 from fremdrift.core.validation import period_errors
 from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
-from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor
+from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, PlanRole
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment, Programme
 from fremdrift.referrals.models import Referral
@@ -105,6 +105,7 @@ def owned_objects(organisation: Organisation) -> dict[str, QuerySet]:
         Entity.ACTIVITY: Activity.objects.filter(plan__citizen__home_organisation_id=home),
         Entity.MEETING: Meeting.objects.filter(plan__citizen__home_organisation_id=home),
         Entity.MENTOR: Mentor.objects.filter(plan__citizen__home_organisation_id=home),
+        Entity.PLAN_ROLE: PlanRole.objects.filter(plan__citizen__home_organisation_id=home),
     }
 
 

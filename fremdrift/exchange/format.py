@@ -153,6 +153,7 @@ GOALS = FileSpec(
         "created",
         *GAS_COLUMNS,
         "gas_baseline",
+        "level",  # version 2: "end" or "sub"; empty, a goal with no end_goal is an end goal
     ),
     ("id", "citizen", "text", "created"),
 )
@@ -205,6 +206,13 @@ MENTORS = FileSpec(
     ("id", "citizen", "kind", "name", "user", "start_date", "end_date", "tasks"),
     ("id", "citizen", "kind", "start_date"),
 )
+# Version 2: who does what in the plan, a person in a role and their task.
+PLAN_ROLES = FileSpec(
+    "plan_roles.csv",
+    ("id", "citizen", "role", "user", "name", "task"),
+    ("id", "citizen", "role", "task"),
+)
+GOAL_LEVELS = ("end", "sub")
 # In the order they are read and written: a row refers only to files before its own (the
 # instruments and milestones of programmes, and the participants of meetings, are read with
 # the rows they belong to).
@@ -225,6 +233,7 @@ FILES = (
     PARTICIPANTS,
     MEETINGS,
     MENTORS,
+    PLAN_ROLES,
 )
 LIST_SEPARATOR = "|"
 

@@ -16,6 +16,7 @@ class Entity(models.TextChoices):
     ACTIVITY = "activity", _("Activity")
     MEETING = "meeting", _("Meeting")
     MENTOR = "mentor", _("Mentor")
+    PLAN_ROLE = "plan_role", _("Who does what")
     REFERRAL = "referral", _("Referral")
 
 
@@ -48,6 +49,7 @@ class SourceKey(models.Model):
                         "activity",
                         "meeting",
                         "mentor",
+                        "plan_role",
                         "referral",
                     ]
                 ),

@@ -1,6 +1,7 @@
 """The plan's files of an exchange package (Model 2): plans, goals as formulated, goal events,
-activities, meetings with their participants, and mentors. `PlanFilesCheck` is the first pass
-for them, `PlanFilesWrite` the second; each is mixed into the package's check and write."""
+activities, meetings with their participants, mentors, and who does what. `PlanFilesCheck` is
+the first pass for them, `PlanFilesWrite` the second; each is mixed into the package's check
+and write."""
 
 import datetime as dt
 from collections import defaultdict
@@ -22,6 +23,7 @@ from fremdrift.plans.models import (
     MeetingParticipant,
     Mentor,
     Plan,
+    PlanRole,
     Supporter,
 )
 
@@ -82,6 +84,8 @@ class PlanFilesCheck:
         self.participants_have_meetings()
         for row in self.read(fmt.MENTORS):
             self.mentor_row(row)
+        for row in self.read(fmt.PLAN_ROLES):
+            self.plan_role_row(row)
 
     def code(self, spec, row: fmt.Row, column: str, code_list: str, parent: str = ""):
         text = row.values[column]
@@ -123,7 +127,7 @@ class PlanFilesCheck:
             self.citizen_ids_of = {pk: sid for sid, pk in self.keys[Entity.CITIZEN].items()}
         facts = (
             self.citizen_ids_of.get(goal.plan.citizen_id, ""),
-            goal.parent_id is None,
+            goal.is_end_goal,
             timezone.localdate(goal.created_at),
             bool(goal.gas_levels),
         )
@@ -137,14 +141,18 @@ class PlanFilesCheck:
         self.reference(spec, row, "citizen", Entity.CITIZEN)
         self.text(spec, row, "text", TEXT_MAX)
         created = self.not_future(spec, row, "created")
-        is_end = not values["end_goal"]
+        is_end = goal_is_end(values)
+        if values["level"] and values["level"] not in fmt.GOAL_LEVELS:
+            self.error(spec, row.line, "level", _("Write end or sub."))
+        elif values["level"] == "end" and values["end_goal"]:
+            self.error(spec, row.line, "level", _("An end goal does not hang under another goal."))
         if is_end and not values["category"]:
             self.error(spec, row.line, "category", _("Choose the end goal's category."))
         self.code(spec, row, "category", CodeList.END_GOAL_CATEGORY)
         if values["supported_by"] and values["supported_by"] not in Supporter.values:
             self.error(spec, row.line, "supported_by", _("Unknown supporter."))
         self.parsed(spec, row, "target_date", fmt.parse_date)
-        if not is_end:
+        if values["end_goal"]:
             parent = self.goal_of(values["end_goal"])
             if parent is None:
                 self.error(spec, row.line, "end_goal", _("No goal with this id."))
@@ -283,6 +291,20 @@ class PlanFilesCheck:
             if (CodeList.MENTOR_TASK, "", task) not in self.codes:
                 self.error(spec, row.line, "tasks", _("Unknown task: %(code)s.") % {"code": task})
 
+    def plan_role_row(self, row: fmt.Row) -> None:
+        spec = fmt.PLAN_ROLES
+        values = row.values
+        self.key(spec, row, Entity.PLAN_ROLE)
+        self.reference(spec, row, "citizen", Entity.CITIZEN)
+        self.code(spec, row, "role", CodeList.PARTICIPANT_ROLE)
+        self.user(spec, row, "user")
+        if not values["name"] and not values["user"]:
+            self.error(
+                spec, row.line, "name", _("Give the name or the user of the one who does it.")
+            )
+        self.text(spec, row, "name", 200)
+        self.text(spec, row, "task", TEXT_MAX)
+
 
 class PlanFilesWrite:
     """Mixed into services._PackageWrite: `actor`, `keys`, `counts`, `rows`, `remember` and
@@ -306,6 +328,7 @@ class PlanFilesWrite:
             self.participants[row.values["meeting"]].append(row.values)
         self.write_rows(fmt.MEETINGS, self.meeting_row)
         self.write_rows(fmt.MENTORS, self.mentor_row)
+        self.write_rows(fmt.PLAN_ROLES, self.plan_role_row)
 
     def plan_of(self, citizen_id: str) -> Plan:
         pk = self.keys[Entity.CITIZEN][citizen_id]
@@ -378,7 +401,7 @@ class PlanFilesWrite:
             actor=self.actor,
             plan=self.plan_of(values["citizen"]),
             parent=Goal.objects.get(pk=self.keys[Entity.GOAL][parent]) if parent else None,
-            is_end_goal=not parent,
+            is_end_goal=goal_is_end(values),
             at=noon(created),
             **formulated,
         )
@@ -541,6 +564,35 @@ class PlanFilesWrite:
             )
         self.counted(Entity.MENTOR, False)
 
+    def plan_role_row(self, row: fmt.Row) -> None:
+        values = row.values
+        fields = {
+            "role": self.code_of(CodeList.PARTICIPANT_ROLE, values["role"]),
+            "user": self.users.get(values["user"]),
+            "name": values["name"],
+            "task": values["task"],
+        }
+        pk = self.keys[Entity.PLAN_ROLE].get(values["id"])
+        if pk is None:
+            plan_role = plan_services.plan_role_assign(
+                actor=self.actor, plan=self.plan_of(values["citizen"]), **fields
+            )
+            self.remember(Entity.PLAN_ROLE, values["id"], plan_role.pk)
+            self.counts[Entity.PLAN_ROLE]["created"] += 1
+            return
+        plan_role = PlanRole.objects.select_related("plan__citizen").get(pk=pk)
+        version = plan_role.version
+        changed = plan_services.plan_role_change(
+            actor=self.actor, plan_role=plan_role, expected_version=version, **fields
+        )
+        self.counted(Entity.PLAN_ROLE, changed.version != version)
+
+
+def goal_is_end(values: dict) -> bool:
+    """Whether a row of goals.csv is an end goal: by its `level`, or (version 1, or left
+    empty) when it hangs under no end goal."""
+    return values["level"] == "end" if values["level"] else not values["end_goal"]
+
 
 def _as_changes(values: dict) -> dict:
     """Values as a goal event's `changes` keep them (codes as ids, dates as text)."""
@@ -595,6 +647,7 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 "id": key(Entity.GOAL, goal.pk),
                 "citizen": citizen(goal.plan.citizen_id),
                 "end_goal": key(Entity.GOAL, goal.parent_id),
+                "level": "end" if goal.is_end_goal else "sub",
                 "text": formulated[goal.pk].changes.get("text", goal.text),
                 "category": codes.get(formulated[goal.pk].changes.get("category"), ""),
                 "supported_by": formulated[goal.pk].changes.get("supported_by", ""),
@@ -701,6 +754,22 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 "tasks": fmt.LIST_SEPARATOR.join(sorted(t.code for t in mentor.tasks.all())),
             }
             for mentor in mentors.order_by("pk").iterator(chunk_size=2000)
+        ),
+    )
+    write(
+        fmt.PLAN_ROLES,
+        (
+            {
+                "id": key(Entity.PLAN_ROLE, plan_role.pk),
+                "citizen": citizen(plan_role.plan.citizen_id),
+                "role": plan_role.role.code,
+                "user": plan_role.user.username if plan_role.user else "",
+                "name": plan_role.name,
+                "task": plan_role.task,
+            }
+            for plan_role in PlanRole.objects.select_related("plan", "role", "user")
+            .order_by("pk")
+            .iterator(chunk_size=2000)
         ),
     )
     return counts

@@ -42,13 +42,11 @@ class PlanForm(DesignSystemForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+SUB_GOAL_ALONE = "alone"
+
+
 class GoalForm(DesignSystemForm):
-    parent = forms.ModelChoiceField(
-        label=_("Under the end goal"),
-        queryset=Goal.objects.none(),
-        required=False,
-        empty_label=_("— This is an end goal —"),
-    )
+    parent = forms.ChoiceField(label=_("The kind of goal"), required=False)
     text = forms.CharField(
         label=_("The goal in the citizen's words"),
         max_length=2000,
@@ -76,8 +74,24 @@ class GoalForm(DesignSystemForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Goal.objects.filter(plan_id=plan.pk, parent=None)
-        self.fields["parent"].label_from_instance = lambda g: g.text[:80]
+        self.end_goals = {
+            str(goal.pk): goal
+            for goal in Goal.objects.filter(plan_id=plan.pk, is_end_goal=True).order_by("pk")
+        }
+        self.fields["parent"].choices = [
+            ("", _("An end goal")),
+            (SUB_GOAL_ALONE, _("A sub-goal without an end goal (yet)")),
+            (
+                _("A sub-goal under the end goal"),
+                [(pk, goal.text[:80]) for pk, goal in self.end_goals.items()],
+            ),
+        ]
+
+    def clean_parent(self) -> Goal | None:
+        """The end goal a sub-goal hangs under; `is_end_goal` says whether it is one."""
+        value = self.cleaned_data["parent"]
+        self.is_end_goal = value == ""
+        return self.end_goals.get(value)
 
     def gas_levels(self) -> dict:
         data = self.cleaned_data
@@ -207,6 +221,31 @@ class MeetingForm(DesignSystemForm):
         self.fields["assessment"].label_from_instance = lambda a: (
             f"{a.date:%d.%m.%Y} · {a.version.instrument.name}"
         )
+
+
+class PlanRoleForm(DesignSystemForm):
+    """One line of who does what in the plan."""
+
+    role = CodeChoiceField(label=_("Role"), queryset=codes(CodeList.PARTICIPANT_ROLE))
+    user = forms.ModelChoiceField(label=_("A user of Fremdrift"), queryset=None, required=False)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("For someone who is not a user, such as a doctor or the citizen's relative."),
+    )
+    task = forms.CharField(
+        label=_("What they do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(organisation=organisation, is_active=True)
+            .exclude(role__in=[Role.MANAGER, Role.ADMINISTRATOR])
+            .order_by("first_name")
+        )
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class MentorForm(DesignSystemForm):

@@ -35,7 +35,8 @@ class Supporter(models.TextChoices):
 
 
 class Goal(models.Model):
-    """An end goal (no parent) or a sub-goal (under an end goal)."""
+    """An end goal, or a sub-goal: under an end goal, or on its own where the plan has steps
+    but no end goal yet (as municipalities often keep them)."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -48,6 +49,7 @@ class Goal(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sub_goals"
     )
+    is_end_goal = models.BooleanField(_("end goal"), default=False)
     text = models.TextField(_("goal in the citizen's words"))
     category = models.ForeignKey(
         Code,
@@ -84,14 +86,14 @@ class Goal(models.Model):
                 name="goal_gas_baseline_in_range",
             ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="goal_not_its_own_parent"),
+            models.CheckConstraint(
+                condition=Q(is_end_goal=False) | Q(parent__isnull=True),
+                name="end_goal_has_no_parent",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.text[:60]
-
-    @property
-    def is_end_goal(self) -> bool:
-        return self.parent_id is None
 
 
 class GoalEvent(models.Model):
@@ -238,6 +240,35 @@ class MeetingParticipant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlanRole(models.Model):
+    """Who does what in the plan: a person in a role (a user, or someone named) and their
+    task, whatever goal it serves."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="roles")
+    role = models.ForeignKey(
+        Code, verbose_name=_("role"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    task = models.TextField(_("what they do"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["plan", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name="") | Q(user__isnull=False), name="plan_role_has_name_or_user"
+            ),
+            models.CheckConstraint(condition=~Q(task=""), name="plan_role_has_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.task[:40]}"
 
 
 class Mentor(models.Model):

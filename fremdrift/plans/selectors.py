@@ -13,7 +13,16 @@ from django.utils.translation import gettext_lazy
 from fremdrift.assessments.models import Assessment
 from fremdrift.citizens.access import citizens_in_scope
 
-from .models import Activity, Goal, GoalEvent, Meeting, MeetingParticipant, Mentor, Plan
+from .models import (
+    Activity,
+    Goal,
+    GoalEvent,
+    Meeting,
+    MeetingParticipant,
+    Mentor,
+    Plan,
+    PlanRole,
+)
 
 PARTICIPANTS = Prefetch("participants", queryset=MeetingParticipant.objects.select_related("role"))
 
@@ -23,7 +32,8 @@ def plan_of(citizen) -> Plan | None:
 
 
 def goals_of(plan: Plan) -> list[Goal]:
-    """End goals with their sub-goals and every goal's events, oldest first."""
+    """End goals with their sub-goals, then the sub-goals without an end goal, and every
+    goal's events, oldest first."""
     events = Prefetch(
         "events", queryset=GoalEvent.objects.select_related("actor").order_by("at", "id")
     )
@@ -37,8 +47,13 @@ def goals_of(plan: Plan) -> list[Goal]:
         plan.goals.filter(parent=None)
         .select_related("category")
         .prefetch_related(events, sub_goals)
-        .order_by("created_at", "id")
+        .order_by("-is_end_goal", "created_at", "id")
     )
+
+
+def plan_roles_of(plan: Plan) -> list[PlanRole]:
+    """Who does what in the plan, in the order it was written."""
+    return list(plan.roles.select_related("role", "user").order_by("id"))
 
 
 def replay(events) -> dict:
@@ -216,9 +231,9 @@ def case_review_list(user, *, target_group_id: int | None = None):
         citizens = citizens.filter(target_group_id=target_group_id)
     return citizens.annotate(
         plan_made=Subquery(Plan.objects.filter(citizen=OuterRef("pk")).values("created_at")[:1]),
-        sub_goal_count=count_of(Goal.objects.filter(parent__isnull=False, **of_citizen)),
+        sub_goal_count=count_of(Goal.objects.filter(is_end_goal=False, **of_citizen)),
         reached_count=count_of(
-            Goal.objects.filter(parent__isnull=False, status=Goal.Status.ACHIEVED, **of_citizen)
+            Goal.objects.filter(is_end_goal=False, status=Goal.Status.ACHIEVED, **of_citizen)
         ),
         activity_count=count_of(Activity.objects.filter(**of_citizen)),
     ).order_by("pk")
@@ -276,6 +291,12 @@ def mentors_in_scope(user):
     )
 
 
+def plan_roles_in_scope(user):
+    return PlanRole.objects.filter(plan__citizen__in=citizens_in_scope(user)).select_related(
+        "plan", "role"
+    )
+
+
 def _one(queryset, pk: int, citizen_path: str):
     from django.http import Http404
 
@@ -307,3 +328,7 @@ def meeting_get(user, meeting_id: int) -> Meeting:
 
 def mentor_get(user, mentor_id: int) -> Mentor:
     return _one(mentors_in_scope(user), mentor_id, "plan__citizen")
+
+
+def plan_role_get(user, plan_role_id: int) -> PlanRole:
+    return _one(plan_roles_in_scope(user), plan_role_id, "plan__citizen")

@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
+from fremdrift.audit.models import ChangeRecord
+from fremdrift.audit.services import (
+    audited_create,
+    audited_update,
+    change_record_write,
+    lock_for_update,
+    snapshot,
+)
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.validation import day_errors, period_errors
 
@@ -24,6 +31,7 @@ from .models import (
     MeetingParticipant,
     Mentor,
     Plan,
+    PlanRole,
     Supporter,
 )
 
@@ -134,16 +142,17 @@ def goal_create(
     meeting: Meeting | None = None,
     at: dt.datetime | None = None,
 ) -> Goal:
-    """Formulates an end goal (no parent) or a sub-goal under an end goal of the same plan."""
+    """Formulates an end goal (`is_end_goal`), a sub-goal under an end goal of the same plan,
+    or a sub-goal on its own (neither): a plan may have steps before it has an end goal."""
     errors: dict = {}
     if not text.strip():
         errors["text"] = _("Write the goal in the citizen's words.")
-    if parent is None and not is_end_goal:
-        errors["parent"] = _("A sub-goal must hang under an end goal.")
-    elif parent is not None and (parent.plan_id != plan.pk or parent.parent_id is not None):
+    if is_end_goal and parent is not None:
+        errors["parent"] = _("An end goal does not hang under another goal.")
+    elif parent is not None and (parent.plan_id != plan.pk or not parent.is_end_goal):
         errors["parent"] = _("A sub-goal must hang under an end goal of the same plan.")
     code = _code(category, CodeList.END_GOAL_CATEGORY, "category", errors)
-    if parent is None and is_end_goal and code is None and "category" not in errors:
+    if is_end_goal and code is None and "category" not in errors:
         errors["category"] = _("Choose the end goal's category.")
     if supported_by and supported_by not in Supporter.values:
         errors["supported_by"] = _("Choose from the list.")
@@ -157,6 +166,7 @@ def goal_create(
         data={
             "plan": plan,
             "parent": parent,
+            "is_end_goal": is_end_goal,
             "text": text.strip(),
             "category": code,
             "supported_by": supported_by,
@@ -536,6 +546,90 @@ def mentor_assign(
     )
     _touch_plan(plan)
     return mentor
+
+
+PLAN_ROLE_FIELDS = ("role", "user", "name", "task")
+
+
+def _plan_role_values(*, role, user, name: str, task: str, errors: dict) -> dict:
+    code = _code(role, CodeList.PARTICIPANT_ROLE, "role", errors)
+    if code is None and "role" not in errors:
+        errors["role"] = _("Choose the role.")
+    if not name.strip() and user is None:
+        errors["name"] = _("Give the name of the one who does it.")
+    if not task.strip():
+        errors["task"] = _("Write what they do.")
+    return {
+        "role": code,
+        "user": user,
+        "name": name.strip() or (user.get_full_name() or user.username if user else ""),
+        "task": task.strip(),
+    }
+
+
+@transaction.atomic
+def plan_role_assign(*, actor, plan: Plan, role, task: str, name: str = "", user=None) -> PlanRole:
+    """Adds one line of who does what to the plan: a person in a role, and their task."""
+    errors: dict = {}
+    values = _plan_role_values(role=role, user=user, name=name, task=task, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    plan_role = audited_create(
+        actor=actor,
+        model=PlanRole,
+        data={"plan": plan, **values},
+        tracked=PLAN_ROLE_FIELDS,
+        citizen=plan.citizen,
+    )
+    _touch_plan(plan)
+    return plan_role
+
+
+@transaction.atomic
+def plan_role_change(
+    *,
+    actor,
+    plan_role: PlanRole,
+    expected_version: int | None,
+    role,
+    task: str,
+    name: str = "",
+    user=None,
+) -> PlanRole:
+    errors: dict = {}
+    values = _plan_role_values(role=role, user=user, name=name, task=task, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    version = plan_role.version
+    changed = audited_update(
+        actor=actor,
+        instance=plan_role,
+        expected_version=expected_version,
+        data=values,
+        tracked=PLAN_ROLE_FIELDS,
+        citizen=plan_role.plan.citizen,
+    )
+    if changed.version != version:
+        _touch_plan(plan_role.plan)
+    return changed
+
+
+@transaction.atomic
+def plan_role_remove(*, actor, plan_role: PlanRole, expected_version: int | None) -> None:
+    """Takes a line of who does what off the plan; the change history keeps what it said."""
+    current = lock_for_update(
+        plan_role, expected_version=expected_version, related=["plan__citizen"]
+    )
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.DELETE,
+        before=snapshot(current, PLAN_ROLE_FIELDS),
+        after=None,
+        citizen=current.plan.citizen,
+    )
+    current.delete()
+    _touch_plan(current.plan)
 
 
 @transaction.atomic

@@ -18,6 +18,12 @@ urlpatterns = [
     ),
     path("<int:citizen_id>/plan/meetings/", views.meeting_create, name="meeting_create"),
     path("<int:citizen_id>/plan/mentors/", views.mentor_create, name="mentor_create"),
+    path("<int:citizen_id>/plan/roles/", views.plan_role_create, name="plan_role_create"),
+    path(
+        "<int:citizen_id>/plan/roles/<int:plan_role_id>/remove/",
+        views.plan_role_remove,
+        name="plan_role_remove",
+    ),
     path("<int:citizen_id>/timeline/", views.timeline_page, name="timeline"),
     path("<int:citizen_id>/report/", views.citizen_report, name="report"),
 ]

@@ -31,8 +31,9 @@ from .forms import (
     MeetingForm,
     MentorForm,
     PlanForm,
+    PlanRoleForm,
 )
-from .models import Activity, Goal, Plan
+from .models import Activity, Goal, Plan, PlanRole
 
 
 def _citizen_and_plan(request: HttpRequest, citizen_id: int, *, to_change: bool):
@@ -68,6 +69,7 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
             "activities": selectors.activities_of(plan),
             "meetings": _with_readable_notes(request.user, citizen, selectors.meetings_of(plan)),
             "mentors": selectors.mentors_of(plan),
+            "plan_roles": selectors.plan_roles_of(plan),
         }
         if may_change:
             # The forms are fetched when opened (htmx, `plan_form`), so that a plan with years
@@ -80,6 +82,7 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
                     "activity_form",
                     "meeting_form",
                     "mentor_form",
+                    "plan_role_form",
                 )
             }
             context["change_forms"] = forms.get("change_forms", {})
@@ -108,10 +111,11 @@ def _empty_form(name: str, plan):
         "mentor": lambda: MentorForm(
             organisation=plan.citizen.home_organisation, initial={"start_date": today}
         ),
+        "plan_role": lambda: PlanRoleForm(organisation=plan.citizen.home_organisation),
     }[name]()
 
 
-FORM_NAMES = ("plan", "goal", "activity", "meeting", "mentor")
+FORM_NAMES = ("plan", "goal", "activity", "meeting", "mentor", "plan_role")
 
 
 @login_required
@@ -197,7 +201,7 @@ def goal_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 plan=plan,
                 text=data["text"],
                 parent=data["parent"],
-                is_end_goal=data["parent"] is None,
+                is_end_goal=form.is_end_goal,
                 category=data["category"],
                 supported_by=data["supported_by"],
                 target_date=data["target_date"],
@@ -413,6 +417,45 @@ def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def plan_role_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    form = PlanRoleForm(request.POST, organisation=citizen.home_organisation)
+    if form.is_valid():
+        try:
+            services.plan_role_assign(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        else:
+            messages.success(request, _("Who does what has been added to the plan."))
+            return _back(citizen, "roles")
+    return _plan_page(request, citizen, plan, may_change, plan_role_form=form)
+
+
+@login_required
+@require_POST
+def plan_role_remove(request: HttpRequest, citizen_id: int, plan_role_id: int) -> HttpResponse:
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=False)
+    if not may_change:
+        raise PermissionDenied
+    plan_role = get_object_or_404(PlanRole, pk=plan_role_id, plan=plan)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0  # no version read: never matches, so nothing is removed unseen
+    try:
+        services.plan_role_remove(actor=request.user, plan_role=plan_role, expected_version=version)
+    except StaleVersion:
+        messages.error(
+            request,
+            _("Someone changed this line of the plan while you had it open. Look again."),
+        )
+    else:
+        messages.success(request, _("The line has been taken off the plan."))
+    return _back(citizen, "roles")
+
+
+@login_required
 @require_GET
 def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """The red thread: everything that happened, newest first, filterable. A manager reads it in
@@ -519,5 +562,6 @@ def citizen_report(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 for m in selectors.mentors_of(plan)
                 if not m.end_date or m.end_date >= dt.date.today()
             ],
+            "plan_roles": selectors.plan_roles_of(plan),
         }
     return render(request, "plans/report.html", context)

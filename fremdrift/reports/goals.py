@@ -63,7 +63,7 @@ def goals_report(user, filters: Filters) -> GoalsReport:
         Goal.objects.filter(plan__citizen_id__in=db_citizens).values_list(
             "pk",
             "plan__citizen_id",
-            "parent_id",
+            "is_end_goal",
             "status",
             "category__label_da",
             "category__label_en",
@@ -92,9 +92,9 @@ def goals_report(user, filters: Filters) -> GoalsReport:
     end_reached: Counter = Counter()
     gas_base: dict[int, list[int]] = defaultdict(list)
     gas_follow: dict[int, list[int]] = defaultdict(list)
-    for pk, citizen, parent, status, label_da, label_en, levels, baseline, created in goals:
+    for pk, citizen, is_end_goal, status, label_da, label_en, levels, baseline, created in goals:
         label = (label_en if english and label_en else label_da) or "–"
-        if parent is None:
+        if is_end_goal:
             end_total[label] += 1
             end_reached[label] += status == "achieved"
             continue
@@ -136,7 +136,7 @@ def _programme_outcomes(rows, names, gas_base, gas_follow, db_citizens) -> list[
     hours_reached = set(
         Goal.objects.filter(
             plan__citizen_id__in=db_citizens,
-            parent__isnull=True,
+            is_end_goal=True,
             category__code="ordinary_hours",
             status="achieved",
         ).values_list("plan__citizen_id", flat=True)

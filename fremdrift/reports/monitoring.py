@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code
-from fremdrift.plans.models import Activity, Goal, Meeting, MeetingParticipant, Mentor, Plan
+from fremdrift.plans.models import (
+    Activity,
+    Goal,
+    Meeting,
+    MeetingParticipant,
+    Mentor,
+    Plan,
+    PlanRole,
+)
 from fremdrift.programmes.models import Enrolment
 from fremdrift.programmes.selectors import COMPANY_ACTIVITY_TYPES, JOB_OR_EDUCATION
 
@@ -184,12 +192,16 @@ def _plan_contents(rows, citizen_ids, by_citizen_activities) -> Table:
     )
     goals = list(
         Goal.objects.filter(plan__citizen_id__in=citizen_ids).values_list(
-            "plan__citizen_id", "parent_id", "supported_by"
+            "plan__citizen_id", "is_end_goal", "supported_by"
         )
     )
-    end = {c for c, parent, _s in goals if parent is None}
-    sub = {c for c, parent, _s in goals if parent is not None}
-    roles = {c for c, _p, supported in goals if supported}
+    end = {c for c, is_end_goal, _s in goals if is_end_goal}
+    sub = {c for c, is_end_goal, _s in goals if not is_end_goal}
+    roles = {c for c, _e, supported in goals if supported} | set(
+        PlanRole.objects.filter(plan__citizen_id__in=citizen_ids).values_list(
+            "plan__citizen_id", flat=True
+        )
+    )
     own = set(
         Plan.objects.filter(citizen_id__in=citizen_ids)
         .exclude(own_effort="")

@@ -112,6 +112,13 @@ def make_case(world, name: str, *, day: dt.date | None = None) -> SimpleNamespac
         start_date=day,
         tasks=[code("mentor_task", "goal_setting")],
     )
+    plan_role = plan_services.plan_role_assign(
+        actor=actor,
+        plan=plan,
+        role=code("participant_role", "doctor"),
+        name="Dr. Hansen",
+        task="Vurderer skånehensyn før praktikken",
+    )
     assessment = assessment_record(
         actor=actor,
         citizen=citizen,
@@ -128,6 +135,7 @@ def make_case(world, name: str, *, day: dt.date | None = None) -> SimpleNamespac
         activity=activity,
         meeting=meeting,
         mentor=mentor,
+        plan_role=plan_role,
         assessment=assessment,
     )
 

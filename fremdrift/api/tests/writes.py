@@ -15,7 +15,7 @@ from fremdrift.api.tests.test_resources import OWNER, make_case
 from fremdrift.assessments.models import Assessment
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.citizens.tests.test_access import CITIZENS, MAY_CHANGE, VISIBLE
-from fremdrift.plans.models import Activity, Goal, HoursChange, Meeting, Mentor, Plan
+from fremdrift.plans.models import Activity, Goal, HoursChange, Meeting, Mentor, Plan, PlanRole
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment, Programme
 from fremdrift.referrals import services as referral_services
@@ -292,6 +292,22 @@ ENDPOINTS = [
             },
         ),
         lambda w, n: Mentor.objects.filter(plan__citizen=_citizen(w, n)).count(),
+        201,
+        plan_writer,
+    ),
+    Endpoint(
+        "POST /plan-roles",
+        lambda w, n: (
+            "POST",
+            f"{API}/plan-roles",
+            {
+                "citizen_id": _citizen(w, n).pk,
+                "role": "addiction_counsellor",
+                "name": "Rikke Rådgiver",
+                "task": "Holder samtaler om hash hver anden uge",
+            },
+        ),
+        lambda w, n: PlanRole.objects.filter(plan__citizen=_citizen(w, n)).count(),
         201,
         plan_writer,
     ),

@@ -110,6 +110,10 @@ PAGES = {
     ),
     "plans:meeting_create": Shows(CW, "post", kwargs=citizen),
     "plans:mentor_create": Shows(CW, "post", kwargs=citizen),
+    "plans:plan_role_create": Shows(CW, "post", kwargs=citizen),
+    "plans:plan_role_remove": Shows(
+        CW, "post", kwargs=lambda w: citizen(w) | {"plan_role_id": case(w).plan_role.pk}
+    ),
     "plans:timeline": Shows(CW, kwargs=citizen),
     "plans:report": Shows(CW, kwargs=citizen),
     "referrals:create": Shows(CW, kwargs=citizen),
@@ -273,6 +277,7 @@ def api_id(w, kind: str) -> int:
         "activity_id": made.activity.pk,
         "meeting_id": made.meeting.pk,
         "mentor_id": made.mentor.pk,
+        "plan_role_id": made.plan_role.pk,
         "enrolment_id": w.enrolments["citizen"].pk,
         "referral_id": w.referral.pk,
     }[kind]
@@ -314,6 +319,9 @@ API_OPERATIONS = {
     "GET /mentors": READ,
     "POST /mentors": WRITE,
     "GET /mentors/{mentor_id}": READ,
+    "GET /plan-roles": READ,
+    "POST /plan-roles": WRITE,
+    "GET /plan-roles/{plan_role_id}": READ,
     "GET /programmes": "programmes, no citizen",
     "GET /programmes/{programme_id}": "a programme, no citizen",
     "GET /enrolments": READ,

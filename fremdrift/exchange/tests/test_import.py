@@ -15,7 +15,7 @@ from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.selectors import citizen_cpr
 from fremdrift.exchange.models import PackageImport, SourceKey
 from fremdrift.exchange.services import package_export, package_import
-from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, Plan
+from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, Plan, PlanRole
 from fremdrift.plans.selectors import replay
 from fremdrift.programmes.models import Enrolment, Programme
 
@@ -31,6 +31,7 @@ WRITTEN = (
     Activity,
     Meeting,
     Mentor,
+    PlanRole,
     SourceKey,
     PackageImport,
 )
@@ -60,11 +61,12 @@ def test_the_example_package_imports_into_an_empty_municipality(fremby, example)
         "assessment": {"created": 4},
         "referral": {"created": 1},
         "plan": {"created": 1},
-        "goal": {"created": 3},
+        "goal": {"created": 4},
         "goal_event": {"created": 3},
         "activity": {"created": 2},
         "meeting": {"created": 1},
         "mentor": {"created": 1},
+        "plan_role": {"created": 2},
     }
     sanne = Citizen.objects.get(first_name="Sanne")
     assert citizen_cpr(sanne).formatted == "120491-1234"
@@ -103,11 +105,12 @@ def test_importing_the_same_package_again_changes_nothing(fremby, example):
         "assessment": {"unchanged": 4},
         "referral": {"unchanged": 1},
         "plan": {"unchanged": 1},
-        "goal": {"unchanged": 3},
+        "goal": {"unchanged": 4},
         "goal_event": {"unchanged": 3},
         "activity": {"unchanged": 2},
         "meeting": {"unchanged": 1},
         "mentor": {"unchanged": 1},
+        "plan_role": {"unchanged": 2},
     }
     assert counts() == before | {"PackageImport": before["PackageImport"] + 1}
     assert ChangeRecord.objects.count() == changes
@@ -304,7 +307,7 @@ def test_the_plan_arrives_with_its_history(fremby, example):
     assert result.written, result.errors
     plan = Plan.objects.get(citizen__first_name="Sanne")
     assert plan.own_effort == "Jeg går en tur hver morgen"
-    end_goal = Goal.objects.get(parent=None)
+    end_goal = Goal.objects.get(is_end_goal=True)
     assert end_goal.category.code == "ordinary_hours"
     revised = Goal.objects.get(text__startswith="Prøve en praktik i en dyreklinik")
     assert revised.parent == end_goal and revised.target_date.isoformat() == "2026-10-01"
@@ -454,7 +457,7 @@ def test_bad_goal_attainment_scaling_is_refused_with_its_place(fremby, example):
         example,
         "goals.csv",
         goals.replace(";Ude af døren hver dag;-1", ";;-1").replace(
-            "02-02-2026;;;;;;\nG-2", "02-02-2026;;;;;;3\nG-2"
+            "02-02-2026;;;;;;;end\nG-2", "02-02-2026;;;;;;3;end\nG-2"
         ),
     )
     events = read(example, "goal_events.csv")
@@ -478,7 +481,11 @@ def test_bad_goal_attainment_scaling_is_refused_with_its_place(fremby, example):
 def test_a_version_1_package_is_still_read(fremby, example):
     manifest = json.loads((example / "manifest.json").read_text(encoding="utf-8"))
     (example / "manifest.json").write_text(json.dumps(manifest | {"version": 1}))
-    goals = [line.split(";")[:8] for line in read(example, "goals.csv").splitlines()]
+    goals = [
+        line.split(";")[:8]
+        for line in read(example, "goals.csv").splitlines()
+        if not line.startswith("G-4")  # version 1 has no sub-goal without an end goal
+    ]
     rewrite(example, "goals.csv", "".join(";".join(cells) + "\n" for cells in goals))
     events = [
         line.split(";")[:10]
@@ -652,3 +659,52 @@ def test_a_new_installation_imports_a_package_after_migrate_only(db, example, ca
     )
     assert Citizen.objects.count() == 3 and Enrolment.objects.count() == 3
     assert "Imported in one transaction." in capsys.readouterr().out
+
+
+def test_a_plan_arrives_as_the_municipality_keeps_it(fremby, example):
+    """Version 2: a sub-goal without an end goal, and who does what, each with its place when
+    wrong; a changed line of who does what updates the one it came from."""
+    result = package_import(actor=fremby.administrator, path=example)
+    assert result.written, result.errors
+    alone = Goal.objects.get(text__startswith="Sove om natten")
+    assert (alone.is_end_goal, alone.parent_id, alone.supported_by) == (False, None, "citizen")
+    assert Goal.objects.get(text__startswith="Et arbejde").is_end_goal
+    mette, lone = PlanRole.objects.order_by("pk")
+    assert (mette.user, mette.role.code) == (fremby.caseworker, "employment_caseworker")
+    assert (lone.user, lone.name, lone.role.code) == (None, "Lone Berg", "doctor")
+    rewrite(
+        example,
+        "plan_roles.csv",
+        read(example, "plan_roles.csv").replace("begynder", "begynder og undervejs"),
+    )
+    again = package_import(actor=fremby.administrator, path=example)
+    assert dict(again.counts["plan_role"]) == {"updated": 1, "unchanged": 1}
+    lone.refresh_from_db()
+    assert lone.task.endswith("begynder og undervejs") and lone.version == 2
+
+
+def test_errors_in_the_plans_shape_are_reported_with_their_place(fremby, example):
+    rewrite(
+        example,
+        "goals.csv",
+        read(example, "goals.csv")
+        .replace(";-1;sub\n", ";-1;middle\n")
+        .replace(";;;;;;;end\n", ";;;;;;;end\nG-5;B-1;G-1;Under;;;;02-02-2026;;;;;;;end\n"),
+    )
+    rewrite(
+        example,
+        "plan_roles.csv",
+        read(example, "plan_roles.csv")
+        + "R-3;B-1;astrologer;;Stjerne;Læser stjernerne\nR-4;B-1;other;;;Gør noget\n"
+        + "R-5;B-1;other;;Ib;\n",
+    )
+    result = package_import(actor=fremby.administrator, path=example)
+    found = {(e.file, e.line, e.column) for e in result.errors}
+    assert {
+        ("goals.csv", 3, "level"),  # an end goal under an end goal
+        ("goals.csv", 4, "level"),  # neither end nor sub
+        ("plan_roles.csv", 4, "role"),
+        ("plan_roles.csv", 5, "name"),
+        ("plan_roles.csv", 6, "task"),
+    } <= found, found
+    assert counts() == dict.fromkeys(counts(), 0)

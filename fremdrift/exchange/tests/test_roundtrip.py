@@ -117,12 +117,13 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
             "enrolments.csv": 3,
             "assessments.csv": 9 * version.items.count() + 3 * 2,
             "plans.csv": 3,
-            "goals.csv": 9,
+            "goals.csv": 12,
             "goal_events.csv": 9,
             "activities.csv": 3,
             "meeting_participants.csv": 6,
             "meetings.csv": 3,
             "mentors.csv": 3,
+            "plan_roles.csv": 3,
             "referrals.csv": 3,
         }
         transaction.set_rollback(True)
@@ -169,8 +170,9 @@ GAS_LEVELS = {
 
 
 def plan_history(fremby, citizen) -> None:
-    """An end goal with two sub-goals, one achieved and one revised after a relapse; an
-    internship serving them; a start meeting; a mentor."""
+    """An end goal with two sub-goals, one achieved and one revised after a relapse, and a
+    sub-goal without an end goal; an internship serving them; a start meeting; a mentor; who
+    does what."""
     from fremdrift.plans import services as plans
 
     def code(code_list, value):
@@ -277,6 +279,14 @@ def plan_history(fremby, citizen) -> None:
         name="Per fra lageret",
         start_date=dt.date(2025, 2, 1),
         tasks=[code(CodeList.MENTOR_TASK, "goal_setting")],
+    )
+    plans.goal_create(actor=fremby.caseworker, plan=plan, text="Sove om natten", at=start)
+    plans.plan_role_assign(
+        actor=fremby.caseworker,
+        plan=plan,
+        role=code(CodeList.PARTICIPANT_ROLE, "employment_caseworker"),
+        user=fremby.caseworker,
+        task="Følger op hver 14. dag; søger praktik",
     )
 
 
@@ -400,6 +410,7 @@ def draw_plan(draw, citizen: str, rows: dict) -> None:
             "id": end_goal,
             "citizen": citizen,
             "end_goal": "",
+            "level": "end",
             "text": draw(names),
             "category": draw(st.sampled_from(["job", "education", "ordinary_hours"])),
             "supported_by": "",
@@ -417,6 +428,7 @@ def draw_plan(draw, citizen: str, rows: dict) -> None:
                 "id": goal,
                 "citizen": citizen,
                 "end_goal": end_goal,
+                "level": "sub",
                 "text": text,
                 "category": "",
                 "supported_by": draw(st.sampled_from(["", "mentor", "citizen"])),
@@ -435,6 +447,20 @@ def draw_plan(draw, citizen: str, rows: dict) -> None:
             else:
                 event |= {"reason": "relapse", "text": text + " igen", "status": "active"}
             rows[fmt.GOAL_EVENTS].append(event)
+    if draw(st.booleans()):
+        rows[fmt.GOALS].append(
+            {
+                "id": f"G-{citizen}-alone",
+                "citizen": citizen,
+                "end_goal": "",
+                "level": "sub",
+                "text": draw(names),
+                "category": "",
+                "supported_by": "",
+                "target_date": None,
+                "created": created,
+            }
+        )
     sector, kind = draw(
         st.sampled_from([("employment", "internship_single"), ("health", "psychologist")])
     )
@@ -488,6 +514,17 @@ def draw_plan(draw, citizen: str, rows: dict) -> None:
             ),
         }
     )
+    for n in range(draw(st.integers(0, 2))):
+        rows[fmt.PLAN_ROLES].append(
+            {
+                "id": f"R-{citizen}-{n}",
+                "citizen": citizen,
+                "role": draw(st.sampled_from(["doctor", "addiction_counsellor", "other"])),
+                "user": draw(st.sampled_from(["", "sagsbehandler"])),
+                "name": draw(names),
+                "task": draw(names),
+            }
+        )
 
 
 # The organisations and staff of `fremby`, as an export writes them (version 2).

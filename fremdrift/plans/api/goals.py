@@ -158,7 +158,8 @@ class GoalOut(Schema):
     plan_id: int
     citizen_id: int
     parent_id: int | None = Field(
-        description="The end goal a sub-goal hangs under; null for an end goal"
+        description="The end goal a sub-goal hangs under; null for an end goal and for a "
+        "sub-goal without an end goal"
     )
     is_end_goal: bool
     text: str = Field(description="The goal in the citizen's own words")
@@ -226,7 +227,12 @@ class GoalIn(InputSchema):
         ge=1,
         le=MAX_ID,
         description="The end goal of the same plan a sub-goal hangs under; null (or left out) "
-        "for an end goal",
+        "for an end goal and for a sub-goal without an end goal",
+    )
+    is_end_goal: bool | None = Field(
+        None,
+        description="false for a sub-goal without an end goal (with no `parent_id`); left out, "
+        "a goal without `parent_id` is an end goal",
     )
     text: str = Field(..., max_length=2000, description="The goal in the citizen's own words")
     category: str | None = Field(
@@ -281,9 +287,10 @@ class GoalChange(InputSchema):
     "", response={201: GoalOut, **WRITE_ERRORS}, operation_id="fremdrift_plans_api_goal_create"
 )
 def goal_create(request: HttpRequest, payload: GoalIn, response: HttpResponse):
-    """Formulates an end goal (no `parent_id`; it needs a category) or a sub-goal under an end
-    goal of the same plan. The plan is made on the first goal. As on the plan page: the
-    citizen's caseworkers and the staff of a provider they are referred to."""
+    """Formulates an end goal (no `parent_id`; it needs a category), a sub-goal under an end
+    goal of the same plan, or a sub-goal without an end goal (`is_end_goal` false). The plan
+    is made on the first goal. As on the plan page: the citizen's caseworkers and the staff of
+    a provider they are referred to."""
     citizen = citizen_to_change(request, payload.citizen_id)
     category = code_of(CodeList.END_GOAL_CATEGORY, payload.category, "category")
     with transaction.atomic():
@@ -298,7 +305,7 @@ def goal_create(request: HttpRequest, payload: GoalIn, response: HttpResponse):
             plan=plan,
             text=payload.text,
             parent=parent,
-            is_end_goal=parent is None,
+            is_end_goal=parent is None if payload.is_end_goal is None else payload.is_end_goal,
             category=category,
             supported_by=payload.supported_by,
             target_date=payload.target_date,

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -97,17 +97,29 @@ def test_a_change_that_changes_nothing_is_refused(world, plan, end_goal):
         )
 
 
-def test_a_sub_goal_needs_an_end_goal(world, plan, end_goal):
-    with pytest.raises(ValidationError) as error:
-        services.goal_create(actor=world.caseworker, plan=plan, text="Noget")
-    assert "parent" in error.value.message_dict
+def test_a_sub_goal_hangs_under_an_end_goal_of_its_plan_or_stands_alone(world, plan, end_goal):
     other_plan = services.plan_get_or_create(actor=world.caseworker, citizen=world.ended_citizen)
     with pytest.raises(ValidationError):
         services.goal_create(actor=world.caseworker, plan=other_plan, text="x", parent=end_goal)
     sub = sub_goal(world, plan, end_goal)
     with pytest.raises(ValidationError):  # a sub-goal cannot hold sub-goals
         services.goal_create(actor=world.caseworker, plan=plan, text="x", parent=sub)
+    with pytest.raises(ValidationError) as error:  # nor an end goal hang under one
+        services.goal_create(
+            actor=world.caseworker,
+            plan=plan,
+            text="x",
+            parent=end_goal,
+            is_end_goal=True,
+            category=code("end_goal_category", "job"),
+        )
+    assert "parent" in error.value.message_dict
     assert Goal.objects.count() == 2
+    # A plan may hold steps before it has an end goal: no parent, no category needed.
+    alone = services.goal_create(actor=world.caseworker, plan=plan, text="Møde op hver mandag")
+    assert (alone.is_end_goal, alone.parent_id, alone.category_id) == (False, None, None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Goal.objects.filter(pk=sub.pk).update(is_end_goal=True)  # the database holds the rule
 
 
 def test_goal_attainment_scaling_levels_and_follow_up(world, plan, end_goal):
