@@ -177,6 +177,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+# Where the installation is reached, for links printed or mailed outside a request (the
+# first administrator's one-time link from `bootstrap`).
+FREMDRIFT_BASE_URL = env_str("FREMDRIFT_BASE_URL", "http://127.0.0.1:8000")
+# A one-time link to set a password works for three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 LOGIN_REDIRECT_URL = "/"
 
 # Failed logins are throttled per user name and address together, so nobody can lock a real

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.forms.forms import NON_FIELD_ERRORS
+from django.urls import reverse_lazy
 
 from .forms import LoginForm
 
@@ -18,3 +19,12 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     template_name = "accounts/logged_out.html"
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Sets a password from a one-time link (the first administrator's, from `bootstrap`):
+    the link stops working once the password is set."""
+
+    template_name = "accounts/password_set.html"
+    success_url = reverse_lazy("accounts:login")
+    post_reset_login = False

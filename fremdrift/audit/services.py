@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fremdrift.accounts.access import is_integration_client
-from fremdrift.accounts.models import User
+from fremdrift.accounts.models import Organisation, User
 from fremdrift.accounts.roles import Role
-from fremdrift.accounts.services import user_create
+from fremdrift.accounts.services import organisation_create, user_create
 from fremdrift.core.exceptions import StaleVersion
 
 from . import context
@@ -155,11 +155,14 @@ def staff_member_save(
     last_name: str = "",
     email: str = "",
     is_active: bool = True,
+    may_move: bool = False,
 ) -> tuple[Any, str]:
     """Creates a person's account (without a password: they sign in through single sign-on
     or an administrator sets one) or brings an existing one of `organisation` up to date;
-    returns it with "created", "updated" or "unchanged". A change of access is refused for
-    the actor's own account, and every change of access is a change record."""
+    returns it with "created", "updated" or "unchanged". An account of another organisation
+    is refused unless `may_move` (single sign-on, where the identity provider says where a
+    person works). A change of access is refused for the actor's own account, and every
+    change of access is a change record."""
     from_before = User.objects.filter(username=username).first()
     if from_before is None:
         user = user_create(
@@ -174,10 +177,12 @@ def staff_member_save(
         fields = {"email": email, "is_active": is_active}
     else:
         user, before = from_before, user_access_state(from_before)
-        if user.organisation_id != organisation.pk or is_integration_client(user):
+        moves = user.organisation_id != organisation.pk
+        if (moves and not may_move) or is_integration_client(user):
             raise ValidationError({"username": _("This user name is taken.")})
         administrator = role == Role.ADMINISTRATOR
         fields = {
+            "organisation": organisation,
             "first_name": first_name,
             "last_name": last_name,
             "email": email,
@@ -197,6 +202,47 @@ def staff_member_save(
     if before is None or before != user_access_state(user):
         user_access_record(actor=actor, user=user, before=before)
     return user, "created" if before is None else "updated" if changed else "unchanged"
+
+
+@transaction.atomic
+def installation_bootstrap(
+    *,
+    organisation_name: str,
+    kind: str,
+    username: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """The first organisation and its first administrator, on an installation with no
+    administrator yet. The administrator has no password: they set one from a one-time link.
+    Refused, with nothing created, once any administrator exists."""
+    if User.objects.filter(role=Role.ADMINISTRATOR).exists():
+        raise ValidationError(
+            {"admin": _("This installation has an administrator; they create the others.")}
+        )
+    errors = {}
+    if kind not in Organisation.Kind.values:
+        errors["kind"] = _("Choose authority, provider or project.")
+    if not organisation_name.strip():
+        errors["organisation"] = _("Give the organisation's name.")
+    if "@" not in email:
+        errors["email"] = _("Give the administrator's email address.")
+    if errors:
+        raise ValidationError(errors)
+    organisation = Organisation.objects.filter(name=organisation_name.strip()).first()
+    if organisation is None:
+        organisation = organisation_create(name=organisation_name.strip(), kind=kind)
+    user, _state = staff_member_save(
+        actor=None,
+        username=username,
+        organisation=organisation,
+        role=Role.ADMINISTRATOR,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
+    return user
 
 
 # The audited write: HackSoft's `model_update` with the change history and the version.

@@ -83,6 +83,10 @@ PAGES = {
     "healthz": NoPersonalData("the health check"),
     "accounts:login": NoPersonalData("the login form"),
     "accounts:logout": NoPersonalData("signs out"),
+    "accounts:password_set": NoPersonalData(
+        "sets one's own password from a one-time link",
+        kwargs=lambda w: {"uidb64": "MQ", "token": "expired-token"},
+    ),
     "set_language": NoPersonalData("sets the language cookie"),
     "citizens:list": Shows(CW),
     "citizens:detail": Shows(CW, kwargs=citizen),
