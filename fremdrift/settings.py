@@ -7,6 +7,7 @@ FREMDRIFT_FIELD_KEY.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -19,6 +20,12 @@ VAR_DIR = BASE_DIR / "var"
 
 def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def url_origin(url: str) -> str:
+    """scheme://host[:port] of a URL, or "" for none."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -91,6 +98,7 @@ INSTALLED_APPS = [
     "fremdrift.api",
     "fremdrift.exchange",
     "fremdrift.audit",
+    "fremdrift.signin",
     "fremdrift.demo",
     "fremdrift.pages",
 ]
@@ -163,7 +171,23 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "fremdrift.accounts.backends.PersonBackend",
+    "fremdrift.signin.oidc.SignInBackend",
 ]
+# Single sign-on through the municipality's identity provider (OpenID Connect: Microsoft Entra
+# ID, a MitID Erhverv broker), on when an issuer and a client id are set. The provider's
+# endpoints come from its discovery document; the redirect URI to register there is
+# https://<host>/accounts/sso/callback/. Claims map to organisations and roles in the admin.
+OIDC_ISSUER = env_str("FREMDRIFT_OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = env_str("FREMDRIFT_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("FREMDRIFT_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = env_str("FREMDRIFT_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("FREMDRIFT_OIDC_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's sign-out (id_token_hint)
+OIDC_AUTHENTICATION_CALLBACK_URL = "signin:callback"
+OIDC_TIMEOUT = 10
+# Local user names and passwords; off where everyone signs in through the provider.
+FREMDRIFT_LOCAL_LOGIN = env_bool("FREMDRIFT_LOCAL_LOGIN", True)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -239,7 +263,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # The sign-out form ends the identity provider's session too, by a redirect there.
+        "form-action": [SELF, *filter(None, [url_origin(OIDC_ISSUER)])],
         "frame-ancestors": [NONE],
     }
 }

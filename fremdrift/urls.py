@@ -20,6 +20,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("fremdrift.accounts.urls")),
+    path("accounts/", include("fremdrift.signin.urls")),
     path("citizens/", include((citizen_pages + citizen_urls, "citizens"))),
     path("citizens/", include("fremdrift.assessments.urls")),
     path("citizens/", include("fremdrift.plans.urls")),

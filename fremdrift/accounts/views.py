@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.forms.forms import NON_FIELD_ERRORS
 from django.urls import reverse_lazy
@@ -9,6 +10,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "single_sign_on": bool(settings.OIDC_ISSUER and settings.OIDC_RP_CLIENT_ID),
+            "local_login": settings.FREMDRIFT_LOCAL_LOGIN,
+        }
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

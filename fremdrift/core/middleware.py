@@ -47,6 +47,9 @@ class DanishFirstLocaleMiddleware:
 CPR_IN_URL = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
 
 
+TOKEN_PATHS = ("/api/", "/accounts/set-password/")
+
+
 class NoCprInUrlMiddleware:
     """Server and proxy access logs keep every URL and lie outside the application's
     redaction, so a URL with a CPR number in its query (a search typed into the address bar,
@@ -58,8 +61,10 @@ class NoCprInUrlMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
-        if not request.path.startswith("/api/") and CPR_IN_URL.search(request.path):
-            query = request.path + "?" + query  # no page has ten digits in a row in its path
+        # No page has ten digits in a row in its path, but for a one-time link's token (hex,
+        # where ten digits in a row come by chance).
+        if not request.path.startswith(TOKEN_PATHS) and CPR_IN_URL.search(request.path):
+            query = request.path + "?" + query
         holding = [
             name
             for name, value in parse_qsl(query, keep_blank_values=True)

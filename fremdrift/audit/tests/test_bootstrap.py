@@ -73,3 +73,12 @@ def test_bad_options_are_named_and_nothing_is_created(db, option, value):
     with pytest.raises(CommandError, match=f"--{option}"):
         bootstrap(**{option: value})
     assert not User.objects.exists() and not Organisation.objects.exists()
+
+
+def test_a_link_whose_token_has_ten_digits_in_a_row_is_not_taken_for_a_cpr_number(db, client):
+    """The token is hex: one link in ten has ten digits in a row by chance."""
+    response = client.get("/accounts/set-password/MQ/tb4k2z-1204911234abcdef0123/", follow=True)
+    assert response.status_code == 200
+    assert 'data-testid="invalid-link"' in response.content.decode()
+    cpr_page = client.get("/citizens/1204911234/")
+    assert cpr_page.status_code == 400

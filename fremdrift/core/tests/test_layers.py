@@ -17,7 +17,7 @@ LAYERS = [
     ["core"],
     ["accounts", "codelists"],
     ["audit"],
-    ["instruments"],
+    ["instruments", "signin"],
     ["citizens"],
     ["assessments"],
     ["plans"],

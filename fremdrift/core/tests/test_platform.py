@@ -87,7 +87,7 @@ def test_sessions_end_after_30_minutes_idle_and_at_logout(world, client):
     assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
     client.force_login(world.caseworker, backend="fremdrift.accounts.backends.PersonBackend")
     assert client.get("/citizens/").status_code == 200
-    response = client.post(reverse("accounts:logout"))
+    response = client.post(reverse("signin:logout"))
     assert response.status_code == 200
     assert client.get("/citizens/").status_code == 302
 
