@@ -16,7 +16,7 @@ import pytest
 from fremdrift.accounts.models import Organisation, Role
 from fremdrift.api import services as api_services
 from fremdrift.referrals import services as referral_services
-from fremdrift.testing import make_citizen, make_organisation, make_user
+from fremdrift.testing import make_citizen, make_organisation, make_user, signed_in
 
 
 @pytest.fixture
@@ -54,8 +54,7 @@ def world(db):
 @pytest.fixture
 def login(client):
     def _login(user):
-        client.force_login(user, backend="fremdrift.accounts.backends.PersonBackend")
-        return client
+        return signed_in(client, user)
 
     return _login
 

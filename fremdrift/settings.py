@@ -99,6 +99,9 @@ INSTALLED_APPS = [
     "fremdrift.exchange",
     "fremdrift.audit",
     "fremdrift.signin",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "fremdrift.demo",
     "fremdrift.pages",
 ]
@@ -113,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fremdrift.signin.middleware.SecondFactorMiddleware",
     "fremdrift.core.middleware.NoCprInUrlMiddleware",
     "fremdrift.core.middleware.ApiBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -188,6 +192,10 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "signin:callback"
 OIDC_TIMEOUT = 10
 # Local user names and passwords; off where everyone signs in through the provider.
 FREMDRIFT_LOCAL_LOGIN = env_bool("FREMDRIFT_LOCAL_LOGIN", True)
+# A second factor (an authenticator app) for local accounts: always for administrators; for
+# everyone when this is set.
+FREMDRIFT_REQUIRE_TWO_FACTOR = env_bool("FREMDRIFT_REQUIRE_TWO_FACTOR", False)
+OTP_TOTP_ISSUER = "Fremdrift"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

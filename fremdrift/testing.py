@@ -11,6 +11,7 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes.defaults import KVIK_MILESTONES
 from fremdrift.programmes.services import programme_create
+from fremdrift.signin.second_factor import PENDING
 
 _serials = itertools.count(1000)
 
@@ -82,3 +83,13 @@ def make_programme(
         instruments=[(Instrument.objects.get(code="adult_wheel"), 14)],
         milestones=KVIK_MILESTONES if milestones is None else milestones,
     )
+
+
+def signed_in(client, user):
+    """`client` signed in as `user` by password, past the second factor (the second factor's
+    own tests sign in through the pages)."""
+    client.force_login(user, backend="fremdrift.accounts.backends.PersonBackend")
+    session = client.session
+    session.pop(PENDING, None)
+    session.save()
+    return client

@@ -6,8 +6,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fremdrift.accounts.models import User
 from fremdrift.audit.models import ChangeRecord
@@ -133,3 +136,68 @@ def claim_mapping_delete(*, actor, mapping: ClaimMapping) -> None:
         after=None,
     )
     mapping.delete()
+
+
+# The second factor (second_factor.py).
+
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def totp_device_start(*, user) -> TOTPDevice:
+    """A new, unconfirmed authenticator for the user (any earlier unconfirmed one goes)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Fremdrift", confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, user, device: TOTPDevice, token: str) -> list[str]:
+    """Confirms the authenticator with a code from it, replaces the user's other second
+    factors and recovery codes, and returns ten new recovery codes (shown once)."""
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
+        raise ValidationError(
+            {"token": _("The code is wrong. Type the six digits the app shows now.")}
+        )
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="Gendannelseskoder", confirmed=True)
+    codes = [StaticToken.random_token() for _n in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    change_record_write(
+        actor=user,
+        instance=user,
+        kind=ChangeRecord.Kind.UPDATE,
+        before={"second_factor": False},
+        after={"second_factor": True},
+    )
+    return codes
+
+
+@dataclass
+class SecondFactorCheck:
+    refusal: str = ""  # why the code was not taken ("" when it was)
+    throttled: bool = False
+
+
+@transaction.atomic
+def second_factor_check(*, user, token: str) -> SecondFactorCheck:
+    """Checks a code from the authenticator or a recovery code (spent when used). Wrong codes
+    slow the next attempts down (django-otp's throttle, doubling the wait after each)."""
+    token = "".join(token.split())
+    devices = [
+        *TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True),
+        *StaticDevice.objects.select_for_update().filter(user=user, confirmed=True),
+    ]
+    if not devices:
+        return SecondFactorCheck(_("You have no second factor."))
+    if not all(device.verify_is_allowed()[0] for device in devices):
+        return SecondFactorCheck(
+            _("Too many wrong codes. Wait a minute and try again."), throttled=True
+        )
+    if any(device.verify_token(token) for device in devices):
+        for device in devices:  # the wrong codes before count no more, on any device
+            device.throttle_reset()
+        return SecondFactorCheck()
+    return SecondFactorCheck(_("The code is wrong."))

@@ -14,6 +14,7 @@ from fremdrift.api.models import ApiToken
 from fremdrift.api.scopes import RESOURCES
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.citizens.models import Citizen
+from fremdrift.testing import signed_in
 
 API = "/api/v1"
 
@@ -50,7 +51,7 @@ def test_an_integration_client_can_neither_sign_in_nor_keep_a_session(
     )
     assert page.status_code == 200
     assert "Brugernavnet eller adgangskoden er forkert" in page.content.decode()
-    client.force_login(fagsystem, backend="fremdrift.accounts.backends.PersonBackend")
+    signed_in(client, fagsystem)
     citizens = client.get(reverse("citizens:list"))
     assert citizens.status_code == 302 and reverse("accounts:login") in citizens["Location"]
 

@@ -20,7 +20,7 @@ from fremdrift.audit.models import AccessLogEntry
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.selectors import citizen_cpr
 from fremdrift.instruments.models import Instrument
-from fremdrift.testing import make_cpr
+from fremdrift.testing import make_cpr, signed_in
 
 PERSONAS = [
     "caseworker",
@@ -85,6 +85,8 @@ PAGES = {
     "signin:logout": NoPersonalData("signs out"),
     "signin:start": NoPersonalData("sends the browser to the identity provider"),
     "signin:callback": NoPersonalData("signs in from the identity provider's answer"),
+    "signin:two_factor": NoPersonalData("asks for the second factor's code"),
+    "signin:two_factor_setup": NoPersonalData("sets up one's own second factor"),
     "accounts:password_set": NoPersonalData(
         "sets one's own password from a one-time link",
         kwargs=lambda w: {"uidb64": "MQ", "token": "expired-token"},
@@ -245,9 +247,7 @@ def test_no_get_changes_data_for_any_role(world, cases, referred, client):
         if persona is None:
             client.logout()
         else:
-            client.force_login(
-                getattr(world, persona), backend="fremdrift.accounts.backends.PersonBackend"
-            )
+            signed_in(client, getattr(world, persona))
         for name, route in PAGES.items():
             if name in {"signin:logout"}:
                 continue

@@ -9,7 +9,7 @@ from django.urls import reverse
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.citizens import selectors
 from fremdrift.citizens.models import Citizen
-from fremdrift.testing import make_cpr, target_group
+from fremdrift.testing import make_cpr, signed_in, target_group
 
 
 def create_data(world, **overrides):
@@ -107,7 +107,7 @@ def test_a_double_submitted_form_creates_one_citizen(world, login):
 
 def test_a_forged_post_without_csrf_token_is_refused(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.caseworker, backend="fremdrift.accounts.backends.PersonBackend")
+    signed_in(client, world.caseworker)
     count = Citizen.objects.count()
     response = client.post(reverse("citizens:create"), create_data(world))
     assert response.status_code == 403

@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from fremdrift.core.redaction import CprRedactingExceptionReporterFilter, RedactCprFilter
+from fremdrift.testing import signed_in
 
 ROOT = Path(__file__).resolve().parents[3]
 REAL_SECRET_KEY = "k7Qm2Vx9Lp4Rt8Wz1Nc6Hb3Jd5Fg0Ys-a7Qm2Vx9Lp4Rt8Wz1Nc6Hb3"
@@ -85,7 +86,7 @@ def test_production_starts_with_real_secrets_and_secure_cookies():
 
 def test_sessions_end_after_30_minutes_idle_and_at_logout(world, client):
     assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
-    client.force_login(world.caseworker, backend="fremdrift.accounts.backends.PersonBackend")
+    signed_in(client, world.caseworker)
     assert client.get("/citizens/").status_code == 200
     response = client.post(reverse("signin:logout"))
     assert response.status_code == 200

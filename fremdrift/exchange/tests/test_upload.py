@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from fremdrift.citizens.models import Citizen
 from fremdrift.exchange.models import PackageImport
+from fremdrift.testing import signed_in
 
 URL = "/exchange/"
 
@@ -90,7 +91,7 @@ def test_a_post_without_the_csrf_token_is_refused(fremby, example, tmp_path):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(fremby.administrator, backend="fremdrift.accounts.backends.PersonBackend")
+    signed_in(client, fremby.administrator)
     with open(zipped(example, tmp_path), "rb") as package:
         response = client.post(URL, {"package": package})
     assert response.status_code == 403 and not Citizen.objects.exists()

@@ -20,7 +20,7 @@ from fremdrift.instruments.models import Instrument
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.charts import curves_svg
 from fremdrift.reports.tests.test_progression import record
-from fremdrift.testing import make_citizen, make_cpr, make_programme
+from fremdrift.testing import make_citizen, make_cpr, make_programme, signed_in
 
 TOO_FEW = "For få borgere til at vise resultater."
 REPORTS = ["progression", "comparison", "goals", "agreement", "monitoring", "surveys", "quality"]
@@ -108,7 +108,7 @@ def test_no_output_of_any_report_holds_a_figure_from_1_to_4_citizens(
     world, client, bearer, report, people, sex
 ):
     headers = bearer(world.manager)
-    client.force_login(world.manager, backend="fremdrift.accounts.backends.PersonBackend")
+    signed_in(client, world.manager)
     with transaction.atomic():
         build(world, people)
         in_cohort = [
