@@ -33,6 +33,12 @@ def second_factor_due(user) -> str:
     return "enrol" if second_factor_required(user) else ""
 
 
+def users_with_second_factor(users) -> set[int]:
+    return set(
+        TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True)
+    )
+
+
 def recovery_codes_left(user) -> int:
     device = StaticDevice.objects.filter(user=user, confirmed=True).first()
     return device.token_set.count() if device else 0

@@ -201,3 +201,68 @@ def second_factor_check(*, user, token: str) -> SecondFactorCheck:
             device.throttle_reset()
         return SecondFactorCheck()
     return SecondFactorCheck(_("The code is wrong."))
+
+
+# Staff accounts, managed by their organisation's administrators (staff.py).
+
+
+@transaction.atomic
+def staff_account_save(
+    *,
+    actor,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_active: bool = True,
+    username: str = "",
+    member: User | None = None,
+) -> User:
+    """Creates a person's account in the administrator's own organisation (without a
+    password: a one-time link sets it), or changes one of its persons. Nobody changes their own
+    role or access; every change of access is a change record."""
+    if member is None and User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    if member is not None and (
+        member.organisation_id != actor.organisation_id or member.kind != User.Kind.PERSON
+    ):
+        raise ValidationError({"username": _("Not a user of your organisation.")})
+    account, _state = staff_member_save(
+        actor=actor,
+        username=member.username if member else username,
+        organisation=actor.organisation,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_active=is_active,
+    )
+    return account
+
+
+@transaction.atomic
+def password_link_issue(*, actor, member: User) -> None:
+    """Records that an administrator gave a person a one-time link to set their password."""
+    change_record_write(
+        actor=actor,
+        instance=member,
+        kind=ChangeRecord.Kind.UPDATE,
+        before={"password_link": ""},
+        after={"password_link": "issued"},
+    )
+
+
+@transaction.atomic
+def second_factor_reset(*, actor, member: User) -> None:
+    """Removes a person's authenticator and recovery codes (a lost phone): their next password
+    sign-in sets up a new one where it is required."""
+    removed = TOTPDevice.objects.filter(user=member).delete()[0]
+    StaticDevice.objects.filter(user=member).delete()
+    if removed:
+        change_record_write(
+            actor=actor,
+            instance=member,
+            kind=ChangeRecord.Kind.UPDATE,
+            before={"second_factor": True},
+            after={"second_factor": False},
+        )

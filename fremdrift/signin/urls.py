@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import staff, views
 
 app_name = "signin"
 urlpatterns = [
@@ -9,4 +9,15 @@ urlpatterns = [
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("users/", staff.staff_list, name="staff"),
+    path("users/new/", staff.staff_create, name="staff_create"),
+    path("users/<int:user_id>/", staff.staff_edit, name="staff_edit"),
+    path(
+        "users/<int:user_id>/password-link/", staff.staff_password_link, name="staff_password_link"
+    ),
+    path(
+        "users/<int:user_id>/second-factor/reset/",
+        staff.staff_second_factor_reset,
+        name="staff_second_factor_reset",
+    ),
 ]

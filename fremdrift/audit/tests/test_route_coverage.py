@@ -87,6 +87,17 @@ PAGES = {
     "signin:callback": NoPersonalData("signs in from the identity provider's answer"),
     "signin:two_factor": NoPersonalData("asks for the second factor's code"),
     "signin:two_factor_setup": NoPersonalData("sets up one's own second factor"),
+    "signin:staff": NoPersonalData("staff users of the organisation, no citizen"),
+    "signin:staff_create": NoPersonalData("creates a staff user, no citizen"),
+    "signin:staff_edit": NoPersonalData(
+        "a staff user, no citizen", kwargs=lambda w: {"user_id": w.colleague.pk}
+    ),
+    "signin:staff_password_link": NoPersonalData(
+        "a staff user's one-time link", kwargs=lambda w: {"user_id": w.colleague.pk}
+    ),
+    "signin:staff_second_factor_reset": NoPersonalData(
+        "removes a staff user's second factor", kwargs=lambda w: {"user_id": w.colleague.pk}
+    ),
     "accounts:password_set": NoPersonalData(
         "sets one's own password from a one-time link",
         kwargs=lambda w: {"uidb64": "MQ", "token": "expired-token"},

@@ -1,25 +1,9 @@
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from fremdrift.accounts.selectors import password_set_link
 from fremdrift.audit.services import installation_bootstrap
-
-
-def password_set_link(user) -> str:
-    """A one-time link for `user` to set their password: it stops working once used, and
-    after PASSWORD_RESET_TIMEOUT."""
-    path = reverse(
-        "accounts:password_set",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return settings.FREMDRIFT_BASE_URL.rstrip("/") + path
 
 
 class Command(BaseCommand):
