@@ -36,10 +36,13 @@ def staff_list(request):
         organisation_id=request.user.organisation_id, kind=User.Kind.PERSON
     ).order_by("-is_active", "first_name", "username")
     with_factor = second_factor.users_with_second_factor(members)
+    clients = User.objects.filter(
+        organisation_id=request.user.organisation_id, kind=User.Kind.SYSTEM
+    ).order_by("username")
     return render(
         request,
         "signin/staff_list.html",
-        {"members": members, "with_second_factor": with_factor},
+        {"members": members, "with_second_factor": with_factor, "clients": clients},
     )
 
 

@@ -55,9 +55,12 @@ class SignInCallback(OIDCAuthenticationCallbackView):
             return _refused(request, refusal.reason, 403)
         except (SuspiciousOperation, requests.RequestException) as problem:
             security_log.warning("single sign-on failed: %s", problem)
-            return self.login_failure()
+            return _refused(request, "", 400)
 
     def login_failure(self):
+        # No sign-in started in this session (a replayed or stale answer), or the provider
+        # answered with an error.
+        security_log.warning("single sign-on failed: an answer this session did not ask for")
         return _refused(self.request, "", 400)
 
 

@@ -8,9 +8,11 @@ import re
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fremdrift.accounts.models import Organisation, User
 from fremdrift.audit.models import ChangeRecord
+from fremdrift.signin.tests.test_second_factor import code_now
 
 STRONG = "Lange-Solsikker-42"
 
@@ -82,3 +84,21 @@ def test_a_link_whose_token_has_ten_digits_in_a_row_is_not_taken_for_a_cpr_numbe
     assert 'data-testid="invalid-link"' in response.content.decode()
     cpr_page = client.get("/citizens/1204911234/")
     assert cpr_page.status_code == 400
+
+
+def test_a_new_installation_reaches_a_signed_in_administrator_with_a_second_factor(db, client):
+    """From `migrate` to an administrator at work, without a Python shell."""
+    printed = bootstrap()
+    link = re.search(r"http://127\.0\.0\.1:8000(/accounts/set-password/\S+/)", printed).group(1)
+    form = client.get(link, follow=True)
+    client.post(form.redirect_chain[-1][0], {"new_password1": STRONG, "new_password2": STRONG})
+    client.post("/accounts/login/", {"username": "ole", "password": STRONG})
+    held = client.get("/accounts/users/")
+    assert held["Location"].startswith("/accounts/two-factor/setup/")
+    client.post("/accounts/two-factor/setup/", {"step": "start"})
+    device = TOTPDevice.objects.get(user__username="ole")
+    client.post(
+        "/accounts/two-factor/setup/",
+        {"step": "confirm", "device": device.pk, "code": code_now(device)},
+    )
+    assert client.get("/accounts/users/").status_code == 200

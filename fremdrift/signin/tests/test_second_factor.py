@@ -110,7 +110,7 @@ def test_the_next_sign_in_asks_for_the_code_and_a_recovery_code_works_once(world
     assert again.status_code == 400
 
 
-def test_wrong_codes_are_throttled(world, client):
+def test_wrong_codes_are_throttled(world, client, caplog):
     admin = with_password(world.administrator)
     sign_in(client, admin)
     device, _codes = enrol(client)
@@ -122,6 +122,7 @@ def test_wrong_codes_are_throttled(world, client):
     throttled = client.post("/accounts/two-factor/", {"code": code_now(device)})
     assert throttled.status_code == 429 and "For mange forkerte koder" in throttled.content.decode()
     assert client.get("/citizens/").status_code == 302
+    assert sum(r.name == "fremdrift.security" for r in caplog.records) == 6
 
 
 def test_others_choose_unless_the_installation_requires_it(world, client, settings):

@@ -126,7 +126,7 @@ def test_a_later_sign_in_follows_the_claims_and_an_unmapped_person_is_deactivate
     assert again.status_code == 403 and "deaktiveret" in again.content.decode()
 
 
-def test_a_person_whose_claims_map_to_nothing_is_refused_and_nothing_is_made(sso, client):
+def test_a_person_whose_claims_map_to_nothing_is_refused_and_nothing_is_made(sso, client, caplog):
     users = User.objects.count()
     person(sso, "ukendt", preferred_username="ukendt", groups=["kantine"])
     refused, _url = sign_in(client, sso, "ukendt")
@@ -134,9 +134,11 @@ def test_a_person_whose_claims_map_to_nothing_is_refused_and_nothing_is_made(sso
     assert 'data-testid="sign-in-refused"' in refused.content.decode()
     assert User.objects.count() == users and not SignInIdentity.objects.exists()
     assert client.get("/citizens/").status_code == 302  # not signed in
+    [warning] = [r for r in caplog.records if r.name == "fremdrift.security"]
+    assert warning.levelname == "WARNING" and "refused" in warning.getMessage()
 
 
-def test_a_replayed_state_is_refused(sso, client):
+def test_a_replayed_state_is_refused(sso, client, caplog):
     person(sso, "karen-3", preferred_username="karen3", groups=[GROUP_CASEWORKERS])
     first, url = sign_in(client, sso, "karen-3")
     assert first.status_code == 302
@@ -144,6 +146,7 @@ def test_a_replayed_state_is_refused(sso, client):
     replayed = client.get(url)
     assert replayed.status_code == 400
     assert "kunne ikke gennemføres" in replayed.content.decode()
+    assert any(r.name == "fremdrift.security" for r in caplog.records)
 
 
 def test_a_tampered_state_is_refused(sso, client):
@@ -251,3 +254,32 @@ def id_token_from(issuer: str, *, client_id: str) -> str:
     )
     tokens.raise_for_status()
     return tokens.json()["id_token"]
+
+
+def test_a_tampered_nonce_is_refused(sso, client):
+    """The provider signs the nonce it was sent; one that is not the session's is refused."""
+    person(sso, "karen-6", preferred_username="karen6", groups=[GROUP_CASEWORKERS])
+    start = client.get("/accounts/sso/")
+    authorize = urlparse(start["Location"])
+    query = {k: v[0] for k, v in parse_qs(authorize.query).items()} | {"nonce": "en-anden"}
+    answer = requests.post(
+        f"{sso}/oauth2/authorize",
+        params=query,
+        data={"sub": "karen-6"},
+        allow_redirects=False,
+        timeout=5,
+    )
+    callback = urlparse(answer.headers["Location"])
+    response = client.get(f"{callback.path}?{callback.query}")
+    assert response.status_code == 400
+    assert not User.objects.filter(username="karen6").exists()
+
+
+def test_a_token_from_another_issuer_is_refused(sso, settings):
+    """The same provider under another name is another issuer: its tokens are refused."""
+    token = id_token_from(sso, client_id=CLIENT_ID)  # issued by http://localhost:<port>
+    configure(settings, sso.replace("localhost", "127.0.0.1"))
+    backend = oidc.SignInBackend()
+    super(oidc.SignInBackend, backend).__init__()
+    with pytest.raises(SuspiciousOperation, match="(?i)issuer"):
+        backend.verify_token(token, nonce="n-0S6_WzA2Mj")

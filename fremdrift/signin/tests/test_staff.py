@@ -13,12 +13,17 @@ from fremdrift.signin.second_factor import has_second_factor
 from fremdrift.signin.tests.test_second_factor import code_now
 
 
-def test_an_administrator_creates_a_user_who_sets_their_own_password(world, login, client):
+def test_an_administrator_creates_a_user_who_sets_their_own_password(
+    world, login, client, integration_client
+):
+    integration_client(world.caseworker)
     admin = login(world.administrator)
     home = admin.get("/citizens/", follow=True).content.decode()
     assert 'href="/accounts/users/" class="mainmenu-item" data-testid="staff-menu"' in home
     listed = admin.get("/accounts/users/").content.decode()
     assert "colleague" in listed and "outsider" not in listed  # Syd's caseworker
+    # Integration clients are listed, and managed with their tokens.
+    assert "Fagsystem caseworker 1" in listed and 'href="/api-tokens/"' in listed
     taken = admin.post(
         "/accounts/users/new/",
         {"username": "colleague", "first_name": "A", "last_name": "B", "role": "caseworker"},
