@@ -2,6 +2,7 @@
 nothing written unless all is well, and the same package twice changes nothing."""
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -658,7 +659,10 @@ def test_a_new_installation_imports_a_package_after_migrate_only(db, example, ca
         "Jobcenter Fremby",
     )
     assert Citizen.objects.count() == 3 and Enrolment.objects.count() == 3
-    assert "Imported in one transaction." in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Imported in one transaction." in printed
+    # The administrator the package brought sets their password from a one-time link.
+    assert re.search(r"sets the password once.*\nhttp://\S+/accounts/set-password/\S+/", printed)
 
 
 def test_a_plan_arrives_as_the_municipality_keeps_it(fremby, example):

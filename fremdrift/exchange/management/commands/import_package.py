@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from fremdrift.accounts.models import Role, User
+from fremdrift.accounts.selectors import password_set_link
 from fremdrift.exchange.services import exchange_actor, exchange_bootstrap, package_import
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 self.stdout.write(message)
                 self.stdout.flush()
 
+        first_administrator = None
         if options["organisation"] and not User.objects.filter(role=Role.ADMINISTRATOR).exists():
             # A new installation: the package brings its authority and first administrator.
             with transaction.atomic():
@@ -43,6 +45,8 @@ class Command(BaseCommand):
                 result = package_import(actor=actor, path=path, dry_run=dry_run, progress=progress)
                 if not result.written:
                     transaction.set_rollback(True)
+                else:
+                    first_administrator = actor
         else:
             try:
                 actor = exchange_actor(options["organisation"])
@@ -63,3 +67,8 @@ class Command(BaseCommand):
             if dry_run
             else "Imported in one transaction."
         )
+        if first_administrator is not None:
+            self.stdout.write(
+                f"The administrator {first_administrator.username} sets the password once, "
+                f"within three days, at:\n{password_set_link(first_administrator)}"
+            )
