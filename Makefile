@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check messages install install-dev clean bench
+.PHONY: run serve test lint format migrations-check messages install install-dev clean bench
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py purge_access_log
 	@echo "Fremdrift runs at http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production mode on this machine: DEBUG off, static files collected, gunicorn with
+# deploy/gunicorn.conf.py, on DATABASE_URL or var/serve.sqlite3 (scripts/serve.py).
+serve: $(VENV)/.installed
+	$(PY) scripts/serve.py
 
 test: $(VENV)/.installed-dev
 	mkdir -p var/artifacts

@@ -25,7 +25,7 @@ LAYERS = [
     ["referrals"],
     ["reports", "exchange", "demo"],
     # Pages that compose several apps, the API root with its tokens and FHIR, the test world.
-    ["pages", "api", "testing"],
+    ["pages", "api", "testing", "jobs"],
     # The wiring: URLs, settings, the WSGI entry and the test fixtures.
     ["urls", "settings", "wsgi", "conftest", "browser_fixtures"],
 ]

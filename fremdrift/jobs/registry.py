@@ -1,0 +1,27 @@
+"""Every scheduled job, in one place: what it does and how often. `manage.py run_jobs` runs
+the due ones (services.jobs_run_due)."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fremdrift.audit.services import access_log_purge
+
+from .digest import digests_send
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: dt.timedelta
+    run: Callable[[], str]  # returns what it did, for the log and /healthz
+
+
+def _purge() -> str:
+    return f"{access_log_purge()} access-log rows deleted"
+
+
+JOBS = (
+    Job("purge_access_log", dt.timedelta(days=1), _purge),
+    Job("caseworker_digest", dt.timedelta(days=1), digests_send),
+)
