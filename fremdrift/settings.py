@@ -108,6 +108,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fremdrift.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "fremdrift.audit.context.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -306,13 +307,20 @@ DEFAULT_EXCEPTION_REPORTER = "fremdrift.core.redaction.CprRedactingExceptionRepo
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_cpr": {"()": "fremdrift.core.redaction.RedactCprFilter"}},
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "filters": {
+        "redact_cpr": {"()": "fremdrift.core.redaction.RedactCprFilter"},
+        "request_id": {"()": "fremdrift.core.request_id.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
+        "json": {"()": "fremdrift.core.log_format.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["redact_cpr"],
-            "formatter": "plain",
+            "filters": ["request_id", "redact_cpr"],
+            # LOG_FORMAT=json: one JSON object per line, for a log collector.
+            "formatter": "json" if env_str("LOG_FORMAT", "plain") == "json" else "plain",
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

@@ -4,6 +4,7 @@ from django.urls import include, path
 from fremdrift.api.api import api
 from fremdrift.citizens.urls import urlpatterns as citizen_urls
 from fremdrift.core import views as core_views
+from fremdrift.jobs import views as jobs_views
 from fremdrift.pages import views as pages
 from fremdrift.programmes.urls import citizen_urlpatterns as enrolment_urls
 from fremdrift.programmes.urls import urlpatterns as programme_urls
@@ -18,7 +19,7 @@ programme_pages = [path("<int:programme_id>/", pages.programme_detail, name="det
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", jobs_views.healthz, name="healthz"),
     path("accounts/", include("fremdrift.accounts.urls")),
     path("accounts/", include("fremdrift.signin.urls")),
     path("citizens/", include((citizen_pages + citizen_urls, "citizens"))),

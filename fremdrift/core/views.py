@@ -1,23 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
-
-
-@require_GET
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as error:
-        reason = type(error).__name__
-        return JsonResponse({"status": "error", "database": reason}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @login_required

@@ -37,7 +37,12 @@ def run_django(code: str, **env) -> subprocess.CompletedProcess:
 def test_healthz_reports_ok(db, client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "migrations": "applied",
+        "jobs": {},
+    }
 
 
 def test_healthz_answers_503_with_the_reason_when_the_database_is_down():
