@@ -3,12 +3,12 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fremdrift.accounts.models import Role, User
 from fremdrift.citizens.forms import CodeChoiceField
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.forms import DesignSystemForm
 
 from .models import Activity, Goal, GoalEvent, Meeting, Supporter
+from .selectors import plan_helpers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 GAS_LABELS = {
@@ -240,11 +240,7 @@ class PlanRoleForm(DesignSystemForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            User.objects.filter(organisation=organisation, is_active=True)
-            .exclude(role__in=[Role.MANAGER, Role.ADMINISTRATOR])
-            .order_by("first_name")
-        )
+        self.fields["user"].queryset = plan_helpers(organisation.pk)
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
@@ -269,11 +265,7 @@ class MentorForm(DesignSystemForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tasks"].label_from_instance = lambda c: c.label
-        self.fields["user"].queryset = (
-            User.objects.filter(organisation=organisation, is_active=True)
-            .exclude(role__in=[Role.MANAGER, Role.ADMINISTRATOR])
-            .order_by("first_name")
-        )
+        self.fields["user"].queryset = plan_helpers(organisation.pk)
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 

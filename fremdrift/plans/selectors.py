@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fremdrift.accounts.models import Role, User
 from fremdrift.assessments.models import Assessment
 from fremdrift.citizens.access import citizens_in_scope
 
@@ -25,6 +26,17 @@ from .models import (
 )
 
 PARTICIPANTS = Prefetch("participants", queryset=MeetingParticipant.objects.select_related("role"))
+
+
+def plan_helpers(organisation_id: int):
+    """The users who may be named in a citizen's plan as a mentor or in who does what: the
+    active persons of the citizen's authority who work with cases (not managers or
+    administrators, never an integration client)."""
+    return (
+        User.objects.filter(organisation_id=organisation_id, is_active=True, kind=User.Kind.PERSON)
+        .exclude(role__in=[Role.MANAGER, Role.ADMINISTRATOR])
+        .order_by("first_name", "username")
+    )
 
 
 def plan_of(citizen) -> Plan | None:

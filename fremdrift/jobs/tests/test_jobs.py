@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from fremdrift.audit.models import AccessLogEntry
 from fremdrift.instruments.models import Instrument
 from fremdrift.jobs.digest import digests_send
 from fremdrift.jobs.models import JobRun
@@ -111,6 +112,9 @@ def test_the_digest_names_case_numbers_and_first_names_only(world):
     assert "forfalden siden" in message.body
     assert world.citizen.last_name not in message.body
     assert world.citizen.birth_date.strftime("%d%m%y") not in message.body
+    # The mail shows personal data: the caseworker's access log has it, with its citizen.
+    entry = AccessLogEntry.objects.get(user=world.caseworker, purpose="Dagligt overblik på mail")
+    assert list(entry.subjects.values_list("citizen_id", flat=True)) == [world.citizen.pk]
     mail.outbox.clear()
     world.colleague.email = "kollega@nord.dk"
     world.colleague.save(update_fields=["email"])

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.accounts.models import Role, User
+from fremdrift.accounts.models import User
 from fremdrift.assessments import selectors as assessment_selectors
 from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
@@ -316,13 +316,8 @@ def mentor_create(request: HttpRequest, payload: MentorIn):
     tasks = [code_of(CodeList.MENTOR_TASK, task, "tasks") for task in dict.fromkeys(payload.tasks)]
     user = None
     if payload.user_id is not None:
-        # The users the mentor form offers.
         user = (
-            User.objects.filter(
-                pk=payload.user_id, organisation_id=citizen.home_organisation_id, is_active=True
-            )
-            .exclude(role__in=[Role.MANAGER, Role.ADMINISTRATOR])
-            .first()
+            selectors.plan_helpers(citizen.home_organisation_id).filter(pk=payload.user_id).first()
         )
         if user is None:
             raise ValidationError({"user_id": "No user with this id who can be a mentor."})

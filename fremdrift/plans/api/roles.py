@@ -9,7 +9,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from fremdrift.accounts.models import Role, User
 from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
 from fremdrift.codelists.models import CodeList
@@ -107,13 +106,8 @@ def plan_role_create(request: HttpRequest, payload: PlanRoleIn, response: HttpRe
     role = code_of(CodeList.PARTICIPANT_ROLE, payload.role, "role")
     user = None
     if payload.user_id is not None:
-        # The users the plan page's form offers.
         user = (
-            User.objects.filter(
-                pk=payload.user_id, organisation_id=citizen.home_organisation_id, is_active=True
-            )
-            .exclude(role__in=[Role.MANAGER, Role.ADMINISTRATOR])
-            .first()
+            selectors.plan_helpers(citizen.home_organisation_id).filter(pk=payload.user_id).first()
         )
         if user is None:
             raise ValidationError({"user_id": "No user with this id who can take a task."})

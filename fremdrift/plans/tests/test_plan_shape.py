@@ -118,6 +118,7 @@ def test_the_api_writes_and_reads_who_does_what_and_sub_goals_alone(
     client,
     bearer,
     plan,  # noqa: F811
+    integration_client,
 ):
     headers = bearer(world.caseworker)
 
@@ -132,6 +133,10 @@ def test_the_api_writes_and_reads_who_does_what_and_sub_goals_alone(
     body = {"citizen_id": world.citizen.pk, "role": "nurse", "name": "Ib", "task": "Medicin"}
     unknown = post("/plan-roles", body)
     assert unknown.status_code == 400 and "role" in unknown.content.decode()
+    # An integration client of the authority is never offered as a person who does something.
+    system = integration_client(world.colleague)
+    refused = post("/plan-roles", body | {"role": "doctor", "user_id": system.pk})
+    assert refused.status_code == 400 and "user_id" in refused.content.decode()
     made = post("/plan-roles", body | {"role": "doctor"})
     assert made.status_code == 201 and made["ETag"] == '"1"'
     assert made.json()["role"] == "doctor" and made.json()["task"] == "Medicin"
