@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from fremdrift.api import views as api_views
 from fremdrift.api.api import api
 from fremdrift.citizens.urls import urlpatterns as citizen_urls
 from fremdrift.core import views as core_views
@@ -22,6 +23,7 @@ urlpatterns = [
     path("healthz", jobs_views.healthz, name="healthz"),
     path("accounts/", include("fremdrift.accounts.urls")),
     path("accounts/", include("fremdrift.signin.urls")),
+    path("accounts/users/clients/", include("fremdrift.api.urls")),
     path("citizens/", include((citizen_pages + citizen_urls, "citizens"))),
     path("citizens/", include("fremdrift.assessments.urls")),
     path("citizens/", include("fremdrift.plans.urls")),
@@ -30,7 +32,7 @@ urlpatterns = [
     path("programmes/", include((programme_urls + programme_pages, "programmes"))),
     path("reports/", include("fremdrift.reports.urls")),
     path("api/v1/", api.urls),
-    path("api-tokens/", include("fremdrift.api.urls")),
+    path("api-tokens/", api_views.tokens_moved, name="api-tokens"),
     path("exchange/", include("fremdrift.exchange.urls")),
     path("instruments/", include("fremdrift.instruments.urls")),
     path("audit/", include("fremdrift.audit.urls")),

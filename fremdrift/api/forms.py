@@ -1,37 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fremdrift.accounts.models import Organisation, User
+from fremdrift.accounts.models import Organisation
 from fremdrift.accounts.roles import Role
 from fremdrift.core.forms import DesignSystemForm
 
 from .scopes import READ, RESOURCES, WRITE
 
 
-class ClientChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        name = obj.get_full_name() or obj.username
-        return f"{name} ({obj.organisation}, {obj.get_role_display()})"
-
-
 class TokenForm(DesignSystemForm):
-    def __init__(self, *args, organisation_id: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = self.fields["user"].queryset.filter(
-            organisation_id=organisation_id
-        )
-
-    user = ClientChoiceField(
-        label=_("Integration client"),
-        queryset=User.objects.filter(is_active=True, kind=User.Kind.SYSTEM).select_related(
-            "organisation"
-        ),
-        help_text=_(
-            "The token acts as this integration client: it sees and changes what the client's "
-            "role and scopes allow."
-        ),
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, for example the server that uses it."),
     )
-    name = forms.CharField(label=_("Name"), max_length=100)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=730, initial=90)
 
 
@@ -70,4 +52,25 @@ class IntegrationClientForm(DesignSystemForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave all unticked for everything the role allows."),
+    )
+
+
+class IntegrationClientChangeForm(DesignSystemForm):
+    name = forms.CharField(label=_("Name of the integration client"), max_length=100)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        help_text=_("The client sees and changes what a user with this role would."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=_scope_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked for everything the role allows."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        help_text=_("A deactivated client's tokens stop working at once."),
     )

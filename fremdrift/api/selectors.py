@@ -41,9 +41,6 @@ def integration_clients(*, organisation_id: int):
     )
 
 
-def tokens_of_organisation(*, organisation_id: int):
-    """The tokens an administrator of the organisation sees and revokes: its clients' (and
-    any a person of it held before tokens were for clients only)."""
-    return ApiToken.objects.filter(user__organisation_id=organisation_id).select_related(
-        "user", "created_by"
-    )
+def tokens_of_client(*, client):
+    """The tokens of one integration client, newest first, with who issued them."""
+    return ApiToken.objects.filter(user=client).select_related("created_by")

@@ -13,7 +13,12 @@ from fremdrift.accounts.access import is_administrator, is_integration_client
 from fremdrift.accounts.models import Organisation, User
 from fremdrift.accounts.roles import Role
 from fremdrift.audit.models import ChangeRecord
-from fremdrift.audit.services import audited_create, change_record_write, user_access_record
+from fremdrift.audit.services import (
+    audited_create,
+    change_record_write,
+    user_access_record,
+    user_access_state,
+)
 
 from .models import ApiToken, IntegrationClient
 from .scopes import all_scopes
@@ -66,6 +71,59 @@ def integration_client_create(
         data={"user": user, "scopes": scopes, "created_by": actor},
         tracked=("user", "scopes"),
     )
+    return user
+
+
+@transaction.atomic
+def integration_client_change(
+    *, actor, client: User, name: str, role: str, scopes: list[str], is_active: bool
+) -> User:
+    """Renames an integration client, changes its role or scopes, or deactivates it (its
+    tokens stop working at once) or activates it again. The user name stays, so the access
+    log's earlier rows still name the same client."""
+    name = name.strip()
+    scopes = sorted(set(scopes or []))
+    errors = {}
+    if not is_administrator(actor):
+        errors["__all__"] = _("Only administrators change integration clients.")
+    if not is_integration_client(client) or client.organisation_id != actor.organisation_id:
+        errors["__all__"] = _("Not an integration client of your organisation.")
+    if not name:
+        errors["name"] = _("Give the integration client a name, for example the system's name.")
+    if role not in Role.values:
+        errors["role"] = _("Choose a role.")
+    unknown = [scope for scope in scopes if scope not in all_scopes()]
+    if unknown:
+        errors["scopes"] = _("Unknown scope: %(scope)s.") % {"scope": unknown[0]}
+    if errors:
+        raise ValidationError(errors)
+    user = User.objects.select_for_update().get(pk=client.pk)
+    before = user_access_state(user)
+    before_name = user.first_name
+    user.first_name, user.role, user.is_active = name, role, is_active
+    user.save(update_fields=["first_name", "role", "is_active"])
+    user_access_record(actor=actor, user=user, before=before)
+    change_record_write(
+        actor=actor,
+        instance=user,
+        kind=ChangeRecord.Kind.UPDATE,
+        before={"name": before_name},
+        after={"name": name},
+    )
+    details, _created = IntegrationClient.objects.get_or_create(
+        user=user, defaults={"created_by": actor}
+    )
+    if list(details.scopes) != scopes:
+        before_scopes = list(details.scopes)
+        details.scopes = scopes
+        details.save(update_fields=["scopes"])
+        change_record_write(
+            actor=actor,
+            instance=details,
+            kind=ChangeRecord.Kind.UPDATE,
+            before={"scopes": before_scopes},
+            after={"scopes": scopes},
+        )
     return user
 
 

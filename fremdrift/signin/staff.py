@@ -1,7 +1,8 @@
 """The organisation's staff accounts, managed by its administrators in the app: list, create,
 change role and name, deactivate, a one-time link to set a password, and a reset of the
 second factor. An administrator reaches only their own organisation's persons (anyone else:
-404); integration clients are managed with their tokens at /api-tokens/."""
+404); integration clients are listed here and managed with their tokens by the `api` app's pages
+(/accounts/users/clients/), which stand above this app."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -36,9 +37,11 @@ def staff_list(request):
         organisation_id=request.user.organisation_id, kind=User.Kind.PERSON
     ).order_by("-is_active", "first_name", "username")
     with_factor = second_factor.users_with_second_factor(members)
-    clients = User.objects.filter(
-        organisation_id=request.user.organisation_id, kind=User.Kind.SYSTEM
-    ).order_by("username")
+    clients = (
+        User.objects.filter(organisation_id=request.user.organisation_id, kind=User.Kind.SYSTEM)
+        .select_related("integration_client")
+        .order_by("first_name")
+    )
     return render(
         request,
         "signin/staff_list.html",

@@ -228,10 +228,10 @@ def test_code_lists_and_instruments(world, client, bearer):
 
 
 @pytest.mark.parametrize("role", ["caseworker", "manager", "administrator"])
-def test_it_checks_ownership(world, login, role):
+def test_it_checks_ownership(world, login, role, integration_client):
     """Only administrators create integration clients and issue and revoke their tokens."""
     client = login(getattr(world, role))
-    page = client.get(reverse("api:tokens"))
+    page = client.get(reverse("api:client-create"))
     assert page.status_code == (200 if role == "administrator" else 404)
     created = client.post(
         reverse("api:client-create"),
@@ -240,17 +240,29 @@ def test_it_checks_ownership(world, login, role):
     assert created.status_code == (302 if role == "administrator" else 404)
     fagsystem = User.objects.filter(kind=User.Kind.SYSTEM).first()
     assert (fagsystem is not None) == (role == "administrator")
-    issued = client.post(
-        reverse("api:tokens"),
-        {"user": fagsystem.pk if fagsystem else world.caseworker.pk, "name": "Sag", "days": "30"},
+    target = fagsystem or integration_client(world.caseworker)
+    assert client.get(reverse("api:client", args=[target.pk])).status_code == (
+        200 if role == "administrator" else 404
     )
-    assert ApiToken.objects.exists() == (role == "administrator")
+    issued = client.post(
+        reverse("api:token-issue", args=[target.pk]), {"name": "Sag", "days": "30"}
+    )
+    assert ApiToken.objects.filter(name="Sag").exists() == (role == "administrator")
     if role == "administrator":
         assert 'data-testid="new-key"' in issued.content.decode()
         key_text = issued.content.decode().split("<code>fr_")[1].split("</code>")[0]
-        assert services.key_hash("fr_" + key_text) == ApiToken.objects.get().key_hash
-        # The key is shown once: the list afterwards does not show it.
-        assert key_text not in client.get(reverse("api:tokens")).content.decode()
+        assert services.key_hash("fr_" + key_text) == ApiToken.objects.get(name="Sag").key_hash
+        # The key is shown once: the page afterwards does not show it.
+        again = client.get(reverse("api:client", args=[target.pk])).content.decode()
+        assert key_text not in again and "fr_" + key_text[:8] in again
+    else:
+        token, _key = services.api_token_issue(
+            actor=world.administrator, user=target, name="Fagets"
+        )
+        revoked = client.post(reverse("api:revoke", args=[target.pk, token.pk]))
+        assert revoked.status_code == 404
+        token.refresh_from_db()
+        assert token.revoked_at is None
 
 
 @pytest.mark.parametrize(

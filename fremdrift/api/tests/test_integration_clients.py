@@ -23,11 +23,14 @@ def test_a_person_is_never_issued_a_token(world, login):
     with pytest.raises(ValidationError) as refused:
         services.api_token_issue(actor=world.administrator, user=world.caseworker, name="Sag")
     assert "user" in refused.value.message_dict
-    page = login(world.administrator).post(
-        reverse("api:tokens"), {"user": world.caseworker.pk, "name": "Sag", "days": "30"}
+    # A person's page has no token form, and a person is no client's page.
+    admin = login(world.administrator)
+    person_page = admin.get(f"/accounts/users/{world.caseworker.pk}/").content.decode()
+    assert "token-form" not in person_page and "/tokens/" not in person_page
+    page = admin.post(
+        reverse("api:token-issue", args=[world.caseworker.pk]), {"name": "Sag", "days": "30"}
     )
-    assert page.status_code == 400
-    assert 'id="id_user-error"' in page.content.decode()
+    assert page.status_code == 404
     assert not ApiToken.objects.exists()
 
 
@@ -204,16 +207,24 @@ def test_clients_and_tokens_stay_in_the_administrators_organisation(
     )
     assert page.status_code == 400 and 'id="id_organisation-error"' in page.content.decode()
     issued = admin.post(
-        reverse("api:tokens"), {"user": syd_system.pk, "name": "Ind i Syd", "days": "30"}
+        reverse("api:token-issue", args=[syd_system.pk]), {"name": "Ind i Syd", "days": "30"}
     )
-    assert issued.status_code == 400 and 'id="id_user-error"' in issued.content.decode()
-    assert syd_system.get_full_name() not in admin.get(reverse("api:tokens")).content.decode()
+    assert issued.status_code == 404
+    assert admin.get(reverse("api:client", args=[syd_system.pk])).status_code == 404
+    changed = admin.post(
+        reverse("api:client", args=[syd_system.pk]),
+        {"name": "Overtaget", "role": "administrator", "is_active": ""},
+    )
+    assert changed.status_code == 404
+    syd_system.refresh_from_db()
+    assert (syd_system.first_name, syd_system.is_active) != ("Overtaget", False)
+    assert syd_system.get_full_name() not in admin.get("/accounts/users/").content.decode()
     syd_token, _key = services.api_token_issue(
         actor=syd_system.organisation.members.get(role="administrator"),
         user=syd_system,
         name="Syds egen",
     )
-    assert admin.post(reverse("api:revoke", args=[syd_token.pk])).status_code == 404
+    assert admin.post(reverse("api:revoke", args=[syd_system.pk, syd_token.pk])).status_code == 404
     syd_token.refresh_from_db()
     assert syd_token.revoked_at is None
     assert not User.objects.filter(first_name="Ind i Syd").exists()
@@ -229,3 +240,50 @@ def test_danish_names_make_distinct_clients(world):
     )
     assert first.username != second.username
     assert first.get_full_name() == "Ærø Data"
+
+
+def test_an_administrator_narrows_and_deactivates_a_client_on_its_page(
+    world, login, client, bearer
+):
+    """On the staff pages: the client's scopes narrowed and its role changed take effect on
+    the next call; deactivated, its tokens stop at once; each change is a change record."""
+    headers = bearer(world.caseworker)  # a token of the integration client "Fagsystem …"
+    fagsystem = User.objects.get(kind=User.Kind.SYSTEM)
+    assert client.get(f"{API}/citizens", **headers).status_code == 200
+    admin = login(world.administrator)
+    assert admin.get("/api-tokens/")["Location"] == "/accounts/users/#integration-clients"
+    page = admin.get(reverse("api:client", args=[fagsystem.pk])).content.decode()
+    assert "fr_" + ApiToken.objects.get().prefix in page
+
+    narrowed = admin.post(
+        reverse("api:client", args=[fagsystem.pk]),
+        {"name": "Sagssystemet", "role": "caseworker", "scopes": ["plans:read"], "is_active": "on"},
+    )
+    assert narrowed.status_code == 302
+    assert client.get(f"{API}/citizens", **headers).status_code == 403
+    fagsystem.refresh_from_db()
+    assert fagsystem.first_name == "Sagssystemet"
+    assert fagsystem.integration_client.scopes == ["plans:read"]
+
+    bad = admin.post(
+        reverse("api:client", args=[fagsystem.pk]),
+        {"name": "", "role": "caseworker", "scopes": ["nope:read"], "is_active": "on"},
+    )
+    assert bad.status_code == 400
+    assert 'id="id_name-error"' in bad.content.decode()
+    fagsystem.refresh_from_db()
+    assert fagsystem.first_name == "Sagssystemet"
+
+    admin.post(
+        reverse("api:client", args=[fagsystem.pk]),
+        {"name": "Sagssystemet", "role": "caseworker", "scopes": ["plans:read"]},
+    )
+    assert client.get(f"{API}/plans", **headers).status_code == 401
+    records = ChangeRecord.objects.filter(actor=world.administrator)
+    assert {tuple(sorted(r.after)) for r in records} >= {("name",), ("scopes",)}
+    assert any(r.after.get("is_active") is False for r in records)
+    issue = admin.post(
+        reverse("api:token-issue", args=[fagsystem.pk]), {"name": "Ny", "days": "30"}
+    )
+    assert issue.status_code == 400 and "ikke aktiv" in issue.content.decode()
+    assert not ApiToken.objects.filter(name="Ny").exists()

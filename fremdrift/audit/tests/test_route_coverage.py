@@ -158,9 +158,15 @@ PAGES = {
     "api-v1:openapi-json": NoPersonalData("the API's schema"),
     "api-v1:openapi-view": NoPersonalData("the API's documentation"),
     "api-v1:api-root": NoPersonalData("the API's root"),
-    "api:tokens": NoPersonalData("API tokens of integrations, no citizen"),
-    "api:revoke": NoPersonalData("revokes a token", kwargs=lambda w: {"token_id": 1}),
+    "api-tokens": NoPersonalData("the old address of the clients, a redirect"),
     "api:client-create": NoPersonalData("creates an integration client, no citizen"),
+    "api:client": NoPersonalData(
+        "an integration client and its tokens", kwargs=lambda w: {"client_id": 1}
+    ),
+    "api:token-issue": NoPersonalData("issues a token", kwargs=lambda w: {"client_id": 1}),
+    "api:revoke": NoPersonalData(
+        "revokes a token", kwargs=lambda w: {"client_id": 1, "token_id": 1}
+    ),
     "exchange:upload": NoPersonalData("the upload form; an import is logged by the services"),
     "instruments:list": NoPersonalData("question batteries"),
     "instruments:detail": NoPersonalData("a question battery", kwargs=instrument),

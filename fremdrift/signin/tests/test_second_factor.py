@@ -58,9 +58,9 @@ def enrol(client) -> tuple[TOTPDevice, list[str]]:
 def test_an_administrator_sets_up_the_second_factor_before_anything_else(world, client):
     admin = with_password(world.administrator)
     sign_in(client, admin)
-    blocked = client.get("/api-tokens/")
+    blocked = client.get("/accounts/users/")
     assert blocked.status_code == 302
-    assert blocked["Location"].startswith("/accounts/two-factor/setup/?next=/api-tokens/")
+    assert blocked["Location"].startswith("/accounts/two-factor/setup/?next=/accounts/users/")
     assert client.get("/admin/").status_code == 302
     # A wrong code does not confirm the app.
     client.post("/accounts/two-factor/setup/", {"step": "start"})
@@ -71,7 +71,7 @@ def test_an_administrator_sets_up_the_second_factor_before_anything_else(world, 
     assert wrong.status_code == 400 and "Koden er forkert" in wrong.content.decode()
     device, codes = enrol(client)
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert client.get("/api-tokens/").status_code == 200
+    assert client.get("/accounts/users/").status_code == 200
     assert ChangeRecord.objects.filter(
         model="accounts.User", object_id=str(admin.pk), after={"second_factor": True}
     ).exists()
@@ -97,9 +97,9 @@ def test_the_next_sign_in_asks_for_the_code_and_a_recovery_code_works_once(world
     assert spent.status_code == 400
     waited(admin)
     ok = client.post(
-        "/accounts/two-factor/", {"code": code_now(device, later=1), "next": "/api-tokens/"}
+        "/accounts/two-factor/", {"code": code_now(device, later=1), "next": "/accounts/users/"}
     )
-    assert ok.status_code == 302 and ok["Location"] == "/api-tokens/"
+    assert ok.status_code == 302 and ok["Location"] == "/accounts/users/"
     assert PENDING not in client.session
     client.logout()
     sign_in(client, admin)

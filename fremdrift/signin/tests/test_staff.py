@@ -22,8 +22,11 @@ def test_an_administrator_creates_a_user_who_sets_their_own_password(
     assert 'href="/accounts/users/" class="mainmenu-item" data-testid="staff-menu"' in home
     listed = admin.get("/accounts/users/").content.decode()
     assert "colleague" in listed and "outsider" not in listed  # Syd's caseworker
-    # Integration clients are listed, and managed with their tokens.
-    assert "Fagsystem caseworker 1" in listed and 'href="/api-tokens/"' in listed
+    # Integration clients are listed beside the persons, each a link to its own page.
+    fagsystem = User.objects.get(kind=User.Kind.SYSTEM)
+    assert "Fagsystem caseworker 1" in listed
+    assert f'href="/accounts/users/clients/{fagsystem.pk}/"' in listed
+    assert 'href="/accounts/users/clients/new/"' in listed
     taken = admin.post(
         "/accounts/users/new/",
         {"username": "colleague", "first_name": "A", "last_name": "B", "role": "caseworker"},
