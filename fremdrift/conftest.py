@@ -12,11 +12,21 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 
 from fremdrift.accounts.models import Organisation, Role
 from fremdrift.api import services as api_services
 from fremdrift.referrals import services as referral_services
 from fremdrift.testing import make_citizen, make_organisation, make_user, signed_in
+
+
+@pytest.fixture(autouse=True, scope="session")
+def request_writes_in_the_main_database():
+    """On SQLite the access log and the sessions have a file of their own (`audit/routers.py`);
+    the tests keep them in the main database, inside each test's transaction, so that query
+    counts are the same on SQLite and PostgreSQL.
+    `exchange/tests/test_pages_during_an_import.py` tests the file of their own."""
+    settings.FREMDRIFT_REQUEST_WRITES_OWN_FILE = False
 
 
 @pytest.fixture

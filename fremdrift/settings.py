@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "fremdrift.core.middleware.NoStoreForSignedInUsersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "fremdrift.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "fremdrift.urls"
@@ -164,12 +165,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the browser tests' live server then has connections of its own, as
     # in production, instead of sharing the test thread's single in-memory connection.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # What every request writes (access-log rows, the session) in a file of its own beside the
+    # main one (audit/routers.py): an import holding the main file's write lock never stops a
+    # page from being shown and logged.
+    main_file = Path(DATABASES["default"]["NAME"])
+    DATABASES["request_writes"] = {
+        "ENGINE": "fremdrift.core.sqlite_beside_main",
+        "NAME": env_str(
+            "REQUEST_WRITES_DATABASE_PATH",
+            str(main_file.with_name(main_file.stem + "-request-writes.sqlite3")),
+        ),
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            ),
+        },
+        "TEST": {"NAME": str(VAR_DIR / "test-request-writes.sqlite3")},
+    }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # No JIT compilation: the heaviest statements (the group reports) run for half a second,
     # of which JIT took a quarter compiling; pages run in milliseconds. PG_JIT=true restores it.
     if not env_bool("PG_JIT", False):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+DATABASE_ROUTERS = ["fremdrift.audit.routers.RequestWritesRouter"]
+# Off only in the test suite, where most tests keep these rows in the main database.
+FREMDRIFT_REQUEST_WRITES_OWN_FILE = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -20,9 +20,9 @@ from fremdrift.core.exceptions import StaleVersion
 
 from . import context
 from .models import AccessAction, AccessLogEntry, AccessLogSubject, ChangeRecord
+from .routers import request_writes_database
 
 
-@transaction.atomic
 def access_log_write(
     *,
     user,
@@ -33,34 +33,36 @@ def access_log_write(
     criterion: str = "",
     path: str = "",
 ) -> AccessLogEntry:
-    """One row per response that shows personal data. `criterion` must already be masked."""
-    entry = AccessLogEntry.objects.create(
-        user=user,
-        username=user.get_username(),
-        citizen=citizen,
-        action=action,
-        purpose=purpose[:200],
-        criterion=criterion[:200],
-        path=path[:200],
-        api_token_id=context.api_token_id.get(),
-    )
-    subject_ids = [getattr(s, "pk", s) for s in subjects]
-    if subject_ids:
-        AccessLogSubject.objects.bulk_create(
-            [AccessLogSubject(entry=entry, citizen_id=pk) for pk in subject_ids]
+    """One row per response that shows personal data. `criterion` must already be masked.
+    The transaction is the access log's own database's, which on SQLite is not the main one."""
+    with transaction.atomic(using=request_writes_database()):
+        entry = AccessLogEntry.objects.create(
+            user=user,
+            username=user.get_username(),
+            citizen=citizen,
+            action=action,
+            purpose=purpose[:200],
+            criterion=criterion[:200],
+            path=path[:200],
+            api_token_id=context.api_token_id.get(),
         )
+        subject_ids = [getattr(s, "pk", s) for s in subjects]
+        if subject_ids:
+            AccessLogSubject.objects.bulk_create(
+                [AccessLogSubject(entry=entry, citizen_id=pk) for pk in subject_ids]
+            )
     return entry
 
 
-@transaction.atomic
 def access_log_purge(*, now: dt.datetime | None = None) -> int:
     """Deletes rows older than the retention period; returns how many entries went."""
     cutoff = (now or timezone.now()) - dt.timedelta(
         days=settings.FREMDRIFT_ACCESS_LOG_RETENTION_DAYS
     )
-    expired = AccessLogEntry.objects.filter(at__lt=cutoff)
-    AccessLogSubject.objects.filter(entry__in=expired).delete()
-    count, _ = expired.delete()
+    with transaction.atomic(using=request_writes_database()):
+        expired = AccessLogEntry.objects.filter(at__lt=cutoff)
+        AccessLogSubject.objects.filter(entry__in=expired).delete()
+        count, _ = expired.delete()
     return count
 
 

@@ -3,6 +3,7 @@ from urllib.parse import parse_qsl, unquote_plus
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -101,3 +102,33 @@ class ApiBodyLimitMiddleware:
                 message = _("The request body is larger than %(limit).1f MB.") % {"limit": limit}
                 return JsonResponse({"detail": message}, status=413)
         return self.get_response(request)
+
+
+RETRY_AFTER_SECONDS = 10
+
+
+class DatabaseBusyMiddleware:
+    """On SQLite one transaction writes at a time: a write that waited longer than the busy
+    timeout (an import holds the lock) is answered "try again in a moment" (503 with
+    Retry-After), not a server error. Its own transaction was rolled back, so nothing of it
+    is saved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not (isinstance(exception, OperationalError) and "locked" in str(exception)):
+            return None
+        message = _(
+            "Fremdrift is busy writing a large change, such as an import. Nothing of what you "
+            "sent has been saved. Go back and send it again in a moment."
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = render(request, "503_busy.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

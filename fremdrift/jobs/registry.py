@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fremdrift.assessments.services import follows_due_dates_refresh
 from fremdrift.audit.services import access_log_purge
 
 from .digest import digests_send
@@ -21,7 +22,12 @@ def _purge() -> str:
     return f"{access_log_purge()} access-log rows deleted"
 
 
+def _due_dates() -> str:
+    return f"{follows_due_dates_refresh()} due dates corrected"
+
+
 JOBS = (
     Job("purge_access_log", dt.timedelta(days=1), _purge),
+    Job("due_dates", dt.timedelta(days=1), _due_dates),
     Job("caseworker_digest", dt.timedelta(days=1), digests_send),
 )

@@ -1,8 +1,10 @@
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from fremdrift.audit.routers import request_writes_database
 
 from . import selectors
 
@@ -10,10 +12,14 @@ _migrated = False  # once every migration is applied, it stays so for this proce
 
 
 def _migrations_applied() -> bool:
+    """In the main database and, on SQLite, in the file of what every request writes."""
     global _migrated
     if not _migrated:
-        executor = MigrationExecutor(connection)
-        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        pending = False
+        for alias in {DEFAULT_DB_ALIAS, request_writes_database()}:
+            executor = MigrationExecutor(connections[alias])
+            pending = pending or bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+        _migrated = not pending
     return _migrated
 
 

@@ -11,6 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from fremdrift.assessments import services as assessment_services
+from fremdrift.assessments.models import Follow
+from fremdrift.assessments.services import follows_due_dates_refresh
 from fremdrift.audit.models import AccessLogEntry
 from fremdrift.instruments.models import Instrument
 from fremdrift.jobs.digest import digests_send
@@ -119,3 +122,23 @@ def test_the_digest_names_case_numbers_and_first_names_only(world):
     world.colleague.email = "kollega@nord.dk"
     world.colleague.save(update_fields=["email"])
     assert digests_send(today) == "1 digests sent"  # nothing due for the colleague: no mail
+
+
+def test_the_due_dates_job_puts_back_a_due_date_that_went_astray(world):
+    """After a cadence change made outside the pages (here: a due date moved in the database),
+    the nightly job recomputes every active follow's next due date, and only the wrong one."""
+    wheel = Instrument.objects.get(code="adult_wheel")
+    started = dt.date(2026, 11, 2)
+    follows = [
+        assessment_services.follow_start(
+            actor=world.caseworker, citizen=c, instrument=wheel, start_date=started, every_days=14
+        )
+        for c in (world.citizen, world.teammates_citizen)
+    ]
+    assert [Follow.objects.get(pk=f.pk).next_due for f in follows] == [started, started]
+    Follow.objects.filter(pk=follows[0].pk).update(next_due=dt.date(2027, 1, 1))
+    assert follows_due_dates_refresh(today=dt.date(2026, 12, 4)) == 1
+    assert Follow.objects.get(pk=follows[0].pk).next_due == started
+    assert follows_due_dates_refresh(today=dt.date(2026, 12, 4)) == 0
+    call_command("run_jobs")
+    assert JobRun.objects.get(name="due_dates").last_message == "0 due dates corrected"
