@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve test lint format migrations-check messages install install-dev clean bench
+.PHONY: run serve test lint format migrations-check messages install install-dev clean bench load
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,3 +65,10 @@ bench: $(VENV)/.installed
 	mkdir -p var
 	$(PY) bench/run.py
 	$(PY) bench/exchange.py --export-municipality --realistic 2000
+
+# A load test, not a test: 50 caseworkers with a realistic mix against `make serve` (gunicorn,
+# DEBUG off) on the bench database built under its keys (scripts/load.py; figures in
+# docs/performance.md). LOAD_ARGS="--with-import" imports a million answers meanwhile.
+load: $(VENV)/.installed
+	mkdir -p var
+	$(PY) scripts/load.py $(LOAD_ARGS)

@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def bench_database_url() -> str:
+    if os.environ.get("BENCH_DATABASE_URL"):  # the load test's database (scripts/load.py)
+        return os.environ["BENCH_DATABASE_URL"]
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         base, _, name = url.rpartition("/")

@@ -21,3 +21,6 @@ errorlog = "-"
 # Client, time, method, path (never the query), status, bytes, duration in seconds.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)s'
 wsgi_app = "fremdrift.wsgi:application"
+# The application (every view, numpy and scipy) is loaded once, before the workers are forked:
+# no worker's first request waits seconds for it, and the workers share its memory.
+preload_app = True

@@ -12,11 +12,11 @@ class Command(migrate.Command):
 
     def handle(self, *args, **options):
         super().handle(*args, **options)
-        # Only an operator's `manage.py migrate`: the test runner migrates each test database
-        # by its alias itself.
+        # Not when the test runner makes a test database (always with run_syncdb): it migrates
+        # each alias's test database itself.
         if (
-            getattr(self, "_called_from_command_line", False)
-            and options["database"] == "default"
+            options["database"] == "default"
+            and not options["run_syncdb"]
             and ALIAS in settings.DATABASES
         ):
             super().handle(*args, **{**options, "database": ALIAS})
