@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "fremdrift.demo",
     "fremdrift.pages",
+    "fremdrift.rights",
     "fremdrift.jobs",
 ]
 

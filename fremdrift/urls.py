@@ -31,6 +31,7 @@ urlpatterns = [
     path("citizens/", include((enrolment_urls + enrolment_exit_urls, "enrolments"))),
     path("programmes/", include((programme_urls + programme_pages, "programmes"))),
     path("reports/", include("fremdrift.reports.urls")),
+    path("retention/", include("fremdrift.rights.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", api_views.tokens_moved, name="api-tokens"),
     path("exchange/", include("fremdrift.exchange.urls")),

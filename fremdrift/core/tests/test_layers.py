@@ -24,6 +24,8 @@ LAYERS = [
     ["programmes"],
     ["referrals"],
     ["reports", "exchange", "demo"],
+    # The citizen's rights: retention and erasure across every app, the subject-access export.
+    ["rights"],
     # Pages that compose several apps, the API root with its tokens and FHIR, the test world.
     ["pages", "api", "testing", "jobs"],
     # The wiring: URLs, settings, the WSGI entry and the test fixtures.
