@@ -373,6 +373,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fremdrift@localhost")
 # cron in production, and at every start of `make run`). Six months follows the Danish Data
 # Protection Agency's usual guidance for security logs; a municipality may set its own.
 FREMDRIFT_ACCESS_LOG_RETENTION_DAYS = env_int("FREMDRIFT_ACCESS_LOG_RETENTION_DAYS", 180)
+# A closed case's data are due for erasure this many months after the case closed, unless the
+# organisation's administrators set their own rule (docs/privacy.md gives the reasoning).
+FREMDRIFT_RETENTION_MONTHS = env_int("FREMDRIFT_RETENTION_MONTHS", 60)
 # The name this installation gives itself in the exchange packages it writes; another
 # Fremdrift that imports them keeps the ids under this name.
 FREMDRIFT_EXCHANGE_SYSTEM = env_str("FREMDRIFT_EXCHANGE_SYSTEM", "fremdrift")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fremdrift.assessments.services import follows_due_dates_refresh
 from fremdrift.audit.services import access_log_purge
+from fremdrift.rights.services import erasure_candidates_refresh
 
 from .digest import digests_send
 
@@ -26,8 +27,14 @@ def _due_dates() -> str:
     return f"{follows_due_dates_refresh()} due dates corrected"
 
 
+def _erasure_due() -> str:
+    listed, taken_off = erasure_candidates_refresh()
+    return f"{listed} citizens due for erasure, {taken_off} taken off the list"
+
+
 JOBS = (
     Job("purge_access_log", dt.timedelta(days=1), _purge),
     Job("due_dates", dt.timedelta(days=1), _due_dates),
+    Job("erasure_due", dt.timedelta(days=1), _erasure_due),
     Job("caseworker_digest", dt.timedelta(days=1), digests_send),
 )

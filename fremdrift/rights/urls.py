@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "rights"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.retention_review, name="retention"),
+    path("rule/", views.retention_rule, name="rule"),
+    path("erase/", views.erasure_approve, name="erase"),
+    path("<int:citizen_id>/hold/", views.legal_hold_place, name="hold"),
+    path("<int:citizen_id>/hold/lift/", views.legal_hold_lift, name="hold_lift"),
+]

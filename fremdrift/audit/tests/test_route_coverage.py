@@ -182,6 +182,13 @@ PAGES = {
     "audit:criterion": Shows("administrator", "post", kwargs=lambda w: {"entry_id": a_search(w)}),
     "audit:export": Shows("administrator", "post", kwargs=citizen),
     "audit:users": NoPersonalData("staff users and the changes of their roles, no citizen"),
+    "rights:retention": Shows("administrator"),
+    "rights:erase": Shows(
+        "administrator", "post", data=lambda w: {"citizens": [w.ended_citizen.pk]}
+    ),
+    "rights:rule": NoPersonalData("saves the rule; on an error, the list is shown and logged"),
+    "rights:hold": NoPersonalData("places a legal hold, then redirects", kwargs=citizen),
+    "rights:hold_lift": NoPersonalData("lifts a legal hold, then redirects", kwargs=citizen),
 }
 
 

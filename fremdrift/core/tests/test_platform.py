@@ -30,7 +30,7 @@ def run_django(code: str, **env) -> subprocess.CompletedProcess:
         env=environment,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,  # a bound for a slow machine, not a wait
     )
 
 

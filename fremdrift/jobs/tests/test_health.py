@@ -12,7 +12,12 @@ def test_healthz_reports_when_each_job_last_succeeded(db, client):
     call_command("run_jobs")
     answer = client.get("/healthz").json()
     assert answer["status"] == "ok" and answer["migrations"] == "applied"
-    assert set(answer["jobs"]) == {"purge_access_log", "due_dates", "caseworker_digest"}
+    assert set(answer["jobs"]) == {
+        "purge_access_log",
+        "due_dates",
+        "erasure_due",
+        "caseworker_digest",
+    }
     assert all(run["last_succeeded"] and not run["last_failed"] for run in answer["jobs"].values())
 
 
