@@ -271,6 +271,8 @@ def backup_restore(path: Path, *, force: bool = False) -> Restored:
     manifest = backup_manifest(path)
     databases = manifest["databases"]
     for alias in databases:
+        if connections[alias].vendor == "sqlite" and not _sqlite_file(alias).exists():
+            continue  # a new file: empty, and not to be made here
         try:
             tables = connections[alias].introspection.table_names()
         except DatabaseError as error:

@@ -41,7 +41,9 @@ def restore_refused(path) -> str:
 
 def test_a_backup_is_one_file_per_database_and_a_manifest_without_the_key(backup):
     suffix = {"sqlite": "sqlite3", "postgresql": "pgdump"}[connection.vendor]
-    assert {p.name for p in backup.iterdir()} == {"manifest.json", f"default.{suffix}"}
+    files = {f"{alias}.{suffix}" for alias in backup_aliases()}
+    assert "default" in backup_aliases()
+    assert {p.name for p in backup.iterdir()} == {"manifest.json", *files}
     text = (backup / "manifest.json").read_text()
     manifest = json.loads(text)
     assert manifest["field_key_fingerprint"] == key_fingerprint()
