@@ -106,10 +106,7 @@ def _sqlite_copy(source: Path, target: Path, *, source_mode: str) -> None:
 
 
 def _sqlite_backup(alias: str, target: Path) -> None:
-    source = _sqlite_file(alias)
-    if not source.exists():
-        raise BackupError(f"The database {_describe(alias)} does not exist.")
-    _sqlite_copy(source, target, source_mode="rw")
+    _sqlite_copy(_sqlite_file(alias), target, source_mode="rw")
     copy = sqlite3.connect(target)
     try:
         copy.execute("PRAGMA journal_mode=DELETE")  # one file, no write-ahead log beside it
@@ -187,6 +184,8 @@ def backup_write(path: Path) -> dict:
         for alias in backup_aliases():
             vendor = _vendor(alias)
             file = f"{alias}.{SUFFIXES[vendor]}"
+            if vendor == "sqlite" and not _sqlite_file(alias).exists():
+                raise BackupError(f"The database {_describe(alias)} does not exist.")
             try:
                 migrations = _applied_migrations(alias)
             except DatabaseError as error:
