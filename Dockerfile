@@ -3,6 +3,9 @@
 # DATABASE_URL; run the scheduled jobs from the same image: `docker run ... python manage.py run_jobs`.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DEBUG=false GUNICORN_BIND=0.0.0.0:8000
+# pg_dump and pg_restore for `manage.py backup` and `manage.py restore`.
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home /app fremdrift
 WORKDIR /app
 COPY pyproject.toml requirements.lock ./

@@ -1,8 +1,11 @@
-"""Reads of citizens: search, the search criterion as the access log keeps it, and the CPR
-number. Who sees whom is `access.citizens_in_scope`."""
+"""Reads of citizens: search, the search criterion as the access log keeps it, the CPR
+number, and whether the configured key opens the stored ones. Who sees whom is
+`access.citizens_in_scope`."""
 
 import re
 
+from cryptography.fernet import InvalidToken
+from django.db import DatabaseError, connections, router
 from django.db.models import Q, QuerySet
 
 from fremdrift.core import cpr as cprlib
@@ -52,6 +55,38 @@ def citizen_cpr(citizen: Citizen) -> cprlib.Cpr | None:
     """The full CPR number (None for a citizen without one). Only the logged 'show' action
     and the exchange export call this."""
     return cprlib.Cpr(decrypt(citizen.cpr_encrypted)) if citizen.has_cpr else None
+
+
+FIELD_KEY_MISMATCH = (
+    "FREMDRIFT_FIELD_KEY does not match the key the stored CPR numbers were encrypted with, so "
+    "none of them can be read or searched. Start Fremdrift with the key this database was made "
+    "with (after a restore: the key of the installation the backup came from)."
+)
+
+
+def field_key_problem() -> str | None:
+    """FIELD_KEY_MISMATCH when the configured FREMDRIFT_FIELD_KEY does not decrypt a stored CPR
+    number, else None. Decrypts one. Says nothing when none is stored or the database cannot
+    tell: before the first migrate, or when it does not answer (which /healthz reports)."""
+    alias = router.db_for_read(Citizen)
+    try:
+        if Citizen._meta.db_table not in connections[alias].introspection.table_names():
+            return None
+        token = (
+            Citizen.objects.using(alias)
+            .exclude(cpr_encrypted="")
+            .values_list("cpr_encrypted", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        return None
+    if token is None:
+        return None
+    try:
+        decrypt(token)
+    except InvalidToken:
+        return FIELD_KEY_MISMATCH
+    return None
 
 
 def citizen_for_log_lookup(*, organisation_id: int, citizen_id: int | None, cpr: str):

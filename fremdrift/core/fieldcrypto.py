@@ -2,7 +2,7 @@
 
 Two keys are derived from the one setting with HKDF, one for encryption (Fernet: AES-128-CBC
 with HMAC-SHA256) and one for the keyed lookup hash (HMAC-SHA256), so that neither can be
-used for the other's purpose.
+used for the other's purpose; a third only fingerprints the setting (`key_fingerprint`).
 """
 
 import base64
@@ -43,3 +43,10 @@ def decrypt(token: str) -> str:
 def lookup_hash(value: str) -> str:
     key = _hash_key(settings.FREMDRIFT_FIELD_KEY)
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def key_fingerprint() -> str:
+    """Tells two values of FREMDRIFT_FIELD_KEY apart and reveals nothing of either: an HMAC of
+    a fixed text under a key derived for this alone. A backup's manifest keeps it."""
+    key = _derive(b"fingerprint")
+    return hmac.new(key, b"fremdrift-field-key", hashlib.sha256).hexdigest()[:16]

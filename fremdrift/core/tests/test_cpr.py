@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
@@ -101,6 +102,15 @@ def test_a_different_key_cannot_decrypt():
         pytest.raises(InvalidToken),
     ):
         fieldcrypto.decrypt(token)
+
+
+def test_the_key_fingerprint_tells_keys_apart_and_holds_neither():
+    fingerprint = fieldcrypto.key_fingerprint()
+    assert fingerprint == fieldcrypto.key_fingerprint() and len(fingerprint) == 16
+    assert fingerprint not in settings.FREMDRIFT_FIELD_KEY
+    assert fingerprint != fieldcrypto.lookup_hash("fremdrift-field-key")[:16]
+    with override_settings(FREMDRIFT_FIELD_KEY="another-key-of-at-least-thirty-two-chars"):
+        assert fieldcrypto.key_fingerprint() != fingerprint
 
 
 def test_citizen_is_stored_encrypted_and_found_by_hash(world):

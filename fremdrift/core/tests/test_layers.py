@@ -46,6 +46,9 @@ INNER_ALLOWED = {
     # Django connects a signal in `AppConfig.ready`; the receiver's module reads models, which
     # cannot be imported before the apps are loaded.
     ("fremdrift.signin.apps", "fremdrift.signin.signals"),
+    # Likewise a system check is registered when its module is imported, and the check reads
+    # a model.
+    ("fremdrift.citizens.apps", "fremdrift.citizens.checks"),
 }
 
 LAYER_OF = {app: n for n, apps in enumerate(LAYERS) for app in apps}

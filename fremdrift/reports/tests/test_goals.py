@@ -26,6 +26,12 @@ def at(day: dt.date):
 
 @pytest.fixture
 def plans_in_programme(world):
+    return plans_cohort(world)
+
+
+def plans_cohort(world):
+    """Six citizens enrolled with a plan: end goals, GAS-rated sub-goals reached at known
+    days, internships, one exit to a job; returns the programme."""
     programme = make_programme(world.nord, name="Målforløb")
     job = Code.objects.get(code_list="end_goal_category", code="job")
     hours = Code.objects.get(code_list="end_goal_category", code="ordinary_hours")
