@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve test lint format migrations-check messages install install-dev clean bench load
+.PHONY: run serve test test-replica lint format migrations-check messages install install-dev clean bench load
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,16 @@ test: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 	DB_CONN_MAX_AGE=0 $(PY) -m pytest -n 2 --dist loadfile
+
+# The reports on a real read replica: scripts/replica.py starts a streaming replica of
+# DATABASE_URL's PostgreSQL on port 5433 (REPLICA_PORT) and sets DATABASE_REPLICA_URL; with
+# --replica, pytest collects fremdrift/reports/tests/replica/ (every report page, export and
+# API operation and the dataset, on committed data read back from the replica) and runs them
+# with the tests of which reads go there; then the replica is stopped.
+test-replica: $(VENV)/.installed-dev
+	$(PY) scripts/replica.py run env DB_CONN_MAX_AGE=0 $(PY) -m pytest --replica \
+		fremdrift/reports/tests/replica fremdrift/reports/tests/test_replica_scope.py \
+		fremdrift/core/tests/test_routers.py
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

@@ -191,7 +191,32 @@ else:
     if not env_bool("PG_JIT", False):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
-DATABASE_ROUTERS = ["fremdrift.audit.routers.RequestWritesRouter"]
+# A read replica: a PostgreSQL streaming replica of the primary. The group reports and the
+# analysis dataset read there (`core.routers.reads_from_replica`); pages and writes stay on
+# the primary. Its connections are read-only besides, whatever the URL points at.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL in DATABASE_URL.")
+    replica = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    options = {**DATABASES["default"].get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    options["options"] = " ".join(
+        filter(None, [options.get("options"), "-c default_transaction_read_only=on"])
+    )
+    # In tests the replica is the primary's test database as the replica server replays it
+    # (a physical replica holds every database of the primary's cluster); the replica tests'
+    # conftest points the alias there.
+    DATABASES["replica"] = replica | {
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": options,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = [
+    "fremdrift.audit.routers.RequestWritesRouter",
+    "fremdrift.core.routers.ReplicaRouter",
+]
 # Off only in the test suite, where most tests keep these rows in the main database.
 FREMDRIFT_REQUEST_WRITES_OWN_FILE = True
 

@@ -4,7 +4,7 @@ what the page offers is refused as there), runs the same report function and ans
 tables its CSV export writes (`tables.py`). Only managers of an organisation read reports, of
 their own organisation's cohort, as on the pages; anyone else gets 404, as there. Reports hold
 counts and means of groups, never a citizen, and the pages write no access-log entry for them;
-nor does the API."""
+nor does the API. Like the pages, the operations read from the replica where there is one."""
 
 import datetime as dt
 import math
@@ -21,6 +21,7 @@ from fremdrift.accounts.access import require_reports
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.api_kit import MAX_ID, errors
 from fremdrift.core.figures import figure
+from fremdrift.core.routers import reads_from_replica
 from fremdrift.instruments.models import Instrument
 
 from .agreement import agreement_report
@@ -328,6 +329,7 @@ def _progression_lines(report) -> list[str]:
 
 
 @router.get("/progression", response=RESPONSES)
+@reads_from_replica()
 def progression(request: HttpRequest, filters: Query[ProgressionFilters]):
     """Progression (Model 1): per item and for the total score, citizens with a baseline and
     a follow-up, the means, the mean change with its 95 % interval, the effect size, the
@@ -344,6 +346,7 @@ def progression(request: HttpRequest, filters: Query[ProgressionFilters]):
 
 
 @router.get("/comparison", response=RESPONSES)
+@reads_from_replica()
 def comparison(request: HttpRequest, filters: Query[ComparisonFilters]):
     """Comparison: the change of the total score in each programme, provider or target group,
     and each group's difference at follow-up from the largest group (the reference) for
@@ -364,6 +367,7 @@ def comparison(request: HttpRequest, filters: Query[ComparisonFilters]):
 
 
 @router.get("/goals", response=RESPONSES)
+@reads_from_replica()
 def goals(request: HttpRequest, filters: Query[CohortFilters]):
     """Goals (Model 2): sub-goals by category and status, sub-goals and end goals reached,
     the median time to achievement, and per programme the shares that reached an internship
@@ -376,6 +380,7 @@ def goals(request: HttpRequest, filters: Query[CohortFilters]):
 
 
 @router.get("/monitoring", response=RESPONSES)
+@reads_from_replica()
 def monitoring(request: HttpRequest, filters: Query[CohortFilters]):
     """Programme monitoring, counted in enrolments: the monthly cumulative curves, the
     participants' profile, what the plans hold, mentors, internships, exits and start
@@ -398,6 +403,7 @@ def monitoring(request: HttpRequest, filters: Query[CohortFilters]):
 
 
 @router.get("/surveys", response=RESPONSES)
+@reads_from_replica()
 def surveys(request: HttpRequest, filters: Query[SurveyFilters]):
     """Surveys and fidelity: for a satisfaction survey, each citizen's latest answer per item
     over the scale with 'don't know' apart (a count under 5 is '<5'); for a fidelity scale,
@@ -417,6 +423,7 @@ def surveys(request: HttpRequest, filters: Query[SurveyFilters]):
 
 
 @router.get("/agreement", response=RESPONSES)
+@reads_from_replica()
 def agreement(request: HttpRequest, filters: Query[AgreementFilters]):
     """Rater agreement: where two respondents answered the instrument for a citizen within 14
     days of each other, per item the pairs, the weighted kappa and the mean difference (second
@@ -432,6 +439,7 @@ def agreement(request: HttpRequest, filters: Query[AgreementFilters]):
 
 
 @router.get("/quality", response=RESPONSES)
+@reads_from_replica()
 def quality(request: HttpRequest, filters: Query[CohortFilters]):
     """Data quality over the last 12 months: due assessments done on time by responsible
     caseworker and provider scores by provider, citizens without a plan, and enrolments that

@@ -1,6 +1,7 @@
 """Database functions the reports compute in SQL, where moving half a million values through
 Python costs more than the query."""
 
+import contextvars
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -37,11 +38,15 @@ def read_side_by_side(*reads: Callable[[], Any], using: str = "default") -> list
     each other one in a thread on a database connection of its own, closed when it is
     done. A report's statements mostly wait on the database, which has a core of its own.
     Inside a transaction they run one after the other on its connection, since another
-    connection would not see its uncommitted rows."""
+    connection would not see its uncommitted rows. Each thread runs in a copy of the
+    caller's context, so a read the caller sends to the replica goes there too."""
     if len(reads) < 2 or connections[using].in_atomic_block:
         return [read() for read in reads]
     with ThreadPoolExecutor(max_workers=len(reads) - 1) as pool:
-        others = [pool.submit(_on_own_connection, read) for read in reads[1:]]
+        others = [
+            pool.submit(contextvars.copy_context().run, _on_own_connection, read)
+            for read in reads[1:]
+        ]
         first = reads[0]()
         return [first, *(other.result() for other in others)]
 

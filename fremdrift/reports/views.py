@@ -14,6 +14,7 @@ from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.models import Citizen
 from fremdrift.core.exports import csv_response, plain_csv_response, xlsx_response
+from fremdrift.core.routers import reads_from_replica
 
 from . import charts
 from .agreement import agreement_report
@@ -110,7 +111,9 @@ def _report_view(
     it, then its export or its page. A page report reads its filters from the query and
     answers 400 to filters it refuses; before any filter is chosen it opens with the form's
     defaults (`CohortForm.default_data`). The dataset export (`dataset_export`) is posted,
-    needs its own permission and always exports; its run writes the access log."""
+    needs its own permission and always exports; its run writes the access log. The run
+    reads from the replica where there is one (`reads_from_replica`); the form, the
+    permission and the access log's write use the primary."""
     require_reports(request)
     context = {**(context or {})}
     if dataset_export:
@@ -133,19 +136,21 @@ def _report_view(
         shown.pop("format", None)
         context |= {"form": form, "query": shown.urlencode()}
     if form.is_valid():
-        filters = form.filters()
-        if not dataset_export and cohort_too_small(len(cohort_citizens(request.user, filters))):
+        with reads_from_replica():
+            filters = form.filters()
+            if not dataset_export and cohort_too_small(len(cohort_citizens(request.user, filters))):
+                asked = request.GET.get("format")
+                if asked in PAGE_FORMATS:
+                    return _too_few_export(request.resolver_match.url_name, asked)
+                context["too_few"] = TOO_FEW
+                return render(request, template, context)
+            outcome = run(request, form, filters)
             asked = request.GET.get("format")
-            if asked in PAGE_FORMATS:
-                return _too_few_export(request.resolver_match.url_name, asked)
-            context["too_few"] = TOO_FEW
-            return render(request, template, context)
-        outcome = run(request, form, filters)
-        asked = request.GET.get("format")
-        response = _export(outcome, outcome.export or (asked if asked in PAGE_FORMATS else None))
-        if response is not None:
-            return response
-        context |= outcome.page()
+            export = outcome.export or (asked if asked in PAGE_FORMATS else None)
+            response = _export(outcome, export)
+            if response is not None:
+                return response
+            context |= outcome.page()
     status = 200 if not form.is_bound or form.is_valid() else 400
     return render(request, template, context, status=status)
 
