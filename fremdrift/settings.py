@@ -373,6 +373,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fremdrift@localhost")
 # cron in production, and at every start of `make run`). Six months follows the Danish Data
 # Protection Agency's usual guidance for security logs; a municipality may set its own.
 FREMDRIFT_ACCESS_LOG_RETENTION_DAYS = env_int("FREMDRIFT_ACCESS_LOG_RETENTION_DAYS", 180)
+# The subject-access export (GDPR art. 15) names the staff who read and changed the citizen's
+# data; a municipality whose policy is to give only their organisation and role sets false.
+FREMDRIFT_SUBJECT_ACCESS_STAFF_NAMES = env_bool("FREMDRIFT_SUBJECT_ACCESS_STAFF_NAMES", True)
 # The name this installation gives itself in the exchange packages it writes; another
 # Fremdrift that imports them keeps the ids under this name.
 FREMDRIFT_EXCHANGE_SYSTEM = env_str("FREMDRIFT_EXCHANGE_SYSTEM", "fremdrift")
