@@ -401,6 +401,9 @@ FREMDRIFT_ACCESS_LOG_RETENTION_DAYS = env_int("FREMDRIFT_ACCESS_LOG_RETENTION_DA
 # A closed case's data are due for erasure this many months after the case closed, unless the
 # organisation's administrators set their own rule (docs/privacy.md gives the reasoning).
 FREMDRIFT_RETENTION_MONTHS = env_int("FREMDRIFT_RETENTION_MONTHS", 60)
+# The subject-access export (GDPR art. 15) names the staff who read and changed the citizen's
+# data; a municipality whose policy is to give only their organisation and role sets false.
+FREMDRIFT_SUBJECT_ACCESS_STAFF_NAMES = env_bool("FREMDRIFT_SUBJECT_ACCESS_STAFF_NAMES", True)
 # The name this installation gives itself in the exchange packages it writes; another
 # Fremdrift that imports them keeps the ids under this name.
 FREMDRIFT_EXCHANGE_SYSTEM = env_str("FREMDRIFT_EXCHANGE_SYSTEM", "fremdrift")

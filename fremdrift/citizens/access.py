@@ -97,6 +97,13 @@ def may_reveal_cpr(user, citizen: Citizen) -> bool:
     return citizen.has_cpr and _home_caseworker(user, citizen.home_organisation_id)
 
 
+def may_export_subject_access(user, citizen: Citizen) -> bool:
+    """The subject-access export (GDPR art. 15) holds everything about the citizen, the full
+    CPR number and who read their data: the home organisation, the data controller, answers the
+    request, through its caseworkers."""
+    return is_active_member(user) and _home_caseworker(user, citizen.home_organisation_id)
+
+
 def may_read_meeting_notes(user, *, home_organisation_id: int, internal: bool) -> bool:
     """Of a meeting the user sees (the caller has it from the user's scope): internal notes
     are the home organisation's caseworkers' own, never read by job consultants, managers or

@@ -52,8 +52,8 @@ def criterion_for_log(query: str) -> str:
 
 
 def citizen_cpr(citizen: Citizen) -> cprlib.Cpr | None:
-    """The full CPR number (None for a citizen without one). Only the logged 'show' action
-    and the exchange export call this."""
+    """The full CPR number (None for a citizen without one). Only the logged 'show' action,
+    the exchange export and the citizen's subject-access export call this."""
     return cprlib.Cpr(decrypt(citizen.cpr_encrypted)) if citizen.has_cpr else None
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TextIO
 
 from django.utils.translation import gettext as _
 
@@ -554,11 +555,15 @@ def format_decimal(value) -> str:
 
 class Writer:
     """Writes one CSV file of a package as Danish Excel opens it: UTF-8 with a byte-order
-    mark, semicolons, decimal comma, dates as 2024-03-01."""
+    mark, semicolons, decimal comma, dates as 2024-03-01. In `folder`, or into `stream`, a
+    text stream opened with encoding "utf-8-sig" and newline="" (a file in a ZIP), which
+    `close` closes."""
 
-    def __init__(self, folder: Path, spec: FileSpec):
+    def __init__(self, folder: Path | None, spec: FileSpec, *, stream: TextIO | None = None):
         self.spec = spec
-        self._file = open(folder / spec.name, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        if stream is None:
+            stream = open(folder / spec.name, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        self._file = stream
         self._csv = csv.writer(self._file, delimiter=";", lineterminator="\r\n")
         self._csv.writerow(spec.columns)
         self.count = 0

@@ -29,6 +29,7 @@ from fremdrift.plans.models import (
 
 from . import format as fmt
 from .models import Entity
+from .scope import rows_of
 
 TEXT_MAX = 5000
 GOAL_CHANGES = ("text", "status", "target_date", "category", "supported_by")
@@ -611,19 +612,11 @@ def _signed(level: int | None) -> str:
     return "" if level is None else f"{level:+d}" if level else "0"
 
 
-def export_plan_files(folder, key) -> dict[str, int]:
-    """Writes the plan's files; `key(entity, pk)` gives the id an object goes out under."""
+def export_plan_files(write, key, *, citizen_id: int | None = None) -> None:
+    """Writes the plan's files through `write(spec, rows)`; `key(entity, pk)` gives the id an
+    object goes out under. With `citizen_id`, only that citizen's plan."""
     codes = {c.pk: c.code for c in Code.objects.all()}
     citizen = lambda plan_citizen_id: key(Entity.CITIZEN, plan_citizen_id)  # noqa: E731
-    counts = {}
-
-    def write(spec, rows) -> None:
-        writer = fmt.Writer(folder, spec)
-        for row in rows:
-            writer.write(row)
-        writer.close()
-        counts[spec.name] = writer.count
-
     write(
         fmt.PLANS,
         (
@@ -633,12 +626,16 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 "citizen_comments": plan.citizen_comments,
                 "made": plan.made_on or "",
             }
-            for plan in Plan.objects.order_by("pk").iterator(chunk_size=2000)
+            for plan in rows_of(Plan.objects, "citizen", citizen_id)
+            .order_by("pk")
+            .iterator(chunk_size=2000)
         ),
     )
     formulated = {
         e.goal_id: e
-        for e in GoalEvent.objects.filter(reason=GoalEvent.Reason.CREATED).iterator(chunk_size=5000)
+        for e in rows_of(GoalEvent.objects, "goal__plan__citizen", citizen_id)
+        .filter(reason=GoalEvent.Reason.CREATED)
+        .iterator(chunk_size=5000)
     }
     write(
         fmt.GOALS,
@@ -659,7 +656,10 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 },
                 "gas_baseline": _signed(formulated[goal.pk].changes.get("gas_baseline")),
             }
-            for goal in Goal.objects.select_related("plan").order_by("pk").iterator(chunk_size=2000)
+            for goal in rows_of(Goal.objects, "plan__citizen", citizen_id)
+            .select_related("plan")
+            .order_by("pk")
+            .iterator(chunk_size=2000)
         ),
     )
     write(
@@ -678,13 +678,18 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 "supported_by": event.changes.get("supported_by", ""),
                 "gas_level": _signed(event.changes.get("gas_level")),
             }
-            for event in GoalEvent.objects.exclude(reason=GoalEvent.Reason.CREATED)
+            for event in rows_of(GoalEvent.objects, "goal__plan__citizen", citizen_id)
+            .exclude(reason=GoalEvent.Reason.CREATED)
             .order_by("pk")
             .iterator(chunk_size=5000)
             if any(event.changes.get(c) not in (None, "") for c in (*GOAL_CHANGES, "gas_level"))
         ),
     )
-    activities = Activity.objects.select_related("plan", "sector", "kind").prefetch_related("goals")
+    activities = (
+        rows_of(Activity.objects, "plan__citizen", citizen_id)
+        .select_related("plan", "sector", "kind")
+        .prefetch_related("goals")
+    )
     write(
         fmt.ACTIVITIES,
         (
@@ -717,7 +722,8 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 "user": p.user.username if p.user else "",
                 "name": p.name,
             }
-            for p in MeetingParticipant.objects.select_related("role", "user")
+            for p in rows_of(MeetingParticipant.objects, "meeting__plan__citizen", citizen_id)
+            .select_related("role", "user")
             .order_by("meeting_id", "pk")
             .iterator(chunk_size=5000)
         ),
@@ -734,12 +740,17 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 "notes": meeting.notes,
                 "notes_internal": meeting.notes_internal,
             }
-            for meeting in Meeting.objects.select_related("plan", "kind")
+            for meeting in rows_of(Meeting.objects, "plan__citizen", citizen_id)
+            .select_related("plan", "kind")
             .order_by("pk")
             .iterator(chunk_size=2000)
         ),
     )
-    mentors = Mentor.objects.select_related("plan", "kind", "user").prefetch_related("tasks")
+    mentors = (
+        rows_of(Mentor.objects, "plan__citizen", citizen_id)
+        .select_related("plan", "kind", "user")
+        .prefetch_related("tasks")
+    )
     write(
         fmt.MENTORS,
         (
@@ -767,9 +778,9 @@ def export_plan_files(folder, key) -> dict[str, int]:
                 "name": plan_role.name,
                 "task": plan_role.task,
             }
-            for plan_role in PlanRole.objects.select_related("plan", "role", "user")
+            for plan_role in rows_of(PlanRole.objects, "plan__citizen", citizen_id)
+            .select_related("plan", "role", "user")
             .order_by("pk")
             .iterator(chunk_size=2000)
         ),
     )
-    return counts

@@ -19,6 +19,7 @@ from fremdrift.referrals.models import Referral
 
 from . import format as fmt
 from .models import Entity, SourceKey
+from .scope import rows_of
 
 STATUSES = ("active", "ended", "withdrawn")
 
@@ -275,9 +276,12 @@ def export_programme_parts(writer_of, key) -> None:
     )
 
 
-def export_referrals(writer_of, key) -> None:
-    referrals = Referral.objects.select_related("provider", "instrument").prefetch_related(
-        "focus_items"
+def export_referrals(writer_of, key, *, citizen_id: int | None = None) -> None:
+    """Writes referrals.csv (with `citizen_id`, only that citizen's referrals)."""
+    referrals = (
+        rows_of(Referral.objects, "citizen", citizen_id)
+        .select_related("provider", "instrument")
+        .prefetch_related("focus_items")
     )
     writer_of(
         fmt.REFERRALS,

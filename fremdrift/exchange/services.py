@@ -10,7 +10,7 @@ the database as it was.
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fremdrift.accounts.models import Organisation, Role, User
@@ -37,9 +38,11 @@ from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.selectors import citizen_cpr
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import lookup_hash
+from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, PlanRole
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment, Programme
 from fremdrift.referrals import services as referral_services
+from fremdrift.referrals.models import Referral
 
 from . import format as fmt
 from .check import AnswerCleaner, Lookups, PackageCheck, answer_input
@@ -51,6 +54,7 @@ from .programme_files import (
     export_programme_parts,
     export_referrals,
 )
+from .scope import rows_of
 
 BATCH = 1000
 
@@ -617,24 +621,64 @@ def export_ids(source_system: str, entity: str) -> dict[int, str]:
     }
 
 
-def package_export(*, actor, path: Path | str) -> dict[str, int]:
-    """Writes the whole database as an exchange package in the folder `path` (made if needed),
-    streaming rows so that memory does not grow with the data. The export holds CPR numbers:
-    it is written to the access log."""
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
+def _objects_of_citizen(citizen_id: int) -> dict[str, QuerySet]:
+    """The primary keys of each entity that belong to the citizen."""
+    of_plan = {"plan__citizen_id": citizen_id}
+    return {
+        Entity.PROGRAMME: Programme.objects.filter(
+            Q(enrolments__citizen_id=citizen_id) | Q(referrals__citizen_id=citizen_id)
+        ),
+        Entity.CITIZEN: Citizen.objects.filter(pk=citizen_id),
+        Entity.ENROLMENT: Enrolment.objects.filter(citizen_id=citizen_id),
+        Entity.ASSESSMENT: Assessment.objects.filter(citizen_id=citizen_id),
+        Entity.GOAL: Goal.objects.filter(**of_plan),
+        Entity.GOAL_EVENT: GoalEvent.objects.filter(goal__plan__citizen_id=citizen_id),
+        Entity.ACTIVITY: Activity.objects.filter(**of_plan),
+        Entity.MEETING: Meeting.objects.filter(**of_plan),
+        Entity.MENTOR: Mentor.objects.filter(**of_plan),
+        Entity.PLAN_ROLE: PlanRole.objects.filter(**of_plan),
+        Entity.REFERRAL: Referral.objects.filter(citizen_id=citizen_id),
+    }
+
+
+def export_key(*, citizen_id: int | None = None) -> Callable[[str, int | None], str]:
+    """`key(entity, pk)`: the id an object goes out under (`export_ids`). For one citizen's
+    export only their objects' ids are read, in one query."""
     system = settings.FREMDRIFT_EXCHANGE_SYSTEM
-    ids = {entity: export_ids(system, entity) for entity in Entity.values}
+    if citizen_id is None:
+        ids = {entity: export_ids(system, entity) for entity in Entity.values}
+    else:
+        ids = {entity: {} for entity in Entity.values}
+        wanted = Q(pk__in=[])
+        for entity, objects in _objects_of_citizen(citizen_id).items():
+            wanted |= Q(entity=entity, object_id__in=objects.values("pk"))
+        keys = SourceKey.objects.filter(wanted, source_system=system)
+        for entity, source_id, pk in keys.values_list("entity", "source_id", "object_id"):
+            ids[entity][pk] = source_id
 
     def key(entity: str, pk: int | None) -> str:
         return "" if pk is None else ids[entity].get(pk, str(pk))
 
-    counts: dict[str, int] = {}
-    writer = fmt.Writer(folder, fmt.PROGRAMMES)
-    for programme in Programme.objects.select_related("organisation", "target_group").order_by(
-        "pk"
-    ):
-        writer.write(
+    return key
+
+
+def package_files_write(
+    write: Callable[[fmt.FileSpec, Iterable[dict]], None],
+    key: Callable[[str, int | None], str],
+    *,
+    citizen_id: int | None = None,
+) -> None:
+    """Every file of the package, in the order of `format.FILES`, as `write(spec, rows)` with
+    the rows as dicts of the file's columns. With `citizen_id`, only that citizen's rows (the
+    subject-access export): the citizen, their enrolments, answers, referrals and plan, and the
+    programmes they are enrolled in or referred to; not the organisations, staff, programme
+    instruments or milestones, which hold no row of theirs."""
+    programmes = Programme.objects.select_related("organisation", "target_group")
+    if citizen_id is not None:
+        programmes = programmes.filter(pk__in=_objects_of_citizen(citizen_id)[Entity.PROGRAMME])
+    write(
+        fmt.PROGRAMMES,
+        (
             {
                 "id": key(Entity.PROGRAMME, programme.pk),
                 "organisation": programme.organisation.name,
@@ -646,26 +690,19 @@ def package_export(*, actor, path: Path | str) -> dict[str, int]:
                 "capacity": programme.capacity,
                 "price": programme.price,
             }
-        )
-    writer.close()
-    counts[fmt.PROGRAMMES.name] = writer.count
+            for programme in programmes.order_by("pk")
+        ),
+    )
+    if citizen_id is None:
+        export_programme_parts(write, key)
+        export_people_files(write)
 
-    def write(spec: fmt.FileSpec, rows) -> None:
-        file = fmt.Writer(folder, spec)
-        for row in rows:
-            file.write(row)
-        file.close()
-        counts[spec.name] = file.count
-
-    export_programme_parts(write, key)
-    export_people_files(write)
-
-    writer = fmt.Writer(folder, fmt.CITIZENS)
-    citizens = Citizen.objects.select_related(
+    citizens = rows_of(Citizen.objects, "pk", citizen_id).select_related(
         "home_organisation", "responsible_caseworker", "target_group"
-    ).order_by("pk")
-    for citizen in citizens.iterator(chunk_size=2000):
-        writer.write(
+    )
+    write(
+        fmt.CITIZENS,
+        (
             {
                 "id": key(Entity.CITIZEN, citizen.pk),
                 "cpr": cpr.formatted if (cpr := citizen_cpr(citizen)) else "",
@@ -678,14 +715,13 @@ def package_export(*, actor, path: Path | str) -> dict[str, int]:
                 "birth_date": "" if citizen.has_cpr else citizen.birth_date,
                 "sex": "" if citizen.has_cpr else citizen.sex,
             }
-        )
-    writer.close()
-    counts[fmt.CITIZENS.name] = writer.count
-
-    writer = fmt.Writer(folder, fmt.ENROLMENTS)
-    enrolments = Enrolment.objects.select_related("exit_reason").order_by("pk")
-    for enrolment in enrolments.iterator(chunk_size=2000):
-        writer.write(
+            for citizen in citizens.order_by("pk").iterator(chunk_size=2000)
+        ),
+    )
+    enrolments = rows_of(Enrolment.objects, "citizen", citizen_id).select_related("exit_reason")
+    write(
+        fmt.ENROLMENTS,
+        (
             {
                 "id": key(Entity.ENROLMENT, enrolment.pk),
                 "citizen": key(Entity.CITIZEN, enrolment.citizen_id),
@@ -695,42 +731,31 @@ def package_export(*, actor, path: Path | str) -> dict[str, int]:
                 "exit_reason": enrolment.exit_reason.code if enrolment.exit_reason else "",
                 "exit_note": enrolment.exit_note,
             }
-        )
-    writer.close()
-    counts[fmt.ENROLMENTS.name] = writer.count
-
-    writer = fmt.Writer(folder, fmt.ASSESSMENTS)
-    answers = Answer.objects.order_by("assessment_id", "item__position", "item__code").values_list(
-        "assessment_id",
-        "assessment__citizen_id",
-        "assessment__version__instrument__code",
-        "assessment__version__number",
-        "assessment__date",
-        "assessment__respondent",
-        "assessment__status",
-        "item__code",
-        "value",
-        "text",
-        "dont_know",
-        "not_relevant",
-        "comment",
+            for enrolment in enrolments.order_by("pk").iterator(chunk_size=2000)
+        ),
     )
-    for (
-        pk,
-        citizen,
-        instrument,
-        number,
-        date,
-        respondent,
-        status,
-        item,
-        value,
-        text,
-        dont_know,
-        not_relevant,
-        comment,
-    ) in answers.iterator(chunk_size=5000):
-        writer.write(
+    answers = (
+        rows_of(Answer.objects, "assessment__citizen", citizen_id)
+        .order_by("assessment_id", "item__position", "item__code")
+        .values_list(
+            "assessment_id",
+            "assessment__citizen_id",
+            "assessment__version__instrument__code",
+            "assessment__version__number",
+            "assessment__date",
+            "assessment__respondent",
+            "assessment__status",
+            "item__code",
+            "value",
+            "text",
+            "dont_know",
+            "not_relevant",
+            "comment",
+        )
+    )
+    write(
+        fmt.ASSESSMENTS,
+        (
             {
                 "assessment": key(Entity.ASSESSMENT, pk),
                 "citizen": key(Entity.CITIZEN, citizen),
@@ -745,24 +770,60 @@ def package_export(*, actor, path: Path | str) -> dict[str, int]:
                 "dont_know": dont_know,
                 "not_relevant": not_relevant,
             }
-        )
-    writer.close()
-    counts[fmt.ASSESSMENTS.name] = writer.count
-    export_referrals(write, key)
+            for (
+                pk,
+                citizen,
+                instrument,
+                number,
+                date,
+                respondent,
+                status,
+                item,
+                value,
+                text,
+                dont_know,
+                not_relevant,
+                comment,
+            ) in answers.iterator(chunk_size=5000)
+        ),
+    )
+    export_referrals(write, key, citizen_id=citizen_id)
+    export_plan_files(write, key, citizen_id=citizen_id)
 
-    counts |= export_plan_files(folder, key)
-    manifest = {
+
+def package_manifest(files: Iterable[str] = tuple(spec.name for spec in fmt.FILES)) -> dict:
+    """The manifest of a package that holds `files` (by default every file)."""
+    return {
         "format": fmt.FORMAT,
         "version": fmt.FORMAT_VERSION,
-        "source_system": system,
-        "files": [spec.name for spec in fmt.FILES],
+        "source_system": settings.FREMDRIFT_EXCHANGE_SYSTEM,
+        "files": list(files),
     }
+
+
+def package_export(*, actor, path: Path | str) -> dict[str, int]:
+    """Writes the whole database as an exchange package in the folder `path` (made if needed),
+    streaming rows so that memory does not grow with the data. The export holds CPR numbers:
+    it is written to the access log."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+
+    def write(spec: fmt.FileSpec, rows: Iterable[dict]) -> None:
+        file = fmt.Writer(folder, spec)
+        for row in rows:
+            file.write(row)
+        file.close()
+        counts[spec.name] = file.count
+
+    package_files_write(write, export_key())
+    manifest = package_manifest()
     (folder / fmt.MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     access_log_write(
         user=actor,
         action=AccessAction.EXPORT,
         purpose=_("Exchange package"),
-        subjects=citizens.values_list("pk", flat=True),
+        subjects=Citizen.objects.values_list("pk", flat=True),
         path=str(folder)[:200],
     )
     return counts

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fremdrift.accounts.access import is_manager, is_provider_staff
 from fremdrift.assessments import charts
 from fremdrift.assessments import selectors as assessment_selectors
+from fremdrift.assessments.corrections import assessment_corrections
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_change_plan, may_read_meeting_notes
+from fremdrift.citizens.corrections import citizen_corrections
 from fremdrift.codelists.models import Code
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
@@ -529,7 +531,8 @@ def case_review(request: HttpRequest) -> HttpResponse:
 @require_GET
 def citizen_report(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """A printable page for the citizen: their wheel, their goals in their own words, what has
-    been reached, and the next steps with who helps. No CPR number, no internal notes."""
+    been reached, the next steps with who helps, and what has been corrected when. No CPR
+    number (a corrected one is only said to be corrected), no internal notes."""
     citizen = citizen_get(request.user, citizen_id)
     plan = selectors.plan_of(citizen)
     instrument = Instrument.objects.filter(
@@ -548,7 +551,17 @@ def citizen_report(request: HttpRequest, citizen_id: int) -> HttpResponse:
         path=request.path,
         purpose=_("Citizen report"),
     )
-    context = {"citizen": citizen, "plan": plan, "wheel_svg": wheel_svg, "today": dt.date.today()}
+    # Corrections stay visible (GDPR art. 16); the assessments' only to those who read them.
+    corrections = citizen_corrections(citizen)
+    if not is_provider_staff(request.user):
+        corrections += assessment_corrections(citizen)
+    context = {
+        "citizen": citizen,
+        "plan": plan,
+        "wheel_svg": wheel_svg,
+        "today": dt.date.today(),
+        "corrections": sorted(corrections, key=lambda c: (c.at, c.record_id)),
+    }
     if plan is not None:
         context |= {
             "goals": selectors.goals_of(plan),

@@ -181,6 +181,9 @@ PAGES = {
     ),
     "audit:criterion": Shows("administrator", "post", kwargs=lambda w: {"entry_id": a_search(w)}),
     "audit:export": Shows("administrator", "post", kwargs=citizen),
+    "subject_access:export": Shows(
+        CW, "post", kwargs=citizen, data=lambda w: {"purpose": "citizen_request"}
+    ),
     "audit:users": NoPersonalData("staff users and the changes of their roles, no citizen"),
     "rights:retention": Shows("administrator"),
     "rights:erase": Shows(
