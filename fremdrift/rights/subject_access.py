@@ -91,6 +91,8 @@ FOCUS_ITEMS = _spec("focus_items.csv", "id", "referral", "item", "starting_score
 MILESTONES = _spec(
     "milestone_confirmations.csv", "id", "enrolment", "milestone", "label", "reached_on"
 )
+LEGAL_HOLDS = _spec("legal_holds.csv", "id", "reason", "placed_at", "lifted_at")
+ERASURE = _spec("erasure.csv", "case_closed_since", "due_for_erasure_on", "listed_on")
 CORRECTIONS = _spec(
     "corrections.csv", "at", "change", "object", "subject", "field", "before", "after"
 )
@@ -115,6 +117,8 @@ EXTRA_FILES = (
     HOURS,
     FOCUS_ITEMS,
     MILESTONES,
+    LEGAL_HOLDS,
+    ERASURE,
     CORRECTIONS,
     CHANGES,
 )
@@ -307,9 +311,13 @@ def _field_names(label: str, keys) -> str:
 def subject_access_read(citizen: Citizen, *, staff_names: bool | None = None) -> SubjectAccess:
     """Everything Fremdrift holds about the citizen, for the report."""
     names = staff_names_shown() if staff_names is None else staff_names
-    citizen = Citizen.objects.select_related(
-        "home_organisation", "responsible_caseworker", "target_group"
-    ).get(pk=citizen.pk)
+    citizen = (
+        Citizen.objects.select_related(
+            "home_organisation", "responsible_caseworker", "target_group", "erasure_candidate"
+        )
+        .prefetch_related("legal_holds")
+        .get(pk=citizen.pk)
+    )
     cpr = citizen_cpr(citizen)
     data = SubjectAccess(
         citizen=citizen,
@@ -587,6 +595,26 @@ def _extra_rows(data: SubjectAccess, key) -> dict[fmt.FileSpec, list[dict]]:
                 "after": c.after,
             }
             for c in data.corrections
+        ],
+        LEGAL_HOLDS: [
+            {
+                "id": hold.pk,
+                "reason": hold.reason,
+                "placed_at": timezone.localtime(hold.placed_at).isoformat(timespec="seconds"),
+                "lifted_at": timezone.localtime(hold.lifted_at).isoformat(timespec="seconds")
+                if hold.lifted_at
+                else "",
+            }
+            for hold in sorted(data.citizen.legal_holds.all(), key=lambda h: h.pk)
+        ],
+        ERASURE: [
+            {
+                "case_closed_since": candidate.closed_since,
+                "due_for_erasure_on": candidate.due_on,
+                "listed_on": candidate.listed_on,
+            }
+            for candidate in [getattr(data.citizen, "erasure_candidate", None)]
+            if candidate is not None
         ],
         CHANGES: [
             {

@@ -3,7 +3,6 @@ daily job; an administrator approves its erasure, and then nothing about the cit
 in any table. A legal hold keeps a citizen off the list; an open case is never erased."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.apps import apps
@@ -282,33 +281,6 @@ def test_only_administrators_of_the_home_organisation_erase(world):
         is None
     )
     assert Citizen.objects.filter(pk=citizen.pk).exists()
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_administrators_approving_at_once_erase_once(world):
-    citizen = whole_case(world)
-    second = world.nord.members.create(username="admin2", role="administrator")
-    results, errors = [], []
-
-    def approve(actor):
-        try:
-            results.append(
-                services.erasure_approve(actor=actor, citizen_ids=[citizen.pk], today=SIX_YEARS_ON)
-            )
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(a,)) for a in (world.administrator, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert sorted(r.erased for r in results if r) == [1]
-    assert ErasureApproval.objects.count() == 1
-    assert not Citizen.objects.filter(pk=citizen.pk).exists()
 
 
 def test_the_daily_job_lists_and_the_command_runs_it(world):

@@ -35,6 +35,8 @@ from fremdrift.plans import services as plans
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment, Milestone
 from fremdrift.referrals import services as referral_services
+from fremdrift.rights import services as rights_services
+from fremdrift.rights.models import ErasureCandidate
 from fremdrift.rights.subject_access import subject_access_export
 from fremdrift.testing import make_cpr, make_programme
 
@@ -200,6 +202,13 @@ def history(w, rounds: int = 1) -> None:
         )
         access_log_write(user=w.provider_staff, action="view", citizen=citizen, path="/x/")
         access_log_write(user=w.colleague, action="list", subjects=[citizen], path="/citizens/")
+    rights_services.legal_hold_place(actor=w.administrator, citizen_id=citizen.pk, reason="Klage")
+    rights_services.legal_hold_lift(actor=w.administrator, citizen_id=citizen.pk)
+    # Karen's case is open, so the nightly job would not list her; as it would once closed:
+    ErasureCandidate.objects.get_or_create(
+        citizen=citizen,
+        defaults={"closed_since": TODAY, "due_on": TODAY, "listed_on": TODAY},
+    )
     citizen.refresh_from_db()
     w.citizen = citizen
 
@@ -255,6 +264,8 @@ TABLES = {
     "referrals.Referral": Held("citizen", "data/referrals.csv"),
     "referrals.FocusItem": Held("referral__citizen", "data-ekstra/focus_items.csv"),
     "audit.ChangeRecord": Held("citizen", "data-ekstra/change_history.csv"),
+    "rights.LegalHold": Held("citizen", "data-ekstra/legal_holds.csv"),
+    "rights.ErasureCandidate": Held("citizen", "data-ekstra/erasure.csv", None),
     # The access log: the entries about the citizen, and the lists that showed them.
     "audit.AccessLogEntry": Held("citizen", "adgangslog.csv", None),
     "audit.AccessLogSubject": Held(
@@ -578,8 +589,10 @@ def test_staff_are_named_or_only_by_organisation_and_role_as_the_setting_says(
     assert ("Caseworker Testsen" in changes_section) == names
     assert ("Medarbejder" in log[0]) == names
     assert all(("user" in row) == names for row in data["files"]["adgangslog.csv"])
-    assert {c["by"] for c in changes} == ({"Caseworker Testsen"} if names else {""})
-    assert {c["by_role"] for c in changes} == {"Sagsbehandler"}
+    assert {c["by"] for c in changes} == (
+        {"Caseworker Testsen", "Administrator Testsen"} if names else {""}
+    )
+    assert {c["by_role"] for c in changes} == {"Sagsbehandler", "Administrator"}
     if not names:
         for username in ("provider", "colleague"):
             assert f">{username}<" not in report and username not in str(log)
