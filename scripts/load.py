@@ -87,14 +87,14 @@ def run(command: list[str], env: dict) -> str:
 
 
 class FormReader(HTMLParser):
-    """The fields of the assessment form: hidden inputs as they are, one choice per radio
-    group (the last seen: a score on the item's scale), the date as given."""
+    """The fields of the assessment form: hidden and text inputs as they are, each select's
+    chosen option, and every radio group's values (one is picked per item)."""
 
     def __init__(self):
         super().__init__()
         self.fields: dict[str, str] = {}
         self.radios: dict[str, list[str]] = defaultdict(list)
-        self.in_form = False
+        self.select = ""
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -104,6 +104,15 @@ class FormReader(HTMLParser):
             and "assessment" in (a.get("data-testid", "") + a.get("id", "") + a.get("class", ""))
         ):
             self.in_form = True
+        if tag == "select":
+            self.select = a.get("name", "")
+        elif (
+            tag == "option"
+            and self.select
+            and a.get("value")
+            and ("selected" in a or self.select not in self.fields)  # chosen, else the first
+        ):
+            self.fields[self.select] = a["value"]
         if tag != "input" or not a.get("name"):
             return
         kind = a.get("type", "text")
@@ -111,6 +120,10 @@ class FormReader(HTMLParser):
             self.radios[a["name"]].append(a.get("value", ""))
         elif kind in ("hidden", "text", "date") and a.get("value") is not None:
             self.fields.setdefault(a["name"], a["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = ""
 
 
 class Caseworker(threading.Thread):
