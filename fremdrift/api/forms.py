@@ -26,7 +26,26 @@ def _scope_choices():
     ]
 
 
-class IntegrationClientForm(DesignSystemForm):
+class _ClientAccessForm(DesignSystemForm):
+    """What an integration client may reach: a role and, optionally, scopes."""
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        help_text=_("The client sees and changes what a user with this role would."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=_scope_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked for everything the role allows."),
+    )
+
+
+class IntegrationClientForm(_ClientAccessForm):
+    field_order = ["name", "organisation", "role", "scopes"]
+
     def __init__(self, *args, organisation_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         organisations = self.fields["organisation"].queryset.filter(pk=organisation_id)
@@ -41,34 +60,12 @@ class IntegrationClientForm(DesignSystemForm):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True)
     )
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=Role.choices,
-        help_text=_("The client sees and changes what a user with this role would."),
-    )
-    scopes = forms.MultipleChoiceField(
-        label=_("Scopes"),
-        choices=_scope_choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave all unticked for everything the role allows."),
-    )
 
 
-class IntegrationClientChangeForm(DesignSystemForm):
+class IntegrationClientChangeForm(_ClientAccessForm):
+    field_order = ["name", "role", "scopes", "is_active"]
+
     name = forms.CharField(label=_("Name of the integration client"), max_length=100)
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=Role.choices,
-        help_text=_("The client sees and changes what a user with this role would."),
-    )
-    scopes = forms.MultipleChoiceField(
-        label=_("Scopes"),
-        choices=_scope_choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave all unticked for everything the role allows."),
-    )
     is_active = forms.BooleanField(
         label=_("Active"),
         required=False,

@@ -33,6 +33,12 @@ class ClosedCase:
     due_on: dt.date
 
 
+def organisation_citizen(*, organisation_id: int, citizen_id: int) -> Citizen | None:
+    """A citizen whose home organisation is the administrator's: the only ones whose retention
+    they manage."""
+    return Citizen.objects.filter(pk=citizen_id, home_organisation_id=organisation_id).first()
+
+
 def retention_months(organisation_id: int) -> int:
     rule = RetentionRule.objects.filter(organisation_id=organisation_id).first()
     return rule.months_after_close if rule else settings.FREMDRIFT_RETENTION_MONTHS

@@ -79,9 +79,9 @@ def retention_rule_set(*, actor, months_after_close: int) -> RetentionRule:
 
 
 def _citizen_of_organisation(actor, citizen_id: int) -> Citizen:
-    citizen = Citizen.objects.filter(
-        pk=citizen_id, home_organisation_id=actor.organisation_id
-    ).first()
+    citizen = selectors.organisation_citizen(
+        organisation_id=actor.organisation_id, citizen_id=citizen_id
+    )
     if citizen is None:
         raise ValidationError({"citizen": _("Not a citizen of your organisation.")})
     return citizen

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from fremdrift.accounts.access import require_administrator
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.models import Citizen
 from fremdrift.core.forms import errors_onto_form
 
 from . import selectors, services
@@ -23,9 +22,12 @@ from .forms import ErasureForm, LegalHoldForm, RetentionRuleForm
 
 def _own_citizen(request, citizen_id: int) -> None:
     require_administrator(request, hidden=True)
-    if not Citizen.objects.filter(
-        pk=citizen_id, home_organisation_id=request.user.organisation_id
-    ).exists():
+    if (
+        selectors.organisation_citizen(
+            organisation_id=request.user.organisation_id, citizen_id=citizen_id
+        )
+        is None
+    ):
         raise Http404
 
 
