@@ -1,7 +1,9 @@
 """Headless Chromium for browser tests: Debian's /usr/bin/chromium through Playwright, never a
 downloaded browser. Without Chromium the tests are skipped, except where CI is set: there they
-are required."""
+are required. `axe_violations` checks the open page for accessibility faults with axe-core,
+vendored in fremdrift/core/tests/vendor/axe-core/ by scripts/vendor_assets.py."""
 
+import functools
 import os
 from pathlib import Path
 
@@ -9,6 +11,9 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "artifacts"
+AXE = Path(__file__).resolve().parent / "core" / "tests" / "vendor" / "axe-core" / "axe.min.js"
+# The WCAG 2.1 A and AA rules: the level the public sector is held to (webtilgængelighedsloven).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -67,3 +72,35 @@ def page():
             from django.db import connections
 
             connections.close_all()
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text()
+
+
+def axe_violations(tab, *, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core's WCAG 2.1 A and AA rules on the page open in `tab` and return the
+    violations of the given impacts, each as {id, impact, help, targets} with the CSS selectors
+    of at most the first five offending elements: `assert axe_violations(page) == []` then
+    says what is wrong where.
+
+    axe-core goes in by `evaluate`, which the Content-Security-Policy (script-src 'self') does
+    not govern; a <script> tag with the source inline would be blocked, and reported."""
+    if not tab.evaluate("() => typeof window.axe === 'object'"):
+        tab.evaluate(_axe_source())
+    violations = tab.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations",
+        AXE_TAGS,
+    )
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"][:5]],
+        }
+        for violation in violations
+        if violation["impact"] in impacts
+    ]

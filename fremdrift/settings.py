@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "fremdrift.demo",
     "fremdrift.pages",
     "fremdrift.rights",
+    "fremdrift.portal",
     "fremdrift.jobs",
 ]
 
@@ -241,6 +242,16 @@ OIDC_USE_PKCE = True
 OIDC_STORE_ID_TOKEN = True  # for the provider's sign-out (id_token_hint)
 OIDC_AUTHENTICATION_CALLBACK_URL = "signin:callback"
 OIDC_TIMEOUT = 10
+# The citizens' own sign-in (the citizen identity broker, NemLog-in/MitID in production)
+# through the same OpenID Connect machinery, as a client of its own. The CPR number comes in
+# the claim named here and is only ever compared by its keyed hash.
+CITIZEN_OIDC_ISSUER = env_str("FREMDRIFT_CITIZEN_OIDC_ISSUER", "")
+CITIZEN_OIDC_RP_CLIENT_ID = env_str("FREMDRIFT_CITIZEN_OIDC_CLIENT_ID", "")
+CITIZEN_OIDC_RP_CLIENT_SECRET = env_str("FREMDRIFT_CITIZEN_OIDC_CLIENT_SECRET", "")
+CITIZEN_OIDC_RP_SCOPES = env_str("FREMDRIFT_CITIZEN_OIDC_SCOPES", "openid")
+CITIZEN_OIDC_CPR_CLAIM = env_str(
+    "FREMDRIFT_CITIZEN_OIDC_CPR_CLAIM", "https://data.gov.dk/model/core/eid/cprNumber"
+)
 # Local user names and passwords; off where everyone signs in through the provider.
 FREMDRIFT_LOCAL_LOGIN = env_bool("FREMDRIFT_LOCAL_LOGIN", True)
 # A second factor (an authenticator app) for local accounts: always for administrators; for
@@ -410,4 +421,13 @@ FREMDRIFT_EXCHANGE_SYSTEM = env_str("FREMDRIFT_EXCHANGE_SYSTEM", "fremdrift")
 # The largest package the upload page accepts, in megabytes.
 FREMDRIFT_EXCHANGE_MAX_UPLOAD_MB = env_int("FREMDRIFT_EXCHANGE_MAX_UPLOAD_MB", 500)
 FREMDRIFT_PAGE_SIZE = 25
+# A self-assessment link works this many hours after it was made, once.
+FREMDRIFT_SELF_ASSESSMENT_LINK_HOURS = env_int("FREMDRIFT_SELF_ASSESSMENT_LINK_HOURS", 48)
+# How many links one staff member may make in an hour, and how many wrong links one address
+# may try in ten minutes before it is told to wait.
+FREMDRIFT_SELF_ASSESSMENT_LINKS_PER_HOUR = env_int("FREMDRIFT_SELF_ASSESSMENT_LINKS_PER_HOUR", 30)
+FREMDRIFT_SELF_ASSESSMENT_BAD_LINKS = env_int("FREMDRIFT_SELF_ASSESSMENT_BAD_LINKS", 20)
+# Who sends a link by text message: a dotted path to a class with `send(*, to, text)`. The
+# console sender writes the message to the log's standard output (no provider needed).
+FREMDRIFT_SMS_SENDER = env_str("FREMDRIFT_SMS_SENDER", "fremdrift.portal.sms.ConsoleSmsSender")
 CSRF_FAILURE_VIEW = "fremdrift.core.views.csrf_failure"

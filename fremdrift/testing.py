@@ -9,6 +9,8 @@ from fremdrift.citizens import services as citizen_services
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.instruments.models import Instrument
+from fremdrift.portal import services as portal_services
+from fremdrift.portal import views as portal_views
 from fremdrift.programmes.defaults import KVIK_MILESTONES
 from fremdrift.programmes.services import programme_create
 from fremdrift.signin.second_factor import PENDING
@@ -93,3 +95,23 @@ def signed_in(client, user):
     session.pop(PENDING, None)
     session.save()
     return client
+
+
+def citizen_signed_in(client, citizen):
+    """`client` as the citizen after the citizen sign-in (the session holds the keyed hash of
+    their CPR number; the sign-in itself is tested against the identity provider)."""
+    client.logout()
+    session = client.session
+    session[portal_views.SESSION_KEY] = citizen.cpr_hash
+    session.save()
+    return client
+
+
+def make_invitation(actor, citizen, *, instrument_code: str = "adult_wheel", **kwargs):
+    """A self-assessment link for `citizen` to the published version of the instrument;
+    returns the invitation and the link's token."""
+    version = Instrument.objects.get(code=instrument_code).versions.get(status="published")
+    made = portal_services.self_assessment_invitation_create(
+        actor=actor, citizen=citizen, version=version, **kwargs
+    )
+    return made.invitation, made.token

@@ -39,6 +39,7 @@ urlpatterns = [
     path("exchange/", include("fremdrift.exchange.urls")),
     path("instruments/", include("fremdrift.instruments.urls")),
     path("audit/", include("fremdrift.audit.urls")),
+    path("", include("fremdrift.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Bring the built assets of Det Fælles Designsystem (dkfds) and htmx into the static files.
+"""Bring the built assets of Det Fælles Designsystem (dkfds) and htmx into the static files,
+and axe-core into the browser tests.
 
     python3 scripts/vendor_assets.py
 
 Fetches the pinned releases from the npm registry with `npm pack` and copies the minified CSS
 and JavaScript, and every font and image the CSS refers to, into
-fremdrift/core/static/vendor/. The result is committed, so that a fresh clone runs without npm.
+fremdrift/core/static/vendor/, and axe-core's axe.min.js (the accessibility checker the browser
+tests run in the page; never served) into fremdrift/core/tests/vendor/axe-core/. The result is
+committed, so that a fresh clone runs without npm.
 To upgrade, change a version below, run the script, look at the pages, and commit.
 """
 
@@ -18,9 +21,11 @@ from pathlib import Path
 
 DKFDS_VERSION = "11.2.0"
 HTMX_VERSION = "2.0.8"
+AXE_VERSION = "4.14.1"
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "fremdrift" / "core" / "static" / "vendor"
+TEST_VENDOR = ROOT / "fremdrift" / "core" / "tests" / "vendor"
 
 
 def npm_pack(package: str, version: str, workdir: Path) -> Path:
@@ -68,11 +73,23 @@ def vendor_htmx(workdir: Path) -> None:
     (out / "VERSION").write_text(f"htmx.org {HTMX_VERSION}\n")
 
 
+def vendor_axe(workdir: Path) -> None:
+    package = npm_pack("axe-core", AXE_VERSION, workdir)
+    out = TEST_VENDOR / "axe-core"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    shutil.copyfile(package / "axe.min.js", out / "axe.min.js")
+    shutil.copyfile(package / "LICENSE", out / "LICENSE")
+    (out / "VERSION").write_text(f"axe-core {AXE_VERSION}\n")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         vendor_dkfds(Path(tmp))
         vendor_htmx(Path(tmp))
+        vendor_axe(Path(tmp))
     print(f"Vendored dkfds {DKFDS_VERSION} and htmx.org {HTMX_VERSION} into {VENDOR}")
+    print(f"Vendored axe-core {AXE_VERSION} into {TEST_VENDOR}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,18 @@ def _series_label(kind: str, day) -> str:
     }[kind] % {"date": when}
 
 
+def _respondent_label(assessment) -> str:
+    who = (
+        _("The citizen themself")
+        if assessment.entered_by_citizen
+        else assessment.get_respondent_display()
+    )
+    return _("%(who)s, %(date)s") % {
+        "who": who,
+        "date": date_format(assessment.date, "SHORT_DATE_FORMAT"),
+    }
+
+
 def wheel_series(data: WheelData, *, draft_scores: dict | None = None) -> list[WheelSeries]:
     """The series to draw, oldest first. Without a draft: the chosen assessments, the oldest
     as 'first', the newest as 'newest', one between as 'previous'. With a draft being filled
@@ -40,10 +52,15 @@ def wheel_series(data: WheelData, *, draft_scores: dict | None = None) -> list[W
         if draft_scores is None and len(chosen) > 2:
             keys[-2] = "previous"
     labels = {"first": "first", "previous": "previous", "newest": "newest", "other": "previous"}
+    # Two respondents side by side (the citizen's own answers and the caseworker's) are named
+    # by who answered, not by when.
+    by_respondent = draft_scores is None and len({a.respondent for a in chosen}) > 1
     series = [
         WheelSeries(
             key=key,
-            label=_series_label(labels[key], assessment.date),
+            label=_respondent_label(assessment)
+            if by_respondent
+            else _series_label(labels[key], assessment.date),
             scores=data.scores.get(assessment.pk, {}),
         )
         for key, assessment in zip(keys, chosen, strict=True)

@@ -30,6 +30,10 @@ class Assessment(models.Model):
     )
     # The idempotency key of the form: two submits of the same form give one assessment.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Answered by the citizen alone through a self-assessment link ("udfyldt af borgeren selv").
+    entered_by_citizen = models.BooleanField(
+        _("filled in by the citizen"), default=False, editable=False
+    )
     revision = models.PositiveIntegerField(default=1, editable=False)
     # Kept by the services with the answers, so that the group reports find complete
     # assessments and their total score without reading every answer.

@@ -32,6 +32,13 @@ def citizen_panel(request: HttpRequest, citizen) -> dict:
     if current is None:
         return panel
     data = selectors.wheel_data(citizen, current)
+    compare = request.GET.get("compare", "")
+    mine = next((a for a in data.all_assessments if str(a.pk) == compare), None)
+    other = selectors.other_respondent_near(mine) if mine is not None else None
+    if other is not None:
+        # The citizen's own answers beside the other respondent's of the same period.
+        data = selectors.wheel_data(citizen, current, assessment_ids=[mine.pk, other.pk])
+        panel["comparing"] = sorted([mine, other], key=lambda a: (a.date, a.pk))
     panel["assessments"] = list(reversed(data.all_assessments))
     panel["drafts"] = list(
         citizen.assessments.filter(status="draft", version__instrument=current).order_by("-date")

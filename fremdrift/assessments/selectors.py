@@ -29,6 +29,28 @@ def instruments_of(citizen) -> list[Instrument]:
     return list(seen.values())
 
 
+# Two respondents' assessments this close are of the same period: the wheel compares them
+# and the rater-agreement report pairs them.
+SAME_PERIOD_DAYS = 14
+
+
+def other_respondent_near(assessment: Assessment) -> Assessment | None:
+    """The completed assessment of the same instrument for the same citizen by another
+    respondent, nearest in time within SAME_PERIOD_DAYS (the earlier one on a tie)."""
+    window = dt.timedelta(days=SAME_PERIOD_DAYS)
+    candidates = Assessment.objects.filter(
+        citizen_id=assessment.citizen_id,
+        version__instrument_id=assessment.version.instrument_id,
+        status=Assessment.Status.COMPLETED,
+        date__range=(assessment.date - window, assessment.date + window),
+    ).exclude(respondent=assessment.respondent)
+    return min(
+        candidates,
+        key=lambda other: (abs((other.date - assessment.date).days), other.date, other.pk),
+        default=None,
+    )
+
+
 def completed_assessments(citizen, instrument: Instrument) -> QuerySet[Assessment]:
     return Assessment.objects.filter(
         citizen=citizen, version__instrument=instrument, status=Assessment.Status.COMPLETED

@@ -199,9 +199,11 @@ def assessment_record(
     answers: dict[str, AnswerInput],
     creation_token: uuid.UUID | None = None,
     refresh_due: bool = True,
+    entered_by_citizen: bool = False,
 ) -> Assessment:
     """Records a new assessment. A second submit of the same form returns the first.
-    `refresh_due=False` leaves the follows' next due date to the caller (bulk loads)."""
+    `refresh_due=False` leaves the follows' next due date to the caller (bulk loads);
+    `entered_by_citizen`: the citizen answered alone through a self-assessment link."""
     if creation_token is not None:
         existing = Assessment.objects.filter(creation_token=creation_token).first()
         if existing is not None:
@@ -229,6 +231,7 @@ def assessment_record(
                     "recorded_by": actor,
                     "recorded_by_organisation_id": actor.organisation_id,
                     "creation_token": creation_token,
+                    "entered_by_citizen": entered_by_citizen,
                     **_score_fields(cleaned),
                 },
                 tracked=_answers_snapshot,

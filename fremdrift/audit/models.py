@@ -28,6 +28,8 @@ class AccessLogEntry(models.Model):
         null=True,
     )
     username = models.CharField(_("user name"), max_length=150)
+    # The citizen looked at their own data (signed in, or through a self-assessment link).
+    by_citizen = models.BooleanField(_("by the citizen themself"), default=False)
     citizen = models.ForeignKey(
         "citizens.Citizen",
         on_delete=models.DO_NOTHING,

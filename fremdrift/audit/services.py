@@ -32,13 +32,16 @@ def access_log_write(
     purpose: str = "",
     criterion: str = "",
     path: str = "",
+    by_citizen: bool = False,
 ) -> AccessLogEntry:
     """One row per response that shows personal data. `criterion` must already be masked.
-    The transaction is the access log's own database's, which on SQLite is not the main one."""
+    The transaction is the access log's own database's, which on SQLite is not the main one.
+    `by_citizen`: the citizen's own look at their data, with no user."""
     with transaction.atomic(using=request_writes_database()):
         entry = AccessLogEntry.objects.create(
-            user=user,
-            username=user.get_username(),
+            user=None if by_citizen else user,
+            username="" if by_citizen else user.get_username(),
+            by_citizen=by_citizen,
             citizen=citizen,
             action=action,
             purpose=purpose[:200],

@@ -131,3 +131,9 @@ def may_end_enrolment(user, enrolment) -> bool:
             and citizens_in_scope(user).filter(pk=enrolment.citizen_id).exists()
         )
     return may_change_citizen(user, enrolment.citizen)
+
+
+def may_invite_self_assessment(user, citizen: Citizen) -> bool:
+    """Who works on the case (the citizen's caseworkers, provider staff on an active referral)
+    may hand the citizen a link to answer an instrument alone."""
+    return _works_on_case(user, citizen)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fremdrift.assessments.services import follows_due_dates_refresh
 from fremdrift.audit.services import access_log_purge
+from fremdrift.portal.services import self_assessment_drafts_clear
 from fremdrift.rights.services import erasure_candidates_refresh
 
 from .digest import digests_send
@@ -32,9 +33,15 @@ def _erasure_due() -> str:
     return f"{listed} citizens due for erasure, {taken_off} taken off the list"
 
 
+def _self_assessment_drafts() -> str:
+    return f"{self_assessment_drafts_clear()} expired self-assessment links' answers forgotten"
+
+
 JOBS = (
     Job("purge_access_log", dt.timedelta(days=1), _purge),
     Job("due_dates", dt.timedelta(days=1), _due_dates),
     Job("erasure_due", dt.timedelta(days=1), _erasure_due),
     Job("caseworker_digest", dt.timedelta(days=1), digests_send),
+    # Hourly, so that an abandoned self-assessment is kept no more than an hour past its link.
+    Job("self_assessment_drafts", dt.timedelta(hours=1), _self_assessment_drafts),
 )

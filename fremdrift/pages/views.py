@@ -82,6 +82,7 @@ def citizen_detail(request: HttpRequest, citizen_id: int) -> HttpResponse:
         "may_change": access.may_change_citizen(request.user, citizen),
         "show_cpr_form": ShowCprForm() if access.may_reveal_cpr(request.user, citizen) else None,
         "may_export_subject_access": access.may_export_subject_access(request.user, citizen),
+        "may_invite_self_assessment": access.may_invite_self_assessment(request.user, citizen),
         "referrals_panel": referrals_panel(request, citizen),
     }
     if not is_provider_staff(request.user):

@@ -7,21 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fremdrift.accounts.access import is_manager, is_provider_staff
-from fremdrift.assessments import charts
-from fremdrift.assessments import selectors as assessment_selectors
-from fremdrift.assessments.corrections import assessment_corrections
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_change_plan, may_read_meeting_notes
-from fremdrift.citizens.corrections import citizen_corrections
 from fremdrift.codelists.models import Code
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
-from fremdrift.instruments.models import Instrument
 
 from . import selectors, services
 from .forms import (
@@ -36,6 +32,7 @@ from .forms import (
     PlanRoleForm,
 )
 from .models import Activity, Goal, Plan, PlanRole
+from .report import citizen_report_context
 
 
 def _citizen_and_plan(request: HttpRequest, citizen_id: int, *, to_change: bool):
@@ -534,16 +531,6 @@ def citizen_report(request: HttpRequest, citizen_id: int) -> HttpResponse:
     been reached, the next steps with who helps, and what has been corrected when. No CPR
     number (a corrected one is only said to be corrected), no internal notes."""
     citizen = citizen_get(request.user, citizen_id)
-    plan = selectors.plan_of(citizen)
-    instrument = Instrument.objects.filter(
-        code=request.GET.get("instrument", "adult_wheel")
-    ).first()
-    wheel_svg = ""
-    # The wheel holds every answer; a provider sees only what its referral shares.
-    if instrument is not None and not is_provider_staff(request.user):
-        data = assessment_selectors.wheel_data(citizen, instrument, with_history=False)
-        if data.all_assessments and data.items:
-            wheel_svg = charts.wheel_svg(data, citizen_name=citizen.full_name, id_prefix="report")
     access_log_write(
         user=request.user,
         action=AccessAction.VIEW,
@@ -551,30 +538,11 @@ def citizen_report(request: HttpRequest, citizen_id: int) -> HttpResponse:
         path=request.path,
         purpose=_("Citizen report"),
     )
-    # Corrections stay visible (GDPR art. 16); the assessments' only to those who read them.
-    corrections = citizen_corrections(citizen)
-    if not is_provider_staff(request.user):
-        corrections += assessment_corrections(citizen)
-    context = {
-        "citizen": citizen,
-        "plan": plan,
-        "wheel_svg": wheel_svg,
-        "today": dt.date.today(),
-        "corrections": sorted(corrections, key=lambda c: (c.at, c.record_id)),
-    }
-    if plan is not None:
-        context |= {
-            "goals": selectors.goals_of(plan),
-            "activities": [
-                a
-                for a in selectors.activities_of(plan)
-                if not a.end_date or a.end_date >= dt.date.today()
-            ],
-            "mentors": [
-                m
-                for m in selectors.mentors_of(plan)
-                if not m.end_date or m.end_date >= dt.date.today()
-            ],
-            "plan_roles": selectors.plan_roles_of(plan),
-        }
+    # The wheel holds every answer; a provider sees only what its referral shares.
+    context = citizen_report_context(
+        citizen,
+        instrument_code=request.GET.get("instrument", "adult_wheel"),
+        with_assessments=not is_provider_staff(request.user),
+    )
+    context["back_url"] = reverse("plans:plan", args=[citizen.pk])
     return render(request, "plans/report.html", context)

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from fremdrift.assessments.models import Assessment
+from fremdrift.assessments.selectors import SAME_PERIOD_DAYS
 
 from . import stats
 from .cohort import Filters, cohort_citizens
 from .privacy import enough, too_few
 from .scores import assessment_points, scored_items
 
-WINDOW_DAYS = 14
+WINDOW_DAYS = SAME_PERIOD_DAYS
 PAIRS = {
     "citizen_caseworker": ("citizen", "caseworker"),
     "citizen_provider": ("citizen", "provider"),

@@ -28,6 +28,7 @@ from fremdrift.plans.models import (
     Plan,
     PlanRole,
 )
+from fremdrift.portal.models import SelfAssessmentInvitation
 from fremdrift.programmes.models import Enrolment, MilestoneConfirmation
 from fremdrift.referrals.models import FocusItem, Referral
 
@@ -241,6 +242,7 @@ def _citizen_erase(citizen: Citizen) -> None:
         MeetingParticipant: MeetingParticipant.objects.filter(meeting__plan__in=plans),
         LegalHold: LegalHold.objects.filter(citizen=citizen),
         ErasureCandidate: ErasureCandidate.objects.filter(citizen=citizen),
+        SelfAssessmentInvitation: SelfAssessmentInvitation.objects.filter(citizen=citizen),
     }
     ids = {model: [str(pk) for pk in qs.values_list("pk", flat=True)] for model, qs in rows.items()}
     ids[Citizen] = [str(citizen.pk)]
@@ -275,5 +277,6 @@ def _citizen_erase(citizen: Citizen) -> None:
     for model in (Meeting, Activity, Mentor, PlanRole):
         model.objects.filter(plan__in=plans).delete()
     plans.delete()
+    SelfAssessmentInvitation.objects.filter(citizen=citizen).delete()
     assessments.delete()
     citizen.delete()

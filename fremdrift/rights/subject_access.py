@@ -93,6 +93,17 @@ MILESTONES = _spec(
 )
 LEGAL_HOLDS = _spec("legal_holds.csv", "id", "reason", "placed_at", "lifted_at")
 ERASURE = _spec("erasure.csv", "case_closed_since", "due_for_erasure_on", "listed_on")
+SELF_ASSESSMENT_LINKS = _spec(
+    "self_assessment_links.csv",
+    "id",
+    "instrument",
+    "version",
+    "made_at",
+    "expires_at",
+    "used_at",
+    "assessment",
+    "answers_kept",
+)
 CORRECTIONS = _spec(
     "corrections.csv", "at", "change", "object", "subject", "field", "before", "after"
 )
@@ -119,6 +130,7 @@ EXTRA_FILES = (
     MILESTONES,
     LEGAL_HOLDS,
     ERASURE,
+    SELF_ASSESSMENT_LINKS,
     CORRECTIONS,
     CHANGES,
 )
@@ -308,6 +320,10 @@ def _field_names(label: str, keys) -> str:
     return ", ".join(names)
 
 
+def _moment(at) -> str:
+    return timezone.localtime(at).isoformat(timespec="seconds") if at else ""
+
+
 def subject_access_read(citizen: Citizen, *, staff_names: bool | None = None) -> SubjectAccess:
     """Everything Fremdrift holds about the citizen, for the report."""
     names = staff_names_shown() if staff_names is None else staff_names
@@ -315,7 +331,7 @@ def subject_access_read(citizen: Citizen, *, staff_names: bool | None = None) ->
         Citizen.objects.select_related(
             "home_organisation", "responsible_caseworker", "target_group", "erasure_candidate"
         )
-        .prefetch_related("legal_holds")
+        .prefetch_related("legal_holds", "self_assessment_invitations__version__instrument")
         .get(pk=citizen.pk)
     )
     cpr = citizen_cpr(citizen)
@@ -606,6 +622,21 @@ def _extra_rows(data: SubjectAccess, key) -> dict[fmt.FileSpec, list[dict]]:
                 else "",
             }
             for hold in sorted(data.citizen.legal_holds.all(), key=lambda h: h.pk)
+        ],
+        SELF_ASSESSMENT_LINKS: [
+            {
+                "id": link.pk,
+                "instrument": link.version.instrument.code,
+                "version": link.version.number,
+                "made_at": _moment(link.created_at),
+                "expires_at": _moment(link.expires_at),
+                "used_at": _moment(link.used_at),
+                "assessment": link.assessment_id or "",
+                "answers_kept": json.dumps(link.draft, ensure_ascii=False) if link.draft else "",
+            }
+            for link in sorted(
+                data.citizen.self_assessment_invitations.all(), key=lambda link: link.pk
+            )
         ],
         ERASURE: [
             {

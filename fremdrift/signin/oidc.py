@@ -62,6 +62,24 @@ def oidc_setting(attr: str, *default):
     return import_from_settings(attr, *default)
 
 
+def citizen_oidc_setting(attr: str, *default):
+    """The same settings for the citizens' sign-in, a client of the citizen identity broker:
+    `CITIZEN_OIDC_…` where one is set, the staff sign-in's rules (PKCE, nonce, algorithm)
+    otherwise, the endpoints from the broker's discovery document."""
+    if attr in DISCOVERED:
+        return provider_configuration(settings.CITIZEN_OIDC_ISSUER)[DISCOVERED[attr]]
+    if attr == "OIDC_AUTHENTICATION_CALLBACK_URL":
+        return "portal:callback"
+    own = "CITIZEN_" + attr
+    if hasattr(settings, own):
+        return getattr(settings, own)
+    return import_from_settings(attr, *default)
+
+
+def citizen_sign_in_configured() -> bool:
+    return bool(settings.CITIZEN_OIDC_ISSUER and settings.CITIZEN_OIDC_RP_CLIENT_ID)
+
+
 class SignInBackend(OIDCAuthenticationBackend):
     def __init__(self, *args, **kwargs):
         # The library reads its settings here; that waits for a sign-in through the provider,
@@ -69,6 +87,10 @@ class SignInBackend(OIDCAuthenticationBackend):
         self.UserModel = get_user_model()
 
     get_settings = staticmethod(oidc_setting)
+
+    @staticmethod
+    def issuer() -> str:
+        return settings.OIDC_ISSUER
 
     def authenticate(self, request, **kwargs):
         if "nonce" not in kwargs or not sso_configured():
@@ -86,7 +108,7 @@ class SignInBackend(OIDCAuthenticationBackend):
                 key,
                 algorithms=[algorithm],
                 audience=self.OIDC_RP_CLIENT_ID,
-                issuer=settings.OIDC_ISSUER.rstrip("/"),
+                issuer=self.issuer().rstrip("/"),
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
                 leeway=30,
             )

@@ -20,7 +20,7 @@ from fremdrift.audit.models import AccessLogEntry
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.selectors import citizen_cpr
 from fremdrift.instruments.models import Instrument
-from fremdrift.testing import make_cpr, signed_in
+from fremdrift.testing import citizen_signed_in, make_cpr, make_invitation, signed_in
 
 PERSONAS = [
     "caseworker",
@@ -77,7 +77,23 @@ def instrument(w):
     return {"instrument_id": Instrument.objects.get(code="adult_wheel").pk}
 
 
+def link(w):
+    return {"token": w.invited_token}
+
+
+def own_invitation(w):
+    return {"invitation_id": w.invitation.pk}
+
+
+@pytest.fixture
+def invited(world):
+    """A self-assessment link for the world's citizen, made by their caseworker."""
+    world.invitation, world.invited_token = make_invitation(world.caseworker, world.citizen)
+    return world.invitation
+
+
 CW = "caseworker"
+SELF = "the citizen, signed in"
 PAGES = {
     "home": NoPersonalData("the start page, or a redirect to the caseload"),
     "healthz": NoPersonalData("the health check"),
@@ -192,6 +208,19 @@ PAGES = {
     "rights:rule": NoPersonalData("saves the rule; on an error, the list is shown and logged"),
     "rights:hold": NoPersonalData("places a legal hold, then redirects", kwargs=citizen),
     "rights:hold_lift": NoPersonalData("lifts a legal hold, then redirects", kwargs=citizen),
+    "portal:invite": Shows(CW, kwargs=citizen),
+    "portal:link": Shows(CW, kwargs=link),
+    "portal:link_question": Shows(CW, kwargs=lambda w: link(w) | {"number": 1}),
+    "portal:link_summary": Shows(CW, kwargs=link),
+    "portal:sent": NoPersonalData("thanks the citizen for sending, nothing about them"),
+    "portal:own": Shows(SELF),
+    "portal:own_report": Shows(SELF),
+    "portal:own_start": Shows(SELF, kwargs=own_invitation),
+    "portal:own_question": Shows(SELF, kwargs=lambda w: own_invitation(w) | {"number": 1}),
+    "portal:own_summary": Shows(SELF, kwargs=own_invitation),
+    "portal:sign_in": NoPersonalData("sends the browser to the citizen identity broker"),
+    "portal:callback": NoPersonalData("signs the citizen in from the broker's answer"),
+    "portal:sign_out": NoPersonalData("signs the citizen out"),
 }
 
 
@@ -223,11 +252,16 @@ def log_rows() -> int:
 @pytest.mark.parametrize(
     "name", [name for name, route in PAGES.items() if isinstance(route, Shows)]
 )
-def test_every_route_that_shows_personal_data_writes_an_access_log_row(name, world, cases, login):
+def test_every_route_that_shows_personal_data_writes_an_access_log_row(
+    name, world, cases, invited, login, client
+):
     from django.urls import reverse
 
     route = PAGES[name]
-    client = login(getattr(world, route.persona))
+    if route.persona == SELF:
+        citizen_signed_in(client, world.citizen)
+    else:
+        client = login(getattr(world, route.persona))
     url = reverse(name, kwargs=route.kwargs(world))
     before = log_rows()
     if route.method == "get":
@@ -265,14 +299,16 @@ def snapshot() -> dict[str, str]:
     return tables
 
 
-def test_no_get_changes_data_for_any_role(world, cases, referred, client):
+def test_no_get_changes_data_for_any_role(world, cases, referred, invited, client):
     from django.urls import reverse
 
     before = snapshot()
     requests = 0
-    for persona in [*PERSONAS, None]:
+    for persona in [*PERSONAS, None, SELF]:
         if persona is None:
             client.logout()
+        elif persona == SELF:
+            citizen_signed_in(client, world.citizen)
         else:
             signed_in(client, getattr(world, persona))
         for name, route in PAGES.items():
@@ -282,7 +318,7 @@ def test_no_get_changes_data_for_any_role(world, cases, referred, client):
             response = client.get(url)
             assert response.status_code < 500, (persona, name, response.status_code)
             requests += 1
-    assert requests == 9 * (len(PAGES) - 1)
+    assert requests == 10 * (len(PAGES) - 1)
     after = snapshot()
     changed = [table for table in before if before[table] != after[table]]
     assert changed == []

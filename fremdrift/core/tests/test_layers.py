@@ -23,7 +23,9 @@ LAYERS = [
     ["plans"],
     ["programmes"],
     ["referrals"],
-    ["reports", "exchange", "demo"],
+    # The citizen's own way in (self-assessment links, the citizen sign-in and own pages) stands
+    # beside the group reports: both read the cases, neither knows the other.
+    ["reports", "exchange", "demo", "portal"],
     # The citizen's rights: retention and erasure across every app, the subject-access export.
     ["rights"],
     # Pages that compose several apps, the API root with its tokens and FHIR, the test world.

@@ -17,6 +17,7 @@ def test_healthz_reports_when_each_job_last_succeeded(db, client):
         "due_dates",
         "erasure_due",
         "caseworker_digest",
+        "self_assessment_drafts",
     }
     assert all(run["last_succeeded"] and not run["last_failed"] for run in answer["jobs"].values())
 

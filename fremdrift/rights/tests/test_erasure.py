@@ -27,7 +27,7 @@ from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals import services as referral_services
 from fremdrift.rights import selectors, services
 from fremdrift.rights.models import ErasureApproval, ErasureCandidate, LegalHold
-from fremdrift.testing import make_programme
+from fremdrift.testing import make_invitation, make_programme
 
 TODAY = dt.date.today()
 SIX_YEARS_ON = TODAY + dt.timedelta(days=6 * 366)
@@ -98,6 +98,7 @@ def whole_case(world) -> Citizen:
     )
     services.legal_hold_place(actor=world.administrator, citizen_id=citizen.pk, reason="Klage")
     services.legal_hold_lift(actor=world.administrator, citizen_id=citizen.pk)
+    make_invitation(actor, citizen)
     SourceKey.objects.create(
         source_system="fagsystem", entity=Entity.CITIZEN, source_id="F-17", object_id=citizen.pk
     )

@@ -38,7 +38,7 @@ from fremdrift.referrals import services as referral_services
 from fremdrift.rights import services as rights_services
 from fremdrift.rights.models import ErasureCandidate
 from fremdrift.rights.subject_access import subject_access_export
-from fremdrift.testing import make_cpr, make_programme
+from fremdrift.testing import make_cpr, make_invitation, make_programme
 
 TODAY = dt.date.today()
 
@@ -202,6 +202,7 @@ def history(w, rounds: int = 1) -> None:
         )
         access_log_write(user=w.provider_staff, action="view", citizen=citizen, path="/x/")
         access_log_write(user=w.colleague, action="list", subjects=[citizen], path="/citizens/")
+    make_invitation(w.caseworker, citizen)
     rights_services.legal_hold_place(actor=w.administrator, citizen_id=citizen.pk, reason="Klage")
     rights_services.legal_hold_lift(actor=w.administrator, citizen_id=citizen.pk)
     # Karen's case is open, so the nightly job would not list her; as it would once closed:
@@ -266,6 +267,7 @@ TABLES = {
     "audit.ChangeRecord": Held("citizen", "data-ekstra/change_history.csv"),
     "rights.LegalHold": Held("citizen", "data-ekstra/legal_holds.csv"),
     "rights.ErasureCandidate": Held("citizen", "data-ekstra/erasure.csv", None),
+    "portal.SelfAssessmentInvitation": Held("citizen", "data-ekstra/self_assessment_links.csv"),
     # The access log: the entries about the citizen, and the lists that showed them.
     "audit.AccessLogEntry": Held("citizen", "adgangslog.csv", None),
     "audit.AccessLogSubject": Held(

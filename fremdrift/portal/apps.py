@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "fremdrift.portal"
+    verbose_name = "Citizen portal"
