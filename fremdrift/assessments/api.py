@@ -56,6 +56,9 @@ class AssessmentOut(Schema):
     version: int = Field(description="The instrument version's number")
     date: dt.date
     respondent: str
+    entered_by_citizen: bool = Field(
+        description="Answered by the citizen alone through a self-assessment link"
+    )
     status: str
     recorded_by_id: int
     recorded_by_organisation_id: int

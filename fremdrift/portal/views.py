@@ -352,6 +352,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     auth.logout(request)
     request.session.cycle_key()
     request.session[SESSION_KEY] = person
+    request.session.set_expiry(60 * settings.FREMDRIFT_CITIZEN_SESSION_MINUTES)
     return redirect("portal:own")
 
 

@@ -439,7 +439,11 @@ def subject_access_read(citizen: Citizen, *, staff_names: bool | None = None) ->
         access_log_search(organisation_id=citizen.home_organisation_id, citizen_id=citizen.pk)
     )
     for entry in data.access_log:
-        entry.by = _staff(entry.user, entry.username, names=names)
+        entry.by = (
+            Staff(str(_("You yourself")), "", "")
+            if entry.by_citizen
+            else _staff(entry.user, entry.username, names=names)
+        )
     data.access_log.reverse()  # oldest first, as the rest of the report
     return data
 
