@@ -168,9 +168,9 @@ def _shown_answer(item: Item, draft: dict | None) -> str:
     chosen = _chosen(draft)
     for point in _points(item, False):
         if point["value"] == chosen:
-            return (
-                f"{point['number']} {point['label']}".strip() if point["number"] else point["label"]
-            )
+            if point["number"] is None:
+                return point["label"]
+            return f"{point['number']} {point['label']}".strip()
     return chosen
 
 
