@@ -83,6 +83,8 @@ def questionnaire_response_of(assessment: Assessment, *, base: str) -> dict:
         },
         "source": _respondent_reference(assessment),
     }
+    if assessment.entered_by_citizen:
+        resource["extension"].append({"url": f"{EXT}/entered-by-citizen", "valueBoolean": True})
     answered = [item for item in items if item is not None]
     if answered:
         resource["item"] = answered

@@ -109,6 +109,7 @@ def make_case(world, name: str) -> SimpleNamespace:
             "involved_in_plan": AnswerInput(dont_know=True),
             "plan_matters": AnswerInput(value=4),
         },
+        entered_by_citizen=True,  # through a self-assessment link
     )
     observation = assessment_record(
         actor=actor,
@@ -326,8 +327,13 @@ def test_an_assessment_is_a_questionnaire_response(world, cases, client, bearer)
         {"url": f"{EXT}/answer-comment", "valueString": "Sover dårligt"}
     ]
     assert set(items) == {"health_for_work", "everyday_energy"}  # blanks are left out
+    assert body["extension"] == [{"url": f"{EXT}/respondent", "valueCode": "joint"}]
 
     body = fhir_json(client.get(f"{FHIR}/QuestionnaireResponse/{survey.pk}", **headers))
+    assert body["extension"] == [
+        {"url": f"{EXT}/respondent", "valueCode": "citizen"},
+        {"url": f"{EXT}/entered-by-citizen", "valueBoolean": True},
+    ]
     items = {i["linkId"]: i for i in body["item"]}
     assert "answer" not in items["involved_in_plan"]
     assert items["involved_in_plan"]["extension"] == [
