@@ -24,6 +24,7 @@ def answer_text(
     text: str = "",
     dont_know: bool = False,
     not_relevant: bool = False,
+    codes=(),
 ) -> str:
     """An answer as a person reads it: a scale point with its label, yes or no, a percentage,
     a number with its unit, the text; 'don't know' and 'not relevant' in words."""
@@ -31,6 +32,8 @@ def answer_text(
         return _("Don't know")
     if not_relevant:
         return _("Not relevant")
+    if codes:
+        return ", ".join(item.option_label(code) if item is not None else code for code in codes)
     if value is None:
         return text or "–"
     scale = item.scale_type if item is not None else ScaleType.NUMBER
@@ -85,8 +88,8 @@ def _changed(before: dict, after: dict, items: dict[str, Item]) -> list[tuple[st
             continue
         item = items.get(code)
         label = item.label if item is not None else code
-        old_value = answer_text(item, *old[:4]) if old else "–"
-        new_value = answer_text(item, *new[:4]) if new else "–"
+        old_value = answer_text(item, *old[:4], codes=old[5:6] and old[5]) if old else "–"
+        new_value = answer_text(item, *new[:4], codes=new[5:6] and new[5]) if new else "–"
         if old_value != new_value:
             changed.append((label, old_value, new_value))
         old_comment = old[4] if old else ""

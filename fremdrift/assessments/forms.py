@@ -41,7 +41,12 @@ def answers_from_post(post, items: list[Item]) -> dict[str, AnswerInput]:
         raw = post.get(f"item_{code}", "")
         answer.comment = post.get(f"comment_{code}", "")[:6000]
         item = known.get(code)
-        if raw == DONT_KNOW:
+        if item is not None and item.is_nominal:
+            chosen = [value for value in post.getlist(f"item_{code}") if value][:100]
+            answer.dont_know = DONT_KNOW in chosen
+            answer.not_relevant = NOT_RELEVANT in chosen
+            answer.codes = [value for value in chosen if value not in (DONT_KNOW, NOT_RELEVANT)]
+        elif raw == DONT_KNOW:
             answer.dont_know = True
         elif raw == NOT_RELEVANT:
             answer.not_relevant = True
@@ -62,11 +67,13 @@ def initial_answers(assessment) -> dict[str, dict]:
             raw = NOT_RELEVANT
         elif answer.item.scale_type == ScaleType.TEXT:
             raw = answer.text
+        elif answer.codes:
+            raw = answer.codes[0]
         elif answer.value is not None and answer.value == int(answer.value):
             raw = str(int(answer.value))
         else:
             raw = "" if answer.value is None else str(answer.value)
-        shown[answer.item.code] = {"raw": raw, "comment": answer.comment}
+        shown[answer.item.code] = {"raw": raw, "codes": answer.codes, "comment": answer.comment}
     return shown
 
 
@@ -74,6 +81,7 @@ def posted_answers(post) -> dict[str, dict]:
     return {
         key.split("_", 1)[1]: {
             "raw": post.get(key, ""),
+            "codes": post.getlist(key),
             "comment": post.get("comment_" + key.split("_", 1)[1], ""),
         }
         for key in post

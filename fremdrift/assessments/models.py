@@ -88,6 +88,9 @@ class Answer(models.Model):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
     value = models.FloatField(null=True, blank=True)
     text = models.TextField(blank=True)
+    # The chosen codes of a nominal item ("choice": one, "choices": one or more), in the
+    # order of the item's list.
+    codes = models.JSONField(default=list, blank=True)
     dont_know = models.BooleanField(default=False)
     not_relevant = models.BooleanField(default=False)
     comment = models.TextField(blank=True)

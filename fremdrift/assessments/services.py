@@ -4,7 +4,7 @@ item's scale before anything is saved; corrections keep who, when, before and af
 import datetime as dt
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -34,6 +34,8 @@ class AnswerInput:
 
     value: str | float | int | None = None
     text: str = ""
+    # The chosen codes of a list item ("choice", "choices").
+    codes: list[str] = field(default_factory=list)
     dont_know: bool = False
     not_relevant: bool = False
     comment: str = ""
@@ -41,7 +43,13 @@ class AnswerInput:
     @property
     def is_empty(self) -> bool:
         blank = self.value is None or (isinstance(self.value, str) and not self.value.strip())
-        return blank and not self.text.strip() and not self.dont_know and not self.not_relevant
+        return (
+            blank
+            and not self.text.strip()
+            and not self.codes
+            and not self.dont_know
+            and not self.not_relevant
+        )
 
 
 def assessment_date_errors(*, date: dt.date | None, birth_date: dt.date | None) -> Errors:
@@ -62,6 +70,8 @@ def answer_clean(item: Item, answer: AnswerInput) -> Answer:
     """An unsaved Answer for `item`, or ValueError with a message for the user."""
     if len(answer.comment) > TEXT_MAX:
         raise ValueError(_("The comment is too long."))
+    if answer.codes and (answer.dont_know or answer.not_relevant):
+        raise ValueError(_("Choose from the list or 'don't know', not both."))
     if answer.dont_know:
         if not item.allows_dont_know:
             raise ValueError(_("'Don't know' is not an answer to this item."))
@@ -75,6 +85,10 @@ def answer_clean(item: Item, answer: AnswerInput) -> Answer:
         if len(text) > TEXT_MAX:
             raise ValueError(_("At most %(max)d characters.") % {"max": TEXT_MAX})
         return Answer(item=item, text=text, comment=answer.comment)
+    if item.is_nominal:
+        return Answer(item=item, codes=_chosen_codes(item, answer), comment=answer.comment)
+    if answer.codes:
+        raise ValueError(_("This item is not answered from a list."))
     try:
         value = _number(answer.value)
     except (TypeError, ValueError):
@@ -91,6 +105,26 @@ def answer_clean(item: Item, answer: AnswerInput) -> Answer:
     elif item.scale_type == ScaleType.PERCENT and not 0 <= value <= 100:
         raise ValueError(_("A percentage is from 0 to 100."))
     return Answer(item=item, value=value, comment=answer.comment)
+
+
+def _chosen_codes(item: Item, answer: AnswerInput) -> list[str]:
+    """The codes chosen for a list item, in the list's order; a code not in the list, or two
+    for an item of one choice, is a ValueError. A single code may come as `value`."""
+    given = list(answer.codes)
+    if isinstance(answer.value, str) and answer.value.strip():
+        given.append(answer.value.strip())
+    elif answer.value is not None and not isinstance(answer.value, str):
+        raise ValueError(_("Choose from the list."))
+    if any(not isinstance(code, str) for code in given):
+        raise ValueError(_("Choose from the list."))
+    unknown = [code for code in given if code not in item.option_codes()]
+    if unknown:
+        raise ValueError(
+            _("%(code)s is not on the item's list.") % {"code": unknown[0][:60] or "''"}
+        )
+    if item.scale_type == ScaleType.CHOICE and len(set(given)) > 1:
+        raise ValueError(_("Choose only one answer."))
+    return [code for code in item.option_codes() if code in given]
 
 
 def _validate(
@@ -182,6 +216,7 @@ def _answers_snapshot(assessment: Assessment) -> dict:
     values = snapshot(assessment, ("date", "respondent", "status"))
     values["answers"] = {
         a.item.code: [a.value, a.text, a.dont_know, a.not_relevant, a.comment]
+        + ([a.codes] if a.codes else [])
         for a in assessment.answers.select_related("item")
     }
     return values

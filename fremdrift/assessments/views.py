@@ -87,6 +87,7 @@ def _form_context(citizen, version, header, answers, errors, assessment=None):
             {
                 "item": item,
                 "raw": shown.get("raw", ""),
+                "codes": shown.get("codes", []),
                 "comment": shown.get("comment", ""),
                 "errors": errors.get(f"item_{item.code}", []),
             }

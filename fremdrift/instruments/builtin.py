@@ -366,3 +366,129 @@ INSTRUMENTS = [
         ],
     },
 ]
+
+
+def _choice(options, **extra):
+    return {"scale_type": "choice", "options": options, **extra}
+
+
+PROFILE_CODE = "participant_profile"
+
+# Seed 002, "Deltagerprofil": who enters a programme, registered once per enrolment.
+PARTICIPANT_PROFILE = {
+    "code": PROFILE_CODE,
+    "name_da": "Deltagerprofil",
+    "name_en": "Participant profile",
+    "purpose": "profile",
+    "respondents": ["caseworker"],
+    "items": [
+        (
+            "benefit_type",
+            "Ydelse",
+            "Benefit",
+            "Hvilken ydelse modtager borgeren?",
+            "Which benefit does the citizen receive?",
+            _choice(
+                [
+                    ["cash_benefit", "Kontanthjælp", "Social assistance"],
+                    ["education_benefit", "Uddannelseshjælp", "Education assistance"],
+                    ["sickness_benefit", "Sygedagpenge", "Sickness benefit"],
+                    ["resource_benefit", "Ressourceforløbsydelse", "Resource course benefit"],
+                    ["unemployment_benefit", "Dagpenge", "Unemployment benefit"],
+                    ["other", "Anden ydelse", "Other benefit"],
+                ]
+            ),
+        ),
+        (
+            "match_group",
+            "Matchgruppe",
+            "Match group",
+            "Matchgruppe ved visitationen",
+            "Match group at referral",
+            _choice(
+                [
+                    ["match_1", "Matchgruppe 1 (jobparat)", "Match group 1 (job-ready)"],
+                    ["match_2", "Matchgruppe 2 (indsatsparat)", "Match group 2 (ready for help)"],
+                    [
+                        "match_3",
+                        "Matchgruppe 3 (midlertidigt passiv)",
+                        "Match group 3 (temporarily passive)",
+                    ],
+                ]
+            ),
+        ),
+        (
+            "match_reasons",
+            "Begrundelser",
+            "Reasons",
+            "Begrundelser for matchkategoriseringen",
+            "Reasons for the match categorisation",
+            {
+                "scale_type": "choices",
+                "options": [
+                    [
+                        "mental_health",
+                        "Psykiske funktionsnedsættelser",
+                        "Mental health problems",
+                    ],
+                    ["social", "Sociale problemer", "Social problems"],
+                    ["physical", "Fysiske funktionsnedsættelser", "Physical impairments"],
+                    ["behaviour", "Adfærdsproblemer", "Behavioural problems"],
+                    ["motivation", "Motivationsproblemer", "Motivation problems"],
+                    ["addiction", "Misbrug", "Addiction"],
+                    ["other", "Andet", "Other"],
+                ],
+            },
+        ),
+        (
+            "education",
+            "Uddannelse",
+            "Education",
+            "Højeste fuldførte uddannelse",
+            "Highest completed education",
+            _choice(
+                [
+                    ["no_primary", "Ikke afsluttet folkeskole", "Primary school not completed"],
+                    ["primary", "Folkeskole", "Primary school"],
+                    ["upper_secondary", "Gymnasial uddannelse", "Upper secondary school"],
+                    ["vocational", "Erhvervsuddannelse", "Vocational education"],
+                    [
+                        "short_higher",
+                        "Kort videregående uddannelse",
+                        "Short-cycle higher education",
+                    ],
+                    [
+                        "higher",
+                        "Mellemlang eller lang videregående uddannelse",
+                        "Bachelor's level or higher",
+                    ],
+                ],
+                allows_dont_know=True,
+            ),
+        ),
+        (
+            "work_experience",
+            "Erhvervserfaring",
+            "Work experience",
+            "Borgerens samlede erhvervserfaring",
+            "The citizen's total work experience",
+            _choice(
+                [
+                    ["never", "Aldrig været på arbejdsmarkedet", "Never in work"],
+                    ["under_1_year", "Under 1 år", "Under 1 year"],
+                    ["1_to_3_years", "1-3 år", "1-3 years"],
+                    ["3_years_or_more", "3 år eller mere", "3 years or more"],
+                ],
+                allows_dont_know=True,
+            ),
+        ),
+        (
+            "earlier_company_offers",
+            "Tidligere virksomhedsrettet",
+            "Earlier company-oriented offers",
+            "Har borgeren tidligere haft virksomhedsrettede tilbud?",
+            "Has the citizen had company-oriented offers before?",
+            _choice([["yes", "Ja", "Yes"], ["no", "Nej", "No"]], allows_dont_know=True),
+        ),
+    ],
+}

@@ -15,6 +15,7 @@ class Purpose(models.TextChoices):
     FIDELITY = "fidelity", _("Fidelity")
     SATISFACTION = "satisfaction", _("Satisfaction survey")
     RESOURCE_PROFILE = "resource_profile", _("Resource profile")
+    PROFILE = "profile", _("Participant profile")
 
 
 class Respondent(models.TextChoices):
@@ -31,6 +32,12 @@ class ScaleType(models.TextChoices):
     PERCENT = "percent", _("Percent")
     NUMBER = "number", _("Number")
     TEXT = "text", _("Text")
+    CHOICE = "choice", _("One of a list")
+    CHOICES = "choices", _("Several of a list")
+
+
+# Nominal scales: answers are codes from the item's list, counted in reports and never summed.
+NOMINAL_SCALES = (ScaleType.CHOICE, ScaleType.CHOICES)
 
 
 class Instrument(models.Model):
@@ -69,6 +76,7 @@ class Instrument(models.Model):
                         "fidelity",
                         "satisfaction",
                         "resource_profile",
+                        "profile",
                     ]
                 ),
                 name="instrument_purpose_valid",
@@ -148,6 +156,9 @@ class Item(models.Model):
     # {"1": ["Meget dårligt", "Very poor"], ...}: a short label per scale point.
     point_labels = models.JSONField(default=dict, blank=True)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
+    # [["mg2", "Matchgruppe 2", "Match group 2"], ...]: the list of a nominal item, in order
+    # (a list, since a JSON object's key order is not kept by PostgreSQL).
+    options = models.JSONField(default=list, blank=True)
     allows_dont_know = models.BooleanField(_("allows 'don't know'"), default=False)
     allows_not_relevant = models.BooleanField(_("allows 'not relevant'"), default=False)
 
@@ -156,7 +167,17 @@ class Item(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="item_code_unique_in_version"),
             models.CheckConstraint(
-                condition=Q(scale_type__in=["ordinal", "yes_no", "percent", "number", "text"]),
+                condition=Q(
+                    scale_type__in=[
+                        "ordinal",
+                        "yes_no",
+                        "percent",
+                        "number",
+                        "text",
+                        "choice",
+                        "choices",
+                    ]
+                ),
                 name="item_scale_type_valid",
             ),
             models.CheckConstraint(
@@ -189,6 +210,22 @@ class Item(models.Model):
     @property
     def is_ordinal(self) -> bool:
         return self.scale_type == ScaleType.ORDINAL
+
+    @property
+    def is_nominal(self) -> bool:
+        return self.scale_type in NOMINAL_SCALES
+
+    def option_codes(self) -> list[str]:
+        return [option[0] for option in self.options]
+
+    def option_label(self, code: str) -> str:
+        for option_code, label_da, label_en in self.options:
+            if option_code == code:
+                return _in_language(label_da, label_en)
+        return code
+
+    def choice_options(self) -> list[tuple[str, str]]:
+        return [(code, _in_language(da, en)) for code, da, en in self.options]
 
     def point_label(self, value: int) -> str:
         labels = self.point_labels.get(str(value))

@@ -1,6 +1,7 @@
 """Writes of instruments. A version with answers is frozen: a change makes a new version, and
 item codes carry over so that answers stay comparable across versions."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,17 @@ from django.utils.translation import gettext as _
 
 from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 
-from .models import Instrument, InstrumentVersion, Item, Purpose, Respondent, ScaleType
+from .models import (
+    NOMINAL_SCALES,
+    Instrument,
+    InstrumentVersion,
+    Item,
+    Purpose,
+    Respondent,
+    ScaleType,
+)
+
+OPTION_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 
 ITEM_FIELDS = (
     "code",
@@ -27,6 +38,7 @@ ITEM_FIELDS = (
     "scale_max",
     "point_labels",
     "unit",
+    "options",
     "allows_dont_know",
     "allows_not_relevant",
 )
@@ -49,8 +61,38 @@ class ItemSpec:
     scale_max: int | None = None
     point_labels: dict = field(default_factory=dict)
     unit: str = ""
+    options: list = field(default_factory=list)
     allows_dont_know: bool = False
     allows_not_relevant: bool = False
+
+
+def options_problems(options) -> list[str]:
+    """What is wrong with a nominal item's list: at least two options, each a unique code of
+    lower-case letters, digits, '_' or '-' with a Danish label (an English one may follow)."""
+    if not isinstance(options, list) or len(options) < 2:
+        return [_("a list item needs at least two options.")]
+    problems, seen = [], set()
+    for option in options:
+        if (
+            not isinstance(option, list | tuple)
+            or len(option) != 3
+            or not all(isinstance(part, str) for part in option)
+        ):
+            return [_("each option is a code, a Danish and an English label.")]
+        code, label_da, label_en = option
+        if not OPTION_CODE.match(code):
+            problems.append(
+                _("the option code %(code)s may hold only a-z, 0-9, '_' and '-'.")
+                % {"code": code[:60] or "''"}
+            )
+        elif code in seen:
+            problems.append(_("the option code %(code)s comes twice.") % {"code": code})
+        seen.add(code)
+        if not label_da.strip():
+            problems.append(_("the option %(code)s needs a Danish label.") % {"code": code[:60]})
+        if len(label_da) > 200 or len(label_en) > 200:
+            problems.append(_("an option's label has at most 200 characters."))
+    return problems
 
 
 def version_is_frozen(version: InstrumentVersion) -> bool:
@@ -80,6 +122,10 @@ def _validate_items(specs: list[ItemSpec]) -> None:
                 )
             elif not 1 <= spec.scale_max - spec.scale_min <= 10:
                 errors.append(f"{prefix}: " + _("an ordinal scale has from 2 to 11 points."))
+        if spec.scale_type in NOMINAL_SCALES:
+            errors.extend(f"{prefix}: {problem}" for problem in options_problems(spec.options))
+        elif spec.options:
+            errors.append(f"{prefix}: " + _("only a list item has options."))
     if errors:
         raise ValidationError({"items": errors})
 

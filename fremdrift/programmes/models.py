@@ -186,6 +186,16 @@ class Enrolment(models.Model):
         related_name="+",
     )
     exit_note = models.TextField(_("note on the exit"), blank=True)
+    # The participant profile at the start ("Deltagerprofil"): one assessment of the built-in
+    # profile instrument, corrected in place, so that its history is the assessment's.
+    profile = models.OneToOneField(
+        "assessments.Assessment",
+        verbose_name=_("participant profile"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="profile_of",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

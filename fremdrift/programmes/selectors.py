@@ -12,7 +12,10 @@ from django.http import Http404
 
 from fremdrift.accounts.access import is_caseworker, is_manager, is_provider_staff, reads_programmes
 from fremdrift.accounts.models import Role, User
+from fremdrift.assessments.models import Answer
 from fremdrift.citizens.access import citizen_get, citizens_in_scope, may_end_enrolment
+from fremdrift.instruments.builtin import PROFILE_CODE
+from fremdrift.instruments.models import NOMINAL_SCALES, InstrumentVersion, Item
 from fremdrift.plans.models import Activity, Goal, Meeting, Mentor
 
 from .models import (
@@ -327,3 +330,33 @@ def enrolment_to_change(user, citizen_id: int, enrolment_id: int) -> Enrolment:
     if not may_end_enrolment(user, enrolment):
         raise PermissionDenied
     return enrolment
+
+
+def profile_items() -> list[Item]:
+    """The items of the participant profile's published version, in order: the profile
+    items the reports count, filter and group by."""
+    return list(
+        Item.objects.filter(
+            version__instrument__code=PROFILE_CODE,
+            version__status=InstrumentVersion.Status.PUBLISHED,
+        ).order_by("position", "id")
+    )
+
+
+def enrolment_profiles(enrolment_ids) -> dict[int, dict[str, list[str]]]:
+    """The codes chosen in each enrolment's participant profile, by item code: {enrolment id:
+    {"match_group": ["match_2"], "match_reasons": ["mental_health", "social"]}}. An enrolment
+    without a profile, and an item left out or answered 'don't know', are simply absent. One
+    query, whatever the number of enrolments."""
+    profiles: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    rows = (
+        Answer.objects.filter(
+            assessment__profile_of__in=list(enrolment_ids),
+            item__scale_type__in=NOMINAL_SCALES,
+        )
+        .exclude(codes=[])
+        .values_list("assessment__profile_of", "item__code", "codes")
+    )
+    for enrolment_id, item_code, codes in rows:
+        profiles[enrolment_id][item_code] = list(codes)
+    return dict(profiles)

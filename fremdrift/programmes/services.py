@@ -8,11 +8,19 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fremdrift.accounts.access import is_caseworker
-from fremdrift.assessments.models import Follow
-from fremdrift.assessments.services import follow_start
+from fremdrift.assessments.models import Assessment, Follow
+from fremdrift.assessments.services import (
+    AnswerInput,
+    assessment_correct,
+    assessment_record,
+    follow_start,
+)
 from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
+from fremdrift.citizens.access import may_record_assessment
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.validation import Errors, interval_errors, merged, period_errors
+from fremdrift.instruments.builtin import PROFILE_CODE
+from fremdrift.instruments.models import InstrumentVersion, Respondent
 
 from .models import (
     Enrolment,
@@ -391,3 +399,59 @@ def enrolment_correct(
         raise ValidationError(
             {"programme": _("The citizen is already enrolled in this programme.")}
         ) from None
+
+
+def profile_version() -> InstrumentVersion:
+    """The published version of the built-in participant profile ("Deltagerprofil")."""
+    return InstrumentVersion.objects.get(
+        instrument__code=PROFILE_CODE, status=InstrumentVersion.Status.PUBLISHED
+    )
+
+
+@transaction.atomic
+def enrolment_profile_record(
+    *,
+    actor,
+    enrolment: Enrolment,
+    date: dt.date,
+    answers: dict[str, AnswerInput],
+    expected_revision: int | None = None,
+) -> Assessment:
+    """Records the enrolment's participant profile, or corrects the one it has: a profile is
+    answered once per enrolment, and its corrections are kept in the assessment's history."""
+    current = lock_for_update(enrolment, related=["citizen", "profile"])
+    if not may_record_assessment(actor, current.citizen):
+        raise ValidationError(
+            {"enrolment": _("You cannot record a profile for this citizen's enrolment.")}
+        )
+    if current.profile is not None:
+        return assessment_correct(
+            actor=actor,
+            assessment=current.profile,
+            expected_revision=(
+                current.profile.revision if expected_revision is None else expected_revision
+            ),
+            date=date,
+            respondent=current.profile.respondent,
+            status=Assessment.Status.COMPLETED,
+            answers=answers,
+        )
+    profile = assessment_record(
+        actor=actor,
+        citizen=current.citizen,
+        version=profile_version(),
+        date=date,
+        respondent=Respondent.CASEWORKER,
+        status=Assessment.Status.COMPLETED,
+        answers=answers,
+    )
+    audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={"profile": profile},
+        tracked=("profile",),
+        citizen=current.citizen,
+        lock=False,
+    )
+    return profile

@@ -354,7 +354,7 @@ def subject_access_read(citizen: Citizen, *, staff_names: bool | None = None) ->
     )
     for assessment in data.assessments:
         assessment.shown_answers = [
-            (a, answer_text(a.item, a.value, a.text, a.dont_know, a.not_relevant))
+            (a, answer_text(a.item, a.value, a.text, a.dont_know, a.not_relevant, a.codes))
             for a in assessment.answers.all()
         ]
     data.follows = list(

@@ -43,6 +43,7 @@ def test_a_fresh_database_has_the_built_in_instruments(db):
         "resource_profile",
         "fidelity",
         "citizen_survey",
+        "participant_profile",
     }
     adult = Instrument.objects.get(code="adult_wheel")
     items = list(published(adult).items.all())
