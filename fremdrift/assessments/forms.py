@@ -30,19 +30,21 @@ class AssessmentHeaderForm(DesignSystemForm):
         self.fields["respondent"].choices = respondents
 
 
-def answers_from_post(post, items: list[Item]) -> dict[str, AnswerInput]:
+def answers_from_post(post, items: list[Item], *, prefix: str = "item_") -> dict[str, AnswerInput]:
+    """The answers posted as `<prefix><code>` (and `comment_<code>` with the default prefix);
+    another prefix lets a form carry an instrument's items beside its own fields."""
     answers: dict[str, AnswerInput] = {}
     for key in post:
-        if key.startswith("item_") or key.startswith("comment_"):
-            code = key.split("_", 1)[1]
+        if key.startswith(prefix) or (prefix == "item_" and key.startswith("comment_")):
+            code = key.removeprefix(prefix if key.startswith(prefix) else "comment_")
             answers.setdefault(code, AnswerInput())
     known = {item.code: item for item in items}
     for code, answer in answers.items():
-        raw = post.get(f"item_{code}", "")
+        raw = post.get(f"{prefix}{code}", "")
         answer.comment = post.get(f"comment_{code}", "")[:6000]
         item = known.get(code)
         if item is not None and item.is_nominal:
-            chosen = [value for value in post.getlist(f"item_{code}") if value][:100]
+            chosen = [value for value in post.getlist(f"{prefix}{code}") if value][:100]
             answer.dont_know = DONT_KNOW in chosen
             answer.not_relevant = NOT_RELEVANT in chosen
             answer.codes = [value for value in chosen if value not in (DONT_KNOW, NOT_RELEVANT)]
@@ -77,15 +79,15 @@ def initial_answers(assessment) -> dict[str, dict]:
     return shown
 
 
-def posted_answers(post) -> dict[str, dict]:
+def posted_answers(post, *, prefix: str = "item_") -> dict[str, dict]:
     return {
-        key.split("_", 1)[1]: {
+        key.removeprefix(prefix): {
             "raw": post.get(key, ""),
             "codes": post.getlist(key),
-            "comment": post.get("comment_" + key.split("_", 1)[1], ""),
+            "comment": post.get("comment_" + key.removeprefix(prefix), ""),
         }
         for key in post
-        if key.startswith("item_")
+        if key.startswith(prefix)
     }
 
 

@@ -27,7 +27,10 @@ def citizen_panel(request: HttpRequest, citizen) -> dict:
         "instrument": current,
         "follows": selectors.follows_of(citizen),
         "may_record": may_record_assessment(request.user, citizen),
-        "startable": Instrument.objects.filter(versions__status="published").distinct(),
+        # The participant profile is recorded on an enrolment, not started here.
+        "startable": Instrument.objects.filter(versions__status="published")
+        .exclude(purpose=Purpose.PROFILE)
+        .distinct(),
     }
     if current is None:
         return panel

@@ -118,6 +118,13 @@ def may_record_assessment(user, citizen: Citizen) -> bool:
     return _works_on_case(user, citizen)
 
 
+def may_record_profile(user, citizen: Citizen) -> bool:
+    """The participant profile names the reasons for the match categorisation (mental
+    health, addiction): the citizen's caseworkers record and read it; provider staff, with
+    whom a referral shares the plan and its focus items, do not."""
+    return may_change_citizen(user, citizen)
+
+
 def may_change_plan(user, citizen: Citizen) -> bool:
     return _works_on_case(user, citizen)
 

@@ -16,7 +16,7 @@ from fremdrift.assessments.services import (
     follow_start,
 )
 from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
-from fremdrift.citizens.access import may_record_assessment
+from fremdrift.citizens.access import may_record_profile
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.validation import Errors, interval_errors, merged, period_errors
 from fremdrift.instruments.builtin import PROFILE_CODE
@@ -420,7 +420,7 @@ def enrolment_profile_record(
     """Records the enrolment's participant profile, or corrects the one it has: a profile is
     answered once per enrolment, and its corrections are kept in the assessment's history."""
     current = lock_for_update(enrolment, related=["citizen", "profile"])
-    if not may_record_assessment(actor, current.citizen):
+    if not may_record_profile(actor, current.citizen):
         raise ValidationError(
             {"enrolment": _("You cannot record a profile for this citizen's enrolment.")}
         )

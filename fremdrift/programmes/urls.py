@@ -19,4 +19,9 @@ citizen_urlpatterns = [
         views.milestone_confirm,
         name="confirm",
     ),
+    path(
+        "<int:citizen_id>/enrolments/<int:enrolment_id>/profile/",
+        views.enrolment_profile,
+        name="profile",
+    ),
 ]

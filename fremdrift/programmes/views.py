@@ -5,16 +5,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fremdrift.accounts.access import reads_programmes
+from fremdrift.assessments.corrections import assessment_corrections
+from fremdrift.assessments.forms import answers_from_post, initial_answers, posted_answers
+from fremdrift.assessments.models import Assessment
+from fremdrift.audit.models import AccessAction
+from fremdrift.audit.services import access_log_write
+from fremdrift.citizens.access import citizen_get, may_record_profile
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.exports import csv_response, xlsx_response
 
 from . import selectors, services
 from .forms import MilestoneConfirmForm, PaymentReportForm
-from .models import Milestone
+from .models import Enrolment, Milestone
 
 
 @login_required
@@ -185,3 +192,97 @@ def enrolment_assign(request: HttpRequest, citizen_id: int, enrolment_id: int) -
         else:
             messages.success(request, _("The responsible member of staff has been saved."))
     return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
+
+
+def _profile_rows(items, shown: dict, errors: dict, prefix: str = "profile_") -> list[dict]:
+    return [
+        {
+            "item": item,
+            "raw": shown.get(item.code, {}).get("raw", ""),
+            "codes": shown.get(item.code, {}).get("codes", []),
+            "errors": errors.get(f"{prefix}{item.code}", []),
+        }
+        for item in items
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_profile(request: HttpRequest, citizen_id: int, enrolment_id: int) -> HttpResponse:
+    """The enrolment's participant profile ("Deltagerprofil"): recorded once, corrected with
+    its history. The citizen's caseworkers only (`citizens.access.may_record_profile`); 404
+    to everyone else, as the enrolment's other pages."""
+    citizen = citizen_get(request.user, citizen_id)
+    if not may_record_profile(request.user, citizen):
+        raise Http404
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("programme", "profile"), pk=enrolment_id, citizen=citizen
+    )
+    items = selectors.profile_items()
+    profile = enrolment.profile
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        shown = posted_answers(request.POST, prefix="profile_")
+        date_value = request.POST.get("date", "")
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = None
+        try:
+            day = parse_date(date_value) if date_value else None
+        except ValueError:
+            day = None
+        if day is None:
+            errors["date"] = [_("Enter a valid date.")]
+        else:
+            try:
+                services.enrolment_profile_record(
+                    actor=request.user,
+                    enrolment=enrolment,
+                    date=day,
+                    answers=answers_from_post(request.POST, items, prefix="profile_"),
+                    expected_revision=revision,
+                )
+            except StaleVersion:
+                errors["answers"] = [
+                    _(
+                        "Someone else changed this profile while you were working. "
+                        "Check it and try again."
+                    )
+                ]
+            except ValidationError as error:
+                errors = {
+                    key.replace("item_", "profile_", 1) if key.startswith("item_") else key: value
+                    for key, value in error.message_dict.items()
+                }
+            else:
+                messages.success(request, _("The participant profile has been saved."))
+                return redirect(f"/citizens/{citizen.pk}/#referrals")
+        status = 400
+    else:
+        shown = initial_answers(profile) if profile is not None else {}
+        date_value = (profile.date if profile is not None else enrolment.start_date).isoformat()
+        revision = profile.revision if profile is not None else ""
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
+    key = f"{Assessment._meta.label}:{profile.pk}" if profile is not None else None
+    context = {
+        "citizen": citizen,
+        "enrolment": enrolment,
+        "profile_rows": _profile_rows(items, shown, errors),
+        "errors": errors,
+        "general_errors": [
+            message
+            for field, messages_ in errors.items()
+            if not field.startswith("profile_") and field != "date"
+            for message in messages_
+        ],
+        "date_value": date_value,
+        "revision": revision if revision is not None else "",
+        "corrections": [c for c in assessment_corrections(citizen) if c.object_key == key]
+        if key
+        else [],
+    }
+    return render(request, "programmes/enrolment_profile.html", context, status=status)

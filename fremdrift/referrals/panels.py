@@ -6,7 +6,7 @@ import uuid
 from django.http import HttpRequest
 
 from fremdrift.accounts.access import is_provider_staff
-from fremdrift.citizens.access import may_end_enrolment
+from fremdrift.citizens.access import may_end_enrolment, may_record_profile
 from fremdrift.programmes.selectors import enrolments_for, responsible_candidates
 
 from . import selectors
@@ -27,6 +27,7 @@ def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=
             entry.candidates = list(responsible_candidates(entry.enrolment))
     return {
         "is_provider": is_provider,
+        "may_record_profile": may_record_profile(request.user, citizen),
         "referrals": [
             {
                 "referral": r,

@@ -69,6 +69,7 @@ def referral_create(
     starting_scores: dict[str, str | float | None] | None = None,
     starting_assessment: Assessment | None = None,
     enrol: bool = True,
+    profile: dict[str, AnswerInput] | None = None,
 ) -> Referral:
     """Refers a citizen to a provider, or to a provider's programme with the focus items the
     provider must work on and score and the caseworker's starting score on each. A referral to
@@ -76,7 +77,10 @@ def referral_create(
 
     The starting scores are recorded as a caseworker's assessment; an import instead names the
     `starting_assessment` that holds them, and `starting_scores` then only lists the focus
-    items (their values are read from it)."""
+    items (their values are read from it).
+
+    `profile`, the participant profile's answers, is recorded on the enrolment with the
+    referral, in the same transaction; it may be left out and filled in later."""
     errors: dict[str, list[str]] = {}
     starting_scores = starting_scores or {}
     if starting_assessment is not None:
@@ -180,10 +184,29 @@ def referral_create(
         related=focus_items,
     )
     if programme is not None and enrol:
-        programme_services.enrolment_get_or_create(
+        enrolment = programme_services.enrolment_get_or_create(
             actor=actor, citizen=citizen, programme=programme, start_date=start_date
         )
+        if profile and any(not answer.is_empty for answer in profile.values()):
+            try:
+                programme_services.enrolment_profile_record(
+                    actor=actor,
+                    enrolment=enrolment,
+                    date=min(start_date, dt.date.today()),
+                    answers=profile,
+                )
+            except ValidationError as error:
+                raise ValidationError(_profile_errors(error)) from None
     return referral
+
+
+def _profile_errors(error: ValidationError) -> dict[str, list[str]]:
+    """The profile's errors (`item_<code>`) as the referral form's (`profile_<code>`)."""
+    out: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        name = "profile_" + field.removeprefix("item_") if field.startswith("item_") else field
+        out.setdefault(name if name.startswith("profile_") else "profile", []).extend(messages)
+    return out
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fremdrift.accounts.access import is_provider_staff
+from fremdrift.assessments.forms import answers_from_post, posted_answers
 from fremdrift.assessments.selectors import published_version
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
@@ -69,6 +70,8 @@ def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     programme, instrument = _chosen(probe, data)
     status = 200
     focus_errors: dict[str, list[str]] = {}
+    profile_items = programme_selectors.profile_items()
+    profile_shown = posted_answers(data, prefix="profile_")
     if request.method == "POST":
         form = ReferralForm(request.POST, programme=programme)
         focus = request.POST.getlist("focus")
@@ -85,6 +88,7 @@ def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                     end_date=d["end_date"],
                     interval_days=d["interval_days"],
                     starting_scores=scores,
+                    profile=answers_from_post(request.POST, profile_items, prefix="profile_"),
                 )
             except ValidationError as error:
                 focus_errors = errors_onto_form(form, error, fields=form.fields)
@@ -119,7 +123,18 @@ def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
             for item in _focus_choices(programme, instrument)
         ],
         "focus_errors": focus_errors.get("focus", []),
+        "profile_rows": [
+            {
+                "item": item,
+                "codes": profile_shown.get(item.code, {}).get("codes", []),
+                "raw": profile_shown.get(item.code, {}).get("raw", ""),
+                "errors": focus_errors.get(f"profile_{item.code}", []),
+            }
+            for item in profile_items
+        ],
+        "profile_errors": focus_errors.get("profile", []),
         "has_errors": bool(focus_errors) or bool(form.errors),
+        "has_profile_errors": any(key.startswith("profile") for key in focus_errors),
     }
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path

@@ -157,6 +157,7 @@ PAGES = {
     "enrolments:assign": Shows(CW, "post", kwargs=enrolment),
     "enrolments:confirm": Shows(CW, "post", kwargs=enrolment),
     "enrolments:exit": Shows(CW, kwargs=enrolment),
+    "enrolments:profile": Shows(CW, kwargs=enrolment),
     "programmes:list": NoPersonalData("programmes and their counts, no citizen"),
     "programmes:payments": NoPersonalData("counts per milestone, no citizen"),
     "programmes:detail": Shows(
