@@ -115,6 +115,7 @@ def _answer_data(answer: AnswerInput) -> dict:
     return {
         "value": answer.value,
         "text": answer.text,
+        "codes": list(answer.codes),
         "dont_know": answer.dont_know,
     }
 
@@ -143,9 +144,10 @@ def self_assessment_answer_save(
         draft.pop(item.code, None)
     else:
         try:
-            answer_clean(item, answer)
+            cleaned = answer_clean(item, answer)
         except ValueError as error:
             raise ValidationError({"value": str(error)}) from None
+        answer.codes = list(cleaned.codes)  # in the list's order
         draft[item.code] = _answer_data(answer)
     current.draft = draft
     current.save(update_fields=["draft"])
@@ -155,7 +157,10 @@ def self_assessment_answer_save(
 def draft_answers(invitation: SelfAssessmentInvitation) -> dict[str, AnswerInput]:
     return {
         code: AnswerInput(
-            value=data.get("value"), text=data.get("text", ""), dont_know=data.get("dont_know")
+            value=data.get("value"),
+            text=data.get("text", ""),
+            codes=data.get("codes", []),
+            dont_know=data.get("dont_know"),
         )
         for code, data in invitation.draft.items()
     }

@@ -144,6 +144,11 @@ def _points(item: Item, pictograms: bool) -> list[dict]:
             {"value": "1", "label": _("Yes"), "number": None, "face": ""},
             {"value": "0", "label": _("No"), "number": None, "face": ""},
         ]
+    if item.is_nominal:
+        return [
+            {"value": code, "label": label, "number": None, "face": ""}
+            for code, label in item.choice_options()
+        ]
     return []
 
 
@@ -165,6 +170,8 @@ def _shown_answer(item: Item, draft: dict | None) -> str:
         return _("Don't know")
     if item.scale_type == ScaleType.TEXT:
         return draft.get("text") or str(draft.get("value") or "")
+    if draft.get("codes"):
+        return ", ".join(item.option_label(code) for code in draft["codes"])
     chosen = _chosen(draft)
     for point in _points(item, False):
         if point["value"] == chosen:
@@ -202,6 +209,12 @@ def start(request: HttpRequest, token: str | None = None, invitation_id: int | N
 
 def _answer_from(request: HttpRequest, item: Item) -> AnswerInput:
     raw = request.POST.get("answer", "")
+    if item.is_nominal:
+        chosen = [code for code in request.POST.getlist("answer") if code][:100]
+        return AnswerInput(
+            codes=[code for code in chosen if code != "dont_know"],
+            dont_know="dont_know" in chosen,
+        )
     if raw == "dont_know":
         return AnswerInput(dont_know=True)
     if item.scale_type == ScaleType.TEXT:
@@ -225,9 +238,11 @@ def question(
     typed = _chosen(flow.invitation.draft.get(item.code))
     if item.scale_type == ScaleType.TEXT:
         typed = (flow.invitation.draft.get(item.code) or {}).get("text", "")
+    chosen_codes = (flow.invitation.draft.get(item.code) or {}).get("codes", [])
     if request.method == "POST":
         answer = _answer_from(request, item)
         typed = request.POST.get("answer", "")
+        chosen_codes = request.POST.getlist("answer")
         try:
             services.self_assessment_answer_save(
                 invitation=flow.invitation, item=item, answer=answer
@@ -254,6 +269,7 @@ def question(
             "count": len(questions),
             "points": _points(item, flow.invitation.pictograms),
             "typed": typed,
+            "chosen_codes": chosen_codes,
             "error": error,
             "back_url": flow.url(number - 1) if number > 1 else flow.url("start"),
         },
