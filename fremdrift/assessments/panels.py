@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 
-from fremdrift.citizens.access import may_record_assessment
+from fremdrift.citizens.access import may_record_assessment, may_record_profile
 from fremdrift.instruments.models import Instrument, Purpose
 
 from . import charts, selectors
@@ -13,10 +13,12 @@ from . import charts, selectors
 
 def citizen_panel(request: HttpRequest, citizen) -> dict:
     instruments = selectors.instruments_of(citizen)
+    if not may_record_profile(request.user, citizen):
+        instruments = [i for i in instruments if i.purpose != Purpose.PROFILE]
     wanted = request.GET.get("instrument")
     current = next((i for i in instruments if i.code == wanted), None)
     if current is None and wanted:
-        current = Instrument.objects.filter(code=wanted).first()
+        current = Instrument.objects.filter(code=wanted).exclude(purpose=Purpose.PROFILE).first()
     if current is None:
         current = (
             instruments[0] if instruments else Instrument.objects.filter(code="adult_wheel").first()

@@ -10,7 +10,7 @@ from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.citizens.access import citizens_in_scope
-from fremdrift.instruments.models import Instrument, InstrumentVersion, Item
+from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, Purpose
 
 from .models import Answer, Assessment, Follow, TargetScore
 
@@ -169,6 +169,12 @@ def assessments_in_scope(user) -> QuerySet[Assessment]:
     assessments = Assessment.objects.filter(citizen__in=citizens_in_scope(user))
     if is_provider_staff(user):
         assessments = assessments.none()
+    # The participant profile as `citizens.access.may_record_profile` has it: the citizen's
+    # caseworkers only.
+    assessments = assessments.filter(
+        ~Q(version__instrument__purpose=Purpose.PROFILE)
+        | Q(citizen__in=citizens_in_scope(user, to_change=True))
+    )
     return assessments.select_related("version__instrument").prefetch_related(
         Prefetch(
             "answers",

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.access import citizen_get, may_record_assessment
+from fremdrift.citizens.access import citizen_get, may_record_assessment, may_record_profile
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
-from fremdrift.instruments.models import Instrument, Respondent
+from fremdrift.instruments.models import Instrument, Purpose, Respondent
 
 from . import charts, selectors, services
 from .forms import (
@@ -116,8 +116,8 @@ def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
         raise PermissionDenied
     instrument = _instrument(request.GET.get("instrument") or request.POST.get("instrument"))
     version = selectors.published_version(instrument)
-    if version is None:
-        raise Http404
+    if version is None or instrument.purpose == Purpose.PROFILE:
+        raise Http404  # the participant profile is recorded on its enrolment
     choices = _respondent_choices(version)
     errors: dict = {}
     if request.method == "POST":
@@ -210,6 +210,10 @@ def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -
         pk=assessment_id,
         citizen=citizen,
     )
+    if assessment.version.instrument.purpose == Purpose.PROFILE and not may_record_profile(
+        request.user, citizen
+    ):
+        raise Http404
     version = assessment.version
     may_record = may_record_assessment(request.user, citizen)
     choices = _respondent_choices(version)

@@ -246,3 +246,32 @@ def test_it_checks_ownership(world, login, enrolment, role):
     page = client.get(reverse("citizens:detail", args=[world.teammates_citizen.pk]))
     if page.status_code == 200:
         assert ("Deltagerprofil" in page.content.decode()) == may
+
+
+@pytest.mark.parametrize(
+    "role", ["caseworker", "colleague", "job_consultant", "manager", "provider_staff"]
+)
+def test_the_profile_is_read_on_no_other_page_or_operation_by_others(
+    world, login, bearer, enrolment, role
+):
+    """The general assessment pages and the API keep to the profile's rule too."""
+    profile = services.enrolment_profile_record(
+        actor=world.caseworker,
+        enrolment=enrolment,
+        date=TODAY,
+        answers={"match_reasons": AnswerInput(codes=["addiction"])},
+    )
+    may = role in {"caseworker", "colleague"}
+    c = world.teammates_citizen.pk
+    client = login(getattr(world, role))
+    page = client.get(reverse("assessments:edit", args=[c, profile.pk]))
+    assert page.status_code == (200 if may else 404)
+    citizen_page = client.get(reverse("citizens:detail", args=[c]))
+    if citizen_page.status_code == 200:
+        assert ("Misbrug" in citizen_page.content.decode()) is False  # never on the page itself
+    new = client.get(reverse("assessments:create", args=[c]), {"instrument": "participant_profile"})
+    assert new.status_code in (403, 404)
+    listed = client.get("/api/v1/assessments", **bearer(getattr(world, role)))
+    assert listed.status_code == 200
+    ids = {a["id"] for a in listed.json()["items"]}
+    assert (profile.pk in ids) == may
