@@ -137,6 +137,13 @@ class EnrolmentOut(Schema):
     exit_reason: str | None = Field(None, description="Code from the code list exit_reason")
     exit_reason_parent: str | None = Field(None, description="The exit reason's first level")
     exit_note: str
+    profile_id: int | None = Field(
+        None,
+        description=(
+            "The participant profile: an assessment of the instrument participant_profile "
+            "(GET /assessments/{id}, for the citizen's caseworkers); null until recorded"
+        ),
+    )
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -275,3 +275,19 @@ def test_the_profile_is_read_on_no_other_page_or_operation_by_others(
     assert listed.status_code == 200
     ids = {a["id"] for a in listed.json()["items"]}
     assert (profile.pk in ids) == may
+
+
+def test_the_enrolment_in_the_api_names_its_profile(world, bearer, enrolment, client):
+    headers = bearer(world.caseworker)
+    before = client.get(f"/api/v1/enrolments/{enrolment.pk}", **headers).json()
+    assert before["profile_id"] is None
+    profile = services.enrolment_profile_record(
+        actor=world.caseworker,
+        enrolment=enrolment,
+        date=TODAY,
+        answers={"match_group": AnswerInput(value="match_2")},
+    )
+    after = client.get(f"/api/v1/enrolments/{enrolment.pk}", **headers).json()
+    assert after["profile_id"] == profile.pk
+    answers = client.get(f"/api/v1/assessments/{profile.pk}", **headers).json()["answers"]
+    assert [a["item"] for a in answers] == ["match_group"]
