@@ -419,7 +419,7 @@ def enrolment_profile_record(
 ) -> Assessment:
     """Records the enrolment's participant profile, or corrects the one it has: a profile is
     answered once per enrolment, and its corrections are kept in the assessment's history."""
-    current = lock_for_update(enrolment, related=["citizen", "profile"])
+    current = lock_for_update(enrolment, related=["citizen"])
     if not may_record_profile(actor, current.citizen):
         raise ValidationError(
             {"enrolment": _("You cannot record a profile for this citizen's enrolment.")}

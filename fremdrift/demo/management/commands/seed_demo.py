@@ -1,5 +1,6 @@
 """Builds the demo: a jobcentre, two providers with a programme each, a user of every role
-and 200 citizens with assessments, plans, referrals, enrolments and exits.
+and 200 citizens with assessments, plans, referrals, enrolments with participant profiles
+and exits.
 
 Deterministic (a fixed random seed) and run once: a second run keeps what is there.
 """
@@ -19,6 +20,7 @@ from fremdrift.core.cpr import century_of
 from fremdrift.demo import names
 from fremdrift.demo.assessments import seed_assessments
 from fremdrift.demo.plans import seed_plans
+from fremdrift.demo.profiles import seed_profiles
 from fremdrift.demo.programmes import seed_programmes
 
 JOBCENTRE = "Jobcenter Fremby"
@@ -126,3 +128,4 @@ class Command(BaseCommand):
         seed_programmes(
             rng=rng, citizens=citizens, providers=organisations[1:], users=users, today=today
         )
+        seed_profiles(citizens=citizens, today=today)

@@ -1,0 +1,134 @@
+"""The demo's participant profiles ("Deltagerprofil"): nearly every enrolment has one,
+recorded by the citizen's caseworker near the start, with shares like those of the KVIK
+evaluation (seed 002), and every answer valid for its item."""
+
+import datetime as dt
+import random
+from io import StringIO
+from statistics import mean
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from fremdrift.assessments.models import Answer, Assessment
+from fremdrift.audit.models import ChangeRecord
+from fremdrift.demo import profiles
+from fremdrift.instruments.builtin import PROFILE_CODE
+from fremdrift.instruments.models import Item, ScaleType
+from fremdrift.programmes.models import Enrolment
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module in a transaction that is rolled back after its
+    last test; each test runs in a savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", allow_production=True, stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def enrolments(demo, db):
+    return list(Enrolment.objects.select_related("citizen", "profile"))
+
+
+@pytest.fixture
+def answers(demo, db) -> dict[int, dict[str, Answer]]:
+    """Each profile's answers by item code."""
+    out: dict[int, dict[str, Answer]] = {}
+    for answer in Answer.objects.filter(
+        assessment__version__instrument__code=PROFILE_CODE
+    ).select_related("item"):
+        out.setdefault(answer.assessment_id, {})[answer.item.code] = answer
+    return out
+
+
+def share(answers, item: str, code: str) -> float:
+    return mean(code in profile[item].codes for profile in answers.values())
+
+
+def test_nearly_every_enrolment_has_a_profile_from_its_caseworker_near_the_start(enrolments):
+    assert len(enrolments) >= 30
+    missing = [e for e in enrolments if e.profile is None]
+    assert 1 <= len(missing) <= 0.1 * len(enrolments)
+    profiled = [e for e in enrolments if e.profile is not None]
+    for enrolment in profiled:
+        profile = enrolment.profile
+        assert profile.citizen_id == enrolment.citizen_id
+        assert profile.version.instrument.code == PROFILE_CODE
+        assert profile.respondent == "caseworker"
+        assert profile.status == Assessment.Status.COMPLETED
+        assert profile.recorded_by_id == enrolment.citizen.responsible_caseworker_id
+        assert enrolment.start_date <= profile.date <= enrolment.start_date + dt.timedelta(days=7)
+        assert profile.date <= min(dt.date.today(), enrolment.end_date or dt.date.today())
+    # The link to the profile is in the enrolment's change history, as the service writes it.
+    linked = ChangeRecord.objects.filter(
+        model__iendswith="enrolment",
+        object_id__in=[str(e.pk) for e in profiled],
+        kind=ChangeRecord.Kind.UPDATE,
+        after__has_key="profile",
+    )
+    assert {int(r.object_id) for r in linked} == {e.pk for e in profiled}
+    # No profile stands apart from an enrolment.
+    assert Assessment.objects.filter(version__instrument__code=PROFILE_CODE).count() == len(
+        profiled
+    )
+
+
+def test_the_shares_resemble_the_kvik_participants(answers):
+    assert len(answers) >= 30
+    assert share(answers, "benefit_type", "cash_benefit") >= 0.85
+    assert 0.70 <= share(answers, "match_group", "match_2") <= 0.90
+    assert share(answers, "match_group", "match_3") > share(answers, "match_group", "match_1")
+    reasons = [len(profile["match_reasons"].codes) for profile in answers.values()]
+    assert min(reasons) >= 1
+    assert 1.8 <= mean(reasons) <= 2.4
+    for code, low, high in [
+        ("mental_health", 0.60, 0.85),
+        ("social", 0.28, 0.48),
+        ("physical", 0.20, 0.40),
+        ("behaviour", 0.12, 0.32),
+        ("motivation", 0.10, 0.28),
+        ("addiction", 0.10, 0.28),
+    ]:
+        assert low <= share(answers, "match_reasons", code) <= high, code
+    assert 0.10 <= share(answers, "education", "no_primary") <= 0.26
+    assert 0.43 <= share(answers, "education", "primary") <= 0.63
+    for code, low, high in [
+        ("never", 0.08, 0.24),
+        ("under_1_year", 0.15, 0.35),
+        ("1_to_3_years", 0.14, 0.34),
+        ("3_years_or_more", 0.25, 0.45),
+    ]:
+        assert low <= share(answers, "work_experience", code) <= high, code
+    assert 0.12 <= share(answers, "earlier_company_offers", "yes") <= 0.28
+
+
+def test_every_answer_is_valid_for_its_item(answers):
+    items = {i.code: i for i in Item.objects.filter(version__instrument__code=PROFILE_CODE)}
+    for profile in answers.values():
+        assert set(profile) == set(items)
+        for code, answer in profile.items():
+            item = items[code]
+            options = item.option_codes()
+            if answer.dont_know:
+                assert item.allows_dont_know and answer.codes == [], code
+                continue
+            assert answer.codes, code
+            assert set(answer.codes) <= set(options), code
+            # In the list's order, each code once.
+            assert answer.codes == [c for c in options if c in answer.codes], code
+            if item.scale_type == ScaleType.CHOICE:
+                assert len(answer.codes) == 1, code
+
+
+def test_the_shares_are_dealt_out_exactly():
+    assert profiles.counts({"a": 0.8, "b": 0.15, "c": 0.05}, 38) == {"a": 30, "b": 6, "c": 2}
+    assert sum(profiles.counts(profiles.EDUCATION, 41).values()) == 41
+    rng = random.Random(1)
+    people = profiles.reasons(rng, 40)
+    assert all(people)
+    assert sum(len(p) for p in people) == round(profiles.MEAN_REASONS * 40)
+    assert sum("mental_health" in p for p in people) == round(0.73 * 40)
