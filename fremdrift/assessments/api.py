@@ -38,8 +38,14 @@ router = Router(tags=["assessments"])
 
 class AnswerOut(Schema):
     item: str = Field(description="The item's stable code")
-    value: float | None = Field(description="Null for 'don't know', 'not relevant' and text")
+    value: float | None = Field(
+        description="Null for 'don't know', 'not relevant', text and list items"
+    )
     text: str
+    codes: list[str] = Field(
+        description="The codes chosen from a list item's options (`choice`: one, `choices`: one "
+        "or more), in the list's order; empty for other items"
+    )
     dont_know: bool
     not_relevant: bool
     comment: str
@@ -113,15 +119,25 @@ def assessment_detail(request: HttpRequest, assessment_id: Id, response: HttpRes
     return assessment
 
 
+OptionCode = Annotated[str, Field(min_length=1, max_length=60)]
+
+
 class AnswerIn(InputSchema):
-    """One item's answer: exactly one of `value`, `text`, `dont_know` and `not_relevant`
-    (none leaves the item unanswered)."""
+    """One item's answer: exactly one of `value`, `text`, `codes`, `dont_know` and
+    `not_relevant` (none leaves the item unanswered)."""
 
     item: str = Field(..., min_length=1, max_length=60, description="The item's stable code")
     value: float | None = Field(
         None, allow_inf_nan=False, description="A scale point, 0/1 for yes/no, a percentage"
     )
     text: str = Field("", max_length=services.TEXT_MAX, description="For a text item")
+    codes: list[OptionCode] = Field(
+        default_factory=list,
+        max_length=100,
+        description="For a list item: the codes of the chosen options (`choice`: exactly one; "
+        "`choices`: one or more). A code not on the item's list, or two for a `choice` item, "
+        "answers 400 naming `item_<code>`",
+    )
     dont_know: bool = False
     not_relevant: bool = False
     comment: str = Field("", max_length=services.TEXT_MAX)
@@ -175,16 +191,21 @@ def _answers(answers: list[AnswerIn]) -> dict[str, services.AnswerInput]:
         given = [
             answer.value is not None,
             bool(answer.text),
+            bool(answer.codes),
             answer.dont_know,
             answer.not_relevant,
         ]
         if sum(given) > 1:
             raise ValidationError(
-                {f"item_{answer.item}": "Give one of value, text, dont_know and not_relevant."}
+                {
+                    f"item_{answer.item}": "Give one of value, text, codes, dont_know and "
+                    "not_relevant."
+                }
             )
         found[answer.item] = services.AnswerInput(
             value=answer.value,
             text=answer.text,
+            codes=list(answer.codes),
             dont_know=answer.dont_know,
             not_relevant=answer.not_relevant,
             comment=answer.comment,

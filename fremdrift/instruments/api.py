@@ -11,6 +11,14 @@ from .models import Instrument
 router = Router(tags=["instruments"])
 
 
+class ItemOptionOut(Schema):
+    """One option of a list item ("choice", "choices"); answers give its code."""
+
+    code: str
+    label_da: str
+    label_en: str
+
+
 class ItemOut(Schema):
     code: str
     position: int
@@ -22,8 +30,19 @@ class ItemOut(Schema):
     scale_min: int | None
     scale_max: int | None
     point_labels: dict
+    options: list[ItemOptionOut] = Field(
+        description="The list of a list item (scale `choice`: one of it, `choices`: several), "
+        "in order; empty for other items"
+    )
     allows_dont_know: bool
     allows_not_relevant: bool
+
+    @staticmethod
+    def resolve_options(obj) -> list[dict]:
+        return [
+            {"code": code, "label_da": label_da, "label_en": label_en}
+            for code, label_da, label_en in obj.options
+        ]
 
 
 class VersionOut(Schema):

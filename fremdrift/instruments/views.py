@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +11,14 @@ from fremdrift.accounts.access import require_administrator
 from fremdrift.core.svg import WheelItem, render_wheel
 
 from . import selectors, services
-from .forms import CopyForm, ItemFormSet, ReliabilityForm, VersionForm, labels_to_text
+from .forms import (
+    CopyForm,
+    ItemFormSet,
+    ReliabilityForm,
+    VersionForm,
+    labels_to_text,
+    options_to_text,
+)
 from .models import Instrument, InstrumentVersion
 
 
@@ -127,12 +135,26 @@ def _initial_items(version: InstrumentVersion) -> list[dict]:
             "scale_min": item.scale_min,
             "scale_max": item.scale_max,
             "point_labels": labels_to_text(item.point_labels),
+            "options": options_to_text(item.options),
             "unit": item.unit,
             "allows_dont_know": item.allows_dont_know,
             "allows_not_relevant": item.allows_not_relevant,
         }
         for item in version.items.all()
     ]
+
+
+def _item_form_errors(formset) -> list[str]:
+    """The items' field errors for the summary above the form, each naming its item and
+    field (the same errors stand beside the fields)."""
+    found = []
+    for number, form in enumerate(formset.forms, start=1):
+        for name, messages_ in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            item = _("Item %(number)d") % {"number": number}
+            for message in messages_:
+                found.append(f"{item}, {label}: {message}" if label else f"{item}: {message}")
+    return found
 
 
 @login_required
@@ -154,22 +176,25 @@ def instrument_edit(request: HttpRequest, instrument_id: int) -> HttpResponse:
                 for form in formset.forms
                 if form.has_changed() and not form.cleaned_data.get("DELETE") and form.cleaned_data
             ]
-            if draft is None:
-                draft = services.version_draft_get_or_create(
-                    actor=request.user, instrument=instrument
-                )
             try:
-                services.version_update(
-                    actor=request.user,
-                    version=draft,
-                    items=specs,
-                    respondents=version_form.cleaned_data["respondents"],
-                )
+                # One transaction: a draft made for changes that are refused is not kept.
+                with transaction.atomic():
+                    saved = draft or services.version_draft_get_or_create(
+                        actor=request.user, instrument=instrument
+                    )
+                    services.version_update(
+                        actor=request.user,
+                        version=saved,
+                        items=specs,
+                        respondents=version_form.cleaned_data["respondents"],
+                    )
             except ValidationError as error:
                 errors = [m for ms in error.message_dict.values() for m in ms]
             else:
                 messages.success(request, _("The draft has been saved."))
-                return redirect(f"/instruments/{instrument.pk}/?version={draft.pk}")
+                return redirect(f"/instruments/{instrument.pk}/?version={saved.pk}")
+        else:
+            errors = _item_form_errors(formset)
     else:
         formset = ItemFormSet(initial=_initial_items(base) if base else [], prefix="items")
         version_form = VersionForm(initial={"respondents": base.respondents if base else []})

@@ -10,9 +10,11 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from pydantic import ValidationError as PydanticValidationError
 
 from fremdrift.api.fhir.common import (
+    CODES,
     EXT,
     HL7_EXT,
     UCUM,
+    _coding,
     _english,
     _with_translation,
     fhir_id,
@@ -33,6 +35,20 @@ VERSION_STATUS = {
     InstrumentVersion.Status.RETIRED: "retired",
     InstrumentVersion.Status.DRAFT: "draft",
 }
+
+
+# The code systems of list items' options: one per item code, which stays the same across an
+# instrument's versions and its copies (and a Questionnaire imported again), so that their
+# answers keep the same codings. An ordinal scale's points are codings without a system.
+ITEM_OPTIONS = f"{CODES}/instrument-item"
+
+
+def item_option_coding(item_code: str, code: str, label_da: str, label_en: str = "") -> dict:
+    """One option of a list item as a coding: the item's code system, the option's code, the
+    Danish label as display (the English in the translation extension)."""
+    coding = _coding(f"instrument-item/{item_code}", code)
+    _with_translation(coding, "display", label_da, label_en)
+    return coding
 
 
 # --- Questionnaire -----------------------------------------------------------------------
@@ -69,6 +85,16 @@ def questionnaire_item_of(item: Item) -> dict:
                 )
             options.append({"valueCoding": coding})
         out["answerOption"] = options
+    elif item.is_nominal:
+        # A list item: its options are codings of the item's own code system (the ordinal
+        # points above have none), and "several of a list" repeats.
+        out["type"] = "choice"
+        if item.scale_type == ScaleType.CHOICES:
+            out["repeats"] = True
+        out["answerOption"] = [
+            {"valueCoding": item_option_coding(item.code, code, label_da, label_en)}
+            for code, label_da, label_en in item.options
+        ]
     elif item.scale_type == ScaleType.YES_NO:
         out["type"] = "boolean"
     elif item.scale_type == ScaleType.TEXT:
@@ -155,6 +181,39 @@ def _scale_of_options(link_id: str, options: list[dict]) -> tuple[int, int, dict
     return min(points), max(points), labels
 
 
+def _is_nominal(element: dict) -> bool:
+    """A choice is a list item when it repeats (an ordinal scale never does) or when its
+    options are codings of an item's code system (`ITEM_OPTIONS`); otherwise its options are
+    the points of an ordinal scale."""
+    return bool(element.get("repeats")) or any(
+        (option.get("valueCoding") or {}).get("system", "").startswith(f"{ITEM_OPTIONS}/")
+        for option in element.get("answerOption") or []
+    )
+
+
+def _options_of(link_id: str, options: list[dict]) -> list[list[str]]:
+    """A list item's options from answer options that are codings: the code, the display as
+    the Danish label (the code when there is none) and its English translation."""
+    found = []
+    for option in options:
+        coding = option.get("valueCoding")
+        if not coding or not coding.get("code"):
+            raise ValidationError(
+                {
+                    f"item[{link_id}]": (
+                        f"Item '{link_id}': every answer option of a list item is a coding "
+                        "with a code (valueCoding)."
+                    )
+                }
+            )
+        label_da = (coding.get("display") or coding["code"]).strip()
+        found.append([coding["code"], label_da, _english(coding.get("_display"))])
+    problems = instrument_services.options_problems(found)
+    if problems:
+        raise ValidationError({f"item[{link_id}]": [f"Item '{link_id}': {p}" for p in problems]})
+    return found
+
+
 def item_spec_of(element: dict) -> ItemSpec:
     """One Questionnaire item as an item of an instrument, or a ValidationError naming its
     linkId."""
@@ -194,7 +253,13 @@ def item_spec_of(element: dict) -> ItemSpec:
     high = _extension_value(element, f"{HL7_EXT}/maxValue", "valueDecimal")
     high = _extension_value(element, f"{HL7_EXT}/maxValue", "valueInteger", high)
     unit = _extension_value(element, f"{HL7_EXT}/questionnaire-unit", "valueCoding") or {}
-    if kind == "choice":
+    if kind == "choice" and _is_nominal(element):
+        if element.get("answerValueSet") or not element.get("answerOption"):
+            refuse("a choice needs its answer options in the Questionnaire (answerOption).")
+        repeats = bool(element.get("repeats"))
+        spec.scale_type = ScaleType.CHOICES if repeats else ScaleType.CHOICE
+        spec.options = _options_of(link_id, element["answerOption"])
+    elif kind == "choice":
         if element.get("answerValueSet") or not element.get("answerOption"):
             refuse("a choice needs its answer options in the Questionnaire (answerOption).")
         spec.scale_type = ScaleType.ORDINAL

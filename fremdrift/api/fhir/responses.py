@@ -12,6 +12,7 @@ from fremdrift.api.fhir.common import (
     _patient,
     questionnaire_url,
 )
+from fremdrift.api.fhir.questionnaires import item_option_coding
 from fremdrift.assessments.models import Answer, Assessment
 from fremdrift.instruments.models import Respondent, ScaleType
 
@@ -38,6 +39,18 @@ def response_item_of(answer: Answer) -> dict | None:
         reason = "asked-unknown" if answer.dont_know else "not-applicable"
         extensions.append({"url": DATA_ABSENT, "valueCode": reason})
         out["extension"] = extensions
+        return out
+    if item.is_nominal:
+        # One valueCoding per chosen code, as the Questionnaire's options.
+        if not answer.codes:
+            return None
+        labels = {code: (da, en) for code, da, en in item.options}
+        if extensions:
+            out["extension"] = extensions
+        out["answer"] = [
+            {"valueCoding": item_option_coding(item.code, code, *labels.get(code, (code, "")))}
+            for code in answer.codes
+        ]
         return out
     if item.scale_type == ScaleType.TEXT:
         if not answer.text:

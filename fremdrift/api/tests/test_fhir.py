@@ -432,7 +432,11 @@ def _post(client, headers, body):
 
 @pytest.mark.parametrize(
     ("source", "new_code"),
-    [("adult_wheel", "adult_wheel_local"), ("observation", "observation-local")],
+    [
+        ("adult_wheel", "adult_wheel_local"),
+        ("observation", "observation-local"),
+        ("participant_profile", "participant_profile_local"),
+    ],
 )
 def test_a_questionnaire_round_trips_into_a_new_instrument(world, client, bearer, source, new_code):
     headers = bearer(world.administrator)
