@@ -7,6 +7,7 @@ with the number of citizens and assessments, not with the number of answers.
 """
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import lookup_hash
 from fremdrift.core.validation import period_errors
+from fremdrift.instruments.builtin import PROFILE_CODE
 from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
 from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, PlanRole
 from fremdrift.programmes import services as programme_services
@@ -127,10 +129,19 @@ class AssessmentHead:
 def answer_input(values: dict[str, str]) -> AnswerInput:
     return AnswerInput(
         value=values["value"],
+        codes=fmt.split_list(values["codes"]),
         dont_know=fmt.parse_bool(values["dont_know"]),
         not_relevant=fmt.parse_bool(values["not_relevant"]),
         comment=values["comment"],
     )
+
+
+def answer_column(item: Item, values: dict[str, str]) -> str:
+    """The column a problem with the row's answer is reported in: `codes` where the codes
+    are given (or the item is answered from a list and they are missing), else `value`."""
+    if values["codes"] or (item.is_nominal and not values["value"]):
+        return "codes"
+    return "value"
 
 
 class AnswerCleaner:
@@ -141,11 +152,24 @@ class AnswerCleaner:
         self.verdicts: dict[tuple, tuple] = {}
 
     def clean(self, item, values: dict[str, str]) -> tuple:
-        """(item, (value, text, dont_know, not_relevant, comment)), or ValueError."""
-        key = (item.pk, values["value"], values["dont_know"], values["not_relevant"])
+        """(item, (value, text, dont_know, not_relevant, codes, comment)), or ValueError;
+        the codes as JSON text, as the database keeps them."""
+        key = (
+            item.pk,
+            values["value"],
+            values["codes"],
+            values["dont_know"],
+            values["not_relevant"],
+        )
         if values["comment"] or key not in self.verdicts:
             answer = answer_clean(item, answer_input(values))
-            verdict = (answer.value, answer.text, answer.dont_know, answer.not_relevant)
+            verdict = (
+                answer.value,
+                answer.text,
+                answer.dont_know,
+                answer.not_relevant,
+                json.dumps(answer.codes),
+            )
             if values["comment"]:
                 return item, (*verdict, answer.comment)
             self.verdicts[key] = verdict
@@ -189,6 +213,11 @@ class PackageCheck(PeopleFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
         self.registered: dict[str, int] | None = None  # citizens by CPR hash, read when needed
         self.imported_as: dict[int, str] = {}
         self.assessment_ids: dict[str, int] = {}  # the line each began on
+        # The participant profiles of the package (assessment id: citizen id), and the
+        # enrolments that name one (line, enrolment id, citizen id, assessment id), checked
+        # once assessments.csv has been read.
+        self.profile_assessments: dict[str, str] = {}
+        self.profiles_named: list[tuple[int, str, str, str]] = []
 
     # Collecting problems
 
@@ -213,6 +242,7 @@ class PackageCheck(PeopleFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
                 check(row)
         self.assessments()
         self.foreign_assessments()
+        self.enrolment_profiles()
         self.referrals()
         self.plan_files()
 
@@ -469,6 +499,15 @@ class PackageCheck(PeopleFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
             column = "exit_reason" if values["end_date"] else "end_date"
             self.error(spec, row.line, column, _("An exit needs both its date and its reason."))
         self.text(spec, row, "exit_note", 5000)
+        if values["profile_assessment"]:
+            if len(values["profile_assessment"]) > 100:
+                self.error(
+                    spec, row.line, "profile_assessment", _("An id has at most 100 characters.")
+                )
+            else:
+                self.profiles_named.append(
+                    (row.line, values["id"], values["citizen"], values["profile_assessment"])
+                )
         if not end:
             active = self.active_enrolments
             pair = (values["citizen"], values["programme"])
@@ -534,6 +573,8 @@ class PackageCheck(PeopleFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
     def _assessment_head(self, row: fmt.Row) -> None:
         spec = fmt.ASSESSMENTS
         values = row.values
+        if values["instrument"] == PROFILE_CODE:
+            self.profile_assessments[values["assessment"]] = values["citizen"]
         citizen_known = self.reference(spec, row, "citizen", Entity.CITIZEN)
         number = self.parsed(spec, row, "version", fmt.parse_int)
         version = self.lookups.versions.get((values["instrument"], number))
@@ -592,4 +633,88 @@ class PackageCheck(PeopleFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
             try:
                 self.answers.clean(item, values)
             except ValueError as problem:
-                self.error(spec, row.line, "value", str(problem))
+                self.error(spec, row.line, answer_column(item, values), str(problem))
+
+    def enrolment_profiles(self) -> None:
+        """An enrolment's `profile_assessment` names an assessment of the participant profile
+        of the same citizen, in assessments.csv or imported before, that is no other
+        enrolment's profile; an enrolment imported with a profile keeps it (it is corrected,
+        not replaced). A batch of enrolments at a time."""
+        first_line: dict[str, int] = {}
+        for start in range(0, len(self.profiles_named), 5000):
+            self._enrolment_profiles(self.profiles_named[start : start + 5000], first_line)
+
+    def _enrolment_profiles(self, batch: list[tuple], first_line: dict[str, int]) -> None:
+        spec = fmt.ENROLMENTS
+        column = "profile_assessment"
+        known = dict(
+            SourceKey.objects.filter(
+                source_system=self.source_system,
+                entity=Entity.ASSESSMENT,
+                source_id__in=[source_id for _l, _e, _c, source_id in batch],
+            ).values_list("source_id", "object_id")
+        )
+        # pk: (instrument code, citizen pk) of the assessments imported before
+        stored = {
+            pk: (code, citizen)
+            for pk, code, citizen in self.owned[Entity.ASSESSMENT]
+            .filter(pk__in=known.values())
+            .values_list("pk", "version__instrument__code", "citizen_id")
+        }
+        profile_of = dict(
+            Enrolment.objects.filter(profile_id__in=stored).values_list("profile_id", "pk")
+        )
+        enrolment_pks = {self.keys[Entity.ENROLMENT].get(e) for _l, e, _c, _a in batch}
+        profiles = dict(
+            Enrolment.objects.filter(pk__in=enrolment_pks - {None}).values_list("pk", "profile_id")
+        )
+        for line, enrolment_id, citizen_id, source_id in batch:
+            if source_id in first_line:
+                self.error(
+                    spec,
+                    line,
+                    column,
+                    _("The assessment is already the profile of the enrolment on line %(line)d.")
+                    % {"line": first_line[source_id]},
+                )
+                continue
+            first_line[source_id] = line
+            pk = known.get(source_id)
+            if pk is not None and pk not in stored:
+                self.not_ours(spec, line, column, source_id)
+                continue
+            if source_id in self.assessment_ids:
+                instrument = PROFILE_CODE if source_id in self.profile_assessments else ""
+                of_citizen = self.profile_assessments.get(source_id) == citizen_id
+            elif pk is not None:
+                instrument, citizen_pk = stored[pk]
+                of_citizen = citizen_pk == self.keys[Entity.CITIZEN].get(citizen_id)
+            else:
+                self.error(
+                    spec,
+                    line,
+                    column,
+                    _("No assessment with this id in assessments.csv or imported before."),
+                )
+                continue
+            if instrument != PROFILE_CODE:
+                self.error(
+                    spec, line, column, _("The assessment is not of the participant profile.")
+                )
+                continue
+            if not of_citizen:
+                self.error(spec, line, column, _("The assessment is of another citizen."))
+                continue
+            enrolment_pk = self.keys[Entity.ENROLMENT].get(enrolment_id)
+            if pk is not None and profile_of.get(pk, enrolment_pk) != enrolment_pk:
+                self.error(spec, line, column, _("The assessment is another enrolment's profile."))
+            elif profiles.get(enrolment_pk) not in (None, pk):
+                self.error(
+                    spec,
+                    line,
+                    column,
+                    _(
+                        "The enrolment has another profile; a profile is corrected in "
+                        "Fremdrift, not replaced."
+                    ),
+                )

@@ -84,7 +84,18 @@ CITIZENS = FileSpec(
 SEXES = ("female", "male")
 ENROLMENTS = FileSpec(
     "enrolments.csv",
-    ("id", "citizen", "programme", "start_date", "end_date", "exit_reason", "exit_note"),
+    (
+        "id",
+        "citizen",
+        "programme",
+        "start_date",
+        "end_date",
+        "exit_reason",
+        "exit_note",
+        # The assessment (of the participant profile) that is the enrolment's profile; it is
+        # read after assessments.csv.
+        "profile_assessment",
+    ),
     ("id", "citizen", "programme", "start_date"),
 )
 ASSESSMENTS = FileSpec(
@@ -102,6 +113,7 @@ ASSESSMENTS = FileSpec(
         "dont_know",
         "not_relevant",
         "comment",
+        "codes",  # the chosen codes of a list item ("choice", "choices"), separated by "|"
     ),
     ("assessment", "citizen", "instrument", "version", "date", "respondent", "status", "item"),
 )

@@ -32,7 +32,7 @@ from fremdrift.assessments.services import (
     follows_refresh_due,
 )
 from fremdrift.audit.models import AccessAction
-from fremdrift.audit.services import access_log_write, user_access_record
+from fremdrift.audit.services import access_log_write, audited_update, user_access_record
 from fremdrift.citizens import services as citizen_services
 from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.selectors import citizen_cpr
@@ -271,6 +271,8 @@ class _PackageWrite(PeopleFilesWrite, ProgrammeFilesWrite, PlanFilesWrite):
         self.new_keys: list[tuple] = []
         self.answers = AnswerCleaner()
         self.registered: dict[str, int] | None = None  # citizens by CPR hash, read when needed
+        # Enrolments that name their profile (row, enrolment), linked after the assessments.
+        self.profiles_named: list[tuple[fmt.Row, int]] = []
 
     def rows(self, spec: fmt.FileSpec) -> Iterator[fmt.Row]:
         if self.package.exists(spec.name):
@@ -306,6 +308,7 @@ class _PackageWrite(PeopleFilesWrite, ProgrammeFilesWrite, PlanFilesWrite):
         self.write_rows(fmt.CITIZENS, self.citizen)
         self.write_rows(fmt.ENROLMENTS, self.enrolment)
         self.assessments()
+        self.enrolment_profiles()
         self.write_rows(fmt.REFERRALS, self.referral_row)
         self.plan_files()
         return dict(self.counts)
@@ -426,6 +429,8 @@ class _PackageWrite(PeopleFilesWrite, ProgrammeFilesWrite, PlanFilesWrite):
                 )
             self.remember(Entity.ENROLMENT, values["id"], enrolment.pk)
             self.counts[Entity.ENROLMENT]["created"] += 1
+            if values["profile_assessment"]:
+                self.profiles_named.append((row, enrolment.pk))
             return
         enrolment = Enrolment.objects.get(pk=pk)
         corrected = programme_services.enrolment_correct(
@@ -438,6 +443,31 @@ class _PackageWrite(PeopleFilesWrite, ProgrammeFilesWrite, PlanFilesWrite):
         )
         changed = corrected.version != enrolment.version
         self.counts[Entity.ENROLMENT]["updated" if changed else "unchanged"] += 1
+        if values["profile_assessment"] and corrected.profile_id is None:
+            if not changed:
+                self.counts[Entity.ENROLMENT]["unchanged"] -= 1
+                self.counts[Entity.ENROLMENT]["updated"] += 1
+            self.profiles_named.append((row, enrolment.pk))
+
+    def enrolment_profiles(self) -> None:
+        """Gives each enrolment that names its participant profile the assessment, once the
+        assessments are written (the check made sure it is a profile of the same citizen and
+        no other enrolment's). An enrolment that has its profile keeps it."""
+        for row, pk in self.profiles_named:
+            enrolment = Enrolment.objects.select_related("citizen").get(pk=pk)
+            profile = self.assessment_of(row.values["profile_assessment"])
+            try:
+                audited_update(
+                    actor=self.actor,
+                    instance=enrolment,
+                    expected_version=None,
+                    data={"profile": profile},
+                    tracked=("profile",),
+                    citizen=enrolment.citizen,
+                )
+            except ValidationError as error:
+                raise _refused(fmt.ENROLMENTS, row, error) from None
+        self.progress("enrolment profiles written")
 
     def assessments(self) -> None:
         spec = fmt.ASSESSMENTS
@@ -507,7 +537,16 @@ class _PackageWrite(PeopleFilesWrite, ProgrammeFilesWrite, PlanFilesWrite):
         Assessment.objects.bulk_create([a for _s, a, _c in new])
         _rows_insert(
             Answer,
-            ["assessment", "item", "value", "text", "dont_know", "not_relevant", "comment"],
+            [
+                "assessment",
+                "item",
+                "value",
+                "text",
+                "dont_know",
+                "not_relevant",
+                "codes",
+                "comment",
+            ],
             [
                 (assessment.pk, item.pk, *values)
                 for _source_id, assessment, cleaned in new
@@ -597,12 +636,19 @@ def _keys(source_system: str, entity: str) -> dict[str, int]:
 
 def _comparable(item, answer: AnswerInput) -> tuple:
     cleaned = answer_clean(item, answer)
-    return (cleaned.value, cleaned.text, cleaned.dont_know, cleaned.not_relevant, cleaned.comment)
+    return (
+        cleaned.value,
+        cleaned.text,
+        list(cleaned.codes),
+        cleaned.dont_know,
+        cleaned.not_relevant,
+        cleaned.comment,
+    )
 
 
 def _answers_of(assessment: Assessment) -> dict[str, tuple]:
     return {
-        a.item.code: (a.value, a.text, a.dont_know, a.not_relevant, a.comment)
+        a.item.code: (a.value, a.text, list(a.codes), a.dont_know, a.not_relevant, a.comment)
         for a in assessment.answers.all()
     }
 
@@ -730,6 +776,7 @@ def package_files_write(
                 "end_date": enrolment.end_date,
                 "exit_reason": enrolment.exit_reason.code if enrolment.exit_reason else "",
                 "exit_note": enrolment.exit_note,
+                "profile_assessment": key(Entity.ASSESSMENT, enrolment.profile_id),
             }
             for enrolment in enrolments.order_by("pk").iterator(chunk_size=2000)
         ),
@@ -751,6 +798,7 @@ def package_files_write(
             "dont_know",
             "not_relevant",
             "comment",
+            "codes",
         )
     )
     write(
@@ -769,6 +817,7 @@ def package_files_write(
                 "comment": comment,
                 "dont_know": dont_know,
                 "not_relevant": not_relevant,
+                "codes": fmt.LIST_SEPARATOR.join(codes),
             }
             for (
                 pk,
@@ -784,6 +833,7 @@ def package_files_write(
                 dont_know,
                 not_relevant,
                 comment,
+                codes,
             ) in answers.iterator(chunk_size=5000)
         ),
     )
