@@ -95,6 +95,14 @@ class CohortFilters(Schema):
     enrolled_to: dt.date | None = Field(
         None, description="Only enrolments that started on or before this day (ISO 8601)"
     )
+    profile: str | None = Field(
+        None,
+        max_length=121,
+        pattern=r"^[a-z0-9_-]+:[a-z0-9_-]+$",
+        description="Only enrolments whose participant profile has this answer: "
+        "`<item code>:<option code>` of the instrument `participant_profile`, e.g. "
+        "`match_group:match_2`",
+    )
 
 
 def instrument_field(purposes: str, example: str):
@@ -118,11 +126,25 @@ def horizon_field():
 class ProgressionFilters(CohortFilters):
     instrument: str = instrument_field("an instrument for progression", "adult_wheel")
     horizon: Literal["latest", "3", "6", "12"] = horizon_field()
+    group_by: str | None = Field(
+        None,
+        max_length=68,
+        pattern=r"^profile:[a-z0-9_-]+$",
+        description="The change in each group of an item of the participant profile, "
+        "`profile:<item code>`, as a table after the whole cohort's",
+    )
 
 
-class ComparisonFilters(ProgressionFilters):
-    by: Literal["programme", "provider", "target_group"] = Field(
-        "programme", description="What is compared side by side"
+class ComparisonFilters(CohortFilters):
+    instrument: str = instrument_field("an instrument for progression", "adult_wheel")
+    horizon: Literal["latest", "3", "6", "12"] = horizon_field()
+    by: str = Field(
+        "programme",
+        max_length=68,
+        pattern=r"^(programme|provider|target_group|profile:[a-z0-9_-]+)$",
+        description="What is compared side by side: `programme`, `provider`, `target_group`, "
+        "or an item of the participant profile as `profile:<item code>` (e.g. "
+        "`profile:education`; with several answers a participant is in the group of each)",
     )
 
 
@@ -341,8 +363,18 @@ def progression(request: HttpRequest, filters: Query[ProgressionFilters]):
     report = progression_report(
         request.user, form.filters(), instrument=d["instrument"], horizon=d["horizon"]
     )
-    table = _table(_("Progression"), progression_table(report))
-    return _answer(request, "progression", form.filters(), _progression_lines(report), [table])
+    tables = [_table(_("Progression"), progression_table(report))]
+    if d.get("group_by") and not report.suppressed:
+        grouped = comparison_report(
+            request.user,
+            form.filters(),
+            instrument=d["instrument"],
+            by=d["group_by"],
+            horizon=d["horizon"],
+        )
+        title = dict(form.fields["group_by"].choices).get(d["group_by"])
+        tables.append(_table(title, comparison_table(grouped)))
+    return _answer(request, "progression", form.filters(), _progression_lines(report), tables)
 
 
 @router.get("/comparison", response=RESPONSES)

@@ -4,13 +4,15 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from fremdrift.accounts.access import may_read_reports
-from fremdrift.assessments.models import Assessment
+from fremdrift.assessments.models import Answer, Assessment
 from fremdrift.citizens.models import AGE_BANDS, age_band
 from fremdrift.core.cpr import age_on
 from fremdrift.programmes.models import Enrolment
+from fremdrift.programmes.selectors import enrolment_profiles
 
 from .functions import AgeOn, cursor_rows
 
@@ -22,6 +24,10 @@ AGE_BAND_LIMITS = dict(
 )
 
 
+# A grouping by an item of the participant profile is written `profile:<item code>`.
+PROFILE_GROUPS = "profile:"
+
+
 @dataclass(frozen=True)
 class Filters:
     programmes: tuple[int, ...] = ()
@@ -31,6 +37,8 @@ class Filters:
     sex: str = ""
     enrolled_from: dt.date | None = None
     enrolled_to: dt.date | None = None
+    # Answers of the participant profile the enrolment must have: (item code, option code).
+    profile: tuple[tuple[str, str], ...] = ()
 
 
 def age_band_at(birth_date: dt.date, day: dt.date) -> str:
@@ -56,12 +64,39 @@ def cohort_enrolments(user, filters: Filters) -> QuerySet[Enrolment]:
         enrolments = enrolments.filter(start_date__gte=filters.enrolled_from)
     if filters.enrolled_to:
         enrolments = enrolments.filter(start_date__lte=filters.enrolled_to)
+    for item_code, option_code in filters.profile:
+        enrolments = enrolments.filter(profile__in=profiles_answering(item_code, option_code))
     if filters.age_band:
         lower, upper = AGE_BAND_LIMITS.get(filters.age_band, (0, 0))
         enrolments = enrolments.annotate(
             age_at_start=AgeOn("citizen__birth_date", "start_date")
         ).filter(age_at_start__gte=lower, age_at_start__lt=upper)
     return enrolments
+
+
+def profiles_answering(item_code: str, option_code: str):
+    """The participant profiles (assessment ids, a subquery) whose answer to the item holds
+    the option. The codes are a JSON list, read as its text on both databases: an option code
+    holds no quote, so `"code"` matches that code only."""
+    return (
+        Answer.objects.annotate(codes_text=Cast("codes", TextField()))
+        .filter(item__code=item_code, codes_text__contains=f'"{option_code}"')
+        .values("assessment_id")
+    )
+
+
+PROFILE_CHUNK = 10_000  # enrolments per read of their profiles
+
+
+def cohort_profiles(enrolment_ids) -> dict[int, dict[str, list[str]]]:
+    """`programmes.selectors.enrolment_profiles` for a cohort of any size. The selector binds
+    one parameter per enrolment and SQLite takes at most 32,766, so a municipality's cohort
+    is read 10,000 enrolments at a time (one query for any smaller cohort)."""
+    ids = list(enrolment_ids)
+    profiles: dict[int, dict[str, list[str]]] = {}
+    for start in range(0, len(ids), PROFILE_CHUNK):
+        profiles |= enrolment_profiles(ids[start : start + PROFILE_CHUNK])
+    return profiles
 
 
 def cohort_rows(user, filters: Filters) -> list[tuple]:

@@ -10,10 +10,12 @@ from scipy import stats as scipy_stats
 
 from fremdrift.accounts.models import Organisation
 from fremdrift.codelists.models import Code
+from fremdrift.instruments.models import ScaleType
 from fremdrift.programmes.models import Programme
+from fremdrift.programmes.selectors import profile_items
 
 from . import stats
-from .cohort import Filters
+from .cohort import PROFILE_GROUPS, Filters, cohort_profiles
 from .privacy import enough, too_few
 from .scores import collect
 
@@ -26,7 +28,7 @@ DIMENSIONS = {
 
 @dataclass
 class GroupChange:
-    key: int
+    key: int | str
     label: str
     n: int
     change: stats.PairedChange | None
@@ -44,6 +46,8 @@ class ComparisonReport:
     by: str
     groups: list[GroupChange]
     cohort_size: int
+    # The groups share citizens: an item of the participant profile with several answers.
+    overlapping: bool = False
 
 
 def adjusted_differences(baseline, followup, group, reference) -> dict:
@@ -82,14 +86,23 @@ def comparison_report(
         )
     )
 
-    def key_of(row) -> int | None:
-        if by == "provider":
-            return programme_owner.get(row[2])
-        if by == "target_group":
-            return row[3]
-        return row[2]
+    profile_item = by.removeprefix(PROFILE_GROUPS) if by.startswith(PROFILE_GROUPS) else ""
+    profiles = cohort_profiles(rows) if profile_item else {}
 
-    by_group: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    def keys_of(row) -> list:
+        """The groups of an enrolment: one, or for an item of the participant profile with
+        several answers each of its answers (and none without an answer)."""
+        if profile_item:
+            return profiles.get(row[0], {}).get(profile_item, [])
+        if by == "provider":
+            key = programme_owner.get(row[2])
+        elif by == "target_group":
+            key = row[3]
+        else:
+            key = row[2]
+        return [] if key is None else [key]
+
+    by_group: dict[int | str, list[tuple[float, float]]] = defaultdict(list)
     paired = data.with_total_pair
     for enrolment_id, before, after in zip(
         data.enrolment_ids[paired].tolist(),
@@ -97,12 +110,16 @@ def comparison_report(
         data.total_followup[paired].tolist(),
         strict=True,
     ):
-        key = key_of(rows[enrolment_id])
-        if key is not None:
+        for key in keys_of(rows[enrolment_id]):
             by_group[key].append((before, after))
     shown = {k: v for k, v in by_group.items() if enough(len(v))}
-    reference = max(shown, key=lambda k: len(shown[k])) if shown else None
+    several = any(
+        item.code == profile_item and item.scale_type == ScaleType.CHOICES
+        for item in (profile_items() if profile_item else [])
+    )
+    reference = max(shown, key=lambda k: len(shown[k])) if shown and not several else None
     flat = [(k, b, f) for k, pairs in shown.items() for b, f in pairs]
+    # Groups that share citizens (several answers each) are no design for one regression.
     adjusted = (
         adjusted_differences(
             [b for _k, b, _f in flat],
@@ -110,7 +127,7 @@ def comparison_report(
             [k for k, _b, _f in flat],
             reference,
         )
-        if len(shown) > 1
+        if len(shown) > 1 and not several
         else {}
     )
     labels = _labels(by, set(by_group))
@@ -128,11 +145,19 @@ def comparison_report(
         for k, pairs in sorted(by_group.items(), key=lambda item: -len(item[1]))
     ]
     return ComparisonReport(
-        instrument=instrument, by=by, groups=groups, cohort_size=len(data.cohort)
+        instrument=instrument,
+        by=by,
+        groups=groups,
+        cohort_size=len(data.cohort),
+        overlapping=several,
     )
 
 
-def _labels(by: str, keys: set[int]) -> dict[int, str]:
+def _labels(by: str, keys: set) -> dict:
+    if by.startswith(PROFILE_GROUPS):
+        item_code = by.removeprefix(PROFILE_GROUPS)
+        item = next((i for i in profile_items() if i.code == item_code), None)
+        return {key: item.option_label(key) for key in keys} if item else {}
     if by == "programme":
         return dict(Programme.objects.filter(pk__in=keys).values_list("pk", "name"))
     if by == "provider":

@@ -10,9 +10,26 @@ from fremdrift.core.forms import DesignSystemForm
 from fremdrift.instruments.models import Instrument, Purpose
 from fremdrift.plans.forms import DATE
 from fremdrift.programmes.models import Programme
+from fremdrift.programmes.selectors import profile_items
 
-from .cohort import AGE_BAND_LABELS, Filters, most_used_instrument
+from .cohort import AGE_BAND_LABELS, PROFILE_GROUPS, Filters, most_used_instrument
 from .scores import HORIZONS
+
+
+def profile_option_choices(items) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The answers of the participant profile, grouped by item: `<item>:<option>`."""
+    return [
+        (item.label, [(f"{item.code}:{code}", label) for code, label in item.choice_options()])
+        for item in items
+    ]
+
+
+def profile_item_choices(items) -> list[tuple[str, str]]:
+    """The items of the participant profile as groups: `profile:<item>`."""
+    return [
+        (f"{PROFILE_GROUPS}{item.code}", _("Participant profile: %(item)s") % {"item": item.label})
+        for item in items
+    ]
 
 
 class CohortForm(DesignSystemForm):
@@ -39,10 +56,21 @@ class CohortForm(DesignSystemForm):
     )
     enrolled_from = forms.DateField(label=_("Enrolled from"), required=False, widget=DATE)
     enrolled_to = forms.DateField(label=_("Enrolled until"), required=False, widget=DATE)
+    profile = forms.ChoiceField(
+        label=_("Participant profile"),
+        required=False,
+        help_text=_("Only enrolments whose participant profile has this answer."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # The profile's items, read once for every field that offers them.
+        self.profile_items = profile_items()
+        self.fields["profile"].choices = [
+            ("", _("All")),
+            *profile_option_choices(self.profile_items),
+        ]
         org = user.organisation_id
         programmes = Programme.objects.filter(
             Q(organisation_id=org) | Q(enrolments__citizen__home_organisation_id=org)
@@ -78,6 +106,7 @@ class CohortForm(DesignSystemForm):
             sex=d.get("sex") or "",
             enrolled_from=d.get("enrolled_from"),
             enrolled_to=d.get("enrolled_to"),
+            profile=(tuple(d["profile"].split(":", 1)),) if d.get("profile") else (),
         )
 
 
@@ -99,7 +128,21 @@ class ProgressionForm(CohortForm):
         required=False,
     )
 
-    field_order = ["instrument", "horizon"]
+    group_by = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        help_text=_("Show the change in each group of an item of the participant profile."),
+    )
+
+    field_order = ["instrument", "horizon", "group_by"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "group_by" in self.fields:
+            self.fields["group_by"].choices = [
+                ("", _("No grouping")),
+                *profile_item_choices(self.profile_items),
+            ]
 
     def clean_horizon(self):
         value = self.cleaned_data.get("horizon") or "latest"
@@ -107,17 +150,19 @@ class ProgressionForm(CohortForm):
 
 
 class ComparisonForm(ProgressionForm):
-    by = forms.ChoiceField(
-        label=_("Compare"),
-        choices=[
+    by = forms.ChoiceField(label=_("Compare"), initial="programme")
+    group_by = None  # the comparison's groups are `by`
+
+    field_order = ["by", "instrument", "horizon"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["by"].choices = [
             ("programme", _("Programmes")),
             ("provider", _("Providers")),
             ("target_group", _("Target groups")),
-        ],
-        initial="programme",
-    )
-
-    field_order = ["by", "instrument", "horizon"]
+            *profile_item_choices(self.profile_items),
+        ]
 
 
 class AgreementForm(CohortForm):

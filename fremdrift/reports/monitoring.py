@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code
+from fremdrift.core.figures import figure
+from fremdrift.instruments.models import ScaleType
 from fremdrift.plans.models import (
     Activity,
     Goal,
@@ -21,7 +23,11 @@ from fremdrift.plans.models import (
     PlanRole,
 )
 from fremdrift.programmes.models import Enrolment
-from fremdrift.programmes.selectors import COMPANY_ACTIVITY_TYPES, JOB_OR_EDUCATION
+from fremdrift.programmes.selectors import (
+    COMPANY_ACTIVITY_TYPES,
+    JOB_OR_EDUCATION,
+    profile_items,
+)
 
 from .cohort import (
     AGE_BAND_LABELS,
@@ -29,9 +35,10 @@ from .cohort import (
     age_band_at,
     cohort_citizens,
     cohort_enrolment_ids,
+    cohort_profiles,
     cohort_rows,
 )
-from .privacy import hide_small, mark_hidden, suppress
+from .privacy import enough, hide_small, mark_hidden, suppress
 
 
 @dataclass
@@ -43,6 +50,8 @@ class Table:
     # Row ranges whose counts add up to a whole (a partition): small counts in them are
     # hidden together with a complement. Other counts under 5 are hidden one by one.
     blocks: list[list[int]] = field(default_factory=list)
+    # With a whole (the cohort's enrolments), each shown count also as a share of it.
+    share_of: int | None = None
 
     def shown(self) -> list[list]:
         counts = [row[1] for row in self.rows]
@@ -50,7 +59,17 @@ class Table:
         for block in self.blocks:
             for index, value in zip(block, suppress([counts[i] for i in block]), strict=True):
                 shown[index] = value
-        return [[row[0], mark_hidden(v)] for row, v in zip(self.rows, shown, strict=True)]
+        if self.share_of is None:
+            return [[row[0], mark_hidden(v)] for row, v in zip(self.rows, shown, strict=True)]
+        return [
+            [row[0], mark_hidden(v), mark_hidden(None if v is None else share(v, self.share_of))]
+            for row, v in zip(self.rows, shown, strict=True)
+        ]
+
+
+def share(count: int, whole: int) -> str:
+    """A count as a whole percentage of `whole`, as the evaluations write it ("73 %")."""
+    return f"{figure(100 * count / whole, 0) if whole else 0} %"
 
 
 @dataclass
@@ -155,6 +174,7 @@ def monitoring_report(user, filters: Filters) -> MonitoringReport:
     ]
     tables = [
         _profile(rows, labels),
+        *_participant_profile(rows),
         _plan_contents(rows, db_citizens, by_citizen_activities),
         *_mentors(rows, db_citizens, labels),
         *_internships(rows, by_citizen_activities, labels, today),
@@ -182,6 +202,44 @@ def _profile(rows, labels) -> Table:
         list(range(groups_end, len(table.rows))),
     ]
     return table
+
+
+def _participant_profile(rows) -> list[Table]:
+    """Seed 002's "Deltagerprofil": for each item of the participant profile, the enrolments
+    with each answer as a share of the cohort; for an item of several answers (the reasons for
+    the match categorisation) the share of participants with each, and the mean number of
+    answers of those who gave any."""
+    profiles = cohort_profiles(r[0] for r in rows)
+    whole = len(rows)
+    tables = []
+    for item in profile_items():
+        chosen = [profiles.get(r[0], {}).get(item.code, []) for r in rows]
+        given = [codes for codes in chosen if codes]
+        several = item.scale_type == ScaleType.CHOICES
+        counted = _("Enrolments with the answer, as a share of the cohort's enrolments.")
+        if several:
+            counted = _(
+                "Several answers per participant: the enrolments with each, as a share of the "
+                "cohort's enrolments."
+            )
+            if enough(len(given)):
+                mean = sum(len(codes) for codes in given) / len(given)
+                counted += " " + _("On average %(mean)s per participant with an answer.") % {
+                    "mean": figure(mean, 1)
+                }
+        table = Table(
+            _("Participant profile: %(item)s") % {"item": item.label},
+            [item.label, _("Enrolments"), _("Share")],
+            counted=counted,
+            share_of=whole,
+        )
+        for code, label in item.choice_options():
+            table.rows.append([label, sum(1 for codes in chosen if code in codes)])
+        table.rows.append([_("Not recorded"), whole - len(given)])
+        if not several:  # one answer each: the rows add up to the cohort
+            table.blocks = [list(range(len(table.rows)))]
+        tables.append(table)
+    return tables
 
 
 def _plan_contents(rows, citizen_ids, by_citizen_activities) -> Table:

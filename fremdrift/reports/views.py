@@ -169,6 +169,24 @@ def _progression(request: HttpRequest, form, filters: Filters) -> Outcome:
         instrument=form.cleaned_data["instrument"],
         horizon=form.cleaned_data["horizon"],
     )
+    # Grouped by an item of the participant profile: the comparison's groups, the same
+    # cohort and follow-up, beside the whole cohort's result.
+    grouped = (
+        comparison_report(
+            request.user,
+            filters,
+            instrument=form.cleaned_data["instrument"],
+            by=form.cleaned_data["group_by"],
+            horizon=form.cleaned_data["horizon"],
+        )
+        if form.cleaned_data.get("group_by") and not report.suppressed
+        else None
+    )
+    grouped_table = _comparison_table(grouped) if grouped else None
+    table = _table(report)
+    if grouped_table:
+        group_title = dict(form.fields["group_by"].choices).get(form.cleaned_data["group_by"])
+        table = [*table, [], [str(group_title)], *grouped_table]
 
     def page() -> dict:
         up_same_down = {}
@@ -201,12 +219,17 @@ def _progression(request: HttpRequest, form, filters: Filters) -> Outcome:
             "table": _table(report),
             "up_same_down": up_same_down,
             "reliable": reliable,
+            "grouped": grouped,
+            "grouped_table": grouped_table,
+            "group_title": dict(form.fields["group_by"].choices).get(
+                form.cleaned_data.get("group_by")
+            ),
         }
 
     return Outcome(
         name=f"progression-{form.cleaned_data['instrument'].code}",
         title=_("Progression"),
-        table=_table(report),
+        table=table,
         page=page,
         svg=lambda: charts.item_change_svg(report),
         bold_rows={1},

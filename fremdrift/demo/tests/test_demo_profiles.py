@@ -11,11 +11,12 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from fremdrift.accounts.models import User
 from fremdrift.assessments.models import Answer, Assessment
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.demo import profiles
 from fremdrift.instruments.builtin import PROFILE_CODE
-from fremdrift.instruments.models import Item, ScaleType
+from fremdrift.instruments.models import Instrument, Item, ScaleType
 from fremdrift.programmes.models import Enrolment
 
 
@@ -132,3 +133,23 @@ def test_the_shares_are_dealt_out_exactly():
     assert all(people)
     assert sum(len(p) for p in people) == round(profiles.MEAN_REASONS * 40)
     assert sum("mental_health" in p for p in people) == round(0.73 * 40)
+
+
+def test_the_demo_monitoring_report_shows_the_participant_profile(demo, client):
+    """What `analytiker` sees at /reports/monitoring/: a table per profile item with shares,
+    the reasons with their mean, and the answers in the progression report's groups."""
+    client.force_login(User.objects.get(username="analytiker"))
+    page = client.get("/reports/monitoring/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Deltagerprofil: Matchgruppe" in html
+    assert "Matchgruppe 2 (indsatsparat)" in html
+    assert "Deltagerprofil: Begrundelser" in html and "Psykiske funktionsnedsættelser" in html
+    assert "I gennemsnit 2,1 pr. deltager med et svar." in html
+    assert "Andel" in html and " %" in html
+    wheel = Instrument.objects.get(code="adult_wheel")
+    grouped = client.get(
+        "/reports/progression/", {"instrument": wheel.pk, "group_by": "profile:match_group"}
+    ).content.decode()
+    assert 'data-testid="grouped-table"' in grouped
+    assert "Deltagerprofil: Matchgruppe" in grouped
