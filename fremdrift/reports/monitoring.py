@@ -388,19 +388,25 @@ def _exits(rows, exits, labels) -> Table:
 
 
 def _start_meetings(citizen_ids, labels) -> Table:
+    meetings = Meeting.objects.filter(plan__citizen_id__in=citizen_ids, kind__code="start_meeting")
+    held = meetings.count()
     table = Table(
         _("Start meetings by who took part"),
-        [_("Participant"), _("Start meetings")],
-        counted=_("Start meetings with at least one participant in the role."),
+        [_("Participant"), _("Start meetings"), _("Share")],
+        counted=_(
+            "Start meetings with at least one participant in the role, as a share of the start "
+            "meetings held."
+        ),
+        share_of=held,
     )
-    meetings = Meeting.objects.filter(plan__citizen_id__in=citizen_ids, kind__code="start_meeting")
-    table.rows.append([_("Start meetings held"), meetings.count()])
+    table.rows.append([_("Start meetings held"), held])
     table.rows.append([_("The citizen came"), meetings.filter(citizen_attended=True).count()])
+    # Each meeting counts once for a role, however many of its participants had it.
     roles = Counter(
-        MeetingParticipant.objects.filter(meeting__in=meetings)
+        role_id
+        for _meeting, role_id in MeetingParticipant.objects.filter(meeting__in=meetings)
         .values_list("meeting_id", "role_id")
         .distinct()
-        .values_list("role_id", flat=True)
     )
     for role_id, n in sorted(roles.items(), key=lambda item: labels.get(item[0], "")):
         table.rows.append([labels.get(role_id, "–"), n])
