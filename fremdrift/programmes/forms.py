@@ -51,3 +51,7 @@ class PaymentReportForm(DesignSystemForm):
         coerce=int,
         choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4")],
     )
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers

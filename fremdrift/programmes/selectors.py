@@ -11,7 +11,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from fremdrift.accounts.access import is_caseworker, is_manager, is_provider_staff, reads_programmes
-from fremdrift.accounts.models import Role, User
+from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.assessments.models import Answer
 from fremdrift.citizens.access import citizen_get, citizens_in_scope, may_end_enrolment
 from fremdrift.instruments.builtin import PROFILE_CODE
@@ -178,6 +178,23 @@ def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     first = dt.date(year, 3 * quarter - 2, 1)
     after = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
     return first, after - dt.timedelta(days=1)
+
+
+def payment_providers(user) -> QuerySet[Organisation]:
+    """The providers whose payment report `user` may open: their own organisation for a
+    provider's or project's staff; for an authority's caseworkers and managers, the providers
+    its own citizens were enrolled with. Nobody sees another organisation's programmes,
+    milestones and prices otherwise."""
+    if not reads_programmes(user) or user.organisation is None:
+        return Organisation.objects.none()
+    if user.organisation.kind != Organisation.Kind.AUTHORITY:
+        return Organisation.objects.filter(pk=user.organisation_id)
+    if not (is_caseworker(user) or is_manager(user)):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind__in=[Organisation.Kind.PROVIDER, Organisation.Kind.PROJECT],
+        programmes__enrolments__citizen__home_organisation_id=user.organisation_id,
+    ).distinct()
 
 
 def payment_enrolments(user, provider) -> QuerySet[Enrolment]:

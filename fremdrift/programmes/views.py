@@ -73,7 +73,7 @@ def _payment_form(request: HttpRequest) -> PaymentReportForm:
         and (request.user.organisation.kind != "authority")
     ):
         data["provider"] = str(request.user.organisation_id)
-    return PaymentReportForm(data)
+    return PaymentReportForm(data, providers=selectors.payment_providers(request.user))
 
 
 @login_required

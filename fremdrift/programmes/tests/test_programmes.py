@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from fremdrift.accounts.models import User
 from fremdrift.codelists.models import Code
 from fremdrift.instruments.models import Instrument
 from fremdrift.plans import services as plan_services
@@ -439,3 +440,37 @@ def test_staff_of_the_programme_or_a_caseworker_is_made_responsible(world, login
     assert (
         login(world.job_consultant).post(url, {"responsible": "", "version": 2}).status_code == 403
     )
+
+
+def test_each_organisation_opens_only_the_payments_it_may_see(world, login, kvik):
+    """Every user of every organisation against every provider: a provider's or project's
+    staff see their own programmes' payments only; an authority's caseworkers and managers
+    those of providers its own citizens were enrolled with, counting its own citizens only.
+    Another provider's programmes, milestones and prices are never shown."""
+    make_programme(world.trivsel, name="Trivselsforløb", price="99999")
+    enrol(world, kvik)
+    providers = [world.vaekst, world.trivsel]
+    users = User.objects.filter(is_active=True).select_related("organisation")
+    assert {u.organisation.kind for u in users} >= {"authority", "provider"}
+    for user in users:
+        client = login(user)
+        for provider in providers:
+            response = client.get(
+                reverse("programmes:payments"),
+                {"provider": provider.pk, "year": 2026, "quarter": 1},
+            )
+            page = response.content.decode()
+            own = user.organisation_id == provider.pk and user.role == "provider_staff"
+            refers = (
+                user.organisation.kind == "authority"
+                and user.role in ("caseworker", "manager")
+                and provider == world.vaekst
+                and user.organisation_id == world.citizen.home_organisation_id
+            )
+            if own or refers:
+                assert response.status_code == 200, (user, provider)
+                assert 'data-testid="payment-table"' in page
+            else:  # 404 to those who read no programmes, else the field refuses it
+                assert response.status_code in (400, 404), (user, provider)
+                assert 'data-testid="payment-table"' not in page
+                assert "Trivselsforløb" not in page and "99.999" not in page
