@@ -16,6 +16,16 @@ def _n(value, digits: int = 2) -> str:
     return figure(value, digits)
 
 
+def p_value_cell(p: float | None):
+    """A p-value as a table shows it: three decimals, and below 0.001 "< 0,001" (rounded it
+    would read as a p of zero)."""
+    if p is None:
+        return ""
+    if p < 0.001:
+        return f"< {figure(0.001, 3)}"
+    return rounded(p, 3)
+
+
 def summary_of(report) -> list[str]:
     """The report in plain words, above the numbers."""
     if report.suppressed:
@@ -97,7 +107,7 @@ def progression_table(report) -> list[list]:
                 rounded(c.ci_low, 2),
                 rounded(c.ci_high, 2),
                 "" if c.effect_size is None else rounded(c.effect_size, 2),
-                "" if c.wilcoxon_p is None else rounded(c.wilcoxon_p, 4),
+                p_value_cell(c.wilcoxon_p),
                 up,
                 same,
                 down,
