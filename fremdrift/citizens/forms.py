@@ -25,9 +25,10 @@ class CitizenForm(DesignSystemForm):
 
     first_name = forms.CharField(label=_("First name"), max_length=NAME_MAX)
     last_name = forms.CharField(label=_("Last name"), max_length=NAME_MAX)
+    # No length limit in the page: a browser's maxlength would silently drop an eleventh
+    # digit and leave a wrong but valid number; `parse_cpr` refuses every wrong length.
     cpr = forms.CharField(
         label=_("CPR number"),
-        max_length=11,
         help_text=_("10 digits, with or without a dash: DDMMYY-XXXX."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )

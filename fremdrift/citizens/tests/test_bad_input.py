@@ -192,3 +192,17 @@ def test_the_api_registers_a_cpr_number_another_authority_holds_like_a_new_one(
     again = client.post("/api/v1/citizens", body, content_type="application/json", **headers)
     assert again.status_code == 400
     assert [problem["field"] for problem in again.json()["detail"]] == ["cpr"]
+
+
+def test_an_eleventh_digit_is_refused_not_cut_off(world, login):
+    """The field has no maxlength that would make the browser drop the eleventh digit and
+    register another person's valid number; the server refuses the wrong length by name."""
+    client = login(world.caseworker)
+    form = client.get(reverse("citizens:create")).content.decode()
+    cpr_input = next(tag for tag in form.split("<input") if 'name="cpr"' in tag)
+    assert "maxlength" not in cpr_input
+    citizens = Citizen.objects.count()
+    response = client.post(reverse("citizens:create"), create_data(world, cpr=make_cpr() + "7"))
+    assert "cpr" in response.context["form"].errors
+    assert "10 cifre" in response.content.decode()
+    assert Citizen.objects.count() == citizens
