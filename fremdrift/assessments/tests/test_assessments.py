@@ -393,3 +393,20 @@ def test_the_caseload_shows_sorts_and_filters_by_next_due(world, login):
     assert due_soon == ["Blixen"]
     by_due, _ = names(sort="due")
     assert by_due == ["Blixen", "Bang", "Ditlevsen"]  # no follow: last
+
+
+def test_a_saved_text_only_assessment_is_listed_not_called_missing(world, login):
+    """The resource profile has text items only, so it draws no wheel; its saved assessment
+    is listed, and the page does not say there is none."""
+    saved = record(
+        world,
+        "resource_profile",
+        answers={"education": AnswerInput(text="Færdig med 9. klasse")},
+        respondent="caseworker",
+    )
+    page = login(world.caseworker).get(
+        reverse("citizens:detail", args=[world.citizen.pk]), {"instrument": "resource_profile"}
+    )
+    html = page.content.decode()
+    assert "Endnu ingen afsluttede målinger" not in html
+    assert reverse("assessments:edit", args=[world.citizen.pk, saved.pk]) in html
