@@ -180,6 +180,7 @@ def monitoring_report(user, filters: Filters) -> MonitoringReport:
         *_internships(rows, by_citizen_activities, labels, today),
         _exits(rows, exits, labels),
         _start_meetings(db_citizens, labels),
+        _clarifications(rows, db_citizens, labels, today),
     ]
     return MonitoringReport(enrolments=len(rows), months=months, tables=tables)
 
@@ -408,6 +409,52 @@ def _start_meetings(citizen_ids, labels) -> Table:
         .values_list("meeting_id", "role_id")
         .distinct()
     )
+    for role_id, n in sorted(roles.items(), key=lambda item: labels.get(item[0], "")):
+        table.rows.append([labels.get(role_id, "–"), n])
+    return table
+
+
+def _clarifications(rows, citizen_ids, labels, today) -> Table:
+    """Seed 002: the share of enrolments with a coordinated clarification during the
+    enrolment, the mean number of experts who took part, and the experts by role."""
+    meetings = defaultdict(list)
+    for meeting_id, citizen_id, day in Meeting.objects.filter(
+        plan__citizen_id__in=citizen_ids, kind__code="coordinated_clarification"
+    ).values_list("pk", "plan__citizen_id", "date"):
+        meetings[citizen_id].append((meeting_id, day))
+    experts = defaultdict(set)  # meeting id: (role, person)
+    for meeting_id, role_id, user_id, name in MeetingParticipant.objects.filter(
+        meeting__plan__citizen_id__in=citizen_ids,
+        meeting__kind__code="coordinated_clarification",
+    ).values_list("meeting_id", "role_id", "user_id", "name"):
+        experts[meeting_id].add((role_id, user_id or name))
+    with_clarification = 0
+    numbers = []
+    roles: Counter = Counter()
+    for r in rows:
+        held = [m for m, day in meetings[r[1]] if r[3] <= day <= (r[4] or today)]
+        if not held:
+            continue
+        with_clarification += 1
+        people = set().union(*(experts[m] for m in held))
+        numbers.append(len(people))
+        for role_id in {role_id for role_id, _person in people}:
+            roles[role_id] += 1
+    counted = _(
+        "Enrolments with a coordinated clarification while they ran, as a share of the "
+        "cohort's enrolments; the experts by role as enrolments whose clarification had one."
+    )
+    if enough(len(numbers)):
+        counted += " " + _("On average %(mean)s experts took part.") % {
+            "mean": figure(sum(numbers) / len(numbers), 1)
+        }
+    table = Table(
+        _("Coordinated clarification"),
+        [_("Coordinated clarification"), _("Enrolments"), _("Share")],
+        counted=counted,
+        share_of=len(rows),
+    )
+    table.rows.append([_("With a coordinated clarification"), with_clarification])
     for role_id, n in sorted(roles.items(), key=lambda item: labels.get(item[0], "")):
         table.rows.append([labels.get(role_id, "–"), n])
     return table

@@ -147,6 +147,7 @@ def test_the_demo_monitoring_report_shows_the_participant_profile(demo, client):
     assert "Deltagerprofil: Begrundelser" in html and "Psykiske funktionsnedsættelser" in html
     assert "I gennemsnit 2,1 pr. deltager med et svar." in html
     assert "Andel" in html and " %" in html
+    assert "Med koordineret afklaring" in html  # issue 23: the clarification figures
     wheel = Instrument.objects.get(code="adult_wheel")
     grouped = client.get(
         "/reports/progression/", {"instrument": wheel.pk, "group_by": "profile:match_group"}
