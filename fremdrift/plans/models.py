@@ -132,14 +132,6 @@ class GoalEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.goal_id} {self.reason}"
 
-    @property
-    def summary(self) -> str:
-        """What the event changed, as 'field → value; ...'."""
-        return "; ".join(
-            f"{key} → {value if value not in (None, '') else '–'}"
-            for key, value in self.changes.items()
-        )
-
 
 class Activity(models.Model):
     class Result(models.TextChoices):

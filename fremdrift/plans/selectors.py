@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fremdrift.accounts.models import Role, User
 from fremdrift.assessments.models import Assessment
 from fremdrift.citizens.access import citizens_in_scope
+from fremdrift.codelists.models import Code, CodeList
 
 from .models import (
     Activity,
@@ -23,6 +24,7 @@ from .models import (
     Mentor,
     Plan,
     PlanRole,
+    Supporter,
 )
 
 PARTICIPANTS = Prefetch("participants", queryset=MeetingParticipant.objects.select_related("role"))
@@ -55,12 +57,17 @@ def goals_of(plan: Plan) -> list[Goal]:
         .prefetch_related(events)
         .order_by("created_at", "id"),
     )
-    return list(
+    goals = list(
         plan.goals.filter(parent=None)
         .select_related("category")
         .prefetch_related(events, sub_goals)
         .order_by("-is_end_goal", "created_at", "id")
     )
+    every = [g for goal in goals for g in (goal, *goal.sub_goals.all())]
+    categories = _category_labels(every)
+    for goal in every:
+        goal.history = goal_event_changes(goal, categories=categories)
+    return goals
 
 
 def plan_roles_of(plan: Plan) -> list[PlanRole]:
@@ -344,3 +351,76 @@ def mentor_get(user, mentor_id: int) -> Mentor:
 
 def plan_role_get(user, plan_role_id: int) -> PlanRole:
     return _one(plan_roles_in_scope(user), plan_role_id, "plan__citizen")
+
+
+def _change_field_labels() -> dict[str, str]:
+    return {
+        "text": _("Goal"),
+        "status": _("Status"),
+        "target_date": _("Target date"),
+        "category": _("Category"),
+        "supported_by": _("Supported by"),
+        "gas_level": _("Level reached"),
+        "gas_levels": _("The five levels"),
+        "gas_baseline": _("Level at the start"),
+    }
+
+
+def _change_value(name: str, value, categories: dict) -> str:
+    if value in (None, "", {}):
+        return "–"
+    if name == "status":
+        return str(Goal.Status(value).label) if value in Goal.Status.values else str(value)
+    if name == "supported_by":
+        return str(Supporter(value).label) if value in Supporter.values else str(value)
+    if name == "target_date":
+        try:
+            return formats.date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return str(value)
+    if name == "category":
+        return categories.get(value, str(value))
+    if name == "gas_levels":
+        return _("changed")
+    if name in ("gas_level", "gas_baseline"):
+        return f"{int(value):+d}"
+    return str(value)
+
+
+def _category_labels(goals) -> dict:
+    """The end-goal categories' labels by id and code, in one query, only where an event of
+    the goals changed a category."""
+    categories: dict = {}
+    if any("category" in event.changes for goal in goals for event in goal.events.all()):
+        for code in Code.objects.filter(code_list=CodeList.END_GOAL_CATEGORY):
+            categories[code.pk] = categories[code.code] = code.label
+    return categories
+
+
+def goal_event_changes(goal, *, categories: dict | None = None) -> list[tuple]:
+    """(event, ["Status: Aktiv → Opnået", ...]) for each of the goal's events, oldest first:
+    the state before each event is the replay of those before it. Reads the goal's events as
+    prefetched (`goals_of` reads the category labels once for the whole plan)."""
+    events = list(goal.events.all())
+    if categories is None:
+        categories = _category_labels([goal])
+    labels = _change_field_labels()
+    state: dict = {}
+    out = []
+    for event in events:
+        lines = []
+        for name, after in event.changes.items():
+            before = state.get(name)
+            if event.reason == GoalEvent.Reason.CREATED or before == after:
+                continue
+            label = labels.get(name, name)
+            if name == "gas_level" or before is None:
+                lines.append(f"{label}: {_change_value(name, after, categories)}")
+            else:
+                lines.append(
+                    f"{label}: {_change_value(name, before, categories)} → "
+                    f"{_change_value(name, after, categories)}"
+                )
+        state |= event.changes
+        out.append((event, lines))
+    return out
