@@ -51,6 +51,7 @@ DEFAULTS: dict[str, list[tuple]] = {
                 ("wage_subsidy", "Job med løntilskud", "Job with wage subsidy"),
                 ("guidance", "Vejledning", "Guidance"),
                 ("job_search_support", "Støtte til jobsøgning", "Job search support"),
+                ("aftercare", "Efterværn", "Aftercare"),
             ],
         ),
         (

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.instruments.models import Instrument
+from fremdrift.plans import services as plan_services
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.defaults import KVIK_MILESTONES
 from fremdrift.programmes.models import Enrolment
+from fremdrift.programmes.selectors import AFTERCARE, JOB_OR_EDUCATION
 from fremdrift.referrals import services as referral_services
 
 FOCUS_ITEMS = [
@@ -65,6 +67,7 @@ def seed_programmes(*, rng: random.Random, citizens, providers, users, today: dt
     reasons = [group[i % len(group)] for i in range(3) for group in groups.values()]
     referred = [c for n, c in enumerate(citizens) if n % 5 == 1]
     exits = -1
+    after_work = 0
     for n, citizen in enumerate(referred):
         programme = kvik if n % 2 == 0 else cti
         caseworker = citizen.responsible_caseworker
@@ -106,11 +109,27 @@ def seed_programmes(*, rng: random.Random, citizens, providers, users, today: dt
                     milestone=cti.milestones.get(code="handover"),
                     reached_on=end - dt.timedelta(days=7),
                 )
+            reason = reasons[exits % len(reasons)]
             referral_services.enrolment_end(
                 actor=caseworker,
                 enrolment=enrolment,
                 expected_version=enrolment.version,
                 end_date=end,
-                exit_reason=reasons[exits % len(reasons)],
+                exit_reason=reason,
                 close_plan=False,
             )
+            aftercare_day = end + dt.timedelta(days=7)
+            if reason.code in JOB_OR_EDUCATION and aftercare_day <= today:
+                after_work += 1
+                if after_work % 2 == 1:  # every second one, as in seed 002
+                    plan_services.activity_create(
+                        actor=caseworker,
+                        plan=plan_services.plan_get_or_create(actor=caseworker, citizen=citizen),
+                        sector=Code.objects.get(
+                            code_list=CodeList.ACTIVITY_SECTOR, code="employment"
+                        ),
+                        kind=Code.objects.get(code_list=CodeList.ACTIVITY_TYPE, code=AFTERCARE),
+                        purpose="Støtte i de første uger i job eller uddannelse",
+                        start_date=aftercare_day,
+                        end_date=min(today, aftercare_day + dt.timedelta(days=56)),
+                    )

@@ -31,6 +31,10 @@ from .models import (
 # Every figure about them (the monitoring curve and tables, the programme outcomes) uses this.
 COMPANY_ACTIVITY_TYPES = ("internship_single", "internship_company_centre", "wage_subsidy")
 JOB_OR_EDUCATION = ("job", "education")
+# Support in the first time in a job or education after an exit (seed 002, "efterværn"): an
+# activity of this type that starts within AFTERCARE_DAYS of the exit belongs to it.
+AFTERCARE = "aftercare"
+AFTERCARE_DAYS = 92
 
 
 @dataclass

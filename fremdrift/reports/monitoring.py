@@ -24,6 +24,8 @@ from fremdrift.plans.models import (
 )
 from fremdrift.programmes.models import Enrolment
 from fremdrift.programmes.selectors import (
+    AFTERCARE,
+    AFTERCARE_DAYS,
     COMPANY_ACTIVITY_TYPES,
     JOB_OR_EDUCATION,
     profile_items,
@@ -179,6 +181,7 @@ def monitoring_report(user, filters: Filters) -> MonitoringReport:
         *_mentors(rows, db_citizens, labels),
         *_internships(rows, by_citizen_activities, labels, today),
         _exits(rows, exits, labels),
+        _aftercare(rows, exits, by_citizen_activities),
         _start_meetings(db_citizens, labels),
         _clarifications(rows, db_citizens, labels, today),
     ]
@@ -385,6 +388,34 @@ def _exits(rows, exits, labels) -> Table:
     first_level.append(len(table.rows))
     table.rows.append([_("Still enrolled"), sum(1 for r in rows if r[0] not in exits)])
     table.blocks.append(first_level)
+    return table
+
+
+def _aftercare(rows, exits, by_citizen_activities) -> Table:
+    """Seed 002: of the exits to a job or education, the share with aftercare: an activity of
+    the type "efterværn" that started on the day of the exit or within AFTERCARE_DAYS."""
+    to_work = [
+        r for r in rows if r[0] in exits and exits[r[0]][2] in JOB_OR_EDUCATION and r[4] is not None
+    ]
+    window = dt.timedelta(days=AFTERCARE_DAYS)
+    with_aftercare = sum(
+        1
+        for r in to_work
+        if any(
+            a[3] == AFTERCARE and r[4] <= a[4] <= r[4] + window for a in by_citizen_activities[r[1]]
+        )
+    )
+    table = Table(
+        _("Aftercare after an exit to job or education"),
+        [_("Exits to job or education"), _("Enrolments"), _("Share")],
+        counted=_(
+            "Exits to a job or education, and those with aftercare (an activity of the type "
+            "'Efterværn' that started within three months of the exit)."
+        ),
+        share_of=len(to_work),
+    )
+    table.rows.append([_("Exits to job or education"), len(to_work)])
+    table.rows.append([_("With aftercare"), with_aftercare])
     return table
 
 

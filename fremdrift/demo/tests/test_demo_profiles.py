@@ -148,6 +148,7 @@ def test_the_demo_monitoring_report_shows_the_participant_profile(demo, client):
     assert "I gennemsnit 2,1 pr. deltager med et svar." in html
     assert "Andel" in html and " %" in html
     assert "Med koordineret afklaring" in html  # issue 23: the clarification figures
+    assert "Efterværn efter afgang til job eller uddannelse" in html and "Med efterværn" in html
     wheel = Instrument.objects.get(code="adult_wheel")
     grouped = client.get(
         "/reports/progression/", {"instrument": wheel.pk, "group_by": "profile:match_group"}
