@@ -55,3 +55,10 @@ class PaymentReportForm(DesignSystemForm):
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
+
+    def clean(self):
+        data = super().clean()
+        year, quarter = data.get("year"), data.get("quarter")
+        if year and quarter and dt.date(year, 3 * quarter - 2, 1) > dt.date.today():
+            self.add_error("quarter", _("The quarter has not begun yet."))
+        return data

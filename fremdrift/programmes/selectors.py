@@ -165,6 +165,17 @@ class PaymentLine:
 
 
 @dataclass
+class PaymentItem:
+    """One milestone one enrolment reached in the quarter: the specification's row."""
+
+    enrolment_id: int
+    programme: Programme
+    milestone: Milestone
+    reached_on: dt.date
+    amount: Decimal
+
+
+@dataclass
 class PaymentReport:
     provider: object
     year: int
@@ -172,6 +183,9 @@ class PaymentReport:
     first_day: dt.date
     last_day: dt.date
     lines: list[PaymentLine]
+    # The specification, per enrolment (its number, never a name): its rows add up to the
+    # lines' amounts.
+    items: list[PaymentItem] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -230,23 +244,39 @@ def payment_report(user, *, provider, year: int, quarter: int) -> PaymentReport:
         .distinct()
     )
     reached = milestones_reached(enrolments)
-    counts: dict[int, int] = defaultdict(int)
-    for entry in reached.values():
-        for r in entry.reached:
-            if first <= r.on <= last:
-                counts[r.milestone.pk] += 1
-    lines = []
-    for milestone in (
+    milestones = list(
         Milestone.objects.filter(programme__organisation=provider)
         .select_related("programme")
         .order_by("programme__name", "programme_id", "position", "id")
-    ):
-        n = counts.get(milestone.pk, 0)
-        amount = (milestone.programme.price * milestone.share / 100 * n).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
-        lines.append(PaymentLine(milestone.programme, milestone, n, amount))
-    return PaymentReport(provider, year, quarter, first, last, lines)
+    )
+    # Each citizen's amount in whole øre, so that the specification adds up to the lines.
+    per_citizen = {
+        m.pk: (m.programme.price * m.share / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        for m in milestones
+    }
+    by_pk = {m.pk: m for m in milestones}
+    counts: dict[int, int] = defaultdict(int)
+    items = []
+    for enrolment_id, entry in sorted(reached.items()):
+        for r in entry.reached:
+            if first <= r.on <= last and r.milestone.pk in per_citizen:
+                counts[r.milestone.pk] += 1
+                milestone = by_pk[r.milestone.pk]
+                items.append(
+                    PaymentItem(
+                        enrolment_id,
+                        milestone.programme,
+                        milestone,
+                        r.on,
+                        per_citizen[milestone.pk],
+                    )
+                )
+    lines = [
+        PaymentLine(m.programme, m, counts.get(m.pk, 0), per_citizen[m.pk] * counts.get(m.pk, 0))
+        for m in milestones
+    ]
+    items.sort(key=lambda i: (i.enrolment_id, i.reached_on, i.milestone.position))
+    return PaymentReport(provider, year, quarter, first, last, lines, items)
 
 
 def enrolments_for(user, citizen) -> list[EnrolmentMilestones]:

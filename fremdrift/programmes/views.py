@@ -98,7 +98,12 @@ def payment_report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programmes/payment_report.html",
-        {"form": form, "report": report, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "report": report,
+            "specification": _specification_rows(report) if report else None,
+            "query": request.GET.urlencode(),
+        },
         status=200 if form.is_valid() or not request.GET else 400,
     )
 
@@ -132,12 +137,29 @@ def _payment_rows(report) -> list[list]:
     ]
 
 
+def _specification_rows(report) -> list[list]:
+    """Per enrolment (its number, never a name), each milestone reached in the quarter with
+    its date and amount; the rows add up to the total."""
+    header = [_("Enrolment"), _("Programme"), _("Milestone"), _("Reached on"), _("Amount")]
+    rows = [
+        [f"F-{i.enrolment_id}", i.programme.name, i.milestone.label, i.reached_on, i.amount]
+        for i in report.items
+    ]
+    return [header, *rows, [_("Total"), "", "", "", report.total]]
+
+
 def _filename(report, ext: str) -> str:
     return f"milestones-{report.provider.pk}-{report.year}-Q{report.quarter}.{ext}"
 
 
 def _payment_csv(report) -> HttpResponse:
-    rows = [[report.provider.name, f"{report.year} Q{report.quarter}"], *_payment_rows(report)]
+    rows = [
+        [report.provider.name, f"{report.year} Q{report.quarter}"],
+        *_payment_rows(report),
+        [],
+        [_("Specification")],
+        *_specification_rows(report),
+    ]
     return csv_response(rows, _filename(report, "csv"))
 
 
@@ -149,11 +171,13 @@ def _payment_xlsx(report) -> HttpResponse:
         [],
         *table,
     ]
+    summary_end = len(rows)
+    rows += [[], [_("Specification")], *_specification_rows(report)]
     return xlsx_response(
         rows,
         _filename(report, "xlsx"),
         title=f"{report.year} Q{report.quarter}",
-        bold_rows={1, 4, len(rows)},
+        bold_rows={1, 4, summary_end, summary_end + 2, summary_end + 3, len(rows)},
         widths=(30, 28, 40, 12, 14, 10, 14),
         money_columns={5, 7},
     )

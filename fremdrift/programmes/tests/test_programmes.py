@@ -474,3 +474,44 @@ def test_each_organisation_opens_only_the_payments_it_may_see(world, login, kvik
                 assert response.status_code in (400, 404), (user, provider)
                 assert 'data-testid="payment-table"' not in page
                 assert "Trivselsforløb" not in page and "99.999" not in page
+
+
+def test_the_payment_specification_adds_up_to_the_total(world, login, kvik):
+    """Finance checks the quarter: per enrolment (its number, no name) each milestone reached
+    with its date and amount, adding up to the total, on the page and in the CSV."""
+    citizens = [world.citizen] + [
+        make_citizen(world.caseworker, first_name=f"Specifikation{n}") for n in range(2)
+    ]
+    enrolments = [
+        enrol(world, kvik, citizen=c, start=dt.date(2026, 2, 1 + n)) for n, c in enumerate(citizens)
+    ]
+    report = selectors.payment_report(
+        world.provider_staff, provider=world.vaekst, year=2026, quarter=1
+    )
+    assert [(i.enrolment_id, i.milestone.code, i.reached_on, i.amount) for i in report.items] == [
+        (e.pk, "started", dt.date(2026, 2, 1 + n), Decimal("4000.00"))
+        for n, e in enumerate(enrolments)
+    ]
+    assert sum(i.amount for i in report.items) == report.total == Decimal("12000.00")
+
+    client = login(world.provider_staff)
+    query = {"provider": world.vaekst.pk, "year": 2026, "quarter": 1}
+    page = client.get(reverse("programmes:payments"), query).content.decode()
+    specification = page.split('data-testid="payment-specification"')[1].split("</table>")[0]
+    assert f"F-{enrolments[0].pk}" in specification and "12.000,00" in specification
+    assert world.citizen.first_name not in specification
+    raw = client.get(reverse("programmes:payments"), query | {"format": "csv"}).content
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    start = rows.index(["Specifikation"])
+    assert [r[0] for r in rows[start + 2 : start + 5]] == [f"F-{e.pk}" for e in enrolments]
+
+
+def test_a_quarter_that_has_not_begun_is_refused_by_name(world, login, kvik):
+    future = dt.date.today().year + 1
+    response = login(world.provider_staff).get(
+        reverse("programmes:payments"), {"provider": world.vaekst.pk, "year": future, "quarter": 1}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Kvartalet er ikke begyndt endnu." in page
+    assert 'data-testid="payment-table"' not in page
