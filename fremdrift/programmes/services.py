@@ -408,6 +408,10 @@ def profile_version() -> InstrumentVersion:
     )
 
 
+# The name of a profile answer's field on the forms that carry the profile beside their own.
+PROFILE_PREFIX = "profile_"
+
+
 @transaction.atomic
 def enrolment_profile_record(
     *,
@@ -418,7 +422,27 @@ def enrolment_profile_record(
     expected_revision: int | None = None,
 ) -> Assessment:
     """Records the enrolment's participant profile, or corrects the one it has: a profile is
-    answered once per enrolment, and its corrections are kept in the assessment's history."""
+    answered once per enrolment, and its corrections are kept in the assessment's history.
+    An answer's error is named `profile_<item code>`, as the forms that carry the profile
+    beside their own fields name it."""
+    try:
+        return _enrolment_profile_record(
+            actor=actor,
+            enrolment=enrolment,
+            date=date,
+            answers=answers,
+            expected_revision=expected_revision,
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                PROFILE_PREFIX + key.removeprefix("item_") if key.startswith("item_") else key: m
+                for key, m in error.message_dict.items()
+            }
+        ) from None
+
+
+def _enrolment_profile_record(*, actor, enrolment, date, answers, expected_revision) -> Assessment:
     current = lock_for_update(enrolment, related=["citizen"])
     if not may_record_profile(actor, current.citizen):
         raise ValidationError(

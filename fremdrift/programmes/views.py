@@ -276,10 +276,7 @@ def enrolment_profile(request: HttpRequest, citizen_id: int, enrolment_id: int) 
                     )
                 ]
             except ValidationError as error:
-                errors = {
-                    key.replace("item_", "profile_", 1) if key.startswith("item_") else key: value
-                    for key, value in error.message_dict.items()
-                }
+                errors = error.message_dict
             else:
                 messages.success(request, _("The participant profile has been saved."))
                 return redirect(f"/citizens/{citizen.pk}/#referrals")
@@ -300,7 +297,7 @@ def enrolment_profile(request: HttpRequest, citizen_id: int, enrolment_id: int) 
         "general_errors": [
             message
             for field, messages_ in errors.items()
-            if not field.startswith("profile_") and field != "date"
+            if not field.startswith(services.PROFILE_PREFIX) and field != "date"
             for message in messages_
         ],
         "date_value": date_value,

@@ -201,11 +201,12 @@ def referral_create(
 
 
 def _profile_errors(error: ValidationError) -> dict[str, list[str]]:
-    """The profile's errors (`item_<code>`) as the referral form's (`profile_<code>`)."""
+    """The profile's errors on the referral form: its answers' as they are (`profile_<code>`),
+    the rest (its date, the enrolment) under the form's profile section."""
     out: dict[str, list[str]] = {}
     for field, messages in error.message_dict.items():
-        name = "profile_" + field.removeprefix("item_") if field.startswith("item_") else field
-        out.setdefault(name if name.startswith("profile_") else "profile", []).extend(messages)
+        name = field if field.startswith(programme_services.PROFILE_PREFIX) else "profile"
+        out.setdefault(name, []).extend(messages)
     return out
 
 
