@@ -27,7 +27,14 @@ from fremdrift.instruments.models import Instrument
 from .agreement import agreement_report
 from .cohort import AGE_BAND_LABELS, Filters, cohort_rows
 from .comparison import comparison_report
-from .forms import AgreementForm, CohortForm, ComparisonForm, ProgressionForm, SurveyForm
+from .forms import (
+    AgreementForm,
+    CohortForm,
+    ComparisonForm,
+    ProgressionForm,
+    QualityForm,
+    SurveyForm,
+)
 from .goals import goals_report
 from .monitoring import monitoring_report
 from .privacy import TOO_FEW, cohort_too_small, mark_hidden, suppress
@@ -90,10 +97,20 @@ class CohortFilters(Schema):
         None, description="Only citizens of this legal sex"
     )
     enrolled_from: dt.date | None = Field(
-        None, description="Only enrolments that started on or after this day (ISO 8601)"
+        None,
+        description="Only enrolments (or, in the group `follows`, follows) that started on or "
+        "after this day (ISO 8601)",
     )
     enrolled_to: dt.date | None = Field(
-        None, description="Only enrolments that started on or before this day (ISO 8601)"
+        None,
+        description="Only enrolments (or, in the group `follows`, follows) that started on or "
+        "before this day (ISO 8601)",
+    )
+    caseworker: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Only citizens with this responsible caseworker (the user's id)",
     )
     profile: str | None = Field(
         None,
@@ -102,6 +119,16 @@ class CohortFilters(Schema):
         description="Only enrolments whose participant profile has this answer: "
         "`<item code>:<option code>` of the instrument `participant_profile`, e.g. "
         "`match_group:match_2`",
+    )
+
+
+class GroupFilters(CohortFilters):
+    group: Literal["enrolments", "follows"] = Field(
+        "enrolments",
+        description="The group the report covers: `enrolments` in programmes, or `follows`, "
+        "the organisation's own citizens who follow the report's instrument (any instrument "
+        "for quality), in a programme or not, measured from the day they started following "
+        "it. A group of follows takes no `programme` or `provider`.",
     )
 
 
@@ -123,7 +150,7 @@ def horizon_field():
     )
 
 
-class ProgressionFilters(CohortFilters):
+class ProgressionFilters(GroupFilters):
     instrument: str = instrument_field("an instrument for progression", "adult_wheel")
     horizon: Literal["latest", "3", "6", "12"] = horizon_field()
     group_by: str | None = Field(
@@ -135,20 +162,21 @@ class ProgressionFilters(CohortFilters):
     )
 
 
-class ComparisonFilters(CohortFilters):
+class ComparisonFilters(GroupFilters):
     instrument: str = instrument_field("an instrument for progression", "adult_wheel")
     horizon: Literal["latest", "3", "6", "12"] = horizon_field()
     by: str = Field(
         "programme",
         max_length=68,
-        pattern=r"^(programme|provider|target_group|profile:[a-z0-9_-]+)$",
+        pattern=r"^(programme|provider|target_group|caseworker|profile:[a-z0-9_-]+)$",
         description="What is compared side by side: `programme`, `provider`, `target_group`, "
-        "or an item of the participant profile as `profile:<item code>` (e.g. "
+        "`caseworker` (the responsible caseworker), or an item of the participant profile as "
+        "`profile:<item code>` (e.g. "
         "`profile:education`; with several answers a participant is in the group of each)",
     )
 
 
-class AgreementFilters(CohortFilters):
+class AgreementFilters(GroupFilters):
     instrument: str = instrument_field("an instrument for progression", "adult_wheel")
     pair: Literal["caseworker_provider", "citizen_caseworker", "citizen_provider"] = Field(
         "caseworker_provider", description="Whose answers are compared with whose"
@@ -186,7 +214,11 @@ class ReportOut(Schema):
         "summary says there are too few to show results and there are no tables"
     )
     enrolments: int | None = Field(
-        description="Enrolments in the cohort the report covers; null where citizens is"
+        description="Enrolments in the cohort the report covers (in the group `follows`: "
+        "follows); null where citizens is"
+    )
+    group: Literal["enrolments", "follows"] = Field(
+        description="The group the report covers (see the parameter `group`)"
     )
     summary: list[str] = Field(description="The page's lines in plain words, in order")
     tables: list[ReportTable] = Field(
@@ -275,6 +307,7 @@ def _answer(request: HttpRequest, name: str, filters: Filters, summary, tables) 
             "report": name,
             "citizens": None,
             "enrolments": None,
+            "group": filters.group,
             "summary": [str(TOO_FEW)],
             "tables": [],
         }
@@ -282,6 +315,7 @@ def _answer(request: HttpRequest, name: str, filters: Filters, summary, tables) 
         "report": name,
         "citizens": len({r[1] for r in rows}),
         "enrolments": len(rows),
+        "group": filters.group,
         "summary": [str(line) for line in summary],
         "tables": tables,
     }
@@ -291,11 +325,19 @@ def _progression_lines(report) -> list[str]:
     """The progression page's words: the summary, what it covers, the reliable change and
     the attrition."""
     lines = summary_of(report)
-    lines.append(
+    covers = (
         _(
+            "The report covers %(cohort)s citizens who follow the instrument; %(baseline)s have "
+            "a first assessment and %(both)s also a follow-up."
+        )
+        if report.of_follows
+        else _(
             "The report covers %(cohort)s enrolments; %(baseline)s have a first assessment and "
             "%(both)s also a follow-up."
         )
+    )
+    lines.append(
+        covers
         % {
             "cohort": report.cohort_size,
             "baseline": report.with_baseline,
@@ -472,11 +514,11 @@ def agreement(request: HttpRequest, filters: Query[AgreementFilters]):
 
 @router.get("/quality", response=RESPONSES)
 @reads_from_replica()
-def quality(request: HttpRequest, filters: Query[CohortFilters]):
+def quality(request: HttpRequest, filters: Query[GroupFilters]):
     """Data quality over the last 12 months: due assessments done on time by responsible
     caseworker and provider scores by provider, citizens without a plan, and enrolments that
     should have ended with an exit reason."""
     require_reports(request)
-    form = _filter_form(CohortForm, request, filters)
+    form = _filter_form(QualityForm, request, filters)
     report = quality_report(request.user, form.filters())
     return _answer(request, "quality", form.filters(), [], _sections(quality_tables(report)))

@@ -1,5 +1,6 @@
-"""Programmes, providers or target groups side by side: the change in each, and the
-difference in follow-up adjusted for the baseline score (analysis of covariance)."""
+"""Programmes, providers, target groups, responsible caseworkers or the groups of an item of
+the participant profile side by side: the change in each, and the difference in follow-up
+adjusted for the baseline score (analysis of covariance)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ import numpy as np
 from django.utils.translation import gettext_lazy as _
 from scipy import stats as scipy_stats
 
-from fremdrift.accounts.models import Organisation
+from fremdrift.accounts.models import Organisation, User
 from fremdrift.codelists.models import Code
 from fremdrift.instruments.models import ScaleType
 from fremdrift.programmes.models import Programme
@@ -23,7 +24,10 @@ DIMENSIONS = {
     "programme": _("Programme"),
     "provider": _("Provider"),
     "target_group": _("Target group"),
+    "caseworker": _("Responsible caseworker"),
 }
+# What only a group of enrolments has.
+ENROLMENT_DIMENSIONS = ("programme", "provider")
 
 
 @dataclass
@@ -87,7 +91,7 @@ def comparison_report(
     )
 
     profile_item = by.removeprefix(PROFILE_GROUPS) if by.startswith(PROFILE_GROUPS) else ""
-    profiles = cohort_profiles(rows) if profile_item else {}
+    profiles = cohort_profiles(rows, group=filters.group) if profile_item else {}
 
     def keys_of(row) -> list:
         """The groups of an enrolment: one, or for an item of the participant profile with
@@ -98,6 +102,8 @@ def comparison_report(
             key = programme_owner.get(row[2])
         elif by == "target_group":
             key = row[3]
+        elif by == "caseworker":
+            key = row[4]
         else:
             key = row[2]
         return [] if key is None else [key]
@@ -162,4 +168,6 @@ def _labels(by: str, keys: set) -> dict:
         return dict(Programme.objects.filter(pk__in=keys).values_list("pk", "name"))
     if by == "provider":
         return dict(Organisation.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "caseworker":
+        return {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=keys)}
     return {c.pk: c.label for c in Code.objects.filter(pk__in=keys)}

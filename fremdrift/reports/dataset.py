@@ -99,7 +99,7 @@ def dataset(user, filters: Filters, *, instrument, shape: str = "long"):
     for r in rows:
         by_citizen[r[1]].append(r)
     columns = profile_columns()
-    profiles = cohort_profiles(r[0] for r in rows) if columns else {}
+    profiles = cohort_profiles((r[0] for r in rows), group=filters.group) if columns else {}
     profile_of = {r[0]: _profile_cells(columns, profiles.get(r[0], {})) for r in rows}
     today = dt.date.today()
     answers = (

@@ -2,7 +2,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fremdrift.accounts.models import Organisation
+from fremdrift.accounts.models import Organisation, User
+from fremdrift.assessments.models import Follow
 from fremdrift.citizens.forms import CodeChoiceField
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
@@ -12,7 +13,15 @@ from fremdrift.plans.forms import DATE
 from fremdrift.programmes.models import Programme
 from fremdrift.programmes.selectors import profile_items
 
-from .cohort import AGE_BAND_LABELS, PROFILE_GROUPS, Filters, most_used_instrument
+from .cohort import (
+    AGE_BAND_LABELS,
+    ENROLMENTS,
+    FOLLOWS,
+    PROFILE_GROUPS,
+    Filters,
+    most_used_instrument,
+)
+from .comparison import ENROLMENT_DIMENSIONS
 from .scores import HORIZONS
 
 
@@ -32,8 +41,15 @@ def profile_item_choices(items) -> list[tuple[str, str]]:
     ]
 
 
+class CaseworkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
 class CohortForm(DesignSystemForm):
-    """The filters every report shares. All optional: an empty form is the whole organisation."""
+    """The filters every report shares. All optional: an empty form is the whole organisation.
+    A report that can cover the organisation's own citizens who follow an instrument as well
+    as enrolments adds `group` (`GroupForm`)."""
 
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=Programme.objects.none(), required=False
@@ -54,8 +70,11 @@ class CohortForm(DesignSystemForm):
     sex = forms.ChoiceField(
         label=_("Legal sex"), choices=[("", _("All")), *Citizen.Sex.choices], required=False
     )
-    enrolled_from = forms.DateField(label=_("Enrolled from"), required=False, widget=DATE)
-    enrolled_to = forms.DateField(label=_("Enrolled until"), required=False, widget=DATE)
+    caseworker = CaseworkerChoiceField(
+        label=_("Responsible caseworker"), queryset=User.objects.none(), required=False
+    )
+    enrolled_from = forms.DateField(label=_("Started from"), required=False, widget=DATE)
+    enrolled_to = forms.DateField(label=_("Started until"), required=False, widget=DATE)
     profile = forms.ChoiceField(
         label=_("Participant profile"),
         required=False,
@@ -79,6 +98,12 @@ class CohortForm(DesignSystemForm):
         self.fields["provider"].queryset = Organisation.objects.filter(
             programmes__in=programmes
         ).distinct()
+        self.fields["caseworker"].queryset = (
+            User.objects.filter(caseload__home_organisation_id=org)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["caseworker"].empty_label = _("All")
         self.fields["target_group"].empty_label = _("All")
         self.fields["programme"].empty_label = _("All")
         self.fields["provider"].empty_label = _("All")
@@ -96,8 +121,25 @@ class CohortForm(DesignSystemForm):
                 data[name] = str(field.initial)
         return data
 
+    @property
+    def group_kind(self) -> str:
+        """`ENROLMENTS`, or in a `GroupForm` the group chosen."""
+        return ENROLMENTS
+
+    def shown_group(self) -> str:
+        """Which group the report shows, in words, for the page."""
+        if self.group_kind != FOLLOWS:
+            return _("The group: enrolments in programmes.")
+        instrument = self.cleaned_data.get("instrument")
+        if instrument is None:
+            return _("The group: the organisation's own citizens who follow an instrument.")
+        return _("The group: the organisation's own citizens who follow %(instrument)s.") % {
+            "instrument": instrument.name
+        }
+
     def filters(self) -> Filters:
         d = self.cleaned_data
+        instrument = d.get("instrument")
         return Filters(
             programmes=(d["programme"].pk,) if d.get("programme") else (),
             provider=d["provider"].pk if d.get("provider") else None,
@@ -107,10 +149,66 @@ class CohortForm(DesignSystemForm):
             enrolled_from=d.get("enrolled_from"),
             enrolled_to=d.get("enrolled_to"),
             profile=(tuple(d["profile"].split(":", 1)),) if d.get("profile") else (),
+            group=self.group_kind,
+            instrument=(
+                instrument.pk if instrument is not None and self.group_kind == FOLLOWS else None
+            ),
+            caseworker=d["caseworker"].pk if d.get("caseworker") else None,
         )
 
 
-class ProgressionForm(CohortForm):
+class GroupForm(CohortForm):
+    """A report of either kind of group: enrolments in programmes, or the organisation's own
+    citizens who follow the report's instrument (seed 001: the citizens who stay at the
+    jobcentre are scored there too), measured from the follow's start."""
+
+    group = forms.ChoiceField(
+        label=_("Group"),
+        choices=[
+            (ENROLMENTS, _("Enrolments in programmes")),
+            (FOLLOWS, _("The organisation's own citizens who follow the instrument")),
+        ],
+        initial=ENROLMENTS,
+        required=False,
+        help_text=_(
+            "Citizens who follow the instrument are counted from the day they started "
+            "following it, also those in no programme."
+        ),
+    )
+
+    @property
+    def group_kind(self) -> str:
+        data = getattr(self, "cleaned_data", {})
+        return FOLLOWS if data.get("group") == FOLLOWS else ENROLMENTS
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("group") != FOLLOWS:
+            return cleaned
+        for name in ("programme", "provider"):
+            if cleaned.get(name):
+                self.add_error(
+                    name,
+                    _(
+                        "Citizens who follow an instrument are not chosen by programme or "
+                        "provider: choose the group of enrolments, or leave this empty."
+                    ),
+                )
+        instrument = cleaned.get("instrument")
+        follows = Follow.objects.filter(citizen__home_organisation_id=self.user.organisation_id)
+        if instrument is not None:
+            follows = follows.filter(instrument=instrument)
+        if not follows.exists():
+            self.add_error(
+                "instrument" if "instrument" in self.fields else "group",
+                _("None of the organisation's citizens follows this instrument.")
+                if instrument is not None
+                else _("None of the organisation's citizens follows an instrument."),
+            )
+        return cleaned
+
+
+class ProgressionForm(GroupForm):
     instrument = forms.ModelChoiceField(
         label=_("Instrument"),
         queryset=Instrument.objects.filter(purpose=Purpose.PROGRESSION),
@@ -134,7 +232,7 @@ class ProgressionForm(CohortForm):
         help_text=_("Show the change in each group of an item of the participant profile."),
     )
 
-    field_order = ["instrument", "horizon", "group_by"]
+    field_order = ["group", "instrument", "horizon", "group_by"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +251,7 @@ class ComparisonForm(ProgressionForm):
     by = forms.ChoiceField(label=_("Compare"), initial="programme")
     group_by = None  # the comparison's groups are `by`
 
-    field_order = ["by", "instrument", "horizon"]
+    field_order = ["group", "by", "instrument", "horizon"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,11 +259,24 @@ class ComparisonForm(ProgressionForm):
             ("programme", _("Programmes")),
             ("provider", _("Providers")),
             ("target_group", _("Target groups")),
+            ("caseworker", _("Responsible caseworkers")),
             *profile_item_choices(self.profile_items),
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("group") == FOLLOWS and cleaned.get("by") in ENROLMENT_DIMENSIONS:
+            self.add_error(
+                "by",
+                _(
+                    "Citizens who follow an instrument have no programme or provider to "
+                    "compare: compare target groups, caseworkers or the participant profile."
+                ),
+            )
+        return cleaned
 
-class AgreementForm(CohortForm):
+
+class AgreementForm(GroupForm):
     instrument = forms.ModelChoiceField(
         label=_("Instrument"),
         queryset=Instrument.objects.filter(purpose=Purpose.PROGRESSION),
@@ -181,7 +292,7 @@ class AgreementForm(CohortForm):
         initial="caseworker_provider",
     )
 
-    field_order = ["pair", "instrument"]
+    field_order = ["group", "pair", "instrument"]
 
 
 class SurveyForm(CohortForm):
@@ -194,7 +305,7 @@ class SurveyForm(CohortForm):
     field_order = ["instrument"]
 
 
-class DatasetForm(CohortForm):
+class DatasetForm(GroupForm):
     instrument = forms.ModelChoiceField(
         label=_("Instrument"),
         queryset=Instrument.objects.filter(purpose=Purpose.PROGRESSION),
@@ -223,4 +334,18 @@ class DatasetForm(CohortForm):
         help_text=_("Written to the access log with the export."),
     )
 
-    field_order = ["instrument", "shape", "file_format", "purpose"]
+    field_order = ["group", "instrument", "shape", "file_format", "purpose"]
+
+
+class QualityForm(GroupForm):
+    """Data quality of either group; a group of followers covers every instrument followed."""
+
+    group = forms.ChoiceField(
+        label=_("Group"),
+        choices=[
+            (ENROLMENTS, _("Enrolments in programmes")),
+            (FOLLOWS, _("The organisation's own citizens who follow an instrument")),
+        ],
+        initial=ENROLMENTS,
+        required=False,
+    )

@@ -50,6 +50,8 @@ class ProgressionReport:
     trajectory: list[TrajectoryPoint] = field(default_factory=list)
     scale_midpoint: float | None = None
     scale: tuple[int, int] = (1, 10)
+    # The group: the organisation's citizens who follow the instrument, not enrolments.
+    of_follows: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -116,6 +118,7 @@ def progression_report(
         scale=(min(i.scale_min for i in items), max(i.scale_max for i in items))
         if items
         else (1, 10),
+        of_follows=filters.of_follows,
     )
 
 

@@ -48,9 +48,10 @@ class OnTimeRow:
 class QualityReport:
     by_staff: list[OnTimeRow]
     by_provider: list[OnTimeRow]
-    enrolments: int
+    enrolments: int  # for a group of follows: its citizens
     without_plan: int
     should_have_exited: int
+    of_follows: bool = False
 
 
 @dataclass
@@ -212,6 +213,8 @@ def _pair_key(citizen, instrument):
 
 def quality_report(user, filters: Filters) -> QualityReport:
     rows = cohort_numbers(user, filters)
+    # A group of follows counts its citizens (one may follow several instruments).
+    units = list({r[1]: r for r in rows}.values()) if filters.of_follows else rows
     today = dt.date.today()
     since = (today - dt.timedelta(days=PERIOD_DAYS)).toordinal()
     # An assessment more than a week before the period can only be on time for a due date
@@ -329,7 +332,8 @@ def quality_report(user, filters: Filters) -> QualityReport:
             ),
             key=lambda r: r.name,
         ),
-        enrolments=len(rows),
-        without_plan=sum(1 for r in rows if r[1] not in with_goals),
+        enrolments=len(units),
+        without_plan=sum(1 for unit in units if unit[1] not in with_goals),
         should_have_exited=sum(1 for a in active if should_have_exited(*a)),
+        of_follows=filters.of_follows,
     )

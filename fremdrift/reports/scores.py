@@ -26,7 +26,7 @@ from fremdrift.assessments.models import Assessment
 from fremdrift.instruments.models import InstrumentVersion, Item
 from fremdrift.programmes.models import Enrolment
 
-from .cohort import Filters, cohort_enrolments, cohort_numbers
+from .cohort import Filters, cohort_numbers, cohort_units
 from .functions import (
     AddDays,
     DayNumber,
@@ -254,7 +254,7 @@ def candidate_keys(
         for key, candidate in candidates.items():
             annotations[key] = Coalesce(Subquery(candidate), Value(0))
     rows = cursor_rows(
-        cohort_enrolments(user, filters)
+        cohort_units(user, filters)
         .annotate(period_end=Coalesce(F("end_date"), Value(dt.date.today())))
         .annotate(start_day=DayNumber("start_date"), **annotations)
         .order_by()
@@ -281,14 +281,14 @@ def assessment_points(assessment_ids, *, codes: list[str]) -> Points:
 
 
 def trajectory(user, filters: Filters, *, versions: list[int], complete: int):
-    """Per month since enrolment: the number of complete assessments that month, and the sum
-    and sum of squares of their totals.
+    """Per month since the unit's start (an enrolment's or a follow's): the number of
+    complete assessments that month, and the sum and sum of squares of their totals.
 
     Written as SQL around the cohort's ORM statement so that SQLite walks the cohort's
     enrolments and, for each, the citizen's assessments by the index of citizen, version and
     date (CROSS JOIN fixes that order); left to itself it reads every assessment of the
     version first, at twice the time. PostgreSQL plans a CROSS JOIN like any join."""
-    cohort = cohort_enrolments(user, filters).order_by().values("pk")
+    cohort = cohort_units(user, filters).order_by().values("pk")
     try:
         cohort_sql, cohort_params = cohort.query.sql_with_params()
     except EmptyResultSet:
@@ -296,13 +296,15 @@ def trajectory(user, filters: Filters, *, versions: list[int], complete: int):
     vendor = connections[cohort.db].vendor
     month = months_since_sql(vendor, "s.date", "e.start_date")
     marks = ", ".join(["%s"] * len(versions))
+    # A follow has no end: it runs until today.
+    period_end = "COALESCE(e.end_date, %s)" if cohort.model is Enrolment else "%s"
     sql = (
         f"SELECT {month} AS month, COUNT(*), SUM(s.score_total),"  # noqa: S608
         " SUM(s.score_total * s.score_total)"
-        f" FROM {Enrolment._meta.db_table} e CROSS JOIN {Assessment._meta.db_table} s"
+        f" FROM {cohort.model._meta.db_table} e CROSS JOIN {Assessment._meta.db_table} s"
         f" WHERE e.id IN ({cohort_sql}) AND s.citizen_id = e.citizen_id"
         f" AND s.version_id IN ({marks}) AND s.status = %s AND s.scored_items = %s"
-        " AND s.date >= e.start_date AND s.date <= COALESCE(e.end_date, %s)"
+        f" AND s.date >= e.start_date AND s.date <= {period_end}"
         " GROUP BY 1"  # ordered below: with ORDER BY, PostgreSQL sorts every row to group
     )
     params = (

@@ -32,10 +32,15 @@ def summary_of(report) -> list[str]:
         return [
             _("Fewer than 5 citizens have both a baseline and a follow-up, so nothing is shown.")
         ]
-    lines = [
-        _("%(both)s of %(cohort)s enrolments have both a first assessment and a follow-up.")
-        % {"both": report.with_both, "cohort": report.cohort_size}
-    ]
+    covered = (
+        _(
+            "%(both)s of %(cohort)s citizens following the instrument have both a first "
+            "assessment and a follow-up."
+        )
+        if report.of_follows
+        else _("%(both)s of %(cohort)s enrolments have both a first assessment and a follow-up.")
+    )
+    lines = [covered % {"both": report.with_both, "cohort": report.cohort_size}]
     total = report.total
     if total is not None and not report.total_suppressed:
         lines.append(
@@ -324,13 +329,22 @@ def quality_tables(report) -> list[list]:
             )
         return out
 
-    return [
+    staff_and_providers = [
         *on_time_rows(
             _("Due assessments done on time, by responsible caseworker"), report.by_staff
         ),
         [],
         *on_time_rows(_("Provider scores done on time, by provider"), report.by_provider),
         [],
+    ]
+    if report.of_follows:
+        return [
+            *staff_and_providers,
+            [_("Citizens who follow an instrument"), report.enrolments],
+            [_("Of these, citizens with no plan yet"), mark_small(report.without_plan)],
+        ]
+    return [
+        *staff_and_providers,
         [_("Enrolments"), report.enrolments],
         [_("Enrolments whose citizen has no plan yet"), mark_small(report.without_plan)],
         [

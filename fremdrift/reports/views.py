@@ -28,6 +28,7 @@ from .forms import (
     ComparisonForm,
     DatasetForm,
     ProgressionForm,
+    QualityForm,
     SurveyForm,
 )
 from .goals import goals_report
@@ -397,7 +398,7 @@ def _quality(request: HttpRequest, form, filters: Filters) -> Outcome:
 def quality(request: HttpRequest) -> HttpResponse:
     return _report_view(
         request,
-        form_class=CohortForm,
+        form_class=QualityForm,
         template="reports/quality.html",
         run=_quality,
     )

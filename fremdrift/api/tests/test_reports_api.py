@@ -353,7 +353,9 @@ def test_a_small_programme_is_hidden_in_every_report(
         ("progression", "instrument", "citizen_survey", 400),  # not for progression
         ("progression", "instrument", "a\x00b", 422),
         ("progression", "horizon", "7", 422),
-        ("comparison", "by", "caseworker", 422),
+        ("comparison", "by", "caseworkers", 422),
+        ("progression", "group", "everyone", 422),
+        ("goals", "caseworker", "2147483647", 400),  # not a caseworker of the organisation
         ("agreement", "pair", "citizen_citizen", 422),
         ("surveys", "instrument", "adult_wheel", 400),  # not a survey
     ],

@@ -155,3 +155,30 @@ def test_the_demo_monitoring_report_shows_the_participant_profile(demo, client):
     ).content.decode()
     assert 'data-testid="grouped-table"' in grouped
     assert "Deltagerprofil: Matchgruppe" in grouped
+
+
+def test_the_demo_reports_show_the_jobcentres_own_citizens(demo, client):
+    """Issue 23 §1: as `analytiker`, the progression and data-quality reports of the group
+    'the organisation's own citizens who follow the instrument' hold the jobcentre's measured
+    citizens, most of them in no programme, where the group of enrolments holds only the
+    enrolled."""
+    analyst = User.objects.get(username="analytiker")
+    client.force_login(analyst)
+    wheel = Instrument.objects.get(code="adult_wheel")
+    enrolled = client.get("/reports/progression/", {"instrument": wheel.pk}).context["report"]
+    followed = client.get(
+        "/reports/progression/", {"instrument": wheel.pk, "group": "follows"}
+    ).context["report"]
+    assert followed.of_follows and not enrolled.of_follows
+    measured = (
+        Assessment.objects.filter(
+            version__instrument=wheel, citizen__home_organisation=analyst.organisation
+        )
+        .values("citizen_id")
+        .distinct()
+        .count()
+    )
+    assert followed.cohort_size >= 0.9 * measured > 3 * enrolled.cohort_size
+    assert followed.with_both >= 0.8 * followed.cohort_size
+    quality = client.get("/reports/quality/", {"group": "follows"}).content.decode()
+    assert "Borgere, der følger et instrument" in quality

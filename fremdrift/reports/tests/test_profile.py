@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from fremdrift.assessments.services import AnswerInput
 from fremdrift.programmes import services as programme_services
-from fremdrift.reports.cohort import Filters, cohort_enrolments
+from fremdrift.reports.cohort import Filters, cohort_units
 from fremdrift.reports.comparison import comparison_report
 from fremdrift.reports.dataset import dataset
 from fremdrift.reports.monitoring import monitoring_report
@@ -123,7 +123,7 @@ def test_monitoring_hides_a_small_option_and_its_complement(world, profiled):
 def test_the_cohort_is_filtered_by_a_profile_option(world, login, profiled):
     def enrolments(item, option):
         filters = Filters(profile=((item, option),))
-        return cohort_enrolments(world.manager, filters).count()
+        return cohort_units(world.manager, filters).count()
 
     assert enrolments("education", "primary") == 5
     assert enrolments("match_group", "match_2") == 7
