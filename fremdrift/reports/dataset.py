@@ -85,7 +85,8 @@ def _pseudonyms(keys) -> dict:
 
 
 def dataset(user, filters: Filters, *, instrument, shape: str = "long"):
-    """(header, rows, citizen ids). Answers count inside an enrolment's period."""
+    """(header, rows, citizen ids). Answers count inside an enrolment's period, or in the
+    group of follows from the follow's start until today (`programme` is then empty)."""
     rows = cohort_rows(user, filters)
     items = scored_items(instrument)
     codes = [i.code for i in items]
@@ -168,8 +169,17 @@ def codebook(instrument) -> list[list]:
     rows = [
         [_("Column"), _("Meaning")],
         ["pseudonym", _("The citizen, under a number that holds only within this export")],
-        ["enrolment", _("The enrolment, under a number that holds only within this export")],
-        ["day", _("Days from the start of the enrolment to the assessment")],
+        [
+            "enrolment",
+            _(
+                "The enrolment (in the group of citizens who follow the instrument: the "
+                "follow), under a number that holds only within this export"
+            ),
+        ],
+        [
+            "day",
+            _("Days from the start of the enrolment (or of the follow) to the assessment"),
+        ],
         ["respondent", _("Who answered: citizen, caseworker, joint, provider, observation")],
     ]
     for item in scored_items(instrument):

@@ -14,7 +14,9 @@ import pytest
 from django.urls import reverse
 
 from fremdrift.assessments import services as assessment_services
+from fremdrift.assessments.selectors import published_version
 from fremdrift.instruments.models import Instrument
+from fremdrift.reports.agreement import agreement_report
 from fremdrift.reports.cohort import ENROLMENTS, FOLLOWS, Filters, cohort_units
 from fremdrift.reports.comparison import comparison_report
 from fremdrift.reports.dataset import dataset
@@ -186,3 +188,31 @@ def test_the_api_reports_on_followers(world, client, bearer, followers):
     )
     assert refused.status_code == 400
     assert [e["field"] for e in refused.json()["detail"]] == ["by"]
+
+
+def test_rater_agreement_of_followers(world, followers):
+    """Five followers answered the wheel themselves two days after their caseworker: the
+    agreement of the group of follows pairs them; the group of enrolments has no one."""
+    version = published_version(wheel())
+    for n, citizen in enumerate(followers[:5]):
+        for respondent, day, level in (("caseworker", 100, 4), ("citizen", 102, 4 + n % 2)):
+            assessment_services.assessment_record(
+                actor=world.caseworker,
+                citizen=citizen,
+                version=version,
+                date=START + dt.timedelta(days=day),
+                respondent=respondent,
+                status="completed",
+                answers={
+                    item.code: assessment_services.AnswerInput(value=level)
+                    for item in version.items.all()
+                },
+            )
+    rows = agreement_report(world.manager, follows(), instrument=wheel(), pair="citizen_caseworker")
+    assert {row.n for row in rows} == {5}
+    # Three of five agree exactly, two citizens scored one step higher: 0.4 on average.
+    assert [abs(row.mean_difference) for row in rows] == pytest.approx([0.4] * len(rows))
+    enrolled = agreement_report(
+        world.manager, Filters(), instrument=wheel(), pair="citizen_caseworker"
+    )
+    assert {row.n for row in enrolled} == {0}
