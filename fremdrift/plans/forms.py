@@ -7,7 +7,7 @@ from fremdrift.citizens.forms import CodeChoiceField
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.forms import DesignSystemForm
 
-from .models import Activity, Goal, GoalEvent, Meeting, Supporter
+from .models import Activity, Goal, GoalEvent, Meeting, StatutoryPlan, Supporter
 from .selectors import plan_helpers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,6 +38,12 @@ class PlanForm(DesignSystemForm):
         required=False,
         widget=DATE,
         help_text=_("Where the plan was made before its first goal; otherwise leave it empty."),
+    )
+    next_review = forms.DateField(
+        label=_("Next review of the plan"),
+        required=False,
+        widget=DATE,
+        help_text=_("When the plan is to be followed up with the citizen next."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -242,6 +248,24 @@ class PlanRoleForm(DesignSystemForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = plan_helpers(organisation.pk)
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class StatutoryPlanForm(DesignSystemForm):
+    """Another plan the citizen has, recorded on this plan."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of plan"), choices=[("", "—"), *StatutoryPlan.Kind.choices]
+    )
+    label = forms.CharField(
+        label=_("Name of the plan"),
+        max_length=200,
+        required=False,
+        help_text=_("Required for another kind of plan."),
+    )
+    made_on = forms.DateField(label=_("Dated"), widget=DATE)
+    has_priority = forms.BooleanField(
+        label=_("This plan takes priority over the citizen's other plans"), required=False
+    )
 
 
 class MentorForm(DesignSystemForm):

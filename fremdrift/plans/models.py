@@ -18,6 +18,9 @@ class Plan(models.Model):
     # The day the plan was made, where that is known and before its first goal (a plan
     # made in a meeting before the goals were written); otherwise the first goal's day.
     made_on = models.DateField(_("made on"), null=True, blank=True)
+    # When the plan is next to be followed up; a day before today is an overdue review, shown
+    # in the caseload as an overdue assessment is.
+    next_review = models.DateField(_("next review of the plan"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revised_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -261,6 +264,47 @@ class PlanRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.task[:40]}"
+
+
+class StatutoryPlan(models.Model):
+    """Another plan the law gives the citizen (the job plan "Min Plan", an education plan, an
+    action plan under § 141 of the Social Services Act, ...), recorded on the plan with its
+    date, and whether it is the one that takes priority. Only the record: the plan itself
+    lives elsewhere."""
+
+    class Kind(models.TextChoices):
+        JOBPLAN = "jobplan", _("Job plan / Min Plan")
+        EDUCATION_PLAN = "education_plan", _("Education plan")
+        ACTION_PLAN_141 = "action_plan_141", _("Action plan under § 141")
+        OTHER = "other", _("Other plan")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="statutory_plans")
+    kind = models.CharField(_("kind of plan"), max_length=20, choices=Kind.choices)
+    label = models.CharField(_("name of the plan"), max_length=200, blank=True)
+    made_on = models.DateField(_("dated"))
+    has_priority = models.BooleanField(_("takes priority"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["plan", "made_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["jobplan", "education_plan", "action_plan_141", "other"]),
+                name="statutory_plan_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="other") | ~Q(label=""), name="statutory_plan_other_has_label"
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(has_priority=True),
+                name="statutory_plan_one_with_priority",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or str(self.get_kind_display())
 
 
 class Mentor(models.Model):

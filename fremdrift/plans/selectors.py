@@ -24,6 +24,7 @@ from .models import (
     Mentor,
     Plan,
     PlanRole,
+    StatutoryPlan,
     Supporter,
 )
 
@@ -73,6 +74,12 @@ def goals_of(plan: Plan) -> list[Goal]:
 def plan_roles_of(plan: Plan) -> list[PlanRole]:
     """Who does what in the plan, in the order it was written."""
     return list(plan.roles.select_related("role", "user").order_by("id"))
+
+
+def statutory_plans_of(plan: Plan) -> list[StatutoryPlan]:
+    """The citizen's other plans recorded on the plan, the one with priority first, then by
+    date."""
+    return list(plan.statutory_plans.order_by("-has_priority", "made_on", "id"))
 
 
 def replay(events) -> dict:
@@ -264,7 +271,12 @@ def case_review_list(user, *, target_group_id: int | None = None):
 
 
 def plans_in_scope(user):
-    return Plan.objects.filter(citizen__in=citizens_in_scope(user))
+    return Plan.objects.filter(citizen__in=citizens_in_scope(user)).prefetch_related(
+        Prefetch(
+            "statutory_plans",
+            queryset=StatutoryPlan.objects.order_by("-has_priority", "made_on", "id"),
+        )
+    )
 
 
 def goals_in_scope(user):

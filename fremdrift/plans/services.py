@@ -32,6 +32,7 @@ from .models import (
     Mentor,
     Plan,
     PlanRole,
+    StatutoryPlan,
     Supporter,
 )
 
@@ -91,23 +92,51 @@ def plan_update(
     own_effort: str,
     citizen_comments: str,
     made_on: dt.date | None | object = UNCHANGED,
+    next_review: dt.date | None | object = UNCHANGED,
 ) -> Plan:
-    """Changes the citizen's own effort and comments, and with `made_on` the day the plan
-    was made (None: from its first goal)."""
+    """Changes the citizen's own effort and comments, with `made_on` the day the plan was
+    made (None: from its first goal), and with `next_review` the day the plan is next to be
+    followed up (None: none set)."""
     data = {"own_effort": own_effort.strip(), "citizen_comments": citizen_comments.strip()}
+    errors: dict = {}
     if made_on is not UNCHANGED:
-        errors = day_errors(made_on, born=plan.citizen.birth_date, field="made_on")
-        if errors:
-            raise ValidationError(errors)
+        errors |= day_errors(made_on, born=plan.citizen.birth_date, field="made_on")
         data["made_on"] = made_on
+    if next_review is not UNCHANGED:
+        errors |= next_review_errors(next_review, born=plan.citizen.birth_date)
+        data["next_review"] = next_review
+    if errors:
+        raise ValidationError(errors)
     return audited_update(
         actor=actor,
         instance=plan,
         expected_version=expected_version,
         data=data,
-        tracked=("own_effort", "citizen_comments", "made_on"),
+        tracked=("own_effort", "citizen_comments", "made_on", "next_review"),
         citizen=plan.citizen,
     )
+
+
+REVIEW_YEARS_AHEAD = 5
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def next_review_errors(day: dt.date | None, *, born: dt.date | None) -> dict:
+    """The plan's next review: any day from the citizen's birth (a day that has passed is an
+    overdue review) to five years ahead."""
+    if day is None:
+        return {}
+    if born is not None and day < born:
+        return {"next_review": [_("The date cannot be before the citizen's birth.")]}
+    if day > _years_after(dt.date.today(), REVIEW_YEARS_AHEAD):
+        return {"next_review": [_("The next review cannot be more than five years ahead.")]}
+    return {}
 
 
 def _validate_gas(levels: dict | None, baseline, errors: dict) -> dict:
@@ -630,6 +659,127 @@ def plan_role_remove(*, actor, plan_role: PlanRole, expected_version: int | None
     )
     current.delete()
     _touch_plan(current.plan)
+
+
+STATUTORY_PLAN_FIELDS = ("kind", "label", "made_on", "has_priority")
+
+
+def statutory_plan_errors(*, kind: str, label: str, made_on, born: dt.date | None) -> dict:
+    """Another plan of the citizen's: a kind from the list, a name for another kind of plan,
+    and its date, which has passed."""
+    errors: dict = {}
+    if kind not in StatutoryPlan.Kind.values:
+        errors["kind"] = [_("Choose the kind of plan.")]
+    elif kind == StatutoryPlan.Kind.OTHER and not label.strip():
+        errors["label"] = [_("Give the name of the plan.")]
+    if made_on is None:
+        errors["made_on"] = [_("Give the plan's date.")]
+    else:
+        errors |= day_errors(made_on, born=born, field="made_on")
+    return errors
+
+
+def _priority_clear(*, actor, plan: Plan, keep: StatutoryPlan | None = None) -> None:
+    """Takes the priority from the plan's other plans, each a change of its own (the caller
+    holds the plan's lock, so two plans are never given priority at once)."""
+    others = StatutoryPlan.objects.select_for_update().filter(plan=plan, has_priority=True)
+    if keep is not None:
+        others = others.exclude(pk=keep.pk)
+    for other in others:
+        audited_update(
+            actor=actor,
+            instance=other,
+            expected_version=None,
+            data={"has_priority": False},
+            tracked=STATUTORY_PLAN_FIELDS,
+            citizen=plan.citizen,
+            lock=False,
+        )
+
+
+def _plan_locked(plan_id: int) -> Plan:
+    """The plan's row, locked until the transaction ends: the writes of its other plans take
+    it first, so that the one with priority is chosen one at a time."""
+    return Plan.objects.select_for_update().select_related("citizen").get(pk=plan_id)
+
+
+@transaction.atomic
+def statutory_plan_add(
+    *,
+    actor,
+    plan: Plan,
+    kind: str,
+    made_on: dt.date | None,
+    label: str = "",
+    has_priority: bool = False,
+) -> StatutoryPlan:
+    """Records another plan the citizen has (a job plan, an education plan, a § 141 action
+    plan, ...) with its date; given priority, it takes it from the one that had it."""
+    plan = _plan_locked(plan.pk)
+    errors = statutory_plan_errors(
+        kind=kind, label=label, made_on=made_on, born=plan.citizen.birth_date
+    )
+    if errors:
+        raise ValidationError(errors)
+    if has_priority:
+        _priority_clear(actor=actor, plan=plan)
+    statutory_plan = audited_create(
+        actor=actor,
+        model=StatutoryPlan,
+        data={
+            "plan": plan,
+            "kind": kind,
+            "label": label.strip(),
+            "made_on": made_on,
+            "has_priority": bool(has_priority),
+        },
+        tracked=STATUTORY_PLAN_FIELDS,
+        citizen=plan.citizen,
+    )
+    _touch_plan(plan)
+    return statutory_plan
+
+
+@transaction.atomic
+def statutory_plan_prioritise(
+    *, actor, statutory_plan: StatutoryPlan, expected_version: int | None
+) -> StatutoryPlan:
+    """Gives one of the citizen's other plans priority over the rest."""
+    plan = _plan_locked(statutory_plan.plan_id)
+    current = lock_for_update(statutory_plan, expected_version=expected_version)
+    if current.has_priority:
+        return current
+    _priority_clear(actor=actor, plan=plan, keep=current)
+    changed = audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={"has_priority": True},
+        tracked=STATUTORY_PLAN_FIELDS,
+        citizen=plan.citizen,
+        lock=False,
+    )
+    _touch_plan(plan)
+    return changed
+
+
+@transaction.atomic
+def statutory_plan_remove(
+    *, actor, statutory_plan: StatutoryPlan, expected_version: int | None
+) -> None:
+    """Takes a record of another plan off the plan; the change history keeps what it said."""
+    plan = _plan_locked(statutory_plan.plan_id)
+    current = lock_for_update(statutory_plan, expected_version=expected_version)
+    change_record_write(
+        actor=actor,
+        instance=current,
+        kind=ChangeRecord.Kind.DELETE,
+        before=snapshot(current, STATUTORY_PLAN_FIELDS),
+        after=None,
+        citizen=plan.citizen,
+    )
+    current.delete()
+    _touch_plan(plan)
 
 
 @transaction.atomic

@@ -24,6 +24,21 @@ urlpatterns = [
         views.plan_role_remove,
         name="plan_role_remove",
     ),
+    path(
+        "<int:citizen_id>/plan/other-plans/",
+        views.statutory_plan_create,
+        name="statutory_plan_create",
+    ),
+    path(
+        "<int:citizen_id>/plan/other-plans/<int:statutory_plan_id>/priority/",
+        views.statutory_plan_prioritise,
+        name="statutory_plan_prioritise",
+    ),
+    path(
+        "<int:citizen_id>/plan/other-plans/<int:statutory_plan_id>/remove/",
+        views.statutory_plan_remove,
+        name="statutory_plan_remove",
+    ),
     path("<int:citizen_id>/timeline/", views.timeline_page, name="timeline"),
     path("<int:citizen_id>/report/", views.citizen_report, name="report"),
 ]

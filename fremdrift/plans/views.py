@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fremdrift.accounts.access import is_manager, is_provider_staff
@@ -30,8 +31,9 @@ from .forms import (
     MentorForm,
     PlanForm,
     PlanRoleForm,
+    StatutoryPlanForm,
 )
-from .models import Activity, Goal, Plan, PlanRole
+from .models import Activity, Goal, Plan, PlanRole, StatutoryPlan
 from .report import citizen_report_context
 
 
@@ -69,6 +71,8 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
             "meetings": _with_readable_notes(request.user, citizen, selectors.meetings_of(plan)),
             "mentors": selectors.mentors_of(plan),
             "plan_roles": selectors.plan_roles_of(plan),
+            "statutory_plans": selectors.statutory_plans_of(plan),
+            "today": dt.date.today(),
         }
         if may_change:
             # The forms are fetched when opened (htmx, `plan_form`), so that a plan with years
@@ -82,6 +86,7 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
                     "meeting_form",
                     "mentor_form",
                     "plan_role_form",
+                    "statutory_plan_form",
                 )
             }
             context["change_forms"] = forms.get("change_forms", {})
@@ -98,6 +103,7 @@ def _empty_form(name: str, plan):
                 "own_effort": plan.own_effort,
                 "citizen_comments": plan.citizen_comments,
                 "made_on": plan.made_on,
+                "next_review": plan.next_review,
                 "version": plan.version,
             }
         ),
@@ -111,10 +117,11 @@ def _empty_form(name: str, plan):
             organisation=plan.citizen.home_organisation, initial={"start_date": today}
         ),
         "plan_role": lambda: PlanRoleForm(organisation=plan.citizen.home_organisation),
+        "statutory_plan": lambda: StatutoryPlanForm(),
     }[name]()
 
 
-FORM_NAMES = ("plan", "goal", "activity", "meeting", "mentor", "plan_role")
+FORM_NAMES = ("plan", "goal", "activity", "meeting", "mentor", "plan_role", "statutory_plan")
 
 
 @login_required
@@ -163,6 +170,7 @@ def plan_update(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 own_effort=form.cleaned_data["own_effort"],
                 citizen_comments=form.cleaned_data["citizen_comments"],
                 made_on=form.cleaned_data["made_on"],
+                next_review=form.cleaned_data["next_review"],
             )
         except ValidationError as error:
             errors_onto_form(form, error)
@@ -452,6 +460,77 @@ def plan_role_remove(request: HttpRequest, citizen_id: int, plan_role_id: int) -
     else:
         messages.success(request, _("The line has been taken off the plan."))
     return _back(citizen, "roles")
+
+
+@login_required
+@require_POST
+def statutory_plan_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
+    form = StatutoryPlanForm(request.POST)
+    if form.is_valid():
+        try:
+            services.statutory_plan_add(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        else:
+            messages.success(request, _("The other plan has been recorded."))
+            return _back(citizen, "other-plans")
+    return _plan_page(request, citizen, plan, may_change, statutory_plan_form=form)
+
+
+def _statutory_plan_and_version(request, citizen_id: int, statutory_plan_id: int):
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=False)
+    if not may_change:
+        raise PermissionDenied
+    statutory_plan = get_object_or_404(StatutoryPlan, pk=statutory_plan_id, plan=plan)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0  # no version read: never matches, so nothing changes unseen
+    return citizen, statutory_plan, version
+
+
+STALE_OTHER_PLAN = gettext_lazy(
+    "Someone changed the citizen's other plans while you had them open. Look again."
+)
+
+
+@login_required
+@require_POST
+def statutory_plan_prioritise(
+    request: HttpRequest, citizen_id: int, statutory_plan_id: int
+) -> HttpResponse:
+    citizen, statutory_plan, version = _statutory_plan_and_version(
+        request, citizen_id, statutory_plan_id
+    )
+    try:
+        services.statutory_plan_prioritise(
+            actor=request.user, statutory_plan=statutory_plan, expected_version=version
+        )
+    except StaleVersion:
+        messages.error(request, STALE_OTHER_PLAN)
+    else:
+        messages.success(request, _("The plan now takes priority over the other plans."))
+    return _back(citizen, "other-plans")
+
+
+@login_required
+@require_POST
+def statutory_plan_remove(
+    request: HttpRequest, citizen_id: int, statutory_plan_id: int
+) -> HttpResponse:
+    citizen, statutory_plan, version = _statutory_plan_and_version(
+        request, citizen_id, statutory_plan_id
+    )
+    try:
+        services.statutory_plan_remove(
+            actor=request.user, statutory_plan=statutory_plan, expected_version=version
+        )
+    except StaleVersion:
+        messages.error(request, STALE_OTHER_PLAN)
+    else:
+        messages.success(request, _("The other plan has been taken off the plan."))
+    return _back(citizen, "other-plans")
 
 
 @login_required

@@ -27,6 +27,7 @@ from fremdrift.plans.models import (
     Mentor,
     Plan,
     PlanRole,
+    StatutoryPlan,
 )
 from fremdrift.portal.models import SelfAssessmentInvitation
 from fremdrift.programmes.models import Enrolment, MilestoneConfirmation
@@ -228,6 +229,7 @@ def _citizen_erase(citizen: Citizen) -> None:
         Meeting: Meeting.objects.filter(plan__in=plans),
         Mentor: Mentor.objects.filter(plan__in=plans),
         PlanRole: PlanRole.objects.filter(plan__in=plans),
+        StatutoryPlan: StatutoryPlan.objects.filter(plan__in=plans),
         Assessment: assessments,
         Referral: referrals,
         Enrolment: enrolments,
@@ -274,7 +276,7 @@ def _citizen_erase(citizen: Citizen) -> None:
     GoalEvent.objects.filter(goal__in=goals).delete()
     goals.filter(parent__isnull=False).delete()  # sub-goals before the end goals they hang on
     goals.delete()
-    for model in (Meeting, Activity, Mentor, PlanRole):
+    for model in (Meeting, Activity, Mentor, PlanRole, StatutoryPlan):
         model.objects.filter(plan__in=plans).delete()
     plans.delete()
     SelfAssessmentInvitation.objects.filter(citizen=citizen).delete()

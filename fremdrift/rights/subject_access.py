@@ -53,6 +53,7 @@ from fremdrift.plans.models import (
     Mentor,
     Plan,
     PlanRole,
+    StatutoryPlan,
     Supporter,
 )
 from fremdrift.programmes.models import Enrolment, MilestoneConfirmation
@@ -87,6 +88,8 @@ CADENCES = _spec(
 TARGETS = _spec("target_scores.csv", "id", "instrument", "item", "value", "set_on")
 GOAL_HISTORY = _spec("goal_history.csv", "id", "goal", "at", "reason", "note", "changes", "meeting")
 HOURS = _spec("hours_changes.csv", "id", "activity", "from_date", "weekly_hours")
+PLAN_REVIEW = _spec("plan_review.csv", "next_review")
+STATUTORY_PLANS = _spec("statutory_plans.csv", "id", "kind", "label", "made_on", "has_priority")
 FOCUS_ITEMS = _spec("focus_items.csv", "id", "referral", "item", "starting_score", "position")
 MILESTONES = _spec(
     "milestone_confirmations.csv", "id", "enrolment", "milestone", "label", "reached_on"
@@ -126,6 +129,8 @@ EXTRA_FILES = (
     TARGETS,
     GOAL_HISTORY,
     HOURS,
+    PLAN_REVIEW,
+    STATUTORY_PLANS,
     FOCUS_ITEMS,
     MILESTONES,
     LEGAL_HOLDS,
@@ -149,6 +154,7 @@ RECORD_NAMES = {
     "plans.Meeting": gettext_lazy("Meeting"),
     "plans.Mentor": gettext_lazy("Mentor"),
     "plans.PlanRole": gettext_lazy("Who does what"),
+    "plans.StatutoryPlan": gettext_lazy("Your other plans"),
     "programmes.Enrolment": gettext_lazy("Enrolment"),
     "programmes.MilestoneConfirmation": gettext_lazy("Milestone"),
     "referrals.Referral": gettext_lazy("Referral"),
@@ -241,6 +247,7 @@ class SubjectAccess:
     meetings: list = field(default_factory=list)
     mentors: list = field(default_factory=list)
     plan_roles: list = field(default_factory=list)
+    statutory_plans: list = field(default_factory=list)
     referrals: list = field(default_factory=list)
     enrolments: list = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
@@ -513,6 +520,7 @@ def _read_plan(data: SubjectAccess) -> None:
     )
     for plan_role in data.plan_roles:
         plan_role.person = _person(plan_role.user, plan_role.name)
+    data.statutory_plans = list(StatutoryPlan.objects.filter(plan=plan).order_by("made_on", "id"))
 
 
 # The files
@@ -581,6 +589,21 @@ def _extra_rows(data: SubjectAccess, key) -> dict[fmt.FileSpec, list[dict]]:
                 "weekly_hours": hours.weekly_hours,
             }
             for activity, hours in activity_hours
+        ],
+        PLAN_REVIEW: [
+            {"next_review": plan.next_review}
+            for plan in [data.plan]
+            if plan is not None and plan.next_review is not None
+        ],
+        STATUTORY_PLANS: [
+            {
+                "id": other.pk,
+                "kind": other.kind,
+                "label": other.label,
+                "made_on": other.made_on,
+                "has_priority": other.has_priority,
+            }
+            for other in data.statutory_plans
         ],
         FOCUS_ITEMS: [
             {

@@ -59,7 +59,8 @@ class Made:
 
 def make_case(world, name: str, *, day: dt.date | None = None) -> SimpleNamespace:
     """A plan with an end goal and a sub-goal (three events), an activity with a change of
-    hours, a meeting with a participant, a mentor and an assessment, for one citizen."""
+    hours, a meeting with a participant, a mentor, who does what, another plan (a § 141
+    action plan with priority) and an assessment, for one citizen."""
     actor = getattr(world, OWNER[name])
     citizen = getattr(world, name)
     day = day or dt.date.today() - dt.timedelta(days=10)
@@ -119,6 +120,13 @@ def make_case(world, name: str, *, day: dt.date | None = None) -> SimpleNamespac
         name="Dr. Hansen",
         task="Vurderer skånehensyn før praktikken",
     )
+    statutory_plan = plan_services.statutory_plan_add(
+        actor=actor,
+        plan=plan,
+        kind="action_plan_141",
+        made_on=day,
+        has_priority=True,
+    )
     assessment = assessment_record(
         actor=actor,
         citizen=citizen,
@@ -136,6 +144,7 @@ def make_case(world, name: str, *, day: dt.date | None = None) -> SimpleNamespac
         meeting=meeting,
         mentor=mentor,
         plan_role=plan_role,
+        statutory_plan=statutory_plan,
         assessment=assessment,
     )
 

@@ -149,6 +149,13 @@ PAGES = {
     "plans:plan_role_remove": Shows(
         CW, "post", kwargs=lambda w: citizen(w) | {"plan_role_id": case(w).plan_role.pk}
     ),
+    "plans:statutory_plan_create": Shows(CW, "post", kwargs=citizen),
+    "plans:statutory_plan_prioritise": Shows(
+        CW, "post", kwargs=lambda w: citizen(w) | {"statutory_plan_id": case(w).statutory_plan.pk}
+    ),
+    "plans:statutory_plan_remove": Shows(
+        CW, "post", kwargs=lambda w: citizen(w) | {"statutory_plan_id": case(w).statutory_plan.pk}
+    ),
     "plans:timeline": Shows(CW, kwargs=citizen),
     "plans:report": Shows(CW, kwargs=citizen),
     "referrals:create": Shows(CW, kwargs=citizen),

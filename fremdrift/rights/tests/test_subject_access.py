@@ -67,6 +67,7 @@ def history(w, rounds: int = 1) -> None:
         expected_version=plan.version,
         own_effort="Jeg cykler hver dag",
         citizen_comments="Glad for praktikken",
+        next_review=TODAY + dt.timedelta(days=30),
     )
     for _ in range(rounds):
         n = w.rounds = getattr(w, "rounds", 0) + 1
@@ -190,6 +191,14 @@ def history(w, rounds: int = 1) -> None:
             name=f"Dr. Hansen {n}",
             task=f"Vurderer skånehensyn {n}",
         )
+        plans.statutory_plan_add(
+            actor=actor,
+            plan=plan,
+            kind="other" if n % 2 else "action_plan_141",
+            label=f"Boligplan {n}" if n % 2 else "",
+            made_on=day,
+            has_priority=True,
+        )
         citizen.refresh_from_db()
         citizen_services.citizen_update(
             actor=actor,
@@ -258,6 +267,7 @@ TABLES = {
     ),
     "plans.Mentor": Held("plan__citizen", "data/mentors.csv"),
     "plans.PlanRole": Held("plan__citizen", "data/plan_roles.csv"),
+    "plans.StatutoryPlan": Held("plan__citizen", "data-ekstra/statutory_plans.csv"),
     "programmes.Enrolment": Held("citizen", "data/enrolments.csv"),
     "programmes.MilestoneConfirmation": Held(
         "enrolment__citizen", "data-ekstra/milestone_confirmations.csv"
@@ -503,6 +513,7 @@ def test_the_report_is_self_contained_and_readable(world):
         "Intern note",
         "Lone Mentor",
         "Vurderer skånehensyn",
+        "Boligplan 1",  # another plan of the citizen's
         "Café B",
         "Selvforsørgelse: Ordinært job",  # the exit reason's two levels
         "Fik job i Netto",
