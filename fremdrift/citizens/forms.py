@@ -69,7 +69,12 @@ class CitizenSearchForm(DesignSystemForm):
     due = forms.ChoiceField(
         label=_("Assessments"),
         required=False,
-        choices=[("", _("All")), ("due", _("Due within 14 days")), ("overdue", _("Overdue"))],
+        choices=[
+            ("", _("All")),
+            ("due", _("Due within 14 days")),
+            ("overdue", _("Overdue")),
+            ("plan_overdue", _("Plan review overdue")),
+        ],
     )
     sort = forms.ChoiceField(
         label=_("Order"),

@@ -17,12 +17,16 @@ from fremdrift.programmes.selectors import EnrolmentMilestones, milestones_reach
 from fremdrift.referrals import selectors as referral_selectors
 from fremdrift.referrals.models import Referral
 
+PLAN_OVERDUE = "plan_overdue"
+
 
 def caseload(
     user, *, query: str = "", mine_only: bool = False, due: str = "", sort: str = ""
 ) -> QuerySet[Citizen]:
     """The caseload and the search: citizens in scope matching the search, annotated with
-    their next due assessment; the user's own caseload first, or the soonest due first."""
+    their next due assessment and their plan's next review (`plan_review`, in the same query);
+    the user's own caseload first, or the soonest due first. `due` 'plan_overdue': the
+    citizens whose plan's review is overdue."""
     citizens = with_due(
         citizen_search(user, query=query, mine_only=mine_only), due_filter=due
     ).annotate(
@@ -30,8 +34,11 @@ def caseload(
             When(responsible_caseworker_id=user.pk, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
-        )
+        ),
+        plan_review=F("plan__next_review"),
     )
+    if due == PLAN_OVERDUE:
+        citizens = citizens.filter(plan_review__lt=dt.date.today())
     if sort == "due":
         return citizens.order_by(F("next_due").asc(nulls_last=True), "last_name", "id")
     return citizens.order_by("not_mine", "last_name", "first_name", "id")

@@ -21,6 +21,7 @@ from fremdrift.plans.models import (
     Mentor,
     Plan,
     PlanRole,
+    StatutoryPlan,
 )
 from fremdrift.programmes.models import Enrolment
 from fremdrift.programmes.selectors import (
@@ -178,6 +179,7 @@ def monitoring_report(user, filters: Filters) -> MonitoringReport:
         _profile(rows, labels),
         *_participant_profile(rows),
         _plan_contents(rows, db_citizens, by_citizen_activities),
+        _other_plans(rows, db_citizens),
         *_mentors(rows, db_citizens, labels),
         *_internships(rows, by_citizen_activities, labels, today),
         _exits(rows, exits, labels),
@@ -284,6 +286,38 @@ def _plan_contents(rows, citizen_ids, by_citizen_activities) -> Table:
         (_("The citizen's comments"), comments),
     ):
         table.rows.append([label, sum(1 for r in rows if r[1] in citizens)])
+    return table
+
+
+def _other_plans(rows, citizen_ids) -> Table:
+    """Seed 002: priority between the citizen's plans (the job plan, an education plan, a
+    § 141 action plan) was rarely set. Of the enrolments whose citizen's plan records another
+    plan, those where one of them takes priority."""
+    recorded = set()
+    prioritised = set()
+    for citizen_id, has_priority in StatutoryPlan.objects.filter(
+        plan__citizen_id__in=citizen_ids
+    ).values_list("plan__citizen_id", "has_priority"):
+        recorded.add(citizen_id)
+        if has_priority:
+            prioritised.add(citizen_id)
+    with_plans = sum(1 for r in rows if r[1] in recorded)
+    with_priority = sum(1 for r in rows if r[1] in prioritised)
+    table = Table(
+        _("Other plans"),
+        [_("Plans"), _("Enrolments"), _("Share")],
+        counted=_(
+            "Enrolments whose citizen's plan records another plan (a job plan, an education "
+            "plan, a § 141 action plan or another), and those where one of them takes "
+            "priority, as a share of them."
+        ),
+        share_of=with_plans,
+    )
+    table.rows.append([_("With other plans recorded"), with_plans])
+    table.rows.append([_("Plans with priority set"), with_priority])
+    table.rows.append([_("No priority set"), with_plans - with_priority])
+    # The two last rows add up to the first: a small one is hidden with the other.
+    table.blocks = [[1, 2]]
     return table
 
 

@@ -48,6 +48,19 @@ goal_events = Router(tags=["goal events"])
 # Plans
 
 
+class StatutoryPlanOut(Schema):
+    id: int
+    kind: str = Field(
+        description="jobplan (the job plan, Min Plan), education_plan, action_plan_141 (an "
+        "action plan under § 141 of the Social Services Act) or other"
+    )
+    label: str = Field(description="The plan's name; always given for `other`")
+    made_on: dt.date = Field(description="The plan's date")
+    has_priority: bool = Field(description="This plan takes priority over the others")
+    version: int
+    updated_at: dt.datetime
+
+
 class PlanOut(Schema):
     id: int
     citizen_id: int
@@ -56,12 +69,23 @@ class PlanOut(Schema):
     made_on: dt.date | None = Field(
         description="The day the plan was made, where it was made before its first goal"
     )
+    next_review: dt.date | None = Field(
+        description="When the plan is next to be followed up; a day before today is overdue"
+    )
+    statutory_plans: list[StatutoryPlanOut] = Field(
+        description="The citizen's other plans recorded on this plan (read-only here; "
+        "recorded on the plan page), the one with priority first"
+    )
     created_at: dt.datetime
     revised_at: dt.datetime = Field(
-        description="Moves when the plan changes and when goals, activities, meetings or "
-        "mentors are added or changed"
+        description="Moves when the plan changes and when goals, activities, meetings, "
+        "mentors or other plans are added or changed"
     )
     version: int
+
+    @staticmethod
+    def resolve_statutory_plans(obj: Plan) -> list:
+        return list(obj.statutory_plans.all())
 
 
 class PlanPage(Schema):
@@ -115,6 +139,11 @@ class PlanChange(InputSchema):
     made_on: dt.date | None = Field(
         None, description="The day the plan was made, where it was made before its first goal"
     )
+    next_review: dt.date | None = Field(
+        None,
+        description="When the plan is next to be followed up: from the citizen's birth to five "
+        "years ahead; `null` removes it",
+    )
 
 
 @plans.put(
@@ -123,7 +152,8 @@ class PlanChange(InputSchema):
     operation_id="fremdrift_plans_api_plan_change",
 )
 def plan_change(request: HttpRequest, plan_id: Id, payload: PlanChange, response: HttpResponse):
-    """Changes the citizen's own effort and comments. As on the plan page: the citizen's
+    """Changes the citizen's own effort and comments, the day the plan was made and its next
+    review. As on the plan page: the citizen's
     caseworkers and the staff of a provider they are referred to. Send the ETag you read in
     `If-Match`; a stale one answers 412 and changes nothing."""
     plan: Plan = selectors.plan_get(request.user, plan_id)
@@ -142,6 +172,9 @@ def plan_change(request: HttpRequest, plan_id: Id, payload: PlanChange, response
             if payload.citizen_comments is None
             else payload.citizen_comments,
             made_on=plan.made_on if payload.made_on is None else payload.made_on,
+            next_review=payload.next_review
+            if "next_review" in payload.model_fields_set
+            else services.UNCHANGED,
         )
     except StaleVersion:
         return stale("plan")
