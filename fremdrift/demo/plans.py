@@ -1,6 +1,8 @@
 """A year of plans for the demo citizens: an end goal and sub-goals that move (some achieved,
 some revised after a relapse), activities in several sectors including internships with weekly
-hours, meetings with participants, and mentors."""
+hours, meetings with participants, and mentors; most plans with a next review (some overdue),
+and about half with the citizen's other plans recorded, priority between them rarely set
+(seed 002)."""
 
 import datetime as dt
 import random
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from fremdrift.codelists.models import Code
 from fremdrift.plans import services
+from fremdrift.plans.models import Plan
 
 END_GOALS = {
     "job": ["Jeg vil have et job i en butik", "Jeg vil arbejde med dyr", "Jeg vil køre bus igen"],
@@ -29,6 +32,8 @@ SUB_GOALS = [
     "Sove om natten og stå op om morgenen",
     "Tage bussen selv",
 ]
+REVIEW_SEED = 2404
+OTHER_PLANS = ["Genoptræningsplan", "Boligsocial plan", "Plan fra misbrugsbehandlingen"]
 
 
 def _code(code_list, code, parent=None):
@@ -180,4 +185,44 @@ def seed_plans(*, rng: random.Random, citizens, today: dt.date) -> None:
                 name=rng.choice(["Lone Dahl", "Bjarne Krog", "Mira Said", "Ulla Bech"]),
                 start_date=start + dt.timedelta(days=20),
                 tasks=rng.sample(tasks, 2),
+            )
+    _seed_reviews_and_other_plans(citizens=citizens, today=today)
+
+
+def _seed_reviews_and_other_plans(*, citizens, today: dt.date) -> None:
+    """Most plans get a next review, one in five of them overdue; about half record the
+    citizen's other plans (nearly always the job plan "Min Plan", often a § 141 action plan),
+    and only one in four of those says which takes priority. A random generator of its own,
+    so that the rest of the demo stays as it was."""
+    rng = random.Random(REVIEW_SEED)
+    plans = Plan.objects.filter(citizen__in=citizens).select_related(
+        "citizen__responsible_caseworker"
+    )
+    for plan in plans.order_by("citizen_id"):
+        actor = plan.citizen.responsible_caseworker
+        if rng.random() < 0.85:
+            overdue = rng.random() < 0.2
+            days = -rng.randint(1, 45) if overdue else rng.randint(7, 90)
+            plan = services.plan_update(
+                actor=actor,
+                plan=plan,
+                expected_version=plan.version,
+                own_effort=plan.own_effort,
+                citizen_comments=plan.citizen_comments,
+                next_review=today + dt.timedelta(days=days),
+            )
+        if rng.random() >= 0.5:
+            continue
+        kinds = ["jobplan"] if rng.random() < 0.9 else []
+        kinds += [k for k in ("action_plan_141", "education_plan", "other") if rng.random() < 0.35]
+        kinds = kinds or ["action_plan_141"]
+        prioritised = rng.choice(kinds) if rng.random() < 0.25 else None
+        for kind in kinds:
+            services.statutory_plan_add(
+                actor=actor,
+                plan=plan,
+                kind=kind,
+                label=rng.choice(OTHER_PLANS) if kind == "other" else "",
+                made_on=today - dt.timedelta(days=rng.randint(20, 400)),
+                has_priority=kind == prioritised,
             )

@@ -17,6 +17,7 @@ from fremdrift.audit.models import ChangeRecord
 from fremdrift.demo import profiles
 from fremdrift.instruments.builtin import PROFILE_CODE
 from fremdrift.instruments.models import Instrument, Item, ScaleType
+from fremdrift.plans.models import Plan, StatutoryPlan
 from fremdrift.programmes.models import Enrolment
 
 
@@ -182,3 +183,21 @@ def test_the_demo_reports_show_the_jobcentres_own_citizens(demo, client):
     assert followed.with_both >= 0.8 * followed.cohort_size
     quality = client.get("/reports/quality/", {"group": "follows"}).content.decode()
     assert "Borgere, der følger et instrument" in quality
+
+
+def test_most_demo_plans_have_a_review_and_about_half_record_other_plans(demo, db):
+    """Issue 24: plans with review dates, some overdue, and statutory-plan records, where
+    priority between the plans is rarely set (seed 002)."""
+    today = dt.date.today()
+    plans = list(Plan.objects.prefetch_related("statutory_plans"))
+    reviews = [p.next_review for p in plans if p.next_review]
+    assert len(reviews) >= 0.7 * len(plans)
+    overdue = [day for day in reviews if day < today]
+    assert 0.05 * len(reviews) <= len(overdue) <= 0.4 * len(reviews)
+    recorded = [p for p in plans if p.statutory_plans.all()]
+    assert 0.3 * len(plans) <= len(recorded) <= 0.7 * len(plans)
+    prioritised = [p for p in recorded if any(s.has_priority for s in p.statutory_plans.all())]
+    assert 1 <= len(prioritised) <= 0.4 * len(recorded)
+    kinds = {s.kind for p in recorded for s in p.statutory_plans.all()}
+    assert kinds == set(StatutoryPlan.Kind.values)
+    assert all(s.made_on <= today for p in recorded for s in p.statutory_plans.all())
