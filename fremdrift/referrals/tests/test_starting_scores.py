@@ -17,6 +17,7 @@ from fremdrift.assessments.services import AnswerInput
 from fremdrift.instruments.models import Instrument
 from fremdrift.referrals import services
 from fremdrift.reports.cohort import Filters
+from fremdrift.reports.dataset import dataset
 from fremdrift.reports.progression import progression_report
 from fremdrift.reports.scores import collect
 from fremdrift.testing import make_citizen, make_programme
@@ -214,6 +215,13 @@ def test_no_report_counts_the_starting_scores_as_a_total_or_a_follow_up(world, k
     assert (report.attrition.with_baseline, report.attrition.without_followup) == (5, 5)
     # The trajectory of the total counts the five full assessments only.
     assert [(month, n) for month, n, _sum, _squares in data.trajectory] == [(0, 5)]
+    # The analysis dataset names the starting scores' rows as such.
+    header, rows, _citizens = dataset(world.manager, Filters(), instrument=wheel())
+    who, kind = header.index("respondent"), header.index("kind")
+    assert {(row[who], row[kind]) for row in rows} == {
+        ("joint", "reading"),
+        ("caseworker", "starting_scores"),
+    }
 
 
 def test_an_imported_starting_assessment_of_the_focus_items_is_marked(world, kvik):
