@@ -50,8 +50,8 @@ def wheel_series(data: WheelData, *, draft_scores: dict | None = None) -> list[W
     being filled in: the first time, the last time (readings), and the draft as the newest."""
     chosen = list(data.chosen)
     if draft_scores is not None:
-        whole = data.whole
-        chosen = [whole[0], whole[-1]] if len(whole) > 1 else whole[:1]
+        readings = data.readings
+        chosen = [readings[0], readings[-1]] if len(readings) > 1 else readings[:1]
     keys = ["other"] * len(chosen)
     if chosen:
         keys[-1] = "newest" if draft_scores is None else "previous"

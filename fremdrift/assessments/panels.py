@@ -59,7 +59,7 @@ def citizen_panel(request: HttpRequest, citizen) -> dict:
         panel["wheel_columns"] = [
             {
                 "date": a.date,
-                "label": charts.partial_label(a) if not selectors.is_whole_reading(a) else "",
+                "label": charts.partial_label(a) if not selectors.is_reading(a) else "",
             }
             for a in shown
         ]

@@ -5,12 +5,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.citizens.access import citizens_in_scope
-from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, Purpose
+from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, Purpose, ScaleType
 
 from .models import Answer, Assessment, Follow, TargetScore
 
@@ -58,7 +58,7 @@ def completed_assessments(citizen, instrument: Instrument) -> QuerySet[Assessmen
     ).order_by("date", "id")
 
 
-def is_whole_reading(assessment: Assessment) -> bool:
+def is_reading(assessment: Assessment) -> bool:
     """A reading of the instrument, not a referral's starting scores (`Assessment.Kind`). The
     wheel and the citizen report compare readings; starting scores, the baseline of a
     referral's focus items, are shown marked as such."""
@@ -66,11 +66,21 @@ def is_whole_reading(assessment: Assessment) -> bool:
 
 
 def latest_whole_reading(citizen, instrument: Instrument) -> Assessment | None:
-    """The citizen's newest reading of the instrument (`is_whole_reading`), or None."""
+    """The citizen's newest reading of the instrument with a value on every scaled item of its
+    version (not a referral's starting scores, nor the provider's scores on its focus items),
+    or None: what the referral form offers as starting scores."""
+    scaled = (
+        Item.objects.filter(version=OuterRef("version"), scale_type=ScaleType.ORDINAL)
+        .order_by()
+        .values("version")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         completed_assessments(citizen, instrument)
         .filter(kind=Assessment.Kind.READING)
-        .select_related("version")
+        .annotate(scaled=Subquery(scaled))
+        .filter(scaled__gt=0, scored_items__gte=F("scaled"))
         .last()
     )
 
@@ -87,7 +97,7 @@ class WheelData:
     targets: dict[str, float]
     history: dict[str, list[tuple[dt.date, float | None]]]  # item code -> (date, score)
     all_assessments: list[Assessment]
-    whole: list[Assessment]  # the readings (not starting scores), oldest first
+    readings: list[Assessment]  # the readings (not starting scores), oldest first
 
 
 def wheel_data(
@@ -99,18 +109,18 @@ def wheel_data(
 ) -> WheelData:
     """Everything the wheel and the item histories show, in five queries. Without the
     history, only the chosen assessments' answers are loaded. The first, previous and newest
-    are readings (`is_whole_reading`); newer starting scores of a referral are `partial`."""
+    are readings (`is_reading`); newer starting scores of a referral are `partial`."""
     assessments = list(completed_assessments(citizen, instrument).select_related("version"))
     version = published_version(instrument) or (assessments[-1].version if assessments else None)
     items = [item for item in version.items.all() if item.is_ordinal] if version else []
-    whole = [a for a in assessments if is_whole_reading(a)]
+    readings = [a for a in assessments if is_reading(a)]
     partial = None
     if assessment_ids:
         wanted = set(assessment_ids)
         chosen = [a for a in assessments if a.pk in wanted]
     else:
-        chosen = whole if len(whole) <= 3 else [whole[0], whole[-2], whole[-1]]
-        if assessments and not is_whole_reading(assessments[-1]):
+        chosen = readings if len(readings) <= 3 else [readings[0], readings[-2], readings[-1]]
+        if assessments and not is_reading(assessments[-1]):
             partial = assessments[-1]
     codes = {item.code for item in items}
     scores: dict[int, dict[str, float | None]] = defaultdict(dict)
@@ -138,7 +148,7 @@ def wheel_data(
         targets=targets,
         history=dict(history),
         all_assessments=assessments,
-        whole=whole,
+        readings=readings,
     )
 
 

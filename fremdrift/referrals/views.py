@@ -114,8 +114,8 @@ def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
             initial["interval_days"] = followed.interval_days if followed else None
         form = ReferralForm(initial=initial, programme=programme)
         focus, scores = [], {}
-    # The latest reading's values are offered as the starting scores (Vejle's model), each
-    # still editable; a posted form shows what was posted.
+    # The latest whole reading's values are offered as the starting scores (Vejle's model),
+    # each still editable; a posted form shows what was posted.
     latest = latest_whole_reading(citizen, instrument) if instrument is not None else None
     offered = dict(latest.item_values) if latest is not None else {}
     if request.method == "POST":

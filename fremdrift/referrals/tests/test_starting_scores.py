@@ -185,8 +185,10 @@ def test_the_referral_form_offers_the_latest_full_assessment_as_starting_scores(
     assert offered == {code: str(int(v)) for code, v in latest.item_values.items()}
     assert form.count('data-testid="offered-from"') == len(CODES)
     assert f"{latest.date:%d.%m.%Y}" in form
-    # A referral's own starting scores are never offered as the latest reading.
+    # Neither a referral's own starting scores nor a reading of some items only (the
+    # provider's) are offered as the latest whole reading.
     refer(world, kvik, citizen)
+    full_assessment(world, citizen, values={"health_for_work": 1})
     form = (
         login(world.caseworker)
         .get(reverse("referrals:create", args=[citizen.pk]), {"programme": kvik.pk})
