@@ -48,7 +48,10 @@ class Assessment(models.Model):
     )
     revision = models.PositiveIntegerField(default=1, editable=False)
     # Kept by the services with the answers, so that the group reports find complete
-    # assessments and their total score without reading every answer.
+    # assessments and their total score without reading every answer. `score_total` is the sum
+    # of the values given; it is a total score only where `scored_items` is every scaled item
+    # of the version and the kind is a reading, and only then do the reports read it
+    # (`reports/scores.py`); nothing shows it.
     scored_items = models.PositiveSmallIntegerField(default=0, editable=False)
     score_total = models.FloatField(null=True, blank=True, editable=False)
     # The same answers by item code ({"health_for_work": 4.0}): the progression report reads

@@ -16,6 +16,7 @@ from fremdrift.assessments.models import Assessment, Follow
 from fremdrift.assessments.services import AnswerInput
 from fremdrift.instruments.models import Instrument
 from fremdrift.referrals import services
+from fremdrift.referrals.tests.test_referrals import focus_row
 from fremdrift.reports.cohort import Filters
 from fremdrift.reports.dataset import dataset
 from fremdrift.reports.progression import progression_report
@@ -261,3 +262,15 @@ def test_an_imported_starting_assessment_of_the_focus_items_is_marked(world, kvi
     )
     whole.refresh_from_db()
     assert whole.kind == Assessment.Kind.READING
+
+
+def test_an_earlier_referrals_starting_scores_are_not_our_latest_score(world, login, kvik):
+    citizen = world.teammates_citizen
+    refer(world, kvik, citizen, scores={"health_for_work": "3"})
+    cti = make_programme(world.trivsel, name="CTI")
+    later = refer(world, cti, citizen, scores={"health_for_work": "5"})
+    html = login(world.caseworker).get(reverse("citizens:detail", args=[citizen.pk]))
+    card = html.content.decode()
+    card = card[card.index(f'data-testid="referral-{later.pk}"') :]
+    # Item, starting score, the authority's latest reading (none), the provider's latest.
+    assert focus_row(card, "health_for_work") == ["Helbred og arbejde", "5", "–", "–"]
