@@ -66,6 +66,11 @@ class AssessmentOut(Schema):
         description="Answered by the citizen alone through a self-assessment link"
     )
     status: str
+    kind: str = Field(
+        description="reading, or starting_scores: a referral's starting scores on its focus "
+        "items, the baseline of those items for the referral and not a reading of the whole "
+        "instrument"
+    )
     recorded_by_id: int
     recorded_by_organisation_id: int
     revision: int = Field(description="Counts the corrections")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from fremdrift.core.svg import WheelItem, WheelSeries, render_item_history, render_wheel
 
+from .models import Assessment
 from .selectors import WheelData
 
 
@@ -21,7 +22,13 @@ def _series_label(kind: str, day) -> str:
         "first": _("First time, %(date)s"),
         "previous": _("Last time, %(date)s"),
         "newest": _("Newest, %(date)s"),
+        "starting": _("Starting scores at referral, %(date)s"),
     }[kind] % {"date": when}
+
+
+def partial_label(assessment) -> str:
+    """How a referral's starting scores are named on the wheel."""
+    return _series_label("starting", assessment.date)
 
 
 def _respondent_label(assessment) -> str:
@@ -38,12 +45,13 @@ def _respondent_label(assessment) -> str:
 
 def wheel_series(data: WheelData, *, draft_scores: dict | None = None) -> list[WheelSeries]:
     """The series to draw, oldest first. Without a draft: the chosen assessments, the oldest
-    as 'first', the newest as 'newest', one between as 'previous'. With a draft being filled
-    in: the first time, the last time, and the draft as the newest."""
+    as 'first', the newest as 'newest', one between as 'previous' (readings, not a referral's
+    starting scores), and newer starting scores marked as such ('partial'). With a draft
+    being filled in: the first time, the last time (readings), and the draft as the newest."""
     chosen = list(data.chosen)
-    if draft_scores is not None and data.all_assessments:
-        everything = data.all_assessments
-        chosen = [everything[0], everything[-1]] if len(everything) > 1 else [everything[0]]
+    if draft_scores is not None:
+        readings = data.readings
+        chosen = [readings[0], readings[-1]] if len(readings) > 1 else readings[:1]
     keys = ["other"] * len(chosen)
     if chosen:
         keys[-1] = "newest" if draft_scores is None else "previous"
@@ -60,11 +68,21 @@ def wheel_series(data: WheelData, *, draft_scores: dict | None = None) -> list[W
             key=key,
             label=_respondent_label(assessment)
             if by_respondent
+            else partial_label(assessment)
+            if assessment.kind == Assessment.Kind.STARTING_SCORES
             else _series_label(labels[key], assessment.date),
             scores=data.scores.get(assessment.pk, {}),
         )
         for key, assessment in zip(keys, chosen, strict=True)
     ]
+    if draft_scores is None and data.partial is not None:
+        series.append(
+            WheelSeries(
+                key="partial",
+                label=partial_label(data.partial),
+                scores=data.scores.get(data.partial.pk, {}),
+            )
+        )
     if draft_scores is not None:
         series.append(WheelSeries(key="newest", label=_("Today (not saved)"), scores=draft_scores))
     if data.targets:

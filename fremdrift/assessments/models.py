@@ -13,6 +13,15 @@ class Assessment(models.Model):
         DRAFT = "draft", _("Draft")
         COMPLETED = "completed", _("Completed")
 
+    class Kind(models.TextChoices):
+        # A reading of the instrument: what the wheel compares and the reports count.
+        READING = "reading", _("Assessment")
+        # A referral's starting scores on its focus items (`referrals.services.referral_create`):
+        # the baseline of those items for the referral, not a reading of the whole instrument.
+        # The wheel marks them, they cover no due date, and no report takes them as a total
+        # or a follow-up.
+        STARTING_SCORES = "starting_scores", _("Starting scores at referral")
+
     citizen = models.ForeignKey(
         "citizens.Citizen", on_delete=models.PROTECT, related_name="assessments"
     )
@@ -22,6 +31,9 @@ class Assessment(models.Model):
     date = models.DateField(_("date"))
     respondent = models.CharField(_("respondent"), max_length=12, choices=Respondent.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.READING, editable=False
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -36,7 +48,10 @@ class Assessment(models.Model):
     )
     revision = models.PositiveIntegerField(default=1, editable=False)
     # Kept by the services with the answers, so that the group reports find complete
-    # assessments and their total score without reading every answer.
+    # assessments and their total score without reading every answer. `score_total` is the sum
+    # of the values given; it is a total score only where `scored_items` is every scaled item
+    # of the version and the kind is a reading, and only then do the reports read it
+    # (`reports/scores.py`); nothing shows it.
     scored_items = models.PositiveSmallIntegerField(default=0, editable=False)
     score_total = models.FloatField(null=True, blank=True, editable=False)
     # The same answers by item code ({"health_for_work": 4.0}): the progression report reads
@@ -49,7 +64,7 @@ class Assessment(models.Model):
         ordering = ["citizen", "date", "id"]
         # An index walk gives a citizen's assessments of a version in the order (date, id) on
         # both databases, so the reports' "first" and "latest" stop at one row; the status,
-        # scored items and total ride along, so the reports never read the table's rows.
+        # scored items, total and kind ride along, so the reports never read the table's rows.
         indexes = [
             models.Index(
                 fields=[
@@ -60,6 +75,7 @@ class Assessment(models.Model):
                     "status",
                     "scored_items",
                     "score_total",
+                    "kind",
                 ],
                 name="assessment_series_idx",
             )
@@ -73,6 +89,9 @@ class Assessment(models.Model):
                     respondent__in=["citizen", "caseworker", "joint", "provider", "observation"]
                 ),
                 name="assessment_respondent_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["reading", "starting_scores"]), name="assessment_kind_valid"
             ),
         ]
 

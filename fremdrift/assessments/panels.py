@@ -55,11 +55,18 @@ def citizen_panel(request: HttpRequest, citizen) -> dict:
         panel["histories"] = charts.history_svgs(data)
         panel["wheel_items"] = data.items
         panel["targets"] = data.targets
-        panel["wheel_dates"] = [assessment.date for assessment in data.chosen]
+        shown = data.chosen + ([data.partial] if data.partial is not None else [])
+        panel["wheel_columns"] = [
+            {
+                "date": a.date,
+                "label": charts.partial_label(a) if not selectors.is_reading(a) else "",
+            }
+            for a in shown
+        ]
         panel["wheel_rows"] = [
             {
                 "item": item,
-                "scores": [data.scores.get(a.pk, {}).get(item.code) for a in data.chosen],
+                "scores": [data.scores.get(a.pk, {}).get(item.code) for a in shown],
                 "target": data.targets.get(item.code),
             }
             for item in data.items

@@ -5,12 +5,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.citizens.access import citizens_in_scope
-from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, Purpose
+from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, Purpose, ScaleType
 
 from .models import Answer, Assessment, Follow, TargetScore
 
@@ -42,6 +42,7 @@ def other_respondent_near(assessment: Assessment) -> Assessment | None:
         citizen_id=assessment.citizen_id,
         version__instrument_id=assessment.version.instrument_id,
         status=Assessment.Status.COMPLETED,
+        kind=Assessment.Kind.READING,
         date__range=(assessment.date - window, assessment.date + window),
     ).exclude(respondent=assessment.respondent)
     return min(
@@ -57,15 +58,46 @@ def completed_assessments(citizen, instrument: Instrument) -> QuerySet[Assessmen
     ).order_by("date", "id")
 
 
+def is_reading(assessment: Assessment) -> bool:
+    """A reading of the instrument, not a referral's starting scores (`Assessment.Kind`). The
+    wheel and the citizen report compare readings; starting scores, the baseline of a
+    referral's focus items, are shown marked as such."""
+    return assessment.kind == Assessment.Kind.READING
+
+
+def latest_whole_reading(citizen, instrument: Instrument) -> Assessment | None:
+    """The citizen's newest reading of the instrument with a value on every scaled item of its
+    version (not a referral's starting scores, nor the provider's scores on its focus items),
+    or None: what the referral form offers as starting scores."""
+    scaled = (
+        Item.objects.filter(version=OuterRef("version"), scale_type=ScaleType.ORDINAL)
+        .order_by()
+        .values("version")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        completed_assessments(citizen, instrument)
+        .filter(kind=Assessment.Kind.READING)
+        .annotate(scaled=Subquery(scaled))
+        .filter(scaled__gt=0, scored_items__gte=F("scaled"))
+        .last()
+    )
+
+
 @dataclass
 class WheelData:
     instrument: Instrument
     items: list[Item]  # the ordinal items, one spoke each, from the newest version
     chosen: list[Assessment]  # oldest first: first, previous, newest (or what was asked for)
+    # The newest assessment when it is a referral's starting scores, not a reading: drawn
+    # marked beside the readings.
+    partial: Assessment | None
     scores: dict[int, dict[str, float | None]]  # assessment id -> item code -> score
     targets: dict[str, float]
     history: dict[str, list[tuple[dt.date, float | None]]]  # item code -> (date, score)
     all_assessments: list[Assessment]
+    readings: list[Assessment]  # the readings (not starting scores), oldest first
 
 
 def wheel_data(
@@ -76,22 +108,26 @@ def wheel_data(
     with_history: bool = True,
 ) -> WheelData:
     """Everything the wheel and the item histories show, in five queries. Without the
-    history, only the chosen assessments' answers are loaded."""
+    history, only the chosen assessments' answers are loaded. The first, previous and newest
+    are readings (`is_reading`); newer starting scores of a referral are `partial`."""
     assessments = list(completed_assessments(citizen, instrument).select_related("version"))
     version = published_version(instrument) or (assessments[-1].version if assessments else None)
     items = [item for item in version.items.all() if item.is_ordinal] if version else []
+    readings = [a for a in assessments if is_reading(a)]
+    partial = None
     if assessment_ids:
         wanted = set(assessment_ids)
         chosen = [a for a in assessments if a.pk in wanted]
-    elif len(assessments) <= 3:
-        chosen = assessments
     else:
-        chosen = [assessments[0], assessments[-2], assessments[-1]]
+        chosen = readings if len(readings) <= 3 else [readings[0], readings[-2], readings[-1]]
+        if assessments and not is_reading(assessments[-1]):
+            partial = assessments[-1]
     codes = {item.code for item in items}
     scores: dict[int, dict[str, float | None]] = defaultdict(dict)
     history: dict[str, list[tuple[dt.date, float | None]]] = defaultdict(list)
     dates = {a.pk: a.date for a in assessments}
-    wanted_ids = [a.pk for a in (assessments if with_history else chosen)]
+    shown = chosen + ([partial] if partial is not None else [])
+    wanted_ids = [a.pk for a in (assessments if with_history else shown)]
     answers = Answer.objects.filter(assessment__in=wanted_ids, item__code__in=codes).values_list(
         "assessment_id", "item__code", "value"
     )
@@ -107,10 +143,12 @@ def wheel_data(
         instrument=instrument,
         items=items,
         chosen=chosen,
+        partial=partial,
         scores=dict(scores),
         targets=targets,
         history=dict(history),
         all_assessments=assessments,
+        readings=readings,
     )
 
 

@@ -235,10 +235,12 @@ def assessment_record(
     creation_token: uuid.UUID | None = None,
     refresh_due: bool = True,
     entered_by_citizen: bool = False,
+    kind: str = Assessment.Kind.READING,
 ) -> Assessment:
     """Records a new assessment. A second submit of the same form returns the first.
     `refresh_due=False` leaves the follows' next due date to the caller (bulk loads);
-    `entered_by_citizen`: the citizen answered alone through a self-assessment link."""
+    `entered_by_citizen`: the citizen answered alone through a self-assessment link;
+    `kind` STARTING_SCORES: a referral's starting scores, which cover no due date."""
     if creation_token is not None:
         existing = Assessment.objects.filter(creation_token=creation_token).first()
         if existing is not None:
@@ -267,6 +269,7 @@ def assessment_record(
                     "recorded_by_organisation_id": actor.organisation_id,
                     "creation_token": creation_token,
                     "entered_by_citizen": entered_by_citizen,
+                    "kind": kind,
                     **_score_fields(cleaned),
                 },
                 tracked=_answers_snapshot,
@@ -327,6 +330,35 @@ def assessment_correct(
     return current
 
 
+def answers_every_scaled_item(assessment: Assessment) -> bool:
+    """Whether the assessment has a value on every scaled item of its version (a whole
+    reading, of which a total score can be computed)."""
+    scaled = sum(1 for item in assessment.version.items.all() if item.is_ordinal)
+    return scaled > 0 and assessment.scored_items == scaled
+
+
+@transaction.atomic
+def assessment_mark_starting_scores(*, actor, assessment: Assessment) -> Assessment:
+    """Marks an assessment as a referral's starting scores (`Assessment.Kind`): the wheel then
+    shows it as such, it covers no due date and no report counts it as a reading. For an
+    imported referral, whose starting scores name an assessment of the package."""
+    current = lock_for_update(
+        assessment, expected_version=None, version_field="revision", related=["citizen", "version"]
+    )
+    audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={"kind": Assessment.Kind.STARTING_SCORES},
+        tracked=("kind",),
+        citizen=current.citizen,
+        lock=False,
+        version_field="revision",
+    )
+    follows_refresh_due(citizen=current.citizen, instrument_id=current.version.instrument_id)
+    return current
+
+
 def _rule_of(change: CadenceChange) -> CadenceRule:
     return CadenceRule(
         every_days=change.every_days,
@@ -344,12 +376,14 @@ def follow_periods(follow: Follow) -> list[CadencePeriod]:
 
 
 def follows_refresh_due(*, citizen, instrument_id: int, today: dt.date | None = None) -> None:
-    """Recomputes `next_due` of the citizen's active follows of the instrument."""
+    """Recomputes `next_due` of the citizen's active follows of the instrument. A referral's
+    starting scores cover no due date: they are not a reading of the instrument."""
     done = sorted(
         Assessment.objects.filter(
             citizen=citizen,
             version__instrument_id=instrument_id,
             status=Assessment.Status.COMPLETED,
+            kind=Assessment.Kind.READING,
         ).values_list("date", flat=True)
     )
     for follow in Follow.objects.filter(
@@ -370,7 +404,9 @@ def follows_due_dates_refresh(*, today: dt.date | None = None) -> int:
     done: dict[tuple[int, int], list[dt.date]] = {}
     for citizen_id, instrument_id, day in (
         Assessment.objects.filter(
-            status=Assessment.Status.COMPLETED, citizen__follows__is_active=True
+            status=Assessment.Status.COMPLETED,
+            kind=Assessment.Kind.READING,
+            citizen__follows__is_active=True,
         )
         .values_list("citizen_id", "version__instrument_id", "date")
         .distinct()

@@ -23,9 +23,12 @@ STYLES = {
     "previous": ("#b35900", 2.5, "8 5", "none", 0, "ring"),
     "newest": ("#1a4e8a", 3.5, "", "#1a4e8a", 0.15, "dot"),
     "target": ("#2e7d32", 2.5, "14 6", "none", 0, "diamond"),
+    # Some items only (a referral's starting scores, the provider's focus items): points
+    # without an outline between unanswered spokes.
+    "partial": ("#6a1b9a", 2, "1 4", "none", 0, "diamond"),
 }
 OTHER_STYLE = ("#777777", 1.5, "4 3", "none", 0, "ring")
-DRAW_ORDER = {"other": 0, "first": 1, "previous": 2, "newest": 3, "target": 4}
+DRAW_ORDER = {"other": 0, "first": 1, "previous": 2, "newest": 3, "partial": 4, "target": 5}
 
 
 @dataclass(frozen=True)

@@ -171,8 +171,18 @@ def exit_reasons_of(programme: Programme):
 
 @transaction.atomic
 def enrolment_create(
-    *, actor, citizen, programme: Programme, start_date: dt.date, responsible=None
+    *,
+    actor,
+    citizen,
+    programme: Programme,
+    start_date: dt.date,
+    responsible=None,
+    follow_instruments: bool = True,
 ) -> Enrolment:
+    """Enrols the citizen in the programme. With `follow_instruments` the citizen starts
+    following the programme's instruments at its cadence (unless they follow them already);
+    an enrolment made by a referral does not: the provider scores at the referral's cadence,
+    and the jobcentre's own follows stay as they are."""
     errors: dict[str, list[str]] = {}
     if not programme.is_active:
         errors.setdefault("programme", []).append(_("This programme is not active."))
@@ -203,7 +213,8 @@ def enrolment_create(
         raise ValidationError(
             {"programme": _("The citizen is already enrolled in this programme.")}
         ) from None
-    _follow_programme_instruments(actor=actor, enrolment=enrolment)
+    if follow_instruments:
+        _follow_programme_instruments(actor=actor, enrolment=enrolment)
     return enrolment
 
 
@@ -226,13 +237,25 @@ def _follow_programme_instruments(*, actor, enrolment: Enrolment) -> None:
             )
 
 
-def enrolment_get_or_create(*, actor, citizen, programme: Programme, start_date: dt.date):
-    """The citizen's active enrolment in the programme, or a new one from `start_date`."""
+def enrolment_get_or_create(
+    *,
+    actor,
+    citizen,
+    programme: Programme,
+    start_date: dt.date,
+    follow_instruments: bool = True,
+):
+    """The citizen's active enrolment in the programme, or a new one from `start_date`
+    (`enrolment_create`)."""
     active = Enrolment.objects.filter(
         citizen=citizen, programme=programme, status=Enrolment.Status.ACTIVE
     ).first()
     return active or enrolment_create(
-        actor=actor, citizen=citizen, programme=programme, start_date=start_date
+        actor=actor,
+        citizen=citizen,
+        programme=programme,
+        start_date=start_date,
+        follow_instruments=follow_instruments,
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from fremdrift.accounts.access import is_provider_staff
-from fremdrift.assessments.models import Answer
+from fremdrift.assessments.models import Answer, Assessment
 from fremdrift.citizens.access import active_referral, citizens_in_scope
 from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
 
@@ -75,7 +75,11 @@ def focus_rows(referrals: list[Referral]) -> dict[int, list[FocusRow]]:
         )
         .filter(
             Q(assessment__respondent=Respondent.PROVIDER)
-            | Q(assessment__respondent__in=[Respondent.CASEWORKER, Respondent.JOINT])
+            # The authority's readings; no referral's starting scores are its latest score.
+            | Q(
+                assessment__respondent__in=[Respondent.CASEWORKER, Respondent.JOINT],
+                assessment__kind=Assessment.Kind.READING,
+            )
         )
         .values_list(
             "assessment__citizen_id",

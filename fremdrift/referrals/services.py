@@ -8,7 +8,12 @@ from django.utils.translation import gettext as _
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.accounts.models import Organisation
 from fremdrift.assessments.models import Assessment
-from fremdrift.assessments.services import AnswerInput, assessment_record
+from fremdrift.assessments.services import (
+    AnswerInput,
+    answers_every_scaled_item,
+    assessment_mark_starting_scores,
+    assessment_record,
+)
 from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 from fremdrift.codelists.models import Code
 from fremdrift.core.validation import Errors, interval_errors, merged, period_errors
@@ -75,9 +80,15 @@ def referral_create(
     provider must work on and score and the caseworker's starting score on each. A referral to
     a programme enrols the citizen in it unless they already are (or `enrol` is false).
 
-    The starting scores are recorded as a caseworker's assessment; an import instead names the
-    `starting_assessment` that holds them, and `starting_scores` then only lists the focus
-    items (their values are read from it).
+    The starting scores are recorded as the caseworker's starting scores
+    (`Assessment.Kind.STARTING_SCORES`): the baseline of the focus items for the referral, not a
+    reading of the whole instrument, so they cover no due date of the citizen's follows. An
+    import instead names the `starting_assessment` that holds them, and `starting_scores` then
+    only lists the focus items (their values are read from it); that assessment is marked as
+    starting scores unless it has a value on every scaled item (a whole reading).
+
+    The referral starts no follow and changes none: the provider's scores come at the
+    referral's own cadence (`interval_days`).
 
     `profile`, the participant profile's answers, is recorded on the enrolment with the
     referral, in the same transaction; it may be left out and filled in later."""
@@ -150,9 +161,18 @@ def referral_create(
                 respondent=Respondent.CASEWORKER,
                 status=Assessment.Status.COMPLETED,
                 answers={code: AnswerInput(value=v) for code, v in starting_scores.items()},
+                kind=Assessment.Kind.STARTING_SCORES,
             )
         except ValidationError as error:
             raise ValidationError(_score_errors(error, "start_")) from None
+    elif (
+        starting_assessment is not None
+        and starting_assessment.kind == Assessment.Kind.READING
+        and not answers_every_scaled_item(starting_assessment)
+    ):
+        starting_assessment = assessment_mark_starting_scores(
+            actor=actor, assessment=starting_assessment
+        )
 
     def focus_items(referral: Referral) -> None:
         if starting_assessment is None:
@@ -185,7 +205,11 @@ def referral_create(
     )
     if programme is not None and enrol:
         enrolment = programme_services.enrolment_get_or_create(
-            actor=actor, citizen=citizen, programme=programme, start_date=start_date
+            actor=actor,
+            citizen=citizen,
+            programme=programme,
+            start_date=start_date,
+            follow_instruments=False,
         )
         if profile and any(not answer.is_empty for answer in profile.values()):
             try:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.assessments.forms import answers_from_post, posted_answers
-from fremdrift.assessments.selectors import published_version
+from fremdrift.assessments.selectors import latest_whole_reading, published_version
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_change_citizen
@@ -57,6 +57,13 @@ def _chosen(form: ReferralForm, data) -> tuple[Programme | None, object]:
     wanted = data.get("instrument")
     instrument = next((i for i in instruments if str(i.pk) == wanted), None)
     return programme, instrument or (instruments[0] if instruments else None)
+
+
+def _number(value: float | None) -> str:
+    """A score as the form shows it: 4, not 4.0."""
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else str(value)
 
 
 @login_required
@@ -107,6 +114,16 @@ def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
             initial["interval_days"] = followed.interval_days if followed else None
         form = ReferralForm(initial=initial, programme=programme)
         focus, scores = [], {}
+    # The latest whole reading's values are offered as the starting scores (Vejle's model),
+    # each still editable; a posted form shows what was posted.
+    latest = latest_whole_reading(citizen, instrument) if instrument is not None else None
+    offered = dict(latest.item_values) if latest is not None else {}
+    if request.method == "POST":
+        scores = {
+            key.removeprefix("start_"): value
+            for key, value in request.POST.items()
+            if key.startswith("start_") and key != "start_date"
+        }
     context = {
         "citizen": citizen,
         "form": form,
@@ -116,7 +133,10 @@ def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
             {
                 "item": item,
                 "chosen": item.code in focus,
-                "score": scores.get(item.code, ""),
+                "score": scores.get(item.code, _number(offered.get(item.code))),
+                "offered_from": latest.date
+                if request.method == "GET" and item.code in offered
+                else None,
                 "errors": focus_errors.get(f"start_{item.code}", []),
                 "points": range(item.scale_min, item.scale_max + 1),
             }

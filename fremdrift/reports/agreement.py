@@ -47,6 +47,9 @@ def agreement_report(user, filters: Filters, *, instrument, pair: str) -> list[I
         citizen_id__in=citizens,
         version__instrument=instrument,
         status=Assessment.Status.COMPLETED,
+        # A referral's starting scores are the caseworker's baseline of the focus items,
+        # mostly the latest reading's values again: no second rating.
+        kind=Assessment.Kind.READING,
         respondent__in=[first, second],
     ).values_list("citizen_id", "id", "respondent", "date"):
         by_citizen[citizen][respondent].append((day, aid))

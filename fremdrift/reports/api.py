@@ -373,7 +373,9 @@ def _progression_lines(report) -> list[str]:
             % {"alpha": figure(report.alpha, 2)}
         )
     attrition = report.attrition
-    line = _("%(n)s of %(baseline)s with a first assessment have no follow-up.") % {
+    line = _(
+        "%(n)s of %(baseline)s with a complete first assessment have no complete follow-up."
+    ) % {
         "n": attrition.without_followup,
         "baseline": attrition.with_baseline,
     }

@@ -34,6 +34,7 @@ LONG = [
     "instrument",
     "day",
     "respondent",
+    "kind",
     "item",
     "value",
     "dont_know",
@@ -49,6 +50,7 @@ WIDE_KEYS = [
     "instrument",
     "day",
     "respondent",
+    "kind",
 ]
 
 
@@ -116,6 +118,7 @@ def dataset(user, filters: Filters, *, instrument, shape: str = "long"):
             "assessment_id",
             "assessment__date",
             "assessment__respondent",
+            "assessment__kind",
             "item__code",
             "value",
             "text",
@@ -125,7 +128,7 @@ def dataset(user, filters: Filters, *, instrument, shape: str = "long"):
     )
     long_rows = []
     wide: dict[tuple, dict] = {}
-    for citizen, aid, day, respondent, code, value, text, dont_know, not_relevant in answers:
+    for citizen, aid, day, respondent, kind, code, value, text, dont_know, not_relevant in answers:
         for r in by_citizen[citizen]:
             if not r[3] <= day <= (r[4] or today):
                 continue
@@ -139,6 +142,7 @@ def dataset(user, filters: Filters, *, instrument, shape: str = "long"):
                 instrument.code,
                 (day - r[3]).days,
                 respondent,
+                kind,
             ]
             shown = value if value is not None else (text or None)
             long_rows.append(
@@ -160,7 +164,7 @@ def dataset(user, filters: Filters, *, instrument, shape: str = "long"):
         ]
         return header, body, citizens
     long_rows.sort(key=lambda row: (row[0], row[1], row[7]))
-    keys_end = LONG.index("respondent") + 1
+    keys_end = LONG.index("kind") + 1
     return [*LONG[:keys_end], *profile_header, *LONG[keys_end:]], long_rows, citizens
 
 
@@ -181,6 +185,13 @@ def codebook(instrument) -> list[list]:
             _("Days from the start of the enrolment (or of the follow) to the assessment"),
         ],
         ["respondent", _("Who answered: citizen, caseworker, joint, provider, observation")],
+        [
+            "kind",
+            _(
+                "reading, or starting_scores: a referral's starting scores on its focus items, "
+                "the baseline of those items and not a reading of the whole instrument"
+            ),
+        ],
     ]
     for item in scored_items(instrument):
         rows.append([item.code, f"{item.text} ({item.scale_min}–{item.scale_max})"])

@@ -87,13 +87,16 @@ def progression_report(
         if reliability and enough(paired.sum())
         else None
     )
+    # Attrition is of the total score: citizens with a complete first reading, and of those
+    # the ones without a complete follow-up, the same citizens as the baseline means below
+    # (a partial assessment, such as a referral's starting scores, is no total).
     baseline_sums = data.complete_baseline.sum(axis=1)
     stayers = baseline_sums[data.with_complete_baseline & paired]
     leavers = baseline_sums[data.with_complete_baseline & ~paired]
     with_baseline, with_both = int(data.has_baseline.sum()), int(both.sum())
     attrition = Attrition(
-        with_baseline=with_baseline,
-        without_followup=with_baseline - with_both,
+        with_baseline=len(stayers) + len(leavers),
+        without_followup=len(leavers),
         stayers_baseline=stats.mean_interval(stayers) if enough(len(stayers)) else None,
         leavers_baseline=stats.mean_interval(leavers) if enough(len(leavers)) else None,
     )

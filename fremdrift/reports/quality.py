@@ -136,12 +136,16 @@ def _every_days_before(start: int, every: int, today: dt.date, keep_from: int | 
 
 
 def _completed_since(citizen_ids, day: dt.date) -> np.ndarray:
-    """The completed assessments from `day` on, as rows of citizen, instrument, recording
+    """The completed readings from `day` on, as rows of citizen, instrument, recording
     organisation if the provider answered (else 0) and day number. Numbers only, computed in
     the database: half a million rows go into one array without a Python object each."""
     rows = cursor_rows(
         Assessment.objects.filter(
-            citizen_id__in=citizen_ids, status=Assessment.Status.COMPLETED, date__gte=day
+            citizen_id__in=citizen_ids,
+            status=Assessment.Status.COMPLETED,
+            # A referral's starting scores cover no due date (as in the follows' next due).
+            kind=Assessment.Kind.READING,
+            date__gte=day,
         )
         .order_by()
         .annotate(

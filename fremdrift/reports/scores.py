@@ -114,8 +114,10 @@ def collect(
     distance in days the earlier; on the same day the one nearer the horizon in the order of
     recording: the last recorded before it, the first on or after it). Answers are matched
     across versions by item code. The total score, its reliability, the attrition and the
-    trajectory use the assessments that answer every item (a referral's starting scores
-    answer only the focus items). `answers=False` collects the total scores only.
+    trajectory use the readings that answer every item, never a referral's starting scores
+    (`Assessment.Kind.STARTING_SCORES`, the focus items only); starting scores may be the
+    baseline of the focus items, never a follow-up. `answers=False` collects the total scores
+    only.
 
     The database chooses the candidates (a few index lookups per enrolment) and sums the
     trajectory, on a second connection at the same time; numpy chooses among the
@@ -231,12 +233,17 @@ def candidate_keys(
     first is the baseline. Every subquery walks the index of citizen, version, date and id
     one way, and reads nothing else."""
     annotations = {}
-    for name, scored in (
-        ("any", {"scored_items__gt": 0}),
-        ("complete", {"scored_items": complete}),
+    reading = {"kind": Assessment.Kind.READING}
+    for name, first_of, scored in (
+        # A referral's starting scores may be the baseline of its focus items, never a
+        # follow-up; a total, complete baseline or follow-up, is only ever a reading's.
+        ("any", {"scored_items__gt": 0}, {"scored_items__gt": 0, **reading}),
+        ("complete", {"scored_items": complete, **reading}, {"scored_items": complete, **reading}),
     ):
         series = assessment_keys(versions, scored)
-        candidates = {f"{name}_first": series.order_by("date", "id")[:1]}
+        candidates = {
+            f"{name}_first": assessment_keys(versions, first_of).order_by("date", "id")[:1]
+        }
         if days is None:
             candidates[f"{name}_latest"] = series.order_by("-date", "-id")[:1]
         else:
@@ -304,6 +311,7 @@ def trajectory(user, filters: Filters, *, versions: list[int], complete: int):
         f" FROM {cohort.model._meta.db_table} e CROSS JOIN {Assessment._meta.db_table} s"
         f" WHERE e.id IN ({cohort_sql}) AND s.citizen_id = e.citizen_id"
         f" AND s.version_id IN ({marks}) AND s.status = %s AND s.scored_items = %s"
+        " AND s.kind = %s"
         f" AND s.date >= e.start_date AND s.date <= {period_end}"
         " GROUP BY 1"  # ordered below: with ORDER BY, PostgreSQL sorts every row to group
     )
@@ -312,6 +320,7 @@ def trajectory(user, filters: Filters, *, versions: list[int], complete: int):
         *versions,
         Assessment.Status.COMPLETED.value,
         complete,
+        Assessment.Kind.READING.value,
         dt.date.today(),
     )
     with connections[cohort.db].cursor() as cursor:

@@ -195,7 +195,7 @@ def test_progression_in_numbers_and_words(world, client, bearer, cohort):
     assert total[0] == "Samlet score" and total[1] == 8 and isinstance(total[4], float)
     summary = " ".join(body["summary"])
     assert "8 af 9 forløb" in summary and "Rapporten dækker 9 forløb" in summary
-    assert "Jacobson og Truax" in summary and "1 af 9 med en første måling" in summary
+    assert "Jacobson og Truax" in summary and "1 af 9 med en komplet første måling" in summary
     assert "Deltager" not in str(body)  # no names, ever
 
 
