@@ -173,6 +173,7 @@ class PaymentItem:
     milestone: Milestone
     reached_on: dt.date
     amount: Decimal
+    citizen_id: int  # never shown: for the access log of the specification
 
 
 @dataclass
@@ -190,6 +191,11 @@ class PaymentReport:
     @property
     def total(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal(0))
+
+    @property
+    def citizen_ids(self) -> list[int]:
+        """The citizens whose enrolments the specification shows, for the access log."""
+        return sorted({item.citizen_id for item in self.items})
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -255,6 +261,7 @@ def payment_report(user, *, provider, year: int, quarter: int) -> PaymentReport:
         for m in milestones
     }
     by_pk = {m.pk: m for m in milestones}
+    citizen_of = {e.pk: e.citizen_id for e in enrolments}
     counts: dict[int, int] = defaultdict(int)
     items = []
     for enrolment_id, entry in sorted(reached.items()):
@@ -269,6 +276,7 @@ def payment_report(user, *, provider, year: int, quarter: int) -> PaymentReport:
                         milestone,
                         r.on,
                         per_citizen[milestone.pk],
+                        citizen_of[enrolment_id],
                     )
                 )
     lines = [

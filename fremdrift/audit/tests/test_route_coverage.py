@@ -14,6 +14,7 @@ from django.apps import apps
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from fremdrift.api.tests.writes import DAY
 from fremdrift.api.tests.writes import cases as cases  # noqa: F401 (a fixture)
 from fremdrift.api.tests.writes import referred as referred  # noqa: F401 (a fixture)
 from fremdrift.audit.models import AccessLogEntry
@@ -159,7 +160,11 @@ PAGES = {
     "enrolments:exit": Shows(CW, kwargs=enrolment),
     "enrolments:profile": Shows(CW, kwargs=enrolment),
     "programmes:list": NoPersonalData("programmes and their counts, no citizen"),
-    "programmes:payments": NoPersonalData("counts per milestone, no citizen"),
+    # The specification lists enrolments (by number) with the days their milestones were
+    # reached: the quarter of the world's enrolments, whose start is a milestone.
+    "programmes:payments": Shows(
+        "provider_staff", query={"year": DAY.year, "quarter": (DAY.month - 1) // 3 + 1}
+    ),
     "programmes:detail": Shows(
         "provider_staff", kwargs=lambda w: {"programme_id": w.enrolments["citizen"].programme_id}
     ),
