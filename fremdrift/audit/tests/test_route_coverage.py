@@ -19,7 +19,7 @@ from fremdrift.api.tests.writes import cases as cases  # noqa: F401 (a fixture)
 from fremdrift.api.tests.writes import referred as referred  # noqa: F401 (a fixture)
 from fremdrift.audit.models import AccessLogEntry
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.selectors import citizen_cpr
+from fremdrift.citizens.selectors import case_review_number, citizen_cpr
 from fremdrift.instruments.models import Instrument
 from fremdrift.testing import citizen_signed_in, make_cpr, make_invitation, signed_in
 
@@ -135,6 +135,9 @@ PAGES = {
     "assessments:follow": Shows(CW, "post", kwargs=citizen),
     "assessments:target": Shows(CW, "post", kwargs=citizen),
     "plans:case_review": Shows("manager"),
+    "plans:case_review_case": Shows(
+        "manager", kwargs=lambda w: {"number": case_review_number(w.citizen.pk)}
+    ),
     "plans:plan": Shows(CW, kwargs=citizen),
     "plans:update": Shows(CW, "post", kwargs=citizen),
     "plans:form": Shows(CW, kwargs=lambda w: citizen(w) | {"name": "meeting"}),
