@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from fremdrift.accounts.access import is_caseworker, is_manager, is_provider_staff, reads_programmes
@@ -318,6 +318,22 @@ def programme_list(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
         )
         .order_by("-is_active", "name", "id")
     )
+
+
+@dataclass
+class ActiveEnrolments:
+    """What closing a programme would end: how many active enrolments, and the latest start
+    among them (an exit date before it is refused)."""
+
+    count: int
+    latest_start: dt.date | None
+
+
+def active_enrolments_of(programme: Programme) -> ActiveEnrolments:
+    row = Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ACTIVE).aggregate(
+        count=Count("pk"), latest_start=Max("start_date")
+    )
+    return ActiveEnrolments(row["count"], row["latest_start"])
 
 
 def responsible_candidates(enrolment: Enrolment):

@@ -171,6 +171,11 @@ PAGES = {
     "programmes:detail": Shows(
         "provider_staff", kwargs=lambda w: {"programme_id": w.enrolments["citizen"].programme_id}
     ),
+    "programmes:close": NoPersonalData(
+        "the exit reason, the date and a count of active enrolments, no citizen; closing "
+        "redirects to the programme page, which logs",
+        kwargs=lambda w: {"programme_id": w.enrolments["citizen"].programme_id},
+    ),
     "reports:index": NoPersonalData("a list of reports"),
     "reports:progression": NoPersonalData("group figures, small cells hidden"),
     "reports:comparison": NoPersonalData("group figures, small cells hidden"),
