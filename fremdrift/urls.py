@@ -10,6 +10,7 @@ from fremdrift.pages import views as pages
 from fremdrift.programmes.urls import citizen_urlpatterns as enrolment_urls
 from fremdrift.programmes.urls import urlpatterns as programme_urls
 from fremdrift.referrals.urls import enrolment_urlpatterns as enrolment_exit_urls
+from fremdrift.referrals.urls import programme_urlpatterns as programme_close_urls
 from fremdrift.rights.urls import citizen_urlpatterns as subject_access_urls
 
 # The pages that compose several apps join the namespaces of the apps they are named after.
@@ -31,7 +32,10 @@ urlpatterns = [
     path("citizens/", include("fremdrift.referrals.urls")),
     path("citizens/", include((enrolment_urls + enrolment_exit_urls, "enrolments"))),
     path("citizens/", include((subject_access_urls, "subject_access"))),
-    path("programmes/", include((programme_urls + programme_pages, "programmes"))),
+    path(
+        "programmes/",
+        include((programme_urls + programme_pages + programme_close_urls, "programmes")),
+    ),
     path("reports/", include("fremdrift.reports.urls")),
     path("retention/", include("fremdrift.rights.urls")),
     path("api/v1/", api.urls),

@@ -140,6 +140,17 @@ def may_end_enrolment(user, enrolment) -> bool:
     return may_change_citizen(user, enrolment.citizen)
 
 
+def may_close_programme(user, programme) -> bool:
+    """Closing a programme ends all its active enrolments at once: the staff of the
+    programme's own organisation who end its enrolments (provider staff, or an authority's
+    caseworkers for its own programme). The closing shows them a count, never a citizen."""
+    return (
+        is_active_member(user)
+        and user.organisation_id == programme.organisation_id
+        and (is_provider_staff(user) or is_caseworker(user))
+    )
+
+
 def may_invite_self_assessment(user, citizen: Citizen) -> bool:
     """Who works on the case (the citizen's caseworkers, provider staff on an active referral)
     may hand the citizen a link to answer an instrument alone."""

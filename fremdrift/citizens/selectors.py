@@ -7,6 +7,8 @@ import re
 from cryptography.fernet import InvalidToken
 from django.db import DatabaseError, connections, router
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.crypto import salted_hmac
 
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import decrypt, lookup_hash
@@ -15,6 +17,10 @@ from .access import citizens_in_scope
 from .models import Citizen
 
 BIRTH_DATE = re.compile(r"^\d{6}$")
+# Crockford's base 32: no I, L, O or U, so a number read aloud or copied by hand survives.
+REVIEW_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REVIEW_SALT = "fremdrift.citizens.case_review_number"
+REVIEW_LENGTH = 8  # 40 bits: two of an organisation's 10,000 citizens share one by 1 in 20,000
 NUMBER_LIKE = re.compile(r"^[\d\s-]+$")
 
 
@@ -98,3 +104,43 @@ def citizen_for_log_lookup(*, organisation_id: int, citizen_id: int | None, cpr:
     if citizen_id is not None:
         return citizens.filter(pk=citizen_id).first()
     return None
+
+
+def case_review_number(citizen_id: int) -> str:
+    """The number a case has in the case review, such as "R-4K7Q-2M9X": a keyed HMAC of the
+    citizen's id (Django's `salted_hmac` with SECRET_KEY), so that it cannot be worked out
+    from the id, nor the id from it, by anyone without the key; the same for the same citizen
+    at every load. The one place of the case review's numbers: anything that names a case of
+    the review (its page, the red thread, grading) uses this. A new SECRET_KEY gives every
+    case a new number."""
+    value = int.from_bytes(salted_hmac(REVIEW_SALT, str(citizen_id)).digest()[:5], "big")
+    chars = [REVIEW_ALPHABET[(value >> (5 * n)) & 31] for n in reversed(range(REVIEW_LENGTH))]
+    return f"R-{''.join(chars[:4])}-{''.join(chars[4:])}"
+
+
+def _review_key(number: str) -> str:
+    """A review number as typed, compared without dashes, spaces or case, with the letters a
+    reader confuses (O, I, L) read as the digits they look like."""
+    key = number.upper().replace("-", "").replace(" ", "")
+    if len(key) == REVIEW_LENGTH + 1 and key.startswith("R"):
+        key = key[1:]
+    return key.translate(str.maketrans("OIL", "011"))
+
+
+def case_review_citizen(user, number: str) -> Citizen:
+    """The citizen with the case review number `number` among those `user` may review
+    (`citizens_in_scope(case_review=True)`), or 404: a number of a case outside the review
+    looks like one that does not exist. Computes the number of each citizen in scope (no
+    number is stored)."""
+    key = _review_key(number)
+    if len(key) != REVIEW_LENGTH:
+        raise Http404
+    ids = citizens_in_scope(user, case_review=True).values_list("pk", flat=True)
+    found = [pk for pk in ids.iterator() if _review_key(case_review_number(pk)) == key]
+    if len(found) != 1:
+        raise Http404
+    return (
+        citizens_in_scope(user, case_review=True)
+        .select_related("home_organisation", "target_group")
+        .get(pk=found[0])
+    )

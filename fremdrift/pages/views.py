@@ -95,6 +95,9 @@ def citizen_detail(request: HttpRequest, citizen_id: int) -> HttpResponse:
 def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = get_object_or_404(programme_selectors.programmes_for(request.user), pk=programme_id)
     context = selectors.programme_overview(request.user, programme)
+    context["may_close"] = bool(context["active"]) and access.may_close_programme(
+        request.user, programme
+    )
     shown = [row.citizen for row in context["active"] + context["exits"] if row.citizen]
     if shown:
         access_log_write(

@@ -5,6 +5,7 @@ from . import views
 app_name = "plans"
 urlpatterns = [
     path("review/", views.case_review, name="case_review"),
+    path("review/<str:number>/", views.case_review_case, name="case_review_case"),
     path("<int:citizen_id>/plan/", views.plan_page, name="plan"),
     path("<int:citizen_id>/plan/edit/", views.plan_update, name="update"),
     path("<int:citizen_id>/plan/forms/<slug:name>/", views.plan_form, name="form"),

@@ -16,6 +16,7 @@ from fremdrift.accounts.access import is_manager, is_provider_staff
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_change_plan, may_read_meeting_notes
+from fremdrift.citizens.selectors import case_review_citizen, case_review_number
 from fremdrift.codelists.models import Code
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
@@ -533,13 +534,10 @@ def statutory_plan_remove(
     return _back(citizen, "other-plans")
 
 
-@login_required
-@require_GET
-def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    """The red thread: everything that happened, newest first, filterable. A manager reads it in
-    a case review: under the case number, without name, CPR number or links into the case."""
-    case_review = is_manager(request.user)
-    citizen = citizen_get(request.user, citizen_id, case_review=case_review)
+def _timeline(request: HttpRequest, citizen, *, review_number: str | None = None) -> HttpResponse:
+    """The red thread of `citizen`; with `review_number`, as a manager reads it in a case
+    review: under that number, without name, CPR number, id or links into the case."""
+    case_review = review_number is not None
     kinds = {k for k in request.GET.getlist("type") if k in selectors.TIMELINE_KINDS}
     sector = request.GET.get("sector", "")
     entries = selectors.timeline(
@@ -563,6 +561,7 @@ def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
         {
             "citizen": citizen,
             "case_review": case_review,
+            "review_number": review_number,
             "entries": entries,
             "kinds": kinds,
             "sector": sector,
@@ -574,9 +573,31 @@ def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """The red thread: everything that happened, newest first, filterable. A manager reads it
+    only in a case review, by the case's review number (`case_review_case`): by id it is 404
+    to them, so that no review number can be matched to an id."""
+    return _timeline(request, citizen_get(request.user, citizen_id))
+
+
+@login_required
+@require_GET
+def case_review_case(request: HttpRequest, number: str) -> HttpResponse:
+    """A case in the case review, by its review number (`citizens.selectors.case_review_number`,
+    never the citizen's id): the red thread among the manager's organisation's citizens, 404
+    for a number outside it."""
+    if not is_manager(request.user):
+        raise Http404
+    citizen = case_review_citizen(request.user, number)
+    return _timeline(request, citizen, review_number=case_review_number(citizen.pk))
+
+
+@login_required
+@require_GET
 def case_review(request: HttpRequest) -> HttpResponse:
-    """A manager's way into the red threads of the organisation's citizens: case numbers, what
-    each plan holds, a random case to review; never a name or CPR number."""
+    """A manager's way into the red threads of the organisation's citizens: review numbers
+    (`citizens.selectors.case_review_number`, not derivable from ids), what each plan holds, a
+    random case to review; never a name, CPR number or id."""
     if not is_manager(request.user):
         raise Http404
     form = CaseReviewForm(request.GET)
@@ -588,10 +609,12 @@ def case_review(request: HttpRequest) -> HttpResponse:
     if form.cleaned_data.get("random"):
         picked = citizens.order_by("?").first()
         if picked is not None:
-            return redirect("plans:timeline", picked.pk)
+            return redirect("plans:case_review_case", case_review_number(picked.pk))
     page = Paginator(citizens, settings.FREMDRIFT_PAGE_SIZE).get_page(
         form.cleaned_data.get("page") or 1
     )
+    for citizen in page.object_list:
+        citizen.review_number = case_review_number(citizen.pk)
     if page.object_list:
         access_log_write(
             user=request.user,

@@ -33,6 +33,34 @@ class EnrolmentExitForm(DesignSystemForm):
         return self.reasons[self.cleaned_data["exit_reason"]]
 
 
+class ProgrammeCloseForm(DesignSystemForm):
+    """Closing a programme: one exit reason (two levels, the programme's own list if it has
+    one) and date for all its active enrolments; `expected_count` is the count the preview
+    showed, sent back with the confirmation."""
+
+    end_date = forms.DateField(label=_("Date of the exit"), initial=dt.date.today, widget=DATE)
+    exit_reason = forms.TypedChoiceField(label=_("Exit reason"), coerce=int)
+    note = forms.CharField(
+        label=_("Note on the exit"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    expected_count = forms.IntegerField(
+        required=False, min_value=0, widget=forms.HiddenInput, label=_("Active enrolments")
+    )
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reasons = {code.pk: code for code in reasons}
+        groups: dict[str, list] = {}
+        for code in self.reasons.values():
+            groups.setdefault(code.parent.label, []).append((code.pk, code.label))
+        self.fields["exit_reason"].choices = [("", "---------"), *groups.items()]
+        self.fields["exit_reason"].error_messages["required"] = _("Choose the reason for the exit.")
+        self.fields["end_date"].error_messages["required"] = _("Give the date of the exit.")
+
+    def clean_exit_reason(self):
+        return self.reasons[self.cleaned_data["exit_reason"]]
+
+
 class MilestoneConfirmForm(forms.Form):
     milestone = forms.IntegerField()
     reached_on = forms.DateField()

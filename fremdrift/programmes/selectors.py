@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from fremdrift.accounts.access import is_caseworker, is_manager, is_provider_staff, reads_programmes
@@ -173,6 +173,7 @@ class PaymentItem:
     milestone: Milestone
     reached_on: dt.date
     amount: Decimal
+    citizen_id: int  # never shown: for the access log of the specification
 
 
 @dataclass
@@ -190,6 +191,11 @@ class PaymentReport:
     @property
     def total(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal(0))
+
+    @property
+    def citizen_ids(self) -> list[int]:
+        """The citizens whose enrolments the specification shows, for the access log."""
+        return sorted({item.citizen_id for item in self.items})
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -255,6 +261,7 @@ def payment_report(user, *, provider, year: int, quarter: int) -> PaymentReport:
         for m in milestones
     }
     by_pk = {m.pk: m for m in milestones}
+    citizen_of = {e.pk: e.citizen_id for e in enrolments}
     counts: dict[int, int] = defaultdict(int)
     items = []
     for enrolment_id, entry in sorted(reached.items()):
@@ -269,6 +276,7 @@ def payment_report(user, *, provider, year: int, quarter: int) -> PaymentReport:
                         milestone,
                         r.on,
                         per_citizen[milestone.pk],
+                        citizen_of[enrolment_id],
                     )
                 )
     lines = [
@@ -310,6 +318,22 @@ def programme_list(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
         )
         .order_by("-is_active", "name", "id")
     )
+
+
+@dataclass
+class ActiveEnrolments:
+    """What closing a programme would end: how many active enrolments, and the latest start
+    among them (an exit date before it is refused)."""
+
+    count: int
+    latest_start: dt.date | None
+
+
+def active_enrolments_of(programme: Programme) -> ActiveEnrolments:
+    row = Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ACTIVE).aggregate(
+        count=Count("pk"), latest_start=Max("start_date")
+    )
+    return ActiveEnrolments(row["count"], row["latest_start"])
 
 
 def responsible_candidates(enrolment: Enrolment):

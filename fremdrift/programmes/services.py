@@ -1,6 +1,7 @@
 """Writes of programmes, enrolments, exits and milestone confirmations."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -375,6 +376,28 @@ def programme_update(
             "price": price,
         },
         tracked=PROGRAMME_FIELDS,
+    )
+
+
+@transaction.atomic
+def programme_deactivate(
+    *, actor, programme: Programme, on: dt.date, batch: uuid.UUID | None = None
+) -> Programme:
+    """Marks a programme closed on `on`: not active, so that no one is referred to it or
+    enrolled in it, and ended on that day unless it ended earlier (or starts later). Part of
+    closing a programme (`referrals.services.programme_close`), in its change batch."""
+    current = lock_for_update(programme)
+    data: dict = {"is_active": False}
+    if on >= current.start_date and (current.end_date is None or current.end_date > on):
+        data["end_date"] = on
+    return audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data=data,
+        tracked=PROGRAMME_FIELDS,
+        batch=batch,
+        lock=False,
     )
 
 

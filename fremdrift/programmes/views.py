@@ -91,6 +91,9 @@ def payment_report(request: HttpRequest) -> HttpResponse:
             request.user, provider=d["provider"], year=d["year"], quarter=d["quarter"]
         )
         export = request.GET.get("format")
+        if export not in ("csv", "xlsx"):
+            export = None
+        _log_specification(request, report, export=export is not None)
         if export == "csv":
             return _payment_csv(report)
         if export == "xlsx":
@@ -105,6 +108,22 @@ def payment_report(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
         status=200 if form.is_valid() or not request.GET else 400,
+    )
+
+
+def _log_specification(request: HttpRequest, report, *, export: bool) -> None:
+    """The specification shows enrolments (by number) and the dates their citizens reached
+    milestones: one access-log row per page or file that shows any, naming those citizens, as
+    a list read (a page) or an export (CSV, Excel), with the provider and quarter."""
+    if not report.items:
+        return
+    access_log_write(
+        user=request.user,
+        action=AccessAction.EXPORT if export else AccessAction.LIST,
+        subjects=report.citizen_ids,
+        purpose=_("Payment specification, %(provider)s, %(year)s Q%(quarter)s")
+        % {"provider": report.provider.name, "year": report.year, "quarter": report.quarter},
+        path=request.path,
     )
 
 

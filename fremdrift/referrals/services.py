@@ -3,6 +3,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fremdrift.accounts.access import is_provider_staff
@@ -15,13 +16,15 @@ from fremdrift.assessments.services import (
     assessment_record,
 )
 from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
+from fremdrift.citizens.access import may_close_programme
 from fremdrift.codelists.models import Code
 from fremdrift.core.validation import Errors, interval_errors, merged, period_errors
 from fremdrift.instruments.models import InstrumentVersion, Respondent
 from fremdrift.plans.selectors import plan_of
 from fremdrift.plans.services import plan_close
 from fremdrift.programmes import services as programme_services
-from fremdrift.programmes.models import Enrolment
+from fremdrift.programmes.models import Enrolment, Programme
+from fremdrift.programmes.selectors import ActiveEnrolments
 
 from .models import FocusItem, Referral
 from .selectors import active_referrals
@@ -242,9 +245,11 @@ def referral_end(
     end_date: dt.date | None = None,
     withdrawn: bool = False,
     expected_version: int | None = None,
+    batch: uuid.UUID | None = None,
 ) -> Referral:
     """Ends a referral; the provider's access ends with it, at once. With `expected_version`,
-    a referral changed since that version is refused with StaleVersion."""
+    a referral changed since that version is refused with StaleVersion. `batch` groups its
+    change record with those of a bulk change."""
     current = lock_for_update(referral, expected_version=expected_version)
     if current.status != Referral.Status.ACTIVE:
         raise ValidationError({"referral": _("This referral has already ended.")})
@@ -261,6 +266,7 @@ def referral_end(
         },
         tracked=TRACKED_FIELDS,
         citizen=current.citizen,
+        batch=batch,
         lock=False,
     )
 
@@ -315,11 +321,13 @@ def enrolment_end(
     exit_reason: Code | None,
     note: str = "",
     close_plan: bool = False,
+    batch: uuid.UUID | None = None,
 ) -> Enrolment:
     """Ends an enrolment with its exit reason and date, ends the citizen's active referrals to
     the programme, and with `close_plan` ends the plan's running activities and mentors. A
     referral makes the enrolment and the enrolment's end ends the referrals: one workflow,
-    written here, above both."""
+    written here, above both. `batch` groups the change records with those of a bulk change
+    (closing a programme)."""
     current = lock_for_update(
         enrolment, expected_version=expected_version, related=["citizen", "programme"]
     )
@@ -354,14 +362,125 @@ def enrolment_end(
         },
         tracked=programme_services.ENROLMENT_FIELDS,
         citizen=current.citizen,
+        batch=batch,
         lock=False,
     )
     for referral in Referral.objects.filter(
         citizen=current.citizen, programme=current.programme, status=Referral.Status.ACTIVE
     ):
-        referral_end(actor=actor, referral=referral, end_date=max(end_date, referral.start_date))
+        referral_end(
+            actor=actor,
+            referral=referral,
+            end_date=max(end_date, referral.start_date),
+            batch=batch,
+        )
     if close_plan:
         plan = plan_of(current.citizen)
         if plan is not None:
             plan_close(actor=actor, plan=plan, on=end_date)
     return current
+
+
+def programme_close_errors(
+    *,
+    programme,
+    active: ActiveEnrolments,
+    end_date: dt.date | None,
+    exit_reason: Code | None,
+) -> Errors:
+    """What refuses closing a programme, before anything is written (the preview asks this
+    too): no active enrolment to end, an exit date missing, in the future or before an active
+    enrolment started, an exit reason outside the programme's list."""
+    errors: dict[str, list[str]] = {}
+    if active.count == 0:
+        errors["programme"] = [
+            _("The programme has no active enrolments: there is nothing to close.")
+        ]
+    if end_date is None:
+        errors["end_date"] = [_("Give the date of the exit.")]
+    elif active.latest_start is not None and end_date < active.latest_start:
+        errors["end_date"] = [
+            _(
+                "The exit date cannot be before an active enrolment started: the latest "
+                "started on %(date)s."
+            )
+            % {"date": date_format(active.latest_start, "SHORT_DATE_FORMAT")}
+        ]
+    else:
+        errors = merged(
+            errors, programme_services.enrolment_errors(start_date=None, end_date=end_date)
+        )
+    if exit_reason is None:
+        errors["exit_reason"] = [_("Choose the reason for the exit.")]
+    elif not programme_services.exit_reasons_of(programme).filter(pk=exit_reason.pk).exists():
+        errors["exit_reason"] = [_("This exit reason is not in the programme's list.")]
+    return errors
+
+
+@transaction.atomic
+def programme_close(
+    *,
+    actor,
+    programme: Programme,
+    exit_reason: Code | None,
+    end_date: dt.date | None,
+    expected_count: int,
+    note: str = "",
+) -> int:
+    """Closes a programme: ends every active enrolment of it with one exit reason and date,
+    each by `enrolment_end`'s rules (its active referrals to the programme end with it), and
+    marks the programme not active (`programmes.services.programme_deactivate`), all in one
+    transaction and one change batch. Returns how many enrolments it ended.
+
+    `expected_count` is the count the preview showed. The programme's row is locked first, so
+    two closings at once run one after the other: the second finds no active enrolment and is
+    refused; a count that changed since the preview is refused (field `expected_count`), and
+    nothing is written."""
+    if not may_close_programme(actor, programme):
+        raise ValidationError({"programme": _("You cannot close this programme.")})
+    current = lock_for_update(programme)
+    enrolments = list(
+        Enrolment.objects.select_for_update()
+        .filter(programme=current, status=Enrolment.Status.ACTIVE)
+        .order_by("pk")
+    )
+    active = ActiveEnrolments(
+        len(enrolments), max((e.start_date for e in enrolments), default=None)
+    )
+    if active.count == 0 and expected_count > 0:
+        raise ValidationError(
+            {
+                "programme": _(
+                    "The programme has already been closed: it has no active enrolments any more."
+                )
+            }
+        )
+    if errors := programme_close_errors(
+        programme=current, active=active, end_date=end_date, exit_reason=exit_reason
+    ):
+        raise ValidationError(errors)
+    if active.count != expected_count:
+        raise ValidationError(
+            {
+                "expected_count": _(
+                    "The number of active enrolments has changed since the preview: it is now "
+                    "%(count)s. Check the preview again and confirm."
+                )
+                % {"count": active.count}
+            }
+        )
+    batch = uuid.uuid4()
+    for enrolment in enrolments:
+        enrolment_end(
+            actor=actor,
+            enrolment=enrolment,
+            expected_version=enrolment.version,
+            end_date=end_date,
+            exit_reason=exit_reason,
+            note=note,
+            batch=batch,
+        )
+    programme_services.programme_deactivate(
+        actor=actor, programme=current, on=end_date, batch=batch
+    )
+    return active.count

@@ -21,3 +21,8 @@ enrolment_urlpatterns = [
         name="exit",
     ),
 ]
+
+# Closing a programme ends its enrolments and their referrals; mounted under `programmes`.
+programme_urlpatterns = [
+    path("<int:programme_id>/close/", views.programme_close, name="close"),
+]

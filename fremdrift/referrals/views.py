@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fremdrift.accounts.access import is_provider_staff
@@ -15,12 +16,12 @@ from fremdrift.assessments.forms import answers_from_post, posted_answers
 from fremdrift.assessments.selectors import latest_whole_reading, published_version
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.access import citizen_get, may_change_citizen
+from fremdrift.citizens.access import citizen_get, may_change_citizen, may_close_programme
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
 from fremdrift.programmes import selectors as programme_selectors
 from fremdrift.programmes import services as programme_services
-from fremdrift.programmes.forms import EnrolmentExitForm
+from fremdrift.programmes.forms import EnrolmentExitForm, ProgrammeCloseForm
 from fremdrift.programmes.models import Programme
 
 from . import selectors, services
@@ -303,5 +304,76 @@ def enrolment_exit(request: HttpRequest, citizen_id: int, enrolment_id: int) -> 
         request,
         "programmes/enrolment_exit.html",
         {"enrolment": enrolment, "citizen": enrolment.citizen, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_close(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Closes a programme in three steps: the exit reason and date (GET), a preview with the
+    count of active enrolments that will end (POST), and one confirmation (POST with
+    `step=confirm` and the count the preview showed) that ends them all and marks the
+    programme not active, then shows the programme page. A count that changed since the
+    preview is refused with the new preview (409). Only the staff of the programme's own
+    organisation who end its enrolments (`citizens.access.may_close_programme`); 404 to
+    everyone else. The pages show a count, never a citizen."""
+    programme = get_object_or_404(programme_selectors.programmes_for(request.user), pk=programme_id)
+    if not may_close_programme(request.user, programme):
+        raise Http404
+    reasons = programme_services.exit_reasons_of(programme)
+    preview = None
+    status = 200
+    if request.method != "POST":
+        form = ProgrammeCloseForm(reasons=reasons)
+    else:
+        form = ProgrammeCloseForm(request.POST, reasons=reasons)
+        if not form.is_valid():
+            status = 400
+        else:
+            d = form.cleaned_data
+            if request.POST.get("step") != "confirm":
+                active = programme_selectors.active_enrolments_of(programme)
+                errors = services.programme_close_errors(
+                    programme=programme,
+                    active=active,
+                    end_date=d["end_date"],
+                    exit_reason=d["exit_reason"],
+                )
+                if errors:
+                    errors_onto_form(form, ValidationError(errors))
+                    status = 400
+                else:
+                    preview = active
+            else:
+                try:
+                    ended = services.programme_close(
+                        actor=request.user,
+                        programme=programme,
+                        exit_reason=d["exit_reason"],
+                        end_date=d["end_date"],
+                        expected_count=d["expected_count"] or 0,
+                        note=d["note"],
+                    )
+                except ValidationError as error:
+                    errors_onto_form(form, error, renamed={"expected_count": "count"})
+                    active = programme_selectors.active_enrolments_of(programme)
+                    preview = active if "expected_count" in error.message_dict else None
+                    status = 409 if preview is not None else 400
+                else:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "The programme has been closed: %(count)s enrolment was ended.",
+                            "The programme has been closed: %(count)s enrolments were ended.",
+                            ended,
+                        )
+                        % {"count": ended},
+                    )
+                    return redirect("programmes:detail", programme.pk)
+    return render(
+        request,
+        "programmes/programme_close.html",
+        {"programme": programme, "form": form, "preview": preview},
         status=status,
     )

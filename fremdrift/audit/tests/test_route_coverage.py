@@ -14,11 +14,12 @@ from django.apps import apps
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from fremdrift.api.tests.writes import DAY
 from fremdrift.api.tests.writes import cases as cases  # noqa: F401 (a fixture)
 from fremdrift.api.tests.writes import referred as referred  # noqa: F401 (a fixture)
 from fremdrift.audit.models import AccessLogEntry
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.selectors import citizen_cpr
+from fremdrift.citizens.selectors import case_review_number, citizen_cpr
 from fremdrift.instruments.models import Instrument
 from fremdrift.testing import citizen_signed_in, make_cpr, make_invitation, signed_in
 
@@ -134,6 +135,9 @@ PAGES = {
     "assessments:follow": Shows(CW, "post", kwargs=citizen),
     "assessments:target": Shows(CW, "post", kwargs=citizen),
     "plans:case_review": Shows("manager"),
+    "plans:case_review_case": Shows(
+        "manager", kwargs=lambda w: {"number": case_review_number(w.citizen.pk)}
+    ),
     "plans:plan": Shows(CW, kwargs=citizen),
     "plans:update": Shows(CW, "post", kwargs=citizen),
     "plans:form": Shows(CW, kwargs=lambda w: citizen(w) | {"name": "meeting"}),
@@ -166,9 +170,18 @@ PAGES = {
     "enrolments:exit": Shows(CW, kwargs=enrolment),
     "enrolments:profile": Shows(CW, kwargs=enrolment),
     "programmes:list": NoPersonalData("programmes and their counts, no citizen"),
-    "programmes:payments": NoPersonalData("counts per milestone, no citizen"),
+    # The specification lists enrolments (by number) with the days their milestones were
+    # reached: the quarter of the world's enrolments, whose start is a milestone.
+    "programmes:payments": Shows(
+        "provider_staff", query={"year": DAY.year, "quarter": (DAY.month - 1) // 3 + 1}
+    ),
     "programmes:detail": Shows(
         "provider_staff", kwargs=lambda w: {"programme_id": w.enrolments["citizen"].programme_id}
+    ),
+    "programmes:close": NoPersonalData(
+        "the exit reason, the date and a count of active enrolments, no citizen; closing "
+        "redirects to the programme page, which logs",
+        kwargs=lambda w: {"programme_id": w.enrolments["citizen"].programme_id},
     ),
     "reports:index": NoPersonalData("a list of reports"),
     "reports:progression": NoPersonalData("group figures, small cells hidden"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from fremdrift.accounts.models import User
+from fremdrift.audit.models import AccessLogEntry
 from fremdrift.codelists.models import Code
 from fremdrift.instruments.models import Instrument
 from fremdrift.plans import services as plan_services
@@ -515,3 +516,42 @@ def test_a_quarter_that_has_not_begun_is_refused_by_name(world, login, kvik):
     page = response.content.decode()
     assert "Kvartalet er ikke begyndt endnu." in page
     assert 'data-testid="payment-table"' not in page
+
+
+@pytest.mark.parametrize(
+    ("export", "action"), [("", "list"), ("csv", "export"), ("xlsx", "export")]
+)
+def test_the_payment_specification_is_in_the_access_log(world, login, kvik, export, action):
+    """The specification shows enrolments and the days their citizens reached milestones:
+    the page, the CSV and the Excel file each write one access-log row naming those citizens
+    (and no one else), the provider and the quarter."""
+    shown = [world.citizen, make_citizen(world.caseworker, first_name="Logget")]
+    for n, citizen in enumerate(shown):
+        enrol(world, kvik, citizen=citizen, start=dt.date(2026, 2, 1 + n))
+    enrol(world, kvik, citizen=world.teammates_citizen, start=dt.date(2026, 4, 2))  # Q2
+    client = login(world.provider_staff)
+    query = {"provider": world.vaekst.pk, "year": 2026, "quarter": 1}
+    before = AccessLogEntry.objects.count()
+    response = client.get(reverse("programmes:payments"), query | {"format": export})
+    assert response.status_code == 200
+    assert AccessLogEntry.objects.count() == before + 1
+    entry = AccessLogEntry.objects.latest("id")
+    assert (entry.user, entry.action, entry.path) == (
+        world.provider_staff,
+        action,
+        "/programmes/payments/",
+    )
+    assert "Vækst" in entry.purpose and "2026" in entry.purpose
+    assert {s.citizen_id for s in entry.subjects.all()} == {c.pk for c in shown}
+
+
+def test_a_payment_report_without_a_specification_row_writes_no_access_log_row(world, login, kvik):
+    enrol(world, kvik, start=dt.date(2026, 4, 2))
+    before = AccessLogEntry.objects.count()
+    response = login(world.provider_staff).get(
+        reverse("programmes:payments"), {"provider": world.vaekst.pk, "year": 2026, "quarter": 1}
+    )
+    assert (
+        response.status_code == 200 and 'data-testid="payment-table"' in response.content.decode()
+    )
+    assert AccessLogEntry.objects.count() == before
