@@ -12,7 +12,7 @@ from django.db import connection, models
 
 from fremdrift.api.tests.test_resources import make_case
 from fremdrift.assessments import services as assessment_services
-from fremdrift.assessments.models import Assessment, Follow
+from fremdrift.assessments.models import Assessment
 from fremdrift.audit.models import AccessLogEntry, AccessLogSubject, ChangeRecord
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.models import Citizen
@@ -89,7 +89,14 @@ def whole_case(world) -> Citizen:
         status="completed",
         answers={"health_for_work": assessment_services.AnswerInput(value=7)},
     )
-    follow = Follow.objects.get(citizen=citizen, instrument=wheel)  # the referral's
+    # A referral starts no follow (its cadence is the provider's): the jobcentre's own.
+    follow = assessment_services.follow_start(
+        actor=actor,
+        citizen=citizen,
+        instrument=wheel,
+        start_date=TODAY - dt.timedelta(days=20),
+        every_days=14,
+    )
     assessment_services.follow_change_cadence(
         actor=actor, follow=follow, starts_on=TODAY + dt.timedelta(days=14), every_days=30
     )

@@ -69,6 +69,15 @@ def history(w, rounds: int = 1) -> None:
         citizen_comments="Glad for praktikken",
         next_review=TODAY + dt.timedelta(days=30),
     )
+    # A referral starts no follow (its cadence is the provider's): the jobcentre's own.
+    if not Follow.objects.filter(citizen=citizen, instrument=wheel, is_active=True).exists():
+        assessment_services.follow_start(
+            actor=actor,
+            citizen=citizen,
+            instrument=wheel,
+            start_date=TODAY - dt.timedelta(days=200),
+            every_days=14,
+        )
     for _ in range(rounds):
         n = w.rounds = getattr(w, "rounds", 0) + 1
         day = TODAY - dt.timedelta(days=200 - n)
