@@ -160,6 +160,9 @@ PAGES = {
     "enrolments:profile": Shows(CW, kwargs=enrolment),
     "programmes:list": NoPersonalData("programmes and their counts, no citizen"),
     "programmes:payments": NoPersonalData("counts per milestone, no citizen"),
+    "programmes:fidelity": NoPersonalData(
+        "a unit's fidelity scores, no citizen", kwargs=lambda w: {"programme_id": 1}
+    ),
     "programmes:detail": Shows(
         "provider_staff", kwargs=lambda w: {"programme_id": w.enrolments["citizen"].programme_id}
     ),
