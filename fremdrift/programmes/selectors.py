@@ -19,7 +19,12 @@ from fremdrift.accounts.access import (
 )
 from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.assessments.models import Answer
-from fremdrift.citizens.access import citizen_get, citizens_in_scope, may_end_enrolment
+from fremdrift.citizens.access import (
+    PROVIDER_PURPOSES,
+    citizen_get,
+    citizens_in_scope,
+    may_end_enrolment,
+)
 from fremdrift.instruments.builtin import PROFILE_CODE
 from fremdrift.instruments.models import NOMINAL_SCALES, InstrumentVersion, Item, Purpose
 from fremdrift.plans.models import Activity, Goal, Meeting, Mentor
@@ -69,6 +74,21 @@ def programmes_for(user) -> QuerySet[Programme]:
     if not reads_programmes(user):
         return Programme.objects.none()
     return Programme.objects.filter(organisation_id=user.organisation_id)
+
+
+def instruments_for_providers(programme_ids) -> dict[int, list]:
+    """Per programme, its instruments that provider staff fill in on the general assessment
+    pages for a citizen referred to it (`citizens.access.PROVIDER_PURPOSES`): one query."""
+    found: dict[int, list] = defaultdict(list)
+    for link in (
+        ProgrammeInstrument.objects.filter(
+            programme_id__in=programme_ids, instrument__purpose__in=PROVIDER_PURPOSES
+        )
+        .select_related("instrument")
+        .order_by("instrument__code")
+    ):
+        found[link.programme_id].append(link.instrument)
+    return found
 
 
 def fidelity_programme_get(user, programme_id: int) -> Programme:

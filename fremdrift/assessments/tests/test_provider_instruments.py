@@ -52,6 +52,11 @@ def test_provider_staff_save_the_programmes_observation_for_a_referred_citizen(
     world, login, referred
 ):
     client = login(world.provider_staff)
+    card = client.get(reverse("citizens:detail", args=[referred.pk])).content.decode()
+    links = card[card.index('data-testid="programme-instruments"') :]
+    links = links[: links.index("</p>")]
+    assert "instrument=observation" in links and "instrument=citizen_survey" in links
+    assert "instrument=adult_wheel" not in links
     assert client.get(new(referred, "observation")).status_code == 200
     answer = client.post(
         new(referred, "observation"),
@@ -68,8 +73,10 @@ def test_provider_staff_save_the_programmes_observation_for_a_referred_citizen(
     assert saved.recorded_by == world.provider_staff
     assert saved.recorded_by_organisation == world.vaekst
     # And they can open what they saved.
-    shown = client.get(reverse("assessments:edit", args=[referred.pk, saved.pk]))
-    assert shown.status_code == 200
+    edit = reverse("assessments:edit", args=[referred.pk, saved.pk])
+    assert client.get(edit).status_code == 200
+    card = client.get(reverse("citizens:detail", args=[referred.pk])).content.decode()
+    assert edit in card
 
 
 def test_provider_staff_answer_the_programmes_survey_in_a_round(world, login, referred):
