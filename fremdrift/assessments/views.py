@@ -240,7 +240,11 @@ def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -
     ):
         raise Http404
     version = assessment.version
-    may_record = may_record_assessment(request.user, citizen)
+    may_record = may_record_assessment(request.user, citizen) and (
+        # Provider staff correct their own organisation's answers, and read the others'.
+        not is_provider_staff(request.user)
+        or assessment.recorded_by_organisation_id == request.user.organisation_id
+    )
     choices = _respondent_choices(version)
     errors: dict = {}
     status = 200

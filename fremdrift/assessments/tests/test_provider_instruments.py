@@ -173,3 +173,32 @@ def test_only_a_survey_has_a_round(world):
         )
     assert "round" in refused.value.message_dict
     assert not Assessment.objects.filter(citizen=world.citizen)
+
+
+def test_provider_staff_read_but_do_not_correct_the_jobcentres_survey_answers(
+    world, login, referred
+):
+    theirs = assessment_record(
+        actor=world.colleague,
+        citizen=referred,
+        version=published_version(Instrument.objects.get(code="citizen_survey")),
+        date=TODAY,
+        respondent="citizen",
+        status="completed",
+        answers={"involved_in_plan": AnswerInput(value=2)},
+    )
+    client = login(world.provider_staff)
+    edit = reverse("assessments:edit", args=[referred.pk, theirs.pk])
+    assert client.get(edit).status_code == 200
+    answer = client.post(
+        edit,
+        {
+            "date": TODAY.isoformat(),
+            "respondent": "citizen",
+            "revision": "1",
+            "item_involved_in_plan": "5",
+        },
+    )
+    assert answer.status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.item_values == {"involved_in_plan": 2.0}
