@@ -59,6 +59,16 @@ def reads_programmes(user) -> bool:
     )
 
 
+def may_record_fidelity(user) -> bool:
+    """Project leaders and staff score their own unit's fidelity to a programme's model
+    (seed 004): provider staff, caseworkers and managers of the programme's organisation."""
+    return is_active_member(user) and user.role in (
+        Role.PROVIDER_STAFF,
+        Role.CASEWORKER,
+        Role.MANAGER,
+    )
+
+
 def may_register_citizens(user) -> bool:
     """Caseworkers register, change and reassign their organisation's citizens."""
     return is_caseworker(user)

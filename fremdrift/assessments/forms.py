@@ -24,10 +24,20 @@ class AssessmentHeaderForm(DesignSystemForm):
     respondent = forms.ChoiceField(label=_("Who answers"))
     creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    round = forms.IntegerField(
+        label=_("Survey round"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=_("For example 1 for the first round of the citizen survey."),
+    )
 
-    def __init__(self, *args, respondents: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, respondents: list[tuple[str, str]], rounds: bool = False, **kwargs):
+        """`rounds`: a satisfaction survey, answered in rounds; other instruments have none."""
         super().__init__(*args, **kwargs)
         self.fields["respondent"].choices = respondents
+        if not rounds:
+            del self.fields["round"]
 
 
 def answers_from_post(post, items: list[Item], *, prefix: str = "item_") -> dict[str, AnswerInput]:

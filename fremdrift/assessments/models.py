@@ -46,6 +46,9 @@ class Assessment(models.Model):
     entered_by_citizen = models.BooleanField(
         _("filled in by the citizen"), default=False, editable=False
     )
+    # The round of a citizen survey ("borgersurvey 1"): only a satisfaction survey has one,
+    # and the survey report chooses by it.
+    round = models.PositiveSmallIntegerField(_("survey round"), null=True, blank=True)
     revision = models.PositiveIntegerField(default=1, editable=False)
     # Kept by the services with the answers, so that the group reports find complete
     # assessments and their total score without reading every answer. `score_total` is the sum
@@ -92,6 +95,10 @@ class Assessment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["reading", "starting_scores"]), name="assessment_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(round__isnull=True) | Q(round__gte=1, round__lte=99),
+                name="assessment_round_1_to_99",
             ),
         ]
 

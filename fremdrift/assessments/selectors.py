@@ -190,6 +190,18 @@ def mean_of(answers) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def assessments_of_instruments(citizen, instruments, *, limit: int = 20) -> list[Assessment]:
+    """The citizen's newest assessments of `instruments` (the caller has checked that the
+    user may read them: a provider's programme instruments on the referral card)."""
+    if not instruments:
+        return []
+    return list(
+        Assessment.objects.filter(citizen=citizen, version__instrument__in=instruments)
+        .select_related("version__instrument")
+        .order_by("-date", "-id")[:limit]
+    )
+
+
 def corrections_of(assessment: Assessment):
     """Who recorded and corrected the assessment, and when, oldest first."""
     return ChangeRecord.objects.filter(

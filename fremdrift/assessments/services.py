@@ -20,7 +20,7 @@ from fremdrift.audit.services import (
     snapshot,
 )
 from fremdrift.core.validation import Errors, day_errors, merged
-from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, ScaleType
+from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, Purpose, ScaleType
 
 from .cadence import CadencePeriod, CadenceRule, due_status
 from .models import Answer, Assessment, CadenceChange, Follow, TargetScore
@@ -136,8 +136,22 @@ def _validate(
     status: str,
     answers: dict[str, AnswerInput],
     new: bool,
+    round: int | None = None,
 ) -> list[Answer]:
     errors: dict[str, list[str]] = {}
+    if new and version.instrument.purpose == Purpose.FIDELITY:
+        errors.setdefault("version", []).append(
+            _(
+                "A fidelity scale describes a unit, not a citizen: record it on the "
+                "programme's fidelity page."
+            )
+        )
+    if round is not None and version.instrument.purpose != Purpose.SATISFACTION:
+        errors.setdefault("round", []).append(
+            _("Only a satisfaction survey is answered in rounds.")
+        )
+    elif round is not None and not 1 <= round <= 99:
+        errors.setdefault("round", []).append(_("Survey round: enter a number from 1 to 99."))
     in_use = InstrumentVersion.objects.filter(
         pk=version.pk, status=InstrumentVersion.Status.PUBLISHED
     ).exists()
@@ -236,11 +250,13 @@ def assessment_record(
     refresh_due: bool = True,
     entered_by_citizen: bool = False,
     kind: str = Assessment.Kind.READING,
+    round: int | None = None,
 ) -> Assessment:
     """Records a new assessment. A second submit of the same form returns the first.
     `refresh_due=False` leaves the follows' next due date to the caller (bulk loads);
     `entered_by_citizen`: the citizen answered alone through a self-assessment link;
-    `kind` STARTING_SCORES: a referral's starting scores, which cover no due date."""
+    `kind` STARTING_SCORES: a referral's starting scores, which cover no due date.
+    `round`: the round of a satisfaction survey (1-99), which only a survey has."""
     if creation_token is not None:
         existing = Assessment.objects.filter(creation_token=creation_token).first()
         if existing is not None:
@@ -253,6 +269,7 @@ def assessment_record(
         status=status,
         answers=answers,
         new=True,
+        round=round,
     )
     try:
         with transaction.atomic():
@@ -270,6 +287,7 @@ def assessment_record(
                     "creation_token": creation_token,
                     "entered_by_citizen": entered_by_citizen,
                     "kind": kind,
+                    "round": round,
                     **_score_fields(cleaned),
                 },
                 tracked=_answers_snapshot,

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.access import citizen_get, may_record_assessment, may_record_profile
+from fremdrift.citizens.access import (
+    citizen_get,
+    may_record_assessment,
+    may_record_profile,
+    may_record_programme_instrument,
+)
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
 from fremdrift.instruments.models import Instrument, Purpose, Respondent
@@ -27,12 +32,21 @@ from .forms import (
 from .models import Assessment
 
 
-def _citizen(request: HttpRequest, citizen_id: int):
+def _citizen(request: HttpRequest, citizen_id: int, instrument: Instrument | None = None):
     """The general assessment pages are not shared with providers: a referral shares its
-    focus items, which the provider scores on the referral itself."""
-    if is_provider_staff(request.user):
+    focus items, which the provider scores on the referral itself. The exception is the
+    programme's own instruments (a survey, an observation) for a citizen referred to the
+    provider, `instrument` (`citizens.access.may_record_programme_instrument`)."""
+    citizen = citizen_get(request.user, citizen_id)
+    _refuse_provider(request.user, citizen, instrument)
+    return citizen
+
+
+def _refuse_provider(user, citizen, instrument: Instrument | None) -> None:
+    if is_provider_staff(user) and (
+        instrument is None or not may_record_programme_instrument(user, citizen, instrument)
+    ):
         raise Http404
-    return citizen_get(request.user, citizen_id)
 
 
 def _instrument(code: str | None) -> Instrument:
@@ -53,8 +67,8 @@ def _ids(raw: str) -> list[int]:
 @require_GET
 def wheel_svg(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """The movement wheel as a standalone SVG; `?assessments=1,2,3` chooses what to compare."""
-    citizen = _citizen(request, citizen_id)
     instrument = _instrument(request.GET.get("instrument"))
+    citizen = _citizen(request, citizen_id, instrument)
     data = selectors.wheel_data(
         citizen,
         instrument,
@@ -105,23 +119,29 @@ def _form_context(citizen, version, header, answers, errors, assessment=None):
 
 def _errors_of(error: ValidationError, header) -> dict:
     """The header's errors onto its form; the others (answers, items) for the rows."""
-    return errors_onto_form(header, error, fields=("date", "respondent", "status"))
+    fields = ("date", "respondent", "status", *(("round",) if "round" in header.fields else ()))
+    return errors_onto_form(header, error, fields=fields)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    citizen = _citizen(request, citizen_id)
+    instrument = _instrument(request.GET.get("instrument") or request.POST.get("instrument"))
+    citizen = _citizen(request, citizen_id, instrument)
     if not may_record_assessment(request.user, citizen):
         raise PermissionDenied
-    instrument = _instrument(request.GET.get("instrument") or request.POST.get("instrument"))
     version = selectors.published_version(instrument)
-    if version is None or instrument.purpose == Purpose.PROFILE:
-        raise Http404  # the participant profile is recorded on its enrolment
+    if version is None or instrument.purpose in (Purpose.PROFILE, Purpose.FIDELITY):
+        # The participant profile is recorded on its enrolment, fidelity on the programme.
+        raise Http404
     choices = _respondent_choices(version)
     errors: dict = {}
     if request.method == "POST":
-        header = AssessmentHeaderForm(request.POST, respondents=choices)
+        header = AssessmentHeaderForm(
+            request.POST,
+            respondents=choices,
+            rounds=instrument.purpose == Purpose.SATISFACTION,
+        )
         answers_shown = posted_answers(request.POST)
         if header.is_valid():
             try:
@@ -134,6 +154,7 @@ def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                     status=request.POST.get("status", Assessment.Status.COMPLETED),
                     answers=answers_from_post(request.POST, list(version.items.all())),
                     creation_token=header.cleaned_data["creation_token"],
+                    round=header.cleaned_data.get("round"),
                 )
             except ValidationError as error:
                 errors = _errors_of(error, header)
@@ -145,11 +166,14 @@ def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                     path=request.path,
                 )
                 messages.success(request, _("The assessment has been saved."))
+                if is_provider_staff(request.user):
+                    return redirect("citizens:detail", citizen_id=citizen.pk)
                 return redirect(f"/citizens/{citizen.pk}/?instrument={instrument.code}#wheel")
     else:
         header = AssessmentHeaderForm(
             initial=new_header_initial(_default_respondent(request.user, version)),
             respondents=choices,
+            rounds=instrument.purpose == Purpose.SATISFACTION,
         )
         answers_shown = {}
     access_log_write(
@@ -183,8 +207,8 @@ def _draft_scores(post, version) -> dict[str, float | None]:
 @require_POST
 def wheel_preview(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """The wheel with the answers being filled in drawn as today's, for the conversation."""
-    citizen = _citizen(request, citizen_id)
     instrument = _instrument(request.POST.get("instrument"))
+    citizen = _citizen(request, citizen_id, instrument)
     version = selectors.published_version(instrument)
     if version is None:
         raise Http404
@@ -204,18 +228,23 @@ def wheel_preview(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -> HttpResponse:
     """Shows an assessment; those who may record can correct it."""
-    citizen = _citizen(request, citizen_id)
+    citizen = citizen_get(request.user, citizen_id)
     assessment = get_object_or_404(
         Assessment.objects.select_related("version__instrument"),
         pk=assessment_id,
         citizen=citizen,
     )
+    _refuse_provider(request.user, citizen, assessment.version.instrument)
     if assessment.version.instrument.purpose == Purpose.PROFILE and not may_record_profile(
         request.user, citizen
     ):
         raise Http404
     version = assessment.version
-    may_record = may_record_assessment(request.user, citizen)
+    may_record = may_record_assessment(request.user, citizen) and (
+        # Provider staff correct their own organisation's answers, and read the others'.
+        not is_provider_staff(request.user)
+        or assessment.recorded_by_organisation_id == request.user.organisation_id
+    )
     choices = _respondent_choices(version)
     errors: dict = {}
     status = 200

@@ -15,6 +15,7 @@ from fremdrift.accounts.access import (
     is_manager,
     is_provider_staff,
 )
+from fremdrift.instruments.models import Purpose
 
 from .models import Citizen
 
@@ -116,6 +117,31 @@ def may_read_meeting_notes(user, *, home_organisation_id: int, internal: bool) -
 
 def may_record_assessment(user, citizen: Citizen) -> bool:
     return _works_on_case(user, citizen)
+
+
+# The purposes provider staff may fill in on the general assessment pages when the programme a
+# citizen is referred to has such an instrument. Progression stays on the referral (its focus
+# items); the participant profile is the caseworkers'; fidelity describes a unit, never a citizen.
+PROVIDER_PURPOSES = (Purpose.OBSERVATION, Purpose.SATISFACTION, Purpose.RESOURCE_PROFILE)
+
+
+def may_record_programme_instrument(user, citizen: Citizen, instrument) -> bool:
+    """Who records and reads assessments of `instrument` for `citizen` on the general
+    assessment pages. The citizen's caseworkers: every instrument but fidelity (a unit's, see
+    `programmes.FidelityAssessment`; the participant profile has its own predicate). Provider
+    staff: only an instrument of a programme the citizen is referred to their organisation
+    for, while the referral is active, and only a survey, observation or resource profile."""
+    if instrument.purpose == Purpose.FIDELITY:
+        return False
+    if not is_provider_staff(user):
+        return may_record_assessment(user, citizen)
+    if not is_active_member(user) or instrument.purpose not in PROVIDER_PURPOSES:
+        return False
+    return citizen.referrals.filter(
+        active_referral(),
+        provider_id=user.organisation_id,
+        programme__programme_instruments__instrument_id=instrument.pk,
+    ).exists()
 
 
 def may_record_profile(user, citizen: Citizen) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
+from fremdrift.accounts.access import may_record_fidelity
 from fremdrift.assessments.selectors import with_due
 from fremdrift.citizens.access import citizens_in_scope
 from fremdrift.citizens.models import Citizen
@@ -108,4 +109,5 @@ def programme_overview(user, programme: Programme) -> dict:
             reverse=True,
         ),
         "capacity_used": len(active),
+        "may_record_fidelity": may_record_fidelity(user),
     }

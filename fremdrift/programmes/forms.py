@@ -90,3 +90,12 @@ class PaymentReportForm(DesignSystemForm):
         if year and quarter and dt.date(year, 3 * quarter - 2, 1) > dt.date.today():
             self.add_error("quarter", _("The quarter has not begun yet."))
         return data
+
+
+class FidelityAssessmentForm(DesignSystemForm):
+    """The period and unit of a fidelity assessment; the items' answers are posted as
+    `item_<code>` beside it (`assessments.forms.answers_from_post`)."""
+
+    unit = forms.IntegerField(widget=forms.HiddenInput)
+    period_start = forms.DateField(label=_("Period from"), widget=DATE)
+    period_end = forms.DateField(label=_("Period to"), widget=DATE)

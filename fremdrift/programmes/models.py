@@ -250,3 +250,51 @@ class MilestoneConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone_id} on {self.reached_on}"
+
+
+class FidelityAssessment(models.Model):
+    """A unit's fidelity to the programme's model in a period (seed 004: the project leaders
+    and staff of each unit score it 1-4, and the evaluation reports the mean across units).
+    It describes an organisation's running of the programme, never a citizen: it has no
+    citizen and is never filed on a citizen's record. The answers are the scale points by item
+    code of the version ({"one_plan": 3}); an item left out was not answered."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="fidelity_assessments",
+    )
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="fidelity_assessments",
+    )
+    version = models.ForeignKey(
+        "instruments.InstrumentVersion",
+        verbose_name=_("instrument"),
+        on_delete=models.PROTECT,
+        related_name="fidelity_assessments",
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    answers = models.JSONField(_("answers"), default=dict)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fidelity assessment")
+        verbose_name_plural = _("fidelity assessments")
+        ordering = ["programme", "-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="fidelity_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} / {self.programme_id} {self.period_start}–{self.period_end}"

@@ -10,16 +10,28 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from fremdrift.accounts.access import is_caseworker, is_manager, is_provider_staff, reads_programmes
+from fremdrift.accounts.access import (
+    is_caseworker,
+    is_manager,
+    is_provider_staff,
+    may_record_fidelity,
+    reads_programmes,
+)
 from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.assessments.models import Answer
-from fremdrift.citizens.access import citizen_get, citizens_in_scope, may_end_enrolment
+from fremdrift.citizens.access import (
+    PROVIDER_PURPOSES,
+    citizen_get,
+    citizens_in_scope,
+    may_end_enrolment,
+)
 from fremdrift.instruments.builtin import PROFILE_CODE
-from fremdrift.instruments.models import NOMINAL_SCALES, InstrumentVersion, Item
+from fremdrift.instruments.models import NOMINAL_SCALES, InstrumentVersion, Item, Purpose
 from fremdrift.plans.models import Activity, Goal, Meeting, Mentor
 
 from .models import (
     Enrolment,
+    FidelityAssessment,
     Milestone,
     MilestoneConfirmation,
     MilestoneRule,
@@ -62,6 +74,65 @@ def programmes_for(user) -> QuerySet[Programme]:
     if not reads_programmes(user):
         return Programme.objects.none()
     return Programme.objects.filter(organisation_id=user.organisation_id)
+
+
+def instruments_for_providers(programme_ids) -> dict[int, list]:
+    """Per programme, its instruments that provider staff fill in on the general assessment
+    pages for a citizen referred to it (`citizens.access.PROVIDER_PURPOSES`): one query."""
+    found: dict[int, list] = defaultdict(list)
+    for link in (
+        ProgrammeInstrument.objects.filter(
+            programme_id__in=programme_ids, instrument__purpose__in=PROVIDER_PURPOSES
+        )
+        .select_related("instrument")
+        .order_by("instrument__code")
+    ):
+        found[link.programme_id].append(link.instrument)
+    return found
+
+
+def fidelity_programme_get(user, programme_id: int) -> Programme:
+    """A programme whose fidelity `user` records and reads: one of their own organisation's,
+    for its staff, caseworkers and managers; any other answers 404."""
+    if not may_record_fidelity(user):
+        raise Http404
+    try:
+        return programmes_for(user).get(pk=programme_id)
+    except Programme.DoesNotExist:
+        raise Http404 from None
+
+
+def fidelity_versions() -> QuerySet[InstrumentVersion]:
+    """The fidelity scales in use (their published versions), with their items."""
+    return (
+        InstrumentVersion.objects.filter(
+            status=InstrumentVersion.Status.PUBLISHED, instrument__purpose=Purpose.FIDELITY
+        )
+        .select_related("instrument")
+        .prefetch_related("items")
+        .order_by("instrument__code", "pk")
+    )
+
+
+@dataclass
+class FidelityListRow:
+    assessment: FidelityAssessment
+    answered: int
+    mean: float | None
+
+
+def fidelity_assessments_of(programme: Programme) -> list[FidelityListRow]:
+    """The programme's fidelity assessments, the newest period first, with how many items
+    each answered and their mean."""
+    rows = []
+    for assessment in FidelityAssessment.objects.filter(programme=programme).select_related(
+        "unit", "version__instrument", "recorded_by"
+    ):
+        values = [float(v) for v in assessment.answers.values() if v is not None]
+        rows.append(
+            FidelityListRow(assessment, len(values), sum(values) / len(values) if values else None)
+        )
+    return rows
 
 
 def _first_dates(queryset, key: str, day: str) -> dict:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fremdrift.accounts.access import is_caseworker
+from fremdrift.accounts.access import is_caseworker, may_record_fidelity
 from fremdrift.assessments.models import Assessment, Follow
 from fremdrift.assessments.services import (
     AnswerInput,
@@ -21,10 +21,11 @@ from fremdrift.citizens.access import may_record_profile
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.validation import Errors, interval_errors, merged, period_errors
 from fremdrift.instruments.builtin import PROFILE_CODE
-from fremdrift.instruments.models import InstrumentVersion, Respondent
+from fremdrift.instruments.models import InstrumentVersion, Purpose, Respondent
 
 from .models import (
     Enrolment,
+    FidelityAssessment,
     Milestone,
     MilestoneConfirmation,
     MilestoneRule,
@@ -525,3 +526,90 @@ def _enrolment_profile_record(*, actor, enrolment, date, answers, expected_revis
         lock=False,
     )
     return profile
+
+
+FIDELITY_FIELDS = ("programme", "unit", "version", "period_start", "period_end", "answers")
+
+
+def fidelity_answers_errors(version: InstrumentVersion, answers: dict) -> tuple[Errors, dict]:
+    """The answers by item code as whole scale points of the version's items; an empty answer
+    is left out. Returns the errors (`item_<code>`, or `answers`) and the clean answers."""
+    errors: Errors = {}
+    items = {item.code: item for item in version.items.all()}
+    clean: dict[str, int] = {}
+    for code, raw in answers.items():
+        item = items.get(code)
+        if item is None:
+            errors.setdefault("answers", []).append(
+                _("Unknown item: %(code)s.") % {"code": str(code)[:60]}
+            )
+            continue
+        if raw is None or str(raw).strip() == "":
+            continue
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            value = None
+        if value is None or not item.is_ordinal or not item.scale_min <= value <= item.scale_max:
+            errors.setdefault(f"item_{code}", []).append(
+                _("%(item)s: choose a point from %(low)s to %(high)s.")
+                % {"item": item.label, "low": item.scale_min, "high": item.scale_max}
+            )
+            continue
+        clean[code] = value
+    if not clean and not errors:
+        errors.setdefault("answers", []).append(_("Answer at least one item."))
+    return errors, clean
+
+
+@transaction.atomic
+def fidelity_assessment_record(
+    *,
+    actor,
+    programme: Programme,
+    unit,
+    version: InstrumentVersion,
+    period_start: dt.date,
+    period_end: dt.date,
+    answers: dict,
+) -> FidelityAssessment:
+    """Records a unit's fidelity to the programme's model for a period: the actor's own
+    organisation (the unit) scoring its own programme, on a published fidelity scale. Nothing
+    is written when anything is refused."""
+    errors: Errors = {}
+    if not may_record_fidelity(actor) or programme.organisation_id != actor.organisation_id:
+        errors.setdefault("programme", []).append(
+            _("Only the programme's own organisation records its fidelity.")
+        )
+    if unit is None or unit.pk != actor.organisation_id:
+        errors.setdefault("unit", []).append(
+            _("Unit: you can only record the fidelity of your own organisation's unit.")
+        )
+    published = InstrumentVersion.objects.filter(
+        pk=version.pk,
+        status=InstrumentVersion.Status.PUBLISHED,
+        instrument__purpose=Purpose.FIDELITY,
+    ).exists()
+    if not published:
+        errors.setdefault("version", []).append(_("Choose a fidelity scale that is in use."))
+    errors = merged(errors, period_errors(period_start, period_end, field="period_end"))
+    if period_start is not None and period_start > dt.date.today():
+        errors.setdefault("period_start", []).append(_("The period cannot start in the future."))
+    answer_errors, clean = fidelity_answers_errors(version, answers)
+    errors = merged(errors, answer_errors)
+    if errors:
+        raise ValidationError(errors)
+    return audited_create(
+        actor=actor,
+        model=FidelityAssessment,
+        data={
+            "programme": programme,
+            "unit": unit,
+            "version": version,
+            "period_start": period_start,
+            "period_end": period_end,
+            "answers": clean,
+            "recorded_by": actor,
+        },
+        tracked=FIDELITY_FIELDS,
+    )

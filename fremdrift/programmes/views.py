@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fremdrift.accounts.access import reads_programmes
+from fremdrift.accounts.models import Organisation
 from fremdrift.assessments.corrections import assessment_corrections
 from fremdrift.assessments.forms import answers_from_post, initial_answers, posted_answers
 from fremdrift.assessments.models import Assessment
@@ -18,9 +19,10 @@ from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_record_profile
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.exports import csv_response, xlsx_response
+from fremdrift.core.forms import errors_onto_form
 
 from . import selectors, services
-from .forms import MilestoneConfirmForm, PaymentReportForm
+from .forms import FidelityAssessmentForm, MilestoneConfirmForm, PaymentReportForm
 from .models import Enrolment, Milestone
 
 
@@ -326,3 +328,82 @@ def enrolment_profile(request: HttpRequest, citizen_id: int, enrolment_id: int) 
         else [],
     }
     return render(request, "programmes/enrolment_profile.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fidelity(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """The programme's fidelity assessments, and a new one: the organisation's own unit
+    scores its fidelity to the programme's model for a period (seed 004). No citizen."""
+    programme = selectors.fidelity_programme_get(request.user, programme_id)
+    versions = list(selectors.fidelity_versions())
+    wanted = request.POST.get("instrument") or request.GET.get("instrument")
+    version = next((v for v in versions if v.instrument.code == wanted), None) or (
+        versions[0] if versions else None
+    )
+    errors: dict = {}
+    shown: dict = {}
+    status = 200
+    if request.method == "POST" and version is not None:
+        form = FidelityAssessmentForm(request.POST)
+        shown = {key: value for key, value in request.POST.items() if key.startswith("item_")}
+        if form.is_valid():
+            unit = Organisation.objects.filter(pk=form.cleaned_data["unit"]).first()
+            answers = {
+                key.removeprefix("item_"): value
+                for key, value in request.POST.items()
+                if key.startswith("item_")
+            }
+            try:
+                services.fidelity_assessment_record(
+                    actor=request.user,
+                    programme=programme,
+                    unit=unit,
+                    version=version,
+                    period_start=form.cleaned_data["period_start"],
+                    period_end=form.cleaned_data["period_end"],
+                    answers=answers,
+                )
+            except ValidationError as error:
+                errors = errors_onto_form(form, error, fields=("period_start", "period_end"))
+                status = 400
+            else:
+                messages.success(request, _("The fidelity assessment has been saved."))
+                return redirect("programmes:fidelity", programme_id=programme.pk)
+        else:
+            status = 400
+    else:
+        today = dt.date.today()
+        form = FidelityAssessmentForm(
+            initial={
+                "unit": request.user.organisation_id,
+                "period_start": today.replace(day=1),
+                "period_end": today,
+            }
+        )
+    rows = []
+    if version is not None:
+        for item in version.items.all():
+            rows.append(
+                {
+                    "item": item,
+                    "raw": shown.get(f"item_{item.code}", ""),
+                    "errors": errors.get(f"item_{item.code}", []),
+                }
+            )
+    general = [
+        message
+        for name, messages_ in errors.items()
+        if not name.startswith("item_")
+        for message in messages_
+    ]
+    context = {
+        "programme": programme,
+        "form": form,
+        "version": version,
+        "versions": versions,
+        "rows": rows,
+        "general_errors": general,
+        "assessments": selectors.fidelity_assessments_of(programme),
+    }
+    return render(request, "programmes/fidelity.html", context, status=status)

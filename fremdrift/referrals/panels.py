@@ -6,8 +6,13 @@ import uuid
 from django.http import HttpRequest
 
 from fremdrift.accounts.access import is_provider_staff
+from fremdrift.assessments.selectors import assessments_of_instruments
 from fremdrift.citizens.access import may_end_enrolment, may_record_profile
-from fremdrift.programmes.selectors import enrolments_for, responsible_candidates
+from fremdrift.programmes.selectors import (
+    enrolments_for,
+    instruments_for_providers,
+    responsible_candidates,
+)
 
 from . import selectors
 from .forms import ReferralEndForm
@@ -21,6 +26,9 @@ def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=
     rows = selectors.focus_rows(referrals)
     is_provider = is_provider_staff(request.user)
     enrolments = enrolments_for(request.user, citizen)
+    # The programme's own instruments a provider fills in (a survey, an observation).
+    programme_ids = {r.programme_id for r in referrals if r.programme_id}
+    to_fill_in = instruments_for_providers(programme_ids) if is_provider and programme_ids else {}
     for entry in enrolments:
         entry.may_end = may_end_enrolment(request.user, entry.enrolment)
         if entry.may_end and entry.enrolment.status == "active":
@@ -32,6 +40,10 @@ def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=
             {
                 "referral": r,
                 "rows": rows.get(r.pk, []),
+                "instruments": to_fill_in.get(r.programme_id, []),
+                "assessments": assessments_of_instruments(
+                    citizen, to_fill_in.get(r.programme_id, [])
+                ),
                 "score_fields": [
                     {
                         "row": row,

@@ -23,6 +23,7 @@ from .cohort import (
 )
 from .comparison import ENROLMENT_DIMENSIONS
 from .scores import HORIZONS
+from .surveys import survey_rounds
 
 
 def profile_option_choices(items) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -301,8 +302,46 @@ class SurveyForm(CohortForm):
         queryset=Instrument.objects.filter(purpose__in=[Purpose.SATISFACTION, Purpose.FIDELITY]),
         empty_label=None,
     )
+    round = forms.TypedChoiceField(
+        label=_("Round"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("The survey round the answers were given in (not for a fidelity scale)."),
+    )
+    answered_from = forms.DateField(label=_("Answered from"), required=False, widget=DATE)
+    answered_to = forms.DateField(
+        label=_("Answered until"),
+        required=False,
+        widget=DATE,
+        help_text=_(
+            "The date of the answer; for a fidelity scale, the assessments whose period "
+            "overlaps these dates."
+        ),
+    )
 
-    field_order = ["instrument"]
+    field_order = ["instrument", "round", "answered_from", "answered_to"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["round"].choices = [
+            ("", _("All")),
+            *((n, _("Round %(number)s") % {"number": n}) for n in survey_rounds(user)),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("answered_from"), cleaned.get("answered_to")
+        if start and end and end < start:
+            self.add_error("answered_to", _("Answered until: the end cannot be before the start."))
+        return cleaned
+
+    def answer_period(self) -> dict:
+        """The answer period chosen, as the survey and fidelity reports take it."""
+        return {
+            "answered_from": self.cleaned_data.get("answered_from"),
+            "answered_to": self.cleaned_data.get("answered_to"),
+        }
 
 
 class DatasetForm(GroupForm):

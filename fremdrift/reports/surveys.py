@@ -1,13 +1,18 @@
-"""Satisfaction surveys (the distribution of answers per item, 'don't know' apart) and
-fidelity scales (the mean per item across the units that answered)."""
+"""Satisfaction surveys (the distribution of answers per item, 'don't know' apart), chosen by
+round and answer period, and fidelity scales (the mean per item across the units that scored
+their own fidelity to the programme's model, `programmes.FidelityAssessment`)."""
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from fremdrift.accounts.models import Organisation
 from fremdrift.assessments.models import Answer, Assessment
+from fremdrift.programmes.models import FidelityAssessment
 
-from .cohort import Filters, cohort_citizens
+from .cohort import Filters, cohort_citizens, cohort_units
 from .privacy import small, too_few
 from .scores import scored_items
 
@@ -34,20 +39,49 @@ class Distribution:
         return [100 * count / self.n if self.n else 0.0 for _v, _l, count in self.points]
 
 
-def survey_report(user, filters: Filters, *, instrument) -> list[Distribution]:
-    """Each citizen's latest completed answer to the survey, per item."""
+def survey_rounds(user) -> list[int]:
+    """The survey rounds answered by the organisation's citizens or recorded by it, for the
+    report's choice of round."""
+    return list(
+        Assessment.objects.filter(
+            Q(citizen__home_organisation_id=user.organisation_id)
+            | Q(recorded_by_organisation_id=user.organisation_id),
+            round__isnull=False,
+        )
+        .values_list("round", flat=True)
+        .distinct()
+        .order_by("round")
+    )
+
+
+def survey_report(
+    user,
+    filters: Filters,
+    *,
+    instrument,
+    round: int | None = None,
+    answered_from: dt.date | None = None,
+    answered_to: dt.date | None = None,
+) -> list[Distribution]:
+    """Each citizen's latest completed answer to the survey, per item: within the `round`
+    (seed 004's 'borgersurvey 1') and the answer period (the assessment's date) when chosen."""
     citizens = cohort_citizens(user, filters)
     items = scored_items(instrument)
+    answers = Answer.objects.filter(
+        assessment__citizen_id__in=citizens,
+        assessment__version__instrument=instrument,
+        assessment__status=Assessment.Status.COMPLETED,
+    )
+    if round is not None:
+        answers = answers.filter(assessment__round=round)
+    if answered_from is not None:
+        answers = answers.filter(assessment__date__gte=answered_from)
+    if answered_to is not None:
+        answers = answers.filter(assessment__date__lte=answered_to)
     latest: dict[tuple[int, str], tuple] = {}
-    for citizen, code, value, dont_know in (
-        Answer.objects.filter(
-            assessment__citizen_id__in=citizens,
-            assessment__version__instrument=instrument,
-            assessment__status=Assessment.Status.COMPLETED,
-        )
-        .order_by("assessment__date", "assessment_id")
-        .values_list("assessment__citizen_id", "item__code", "value", "dont_know")
-    ):
+    for citizen, code, value, dont_know in answers.order_by(
+        "assessment__date", "assessment_id"
+    ).values_list("assessment__citizen_id", "item__code", "value", "dont_know"):
         latest[citizen, code] = (value, dont_know)
     by_item: dict[str, Counter] = defaultdict(Counter)
     dont_know_by_item: Counter = Counter()
@@ -79,24 +113,40 @@ class FidelityRow:
     mean: float | None
 
 
-def fidelity_report(user, filters: Filters, *, instrument) -> tuple[list[FidelityRow], list[str]]:
-    """The latest answer of each unit (the organisation that recorded it) per item, and the
-    mean across units. Fidelity describes the programme, not the citizens, so no suppression
-    applies to the number of units."""
-    citizens = cohort_citizens(user, filters)
-    latest: dict[tuple[int, str], float] = {}
-    for org, code, value in (
-        Answer.objects.filter(
-            assessment__citizen_id__in=citizens,
-            assessment__version__instrument=instrument,
-            assessment__status=Assessment.Status.COMPLETED,
-            value__isnull=False,
-        )
-        .order_by("assessment__date", "assessment_id")
-        .values_list("assessment__recorded_by_organisation_id", "item__code", "value")
+def fidelity_report(
+    user,
+    filters: Filters,
+    *,
+    instrument,
+    answered_from: dt.date | None = None,
+    answered_to: dt.date | None = None,
+) -> tuple[list[FidelityRow], list[str]]:
+    """Per item, the mean across units of each unit's latest fidelity assessment (seed 004:
+    the mean across the project municipalities, N=5). A unit is the organisation that scored
+    its own running of a programme of the cohort (`programmes.FidelityAssessment`); its
+    latest assessment is the one whose period ends last among those that overlap the chosen
+    period. Fidelity describes units, not citizens: assessments once filed on a citizen's
+    record are not read, and no suppression applies to the number of units."""
+    programmes = cohort_units(user, filters).values("programme_id")
+    assessments = FidelityAssessment.objects.filter(
+        programme_id__in=programmes, version__instrument=instrument
+    )
+    if answered_from is not None:
+        assessments = assessments.filter(period_end__gte=answered_from)
+    if answered_to is not None:
+        assessments = assessments.filter(period_start__lte=answered_to)
+    latest_of_unit: dict[int, dict] = {}
+    for unit, answers in assessments.order_by("period_end", "recorded_at", "id").values_list(
+        "unit_id", "answers"
     ):
-        latest[org, code] = value
-    units = sorted({org for org, _code in latest})
+        latest_of_unit[unit] = answers
+    latest: dict[tuple[int, str], float] = {
+        (unit, code): float(value)
+        for unit, answers in latest_of_unit.items()
+        for code, value in answers.items()
+        if value is not None
+    }
+    units = sorted(latest_of_unit)
     rows = []
     for item in scored_items(instrument):
         values = [latest[u, item.code] for u in units if (u, item.code) in latest]

@@ -358,10 +358,17 @@ def _surveys(request: HttpRequest, form, filters: Filters) -> Outcome:
     instrument = form.cleaned_data["instrument"]
     chart, units = "", []
     if instrument.purpose == "fidelity":
-        rows, units = fidelity_report(request.user, filters, instrument=instrument)
+        period = form.answer_period()
+        rows, units = fidelity_report(request.user, filters, instrument=instrument, **period)
         table = fidelity_table(rows)
     else:
-        distributions = survey_report(request.user, filters, instrument=instrument)
+        distributions = survey_report(
+            request.user,
+            filters,
+            instrument=instrument,
+            round=form.cleaned_data.get("round"),
+            **form.answer_period(),
+        )
         table = survey_table(distributions)
         chart = charts.stacked_bars_svg(distributions)
     return Outcome(

@@ -175,6 +175,9 @@ PAGES = {
     "programmes:payments": Shows(
         "provider_staff", query={"year": DAY.year, "quarter": (DAY.month - 1) // 3 + 1}
     ),
+    "programmes:fidelity": NoPersonalData(
+        "a unit's fidelity scores, no citizen", kwargs=lambda w: {"programme_id": 1}
+    ),
     "programmes:detail": Shows(
         "provider_staff", kwargs=lambda w: {"programme_id": w.enrolments["citizen"].programme_id}
     ),

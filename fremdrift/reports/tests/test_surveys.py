@@ -52,15 +52,20 @@ def answered(world):
             },
         )
         if n < 2:
-            recorder = world.provider_staff if n == 0 else world.other_provider_staff
-            assessment_record(
-                actor=recorder,
-                citizen=citizen,
+            # Two units, each scoring its own programme that one of the citizens is in.
+            staff = world.provider_staff if n == 0 else world.other_provider_staff
+            own = make_programme(staff.organisation, name=f"Enhedsforløb {n}")
+            programme_services.enrolment_create(
+                actor=world.caseworker, citizen=citizen, programme=own, start_date=START
+            )
+            programme_services.fidelity_assessment_record(
+                actor=staff,
+                programme=own,
+                unit=staff.organisation,
                 version=published_version(fidelity),
-                date=START + dt.timedelta(days=40),
-                respondent="provider",
-                status="completed",
-                answers={"one_plan": AnswerInput(value=3 + n)},
+                period_start=START,
+                period_end=START + dt.timedelta(days=40),
+                answers={"one_plan": 3 + n},
             )
     return survey, fidelity
 

@@ -19,6 +19,7 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.cpr import century_of
 from fremdrift.demo import names
 from fremdrift.demo.assessments import seed_assessments
+from fremdrift.demo.fidelity import seed_fidelity_and_surveys
 from fremdrift.demo.plans import seed_plans
 from fremdrift.demo.profiles import seed_profiles
 from fremdrift.demo.programmes import seed_programmes
@@ -129,3 +130,10 @@ class Command(BaseCommand):
             rng=rng, citizens=citizens, providers=organisations[1:], users=users, today=today
         )
         seed_profiles(citizens=citizens, today=today)
+        seed_fidelity_and_surveys(
+            staff_of={
+                organisations[1].pk: users["tilbud"],
+                organisations[2].pk: users["tilbud2"],
+            },
+            today=today,
+        )
