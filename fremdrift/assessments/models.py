@@ -46,6 +46,11 @@ class Assessment(models.Model):
     entered_by_citizen = models.BooleanField(
         _("filled in by the citizen"), default=False, editable=False
     )
+    # Why a completed assessment was saved with scored items unanswered ("gem alligevel"):
+    # empty for a complete one and for a draft. The form asks for it; the API does not.
+    incomplete_reason = models.CharField(
+        _("reason for saving incomplete"), max_length=500, blank=True, default=""
+    )
     revision = models.PositiveIntegerField(default=1, editable=False)
     # Kept by the services with the answers, so that the group reports find complete
     # assessments and their total score without reading every answer. `score_total` is the sum

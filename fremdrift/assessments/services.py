@@ -127,6 +127,70 @@ def _chosen_codes(item: Item, answer: AnswerInput) -> list[str]:
     return [code for code in item.option_codes() if code in given]
 
 
+REASON_MAX = 500
+
+
+def assessment_missing_items(items: list[Item], answers: dict[str, AnswerInput]) -> list[Item]:
+    """The scored (ordinal) items of `items` that `answers` leave unanswered: neither a value
+    nor 'don't know' or 'not relevant'. Text, number, yes/no and list items are never
+    missing: an instrument asks for them, it does not score them."""
+    return [
+        item
+        for item in items
+        if item.is_ordinal and (item.code not in answers or answers[item.code].is_empty)
+    ]
+
+
+def _incomplete_errors(
+    *,
+    items: list[Item],
+    status: str,
+    answers: dict[str, AnswerInput],
+    incomplete_reason: str | None,
+) -> Errors:
+    """A completed assessment with scored items unanswered is saved only with a reason
+    (`incomplete_reason`; None: the user has not chosen to save it anyway)."""
+    if status != Assessment.Status.COMPLETED:
+        return {}
+    missing = assessment_missing_items(items, answers)
+    if not missing:
+        return {}
+    labels = ", ".join(item.label for item in missing)
+    if incomplete_reason is None:
+        return {
+            "missing_items": [
+                _("Not answered: %(items)s. Save as a draft, or save anyway with a reason.")
+                % {"items": labels}
+            ]
+        }
+    if not incomplete_reason.strip():
+        return {
+            "incomplete_reason": [
+                _(
+                    "Reason for saving incomplete: write why the assessment is saved "
+                    "without answers to %(items)s."
+                )
+                % {"items": labels}
+            ]
+        }
+    if len(incomplete_reason) > REASON_MAX:
+        return {
+            "incomplete_reason": [
+                _("Reason for saving incomplete: at most %(max)d characters.") % {"max": REASON_MAX}
+            ]
+        }
+    return {}
+
+
+def _stored_reason(
+    *, items: list[Item], status: str, answers: dict[str, AnswerInput], reason: str | None
+) -> str:
+    """The reason kept with the assessment: only where it is completed with items missing."""
+    if status != Assessment.Status.COMPLETED or not assessment_missing_items(items, answers):
+        return ""
+    return (reason or "").strip()[:REASON_MAX]
+
+
 def _validate(
     *,
     citizen,
@@ -136,6 +200,8 @@ def _validate(
     status: str,
     answers: dict[str, AnswerInput],
     new: bool,
+    require_complete: bool = False,
+    incomplete_reason: str | None = None,
 ) -> list[Answer]:
     errors: dict[str, list[str]] = {}
     in_use = InstrumentVersion.objects.filter(
@@ -167,6 +233,16 @@ def _validate(
             errors.setdefault(f"item_{code}", []).append(str(error))
     if status == Assessment.Status.COMPLETED and not cleaned and not errors:
         errors.setdefault("answers", []).append(_("Answer at least one item."))
+    if require_complete and status in Assessment.Status.values:
+        errors = merged(
+            errors,
+            _incomplete_errors(
+                items=list(items.values()),
+                status=status,
+                answers=answers,
+                incomplete_reason=incomplete_reason,
+            ),
+        )
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -213,7 +289,7 @@ def _answers_writer(answers: list[Answer], *, replace: bool):
 
 
 def _answers_snapshot(assessment: Assessment) -> dict:
-    values = snapshot(assessment, ("date", "respondent", "status"))
+    values = snapshot(assessment, ("date", "respondent", "status", "incomplete_reason"))
     values["answers"] = {
         a.item.code: [a.value, a.text, a.dont_know, a.not_relevant, a.comment]
         + ([a.codes] if a.codes else [])
@@ -236,11 +312,16 @@ def assessment_record(
     refresh_due: bool = True,
     entered_by_citizen: bool = False,
     kind: str = Assessment.Kind.READING,
+    require_complete: bool = False,
+    incomplete_reason: str | None = None,
 ) -> Assessment:
     """Records a new assessment. A second submit of the same form returns the first.
     `refresh_due=False` leaves the follows' next due date to the caller (bulk loads);
     `entered_by_citizen`: the citizen answered alone through a self-assessment link;
-    `kind` STARTING_SCORES: a referral's starting scores, which cover no due date."""
+    `kind` STARTING_SCORES: a referral's starting scores, which cover no due date.
+    `require_complete` (the form): a completed assessment with scored items unanswered is
+    refused (`missing_items`) unless `incomplete_reason` is given ("gem alligevel"), and
+    then only with a reason that is not blank; the reason is kept with it."""
     if creation_token is not None:
         existing = Assessment.objects.filter(creation_token=creation_token).first()
         if existing is not None:
@@ -253,7 +334,10 @@ def assessment_record(
         status=status,
         answers=answers,
         new=True,
+        require_complete=require_complete,
+        incomplete_reason=incomplete_reason,
     )
+    items = list(version.items.all())
     try:
         with transaction.atomic():
             assessment = audited_create(
@@ -270,6 +354,9 @@ def assessment_record(
                     "creation_token": creation_token,
                     "entered_by_citizen": entered_by_citizen,
                     "kind": kind,
+                    "incomplete_reason": _stored_reason(
+                        items=items, status=status, answers=answers, reason=incomplete_reason
+                    ),
                     **_score_fields(cleaned),
                 },
                 tracked=_answers_snapshot,
@@ -296,8 +383,11 @@ def assessment_correct(
     respondent: str,
     status: str,
     answers: dict[str, AnswerInput],
+    require_complete: bool = False,
+    incomplete_reason: str | None = None,
 ) -> Assessment:
-    """Corrects an assessment; the change history keeps every correction."""
+    """Corrects an assessment; the change history keeps every correction. `require_complete`
+    and `incomplete_reason` as in `assessment_record`."""
     current = lock_for_update(
         assessment,
         expected_version=expected_revision,
@@ -314,12 +404,26 @@ def assessment_correct(
         status=status,
         answers=answers,
         new=False,
+        require_complete=require_complete,
+        incomplete_reason=incomplete_reason,
+    )
+    reason = _stored_reason(
+        items=list(current.version.items.all()),
+        status=status,
+        answers=answers,
+        reason=current.incomplete_reason if incomplete_reason is None else incomplete_reason,
     )
     audited_update(
         actor=actor,
         instance=current,
         expected_version=None,
-        data={"date": date, "respondent": respondent, "status": status, **_score_fields(cleaned)},
+        data={
+            "date": date,
+            "respondent": respondent,
+            "status": status,
+            "incomplete_reason": reason,
+            **_score_fields(cleaned),
+        },
         tracked=_answers_snapshot,
         citizen=current.citizen,
         lock=False,
