@@ -219,3 +219,35 @@ class CadenceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follow_id} from {self.starts_on}"
+
+
+class DefaultFollow(models.Model):
+    """The instrument and cadence an organisation's new citizens follow: the form that
+    registers a citizen offers it ("Følg instrument"), and the citizen is due from the start.
+    Set by the organisation's administrators in the admin."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="default_follow",
+        verbose_name=_("organisation"),
+    )
+    instrument = models.ForeignKey(
+        "instruments.Instrument",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("instrument"),
+    )
+    every_days = models.PositiveIntegerField(_("every (days)"))
+
+    class Meta:
+        verbose_name = _("default instrument for new citizens")
+        verbose_name_plural = _("default instruments for new citizens")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_days__gt=0), name="default_follow_every_days_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.instrument} / {self.every_days}"

@@ -19,11 +19,13 @@ from fremdrift.audit.services import (
     lock_for_update,
     snapshot,
 )
+from fremdrift.citizens import services as citizen_services
+from fremdrift.citizens.models import Citizen
 from fremdrift.core.validation import Errors, day_errors, merged
-from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, ScaleType
+from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, Purpose, ScaleType
 
 from .cadence import CadencePeriod, CadenceRule, due_status
-from .models import Answer, Assessment, CadenceChange, Follow, TargetScore
+from .models import Answer, Assessment, CadenceChange, DefaultFollow, Follow, TargetScore
 
 TEXT_MAX = 5000
 
@@ -685,3 +687,100 @@ def target_score_set(
         citizen=citizen,
     )
     return target
+
+
+# An organisation's default follow for new citizens, and registering a citizen with it.
+
+DEFAULT_FOLLOW_FIELDS = ("organisation_id", "instrument_id", "every_days")
+
+
+def follow_choice_errors(
+    *, instrument: Instrument | None, every_days, prefix: str = "follow_"
+) -> Errors:
+    """A follow chosen for a new citizen: an instrument in use (not the participant profile,
+    which belongs to an enrolment) at a cadence of whole days, at least 1; no instrument, no
+    follow."""
+    if instrument is None:
+        return {}
+    errors: Errors = {}
+    if (
+        instrument.purpose == Purpose.PROFILE
+        or not instrument.versions.filter(status=InstrumentVersion.Status.PUBLISHED).exists()
+    ):
+        errors[f"{prefix}instrument"] = [_("Instrument: choose an instrument in use.")]
+    if isinstance(every_days, bool) or not isinstance(every_days, int) or every_days < 1:
+        errors[f"{prefix}every_days"] = [
+            _("Every (days): write a whole number of days, at least 1.")
+        ]
+    return errors
+
+
+@transaction.atomic
+def default_follow_save(*, actor, default: DefaultFollow) -> DefaultFollow:
+    """Saves the organisation's default instrument and cadence for new citizens (an
+    administrator in the admin), with a change record."""
+    errors = follow_choice_errors(
+        instrument=default.instrument, every_days=default.every_days, prefix=""
+    )
+    if errors:
+        raise ValidationError(errors)
+    before = (
+        snapshot(DefaultFollow.objects.get(pk=default.pk), DEFAULT_FOLLOW_FIELDS)
+        if default.pk
+        else None
+    )
+    default.full_clean()
+    default.save()
+    change_record_write(
+        actor=actor,
+        instance=default,
+        kind=ChangeRecord.Kind.UPDATE if before else ChangeRecord.Kind.CREATE,
+        before=before,
+        after=snapshot(default, DEFAULT_FOLLOW_FIELDS),
+    )
+    return default
+
+
+@transaction.atomic
+def default_follow_delete(*, actor, default: DefaultFollow) -> None:
+    change_record_write(
+        actor=actor,
+        instance=default,
+        kind=ChangeRecord.Kind.DELETE,
+        before=snapshot(default, DEFAULT_FOLLOW_FIELDS),
+        after=None,
+    )
+    default.delete()
+
+
+@transaction.atomic
+def citizen_create_following(
+    *,
+    actor,
+    follow_instrument: Instrument | None,
+    follow_every_days: int | None,
+    **citizen,
+) -> Citizen:
+    """Registers a citizen (`citizens.services.citizen_create`, with its arguments) who, with
+    `follow_instrument`, follows it every `follow_every_days` days from today, the baseline
+    due today, in the same transaction: a refused cadence saves no citizen either. A second
+    submit of the same form (its `creation_token`) returns the first citizen and starts
+    nothing more."""
+    errors = follow_choice_errors(instrument=follow_instrument, every_days=follow_every_days)
+    token = citizen.get("creation_token")
+    replay = token is not None and Citizen.objects.filter(creation_token=token).exists()
+    try:
+        made = citizen_services.citizen_create(actor=actor, **citizen)
+    except ValidationError as error:
+        raise ValidationError(merged(error.message_dict, errors)) from None
+    if errors:
+        raise ValidationError(errors)
+    if follow_instrument is not None and not replay:
+        follow_start(
+            actor=actor,
+            citizen=made,
+            instrument=follow_instrument,
+            start_date=dt.date.today(),
+            every_days=follow_every_days,
+        )
+    return made
