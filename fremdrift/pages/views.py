@@ -75,6 +75,8 @@ def citizen_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "page": page,
         "may_reassign": is_caseworker(request.user),
+        # Provider staff see their referral's next score, not the jobcentre's next assessment.
+        "next_score": is_provider_staff(request.user),
     }
     if request.htmx:
         return render(request, "citizens/_results.html", context)
