@@ -16,6 +16,7 @@ from fremdrift.rights.urls import citizen_urlpatterns as subject_access_urls
 # The pages that compose several apps join the namespaces of the apps they are named after.
 citizen_pages = [
     path("", pages.citizen_list, name="list"),
+    path("new/", pages.citizen_create, name="create"),
     path("<int:citizen_id>/", pages.citizen_detail, name="detail"),
 ]
 programme_pages = [path("<int:programme_id>/", pages.programme_detail, name="detail")]

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fremdrift.core.forms import DesignSystemForm
-from fremdrift.instruments.models import Item, ScaleType
+from fremdrift.instruments.models import Instrument, Item, ScaleType
 
 from .services import AnswerInput
 
@@ -103,3 +103,41 @@ def posted_answers(post, *, prefix: str = "item_") -> dict[str, dict]:
 
 def new_header_initial(respondent: str) -> dict:
     return {"date": dt.date.today(), "respondent": respondent, "creation_token": uuid.uuid4()}
+
+
+class FollowChoiceForm(DesignSystemForm):
+    """ "Følg instrument" on the form that registers a citizen: the organisation's default
+    instrument and cadence, preselected; no instrument, no follow."""
+
+    follow_instrument = forms.ModelChoiceField(
+        label=_("Follow instrument"),
+        queryset=Instrument.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("The citizen is due for a first assessment today, then at the cadence."),
+    )
+    follow_every_days = forms.IntegerField(
+        label=_("Every (days)"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+        error_messages={"min_value": _("Every (days): write a whole number of days, at least 1.")},
+        widget=forms.NumberInput(attrs={"class": "input-width-xs"}),
+    )
+
+    def __init__(self, *args, instruments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_instrument"].queryset = instruments
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("follow_instrument")
+            and cleaned.get("follow_every_days") is None
+            and "follow_every_days" not in self.errors
+        ):
+            self.add_error(
+                "follow_every_days",
+                _("Every (days): write a whole number of days, at least 1."),
+            )
+        return cleaned

@@ -49,6 +49,11 @@ class Assessment(models.Model):
     # The round of a citizen survey ("borgersurvey 1"): only a satisfaction survey has one,
     # and the survey report chooses by it.
     round = models.PositiveSmallIntegerField(_("survey round"), null=True, blank=True)
+    # Why a completed assessment was saved with scored items unanswered ("gem alligevel"):
+    # empty for a complete one and for a draft. The form asks for it; the API does not.
+    incomplete_reason = models.CharField(
+        _("reason for saving incomplete"), max_length=500, blank=True, default=""
+    )
     revision = models.PositiveIntegerField(default=1, editable=False)
     # Kept by the services with the answers, so that the group reports find complete
     # assessments and their total score without reading every answer. `score_total` is the sum
@@ -221,3 +226,35 @@ class CadenceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follow_id} from {self.starts_on}"
+
+
+class DefaultFollow(models.Model):
+    """The instrument and cadence an organisation's new citizens follow: the form that
+    registers a citizen offers it ("Følg instrument"), and the citizen is due from the start.
+    Set by the organisation's administrators in the admin."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="default_follow",
+        verbose_name=_("organisation"),
+    )
+    instrument = models.ForeignKey(
+        "instruments.Instrument",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("instrument"),
+    )
+    every_days = models.PositiveIntegerField(_("every (days)"))
+
+    class Meta:
+        verbose_name = _("default instrument for new citizens")
+        verbose_name_plural = _("default instruments for new citizens")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_days__gt=0), name="default_follow_every_days_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.instrument} / {self.every_days}"

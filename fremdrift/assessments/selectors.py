@@ -12,7 +12,7 @@ from fremdrift.audit.models import ChangeRecord
 from fremdrift.citizens.access import citizens_in_scope
 from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, Purpose, ScaleType
 
-from .models import Answer, Assessment, Follow, TargetScore
+from .models import Answer, Assessment, DefaultFollow, Follow, TargetScore
 
 
 def published_version(instrument: Instrument) -> InstrumentVersion | None:
@@ -242,3 +242,21 @@ def assessment_get(user, assessment_id: int) -> Assessment:
     if found is None:
         raise Http404
     return found
+
+
+def default_follow_of(organisation) -> DefaultFollow | None:
+    """The instrument and cadence the organisation's new citizens follow, if it has set one."""
+    return (
+        DefaultFollow.objects.filter(organisation=organisation).select_related("instrument").first()
+    )
+
+
+def followable_instruments():
+    """The instruments a citizen can start to follow: those in use, not the participant
+    profile (which belongs to an enrolment)."""
+    return (
+        Instrument.objects.filter(versions__status=InstrumentVersion.Status.PUBLISHED)
+        .exclude(purpose=Purpose.PROFILE)
+        .distinct()
+        .order_by("name_da")
+    )

@@ -19,11 +19,13 @@ from fremdrift.audit.services import (
     lock_for_update,
     snapshot,
 )
+from fremdrift.citizens import services as citizen_services
+from fremdrift.citizens.models import Citizen
 from fremdrift.core.validation import Errors, day_errors, merged
 from fremdrift.instruments.models import Instrument, InstrumentVersion, Item, Purpose, ScaleType
 
 from .cadence import CadencePeriod, CadenceRule, due_status
-from .models import Answer, Assessment, CadenceChange, Follow, TargetScore
+from .models import Answer, Assessment, CadenceChange, DefaultFollow, Follow, TargetScore
 
 TEXT_MAX = 5000
 
@@ -127,6 +129,70 @@ def _chosen_codes(item: Item, answer: AnswerInput) -> list[str]:
     return [code for code in item.option_codes() if code in given]
 
 
+REASON_MAX = 500
+
+
+def assessment_missing_items(items: list[Item], answers: dict[str, AnswerInput]) -> list[Item]:
+    """The scored (ordinal) items of `items` that `answers` leave unanswered: neither a value
+    nor 'don't know' or 'not relevant'. Text, number, yes/no and list items are never
+    missing: an instrument asks for them, it does not score them."""
+    return [
+        item
+        for item in items
+        if item.is_ordinal and (item.code not in answers or answers[item.code].is_empty)
+    ]
+
+
+def _incomplete_errors(
+    *,
+    items: list[Item],
+    status: str,
+    answers: dict[str, AnswerInput],
+    incomplete_reason: str | None,
+) -> Errors:
+    """A completed assessment with scored items unanswered is saved only with a reason
+    (`incomplete_reason`; None: the user has not chosen to save it anyway)."""
+    if status != Assessment.Status.COMPLETED:
+        return {}
+    missing = assessment_missing_items(items, answers)
+    if not missing:
+        return {}
+    labels = ", ".join(item.label for item in missing)
+    if incomplete_reason is None:
+        return {
+            "missing_items": [
+                _("Not answered: %(items)s. Save as a draft, or save anyway with a reason.")
+                % {"items": labels}
+            ]
+        }
+    if not incomplete_reason.strip():
+        return {
+            "incomplete_reason": [
+                _(
+                    "Reason for saving incomplete: write why the assessment is saved "
+                    "without answers to %(items)s."
+                )
+                % {"items": labels}
+            ]
+        }
+    if len(incomplete_reason) > REASON_MAX:
+        return {
+            "incomplete_reason": [
+                _("Reason for saving incomplete: at most %(max)d characters.") % {"max": REASON_MAX}
+            ]
+        }
+    return {}
+
+
+def _stored_reason(
+    *, items: list[Item], status: str, answers: dict[str, AnswerInput], reason: str | None
+) -> str:
+    """The reason kept with the assessment: only where it is completed with items missing."""
+    if status != Assessment.Status.COMPLETED or not assessment_missing_items(items, answers):
+        return ""
+    return (reason or "").strip()[:REASON_MAX]
+
+
 def _validate(
     *,
     citizen,
@@ -137,6 +203,8 @@ def _validate(
     answers: dict[str, AnswerInput],
     new: bool,
     round: int | None = None,
+    require_complete: bool = False,
+    incomplete_reason: str | None = None,
 ) -> list[Answer]:
     errors: dict[str, list[str]] = {}
     if new and version.instrument.purpose == Purpose.FIDELITY:
@@ -181,6 +249,16 @@ def _validate(
             errors.setdefault(f"item_{code}", []).append(str(error))
     if status == Assessment.Status.COMPLETED and not cleaned and not errors:
         errors.setdefault("answers", []).append(_("Answer at least one item."))
+    if require_complete and status in Assessment.Status.values:
+        errors = merged(
+            errors,
+            _incomplete_errors(
+                items=list(items.values()),
+                status=status,
+                answers=answers,
+                incomplete_reason=incomplete_reason,
+            ),
+        )
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -227,7 +305,7 @@ def _answers_writer(answers: list[Answer], *, replace: bool):
 
 
 def _answers_snapshot(assessment: Assessment) -> dict:
-    values = snapshot(assessment, ("date", "respondent", "status"))
+    values = snapshot(assessment, ("date", "respondent", "status", "incomplete_reason"))
     values["answers"] = {
         a.item.code: [a.value, a.text, a.dont_know, a.not_relevant, a.comment]
         + ([a.codes] if a.codes else [])
@@ -251,12 +329,17 @@ def assessment_record(
     entered_by_citizen: bool = False,
     kind: str = Assessment.Kind.READING,
     round: int | None = None,
+    require_complete: bool = False,
+    incomplete_reason: str | None = None,
 ) -> Assessment:
     """Records a new assessment. A second submit of the same form returns the first.
     `refresh_due=False` leaves the follows' next due date to the caller (bulk loads);
     `entered_by_citizen`: the citizen answered alone through a self-assessment link;
     `kind` STARTING_SCORES: a referral's starting scores, which cover no due date.
-    `round`: the round of a satisfaction survey (1-99), which only a survey has."""
+    `round`: the round of a satisfaction survey (1-99), which only a survey has.
+    `require_complete` (the form): a completed assessment with scored items unanswered is
+    refused (`missing_items`) unless `incomplete_reason` is given ("gem alligevel"), and
+    then only with a reason that is not blank; the reason is kept with it."""
     if creation_token is not None:
         existing = Assessment.objects.filter(creation_token=creation_token).first()
         if existing is not None:
@@ -270,7 +353,10 @@ def assessment_record(
         answers=answers,
         new=True,
         round=round,
+        require_complete=require_complete,
+        incomplete_reason=incomplete_reason,
     )
+    items = list(version.items.all())
     try:
         with transaction.atomic():
             assessment = audited_create(
@@ -288,6 +374,9 @@ def assessment_record(
                     "entered_by_citizen": entered_by_citizen,
                     "kind": kind,
                     "round": round,
+                    "incomplete_reason": _stored_reason(
+                        items=items, status=status, answers=answers, reason=incomplete_reason
+                    ),
                     **_score_fields(cleaned),
                 },
                 tracked=_answers_snapshot,
@@ -314,8 +403,11 @@ def assessment_correct(
     respondent: str,
     status: str,
     answers: dict[str, AnswerInput],
+    require_complete: bool = False,
+    incomplete_reason: str | None = None,
 ) -> Assessment:
-    """Corrects an assessment; the change history keeps every correction."""
+    """Corrects an assessment; the change history keeps every correction. `require_complete`
+    and `incomplete_reason` as in `assessment_record`."""
     current = lock_for_update(
         assessment,
         expected_version=expected_revision,
@@ -332,12 +424,26 @@ def assessment_correct(
         status=status,
         answers=answers,
         new=False,
+        require_complete=require_complete,
+        incomplete_reason=incomplete_reason,
+    )
+    reason = _stored_reason(
+        items=list(current.version.items.all()),
+        status=status,
+        answers=answers,
+        reason=current.incomplete_reason if incomplete_reason is None else incomplete_reason,
     )
     audited_update(
         actor=actor,
         instance=current,
         expected_version=None,
-        data={"date": date, "respondent": respondent, "status": status, **_score_fields(cleaned)},
+        data={
+            "date": date,
+            "respondent": respondent,
+            "status": status,
+            "incomplete_reason": reason,
+            **_score_fields(cleaned),
+        },
         tracked=_answers_snapshot,
         citizen=current.citizen,
         lock=False,
@@ -599,3 +705,100 @@ def target_score_set(
         citizen=citizen,
     )
     return target
+
+
+# An organisation's default follow for new citizens, and registering a citizen with it.
+
+DEFAULT_FOLLOW_FIELDS = ("organisation_id", "instrument_id", "every_days")
+
+
+def follow_choice_errors(
+    *, instrument: Instrument | None, every_days, prefix: str = "follow_"
+) -> Errors:
+    """A follow chosen for a new citizen: an instrument in use (not the participant profile,
+    which belongs to an enrolment) at a cadence of whole days, at least 1; no instrument, no
+    follow."""
+    if instrument is None:
+        return {}
+    errors: Errors = {}
+    if (
+        instrument.purpose == Purpose.PROFILE
+        or not instrument.versions.filter(status=InstrumentVersion.Status.PUBLISHED).exists()
+    ):
+        errors[f"{prefix}instrument"] = [_("Instrument: choose an instrument in use.")]
+    if isinstance(every_days, bool) or not isinstance(every_days, int) or every_days < 1:
+        errors[f"{prefix}every_days"] = [
+            _("Every (days): write a whole number of days, at least 1.")
+        ]
+    return errors
+
+
+@transaction.atomic
+def default_follow_save(*, actor, default: DefaultFollow) -> DefaultFollow:
+    """Saves the organisation's default instrument and cadence for new citizens (an
+    administrator in the admin), with a change record."""
+    errors = follow_choice_errors(
+        instrument=default.instrument, every_days=default.every_days, prefix=""
+    )
+    if errors:
+        raise ValidationError(errors)
+    before = (
+        snapshot(DefaultFollow.objects.get(pk=default.pk), DEFAULT_FOLLOW_FIELDS)
+        if default.pk
+        else None
+    )
+    default.full_clean()
+    default.save()
+    change_record_write(
+        actor=actor,
+        instance=default,
+        kind=ChangeRecord.Kind.UPDATE if before else ChangeRecord.Kind.CREATE,
+        before=before,
+        after=snapshot(default, DEFAULT_FOLLOW_FIELDS),
+    )
+    return default
+
+
+@transaction.atomic
+def default_follow_delete(*, actor, default: DefaultFollow) -> None:
+    change_record_write(
+        actor=actor,
+        instance=default,
+        kind=ChangeRecord.Kind.DELETE,
+        before=snapshot(default, DEFAULT_FOLLOW_FIELDS),
+        after=None,
+    )
+    default.delete()
+
+
+@transaction.atomic
+def citizen_create_following(
+    *,
+    actor,
+    follow_instrument: Instrument | None,
+    follow_every_days: int | None,
+    **citizen,
+) -> Citizen:
+    """Registers a citizen (`citizens.services.citizen_create`, with its arguments) who, with
+    `follow_instrument`, follows it every `follow_every_days` days from today, the baseline
+    due today, in the same transaction: a refused cadence saves no citizen either. A second
+    submit of the same form (its `creation_token`) returns the first citizen and starts
+    nothing more."""
+    errors = follow_choice_errors(instrument=follow_instrument, every_days=follow_every_days)
+    token = citizen.get("creation_token")
+    replay = token is not None and Citizen.objects.filter(creation_token=token).exists()
+    try:
+        made = citizen_services.citizen_create(actor=actor, **citizen)
+    except ValidationError as error:
+        raise ValidationError(merged(error.message_dict, errors)) from None
+    if errors:
+        raise ValidationError(errors)
+    if follow_instrument is not None and not replay:
+        follow_start(
+            actor=actor,
+            citizen=made,
+            instrument=follow_instrument,
+            start_date=dt.date.today(),
+            every_days=follow_every_days,
+        )
+    return made

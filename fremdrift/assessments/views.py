@@ -92,8 +92,34 @@ def _default_respondent(user, version) -> str:
     return wanted if wanted in version.respondents else version.respondents[0]
 
 
-def _form_context(citizen, version, header, answers, errors, assessment=None):
+SAVE_ANYWAY = "save_anyway"
+
+
+def _incomplete_choice(post, saved_reason: str = "") -> str | None:
+    """The reason for saving incomplete when the user chose "gem alligevel" (blank if they
+    wrote none); else the assessment's earlier reason, or None: not chosen."""
+    if post.get("incomplete") == SAVE_ANYWAY:
+        return post.get("incomplete_reason", "")
+    return saved_reason or None
+
+
+def _status_posted(post, default: str) -> str:
+    """The status the button asked for; "gem alligevel" saves the assessment as completed."""
+    if post.get("incomplete") == SAVE_ANYWAY:
+        return Assessment.Status.COMPLETED
+    return post.get("status", default)
+
+
+def _form_context(citizen, version, header, answers, errors, assessment=None, reason=""):
     items = list(version.items.all())
+    missing_codes = set()
+    if errors.get("missing_items") or errors.get("incomplete_reason"):
+        # The same rule as the service's, over the answers as posted (`posted_answers`).
+        missing_codes = {
+            item.code
+            for item in items
+            if item.is_ordinal and not answers.get(item.code, {}).get("raw", "")
+        }
     rows = []
     for item in items:
         shown = answers.get(item.code, {})
@@ -114,6 +140,11 @@ def _form_context(citizen, version, header, answers, errors, assessment=None):
         "rows": rows,
         "general_errors": errors.get("answers", []) + errors.get("version", []),
         "assessment": assessment,
+        # "Gem som kladde" or "gem alligevel": the scored items left unanswered, for the
+        # error summary, with the reason asked for and its error.
+        "missing_items": [item for item in items if item.code in missing_codes],
+        "incomplete_reason": reason,
+        "incomplete_reason_errors": errors.get("incomplete_reason", []),
     }
 
 
@@ -151,10 +182,12 @@ def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                     version=version,
                     date=header.cleaned_data["date"],
                     respondent=header.cleaned_data["respondent"],
-                    status=request.POST.get("status", Assessment.Status.COMPLETED),
+                    status=_status_posted(request.POST, Assessment.Status.COMPLETED),
                     answers=answers_from_post(request.POST, list(version.items.all())),
                     creation_token=header.cleaned_data["creation_token"],
                     round=header.cleaned_data.get("round"),
+                    require_complete=True,
+                    incomplete_reason=_incomplete_choice(request.POST),
                 )
             except ValidationError as error:
                 errors = _errors_of(error, header)
@@ -179,7 +212,14 @@ def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
     )
-    context = _form_context(citizen, version, header, answers_shown, errors)
+    context = _form_context(
+        citizen,
+        version,
+        header,
+        answers_shown,
+        errors,
+        reason=request.POST.get("incomplete_reason", "") if request.method == "POST" else "",
+    )
     context["preview_svg"] = charts.wheel_svg(
         selectors.wheel_data(citizen, instrument, with_history=False),
         citizen_name=citizen.full_name,
@@ -261,8 +301,12 @@ def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -
                     expected_revision=header.cleaned_data["revision"] or 0,
                     date=header.cleaned_data["date"],
                     respondent=header.cleaned_data["respondent"],
-                    status=request.POST.get("status", assessment.status),
+                    status=_status_posted(request.POST, assessment.status),
                     answers=answers_from_post(request.POST, list(version.items.all())),
+                    require_complete=True,
+                    incomplete_reason=_incomplete_choice(
+                        request.POST, assessment.incomplete_reason
+                    ),
                 )
             except StaleVersion:
                 assessment.refresh_from_db()
@@ -296,7 +340,17 @@ def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
     )
-    context = _form_context(citizen, version, header, answers_shown, errors, assessment)
+    context = _form_context(
+        citizen,
+        version,
+        header,
+        answers_shown,
+        errors,
+        assessment,
+        reason=request.POST.get("incomplete_reason", assessment.incomplete_reason)
+        if request.method == "POST"
+        else assessment.incomplete_reason,
+    )
     context["read_only"] = not may_record
     context["corrections"] = selectors.corrections_of(assessment)
     return render(request, "assessments/assessment_form.html", context, status=status)

@@ -1,5 +1,3 @@
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,53 +14,12 @@ from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
 
 from . import access, selectors, services
-from .forms import CitizenCreateForm, CitizenEditForm, ReassignForm, ShowCprForm
+from .forms import CitizenEditForm, ReassignForm, ShowCprForm
 
 
 def _require_case_change(request: HttpRequest) -> None:
     if not may_register_citizens(request.user):
         raise PermissionDenied
-
-
-@login_required
-@sensitive_post_parameters("cpr")
-@require_http_methods(["GET", "POST"])
-def citizen_create(request: HttpRequest) -> HttpResponse:
-    _require_case_change(request)
-    organisation = request.user.organisation
-    if request.method == "POST":
-        form = CitizenCreateForm(request.POST, organisation=organisation)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                citizen = services.citizen_create(
-                    actor=request.user,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    cpr=data["cpr"],
-                    home_organisation=organisation,
-                    responsible_caseworker=data["responsible_caseworker"],
-                    target_group=data["target_group"],
-                    creation_token=data["creation_token"],
-                )
-            except ValidationError as error:
-                errors_onto_form(form, error)
-            else:
-                access.citizen_get(request.user, citizen.pk)  # the token's citizen is in scope
-                access_log_write(
-                    user=request.user,
-                    action=AccessAction.CREATE,
-                    citizen=citizen,
-                    path=request.path,
-                )
-                messages.success(request, _("The citizen has been registered."))
-                return redirect("citizens:detail", citizen_id=citizen.pk)
-    else:
-        form = CitizenCreateForm(
-            organisation=organisation,
-            initial={"creation_token": uuid.uuid4(), "responsible_caseworker": request.user},
-        )
-    return render(request, "citizens/citizen_form.html", {"form": form, "citizen": None})
 
 
 @login_required

@@ -3,23 +3,35 @@ the citizen page (the citizen, the assessments panel, referrals and enrolments) 
 programme page (enrolments, milestones, plans and the provider's next scores)."""
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fremdrift.accounts.access import is_caseworker, is_provider_staff, works_with_cases
+from fremdrift.accounts.access import (
+    is_caseworker,
+    is_provider_staff,
+    may_register_citizens,
+    works_with_cases,
+)
+from fremdrift.assessments import selectors as assessment_selectors
+from fremdrift.assessments import services as assessment_services
+from fremdrift.assessments.forms import FollowChoiceForm
 from fremdrift.assessments.panels import citizen_panel
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens import access
 from fremdrift.citizens import selectors as citizen_selectors
-from fremdrift.citizens.forms import CitizenSearchForm, ShowCprForm
+from fremdrift.citizens.forms import CitizenCreateForm, CitizenSearchForm, ShowCprForm
+from fremdrift.core.forms import errors_onto_form
 from fremdrift.programmes import selectors as programme_selectors
 from fremdrift.referrals.panels import referrals_panel
 
@@ -63,10 +75,78 @@ def citizen_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "page": page,
         "may_reassign": is_caseworker(request.user),
+        # Provider staff see their referral's next score, not the jobcentre's next assessment.
+        "next_score": is_provider_staff(request.user),
     }
     if request.htmx:
         return render(request, "citizens/_results.html", context)
     return render(request, "citizens/citizen_list.html", context)
+
+
+FOLLOW_FIELDS = ("follow_instrument", "follow_every_days")
+
+
+@login_required
+@sensitive_post_parameters("cpr")
+@require_http_methods(["GET", "POST"])
+def citizen_create(request: HttpRequest) -> HttpResponse:
+    """Registers a citizen who, as offered, follows the organisation's default instrument at
+    its cadence ("Følg instrument", editable, or none): both in one transaction, so that a
+    refused cadence registers nobody."""
+    if not may_register_citizens(request.user):
+        raise PermissionDenied
+    organisation = request.user.organisation
+    instruments = assessment_selectors.followable_instruments()
+    if request.method == "POST":
+        form = CitizenCreateForm(request.POST, organisation=organisation)
+        follow = FollowChoiceForm(request.POST, instruments=instruments)
+        if form.is_valid() and follow.is_valid():
+            data = form.cleaned_data
+            try:
+                citizen = assessment_services.citizen_create_following(
+                    actor=request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    cpr=data["cpr"],
+                    home_organisation=organisation,
+                    responsible_caseworker=data["responsible_caseworker"],
+                    target_group=data["target_group"],
+                    creation_token=data["creation_token"],
+                    follow_instrument=follow.cleaned_data["follow_instrument"],
+                    follow_every_days=follow.cleaned_data["follow_every_days"],
+                )
+            except ValidationError as error:
+                left = errors_onto_form(follow, error, fields=FOLLOW_FIELDS)
+                if left:
+                    errors_onto_form(form, ValidationError(left))
+            else:
+                access.citizen_get(request.user, citizen.pk)  # the token's citizen is in scope
+                access_log_write(
+                    user=request.user,
+                    action=AccessAction.CREATE,
+                    citizen=citizen,
+                    path=request.path,
+                )
+                messages.success(request, _("The citizen has been registered."))
+                return redirect("citizens:detail", citizen_id=citizen.pk)
+    else:
+        form = CitizenCreateForm(
+            organisation=organisation,
+            initial={"creation_token": uuid.uuid4(), "responsible_caseworker": request.user},
+        )
+        default = assessment_selectors.default_follow_of(organisation)
+        follow = FollowChoiceForm(
+            instruments=instruments,
+            initial={
+                "follow_instrument": default.instrument_id if default else None,
+                "follow_every_days": default.every_days if default else 14,
+            },
+        )
+    return render(
+        request,
+        "citizens/citizen_form.html",
+        {"form": form, "follow_form": follow, "citizen": None},
+    )
 
 
 @login_required

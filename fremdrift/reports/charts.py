@@ -4,21 +4,48 @@ from html import escape
 
 from django.utils.translation import gettext as _
 
-from .privacy import HIDDEN
+from .privacy import HIDDEN, MIN_GROUP
 
 BLUE = "#1a4e8a"
 GREY = "#767676"
 
 
+# A hidden value (fewer than 5 citizens) is never drawn, not even as 0: the chart leaves a
+# gap there and marks it with "<5", and says once what the mark means.
+
+
+def hidden_note() -> str:
+    return _("Hidden: fewer than %(min)d") % {"min": MIN_GROUP}
+
+
+def _hidden_mark(x: float, y: float, *, colour: str = GREY, anchor: str = "middle") -> str:
+    """The mark of a hidden value at (x, y): "<5" with its meaning as a tooltip."""
+    return (
+        f'<g class="hidden-value" data-hidden="true"><title>{escape(hidden_note())}</title>'
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{colour}" '
+        f'font-style="italic">{escape(HIDDEN)}</text></g>'
+    )
+
+
+def _hidden_legend(x: float, y: float) -> str:
+    """The note that says what the "<5" marks mean."""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" fill="{GREY}" data-testid="hidden-note">'
+        f'<tspan font-style="italic">{escape(HIDDEN)}</tspan> {escape(hidden_note())}</text>'
+    )
+
+
 def item_change_svg(report) -> str:
     """One row per item: the baseline mean (open circle) and the follow-up mean (filled), with
-    the follow-up's 95 % interval of change drawn around it. Suppressed items are left out."""
-    rows = [r for r in report.items if r.change and not r.suppressed]
-    if not rows:
+    the follow-up's 95 % interval of change drawn around it. A suppressed item keeps its row,
+    marked "<5", with nothing drawn."""
+    rows = [r for r in report.items if r.suppressed or r.change]
+    if not any(r.change and not r.suppressed for r in rows):
         return ""
+    hidden = any(r.suppressed for r in rows)
     scale_min, scale_max = report.scale
     left, width, row_height, top = 220, 420, 30, 40
-    height = top + row_height * len(rows) + 40
+    height = top + row_height * len(rows) + 40 + (18 if hidden else 0)
 
     def x(value: float) -> float:
         return left + (value - scale_min) / (scale_max - scale_min) * width
@@ -40,6 +67,13 @@ def item_change_svg(report) -> str:
         )
     for n, row in enumerate(rows):
         y = top + n * row_height + row_height / 2
+        if row.suppressed:
+            parts.append(
+                f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end">'
+                f"{escape(row.label)}</text>"
+                + _hidden_mark(x(scale_min) + 8, y + 4, anchor="start")
+            )
+            continue
         c = row.change
         ci_low = c.baseline_mean + c.ci_low
         ci_high = c.baseline_mean + c.ci_high
@@ -53,7 +87,9 @@ def item_change_svg(report) -> str:
             f'stroke="{GREY}" stroke-width="2"/>'
             f'<circle cx="{x(c.followup_mean):.1f}" cy="{y:.1f}" r="5" fill="{BLUE}"/>'
         )
-    legend_y = height - 12
+    legend_y = height - 12 - (18 if hidden else 0)
+    if hidden:
+        parts.append(_hidden_legend(left, height - 12))
     parts.append(
         f'<circle cx="{left}" cy="{legend_y - 4}" r="5" fill="#fff" stroke="{GREY}" '
         'stroke-width="2"/>'
@@ -68,17 +104,19 @@ def item_change_svg(report) -> str:
 
 def comparison_svg(report, table) -> str:
     """Each shown group's mean change of the total score with its 95 % interval, around a
-    line at zero."""
+    line at zero; a hidden group keeps its row, marked "<5"."""
     shown = [
-        (row[0], row[4], row[5], row[6])
+        (row[0], row[4], row[5], row[6]) if row[1] != HIDDEN else (row[0], None, None, None)
         for row in table[1:]
-        if row[1] != HIDDEN and isinstance(row[4], (int, float))
+        if row[1] == HIDDEN or isinstance(row[4], (int, float))
     ]
-    if not shown:
+    drawn = [row for row in shown if row[1] is not None]
+    if not drawn:
         return ""
-    extent = max(1.0, *(abs(v) for _l, m, lo, hi in shown for v in (m, lo, hi)))
+    hidden = len(drawn) < len(shown)
+    extent = max(1.0, *(abs(v) for _l, m, lo, hi in drawn for v in (m, lo, hi)))
     left, width, row_height, top = 240, 400, 34, 30
-    height = top + row_height * len(shown) + 30
+    height = top + row_height * len(shown) + 30 + (18 if hidden else 0)
 
     def x(value: float) -> float:
         return left + (value + extent) / (2 * extent) * width
@@ -96,12 +134,20 @@ def comparison_svg(report, table) -> str:
     ]
     for n, (label, mean, low, high) in enumerate(shown):
         y = top + n * row_height + row_height / 2
+        if mean is None:
+            parts.append(
+                f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end">'
+                f"{escape(str(label))}</text>" + _hidden_mark(x(0) + 8, y + 4, anchor="start")
+            )
+            continue
         parts.append(
             f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end">{escape(str(label))}</text>'
             f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" '
             f'stroke="{BLUE}" stroke-width="3"/>'
             f'<circle cx="{x(mean):.1f}" cy="{y:.1f}" r="6" fill="{BLUE}"/>'
         )
+    if hidden:
+        parts.append(_hidden_legend(left, height - 10))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -129,7 +175,7 @@ def curves_svg(months) -> str:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 30} '
-        f'{top + height + 110}" role="img" aria-labelledby="curves-title" '
+        f'{top + height + 120}" role="img" aria-labelledby="curves-title" '
         'font-family="IBM Plex Sans, Arial, sans-serif" font-size="12">',
         '<title id="curves-title">' + escape(_("Monthly cumulative curves")) + "</title>",
         f'<line x1="{left}" y1="{y(0):.1f}" x2="{left + width}" y2="{y(0):.1f}" stroke="{GREY}"/>',
@@ -142,12 +188,17 @@ def curves_svg(months) -> str:
             f'<text x="{x(i):.1f}" y="{y(0) + 16:.1f}" text-anchor="middle">'
             f"{escape(months[i][0])}</text>"
         )
+    hidden = False
     for n, (label, index, colour, dash) in enumerate(series):
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
         runs, run = [], []
         for i, m in enumerate(months):
             if m[index] is None:
                 runs, run = runs + [run] if run else runs, []
+                # The gap is marked where the value would be read: above the axis, one row
+                # per curve.
+                hidden = True
+                parts.append(_hidden_mark(x(i), y(0) - 6 - 12 * n, colour=colour))
             else:
                 run.append(f"{x(i):.1f},{y(m[index]):.1f}")
         for points in [*runs, run]:
@@ -162,6 +213,8 @@ def curves_svg(months) -> str:
             f'stroke="{colour}" stroke-width="2"{dashed}/>'
             f'<text x="{left + 30}" y="{legend_y}">{escape(label)}</text>'
         )
+    if hidden:
+        parts.append(_hidden_legend(left, top + height + 40 + len(series) * 16))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -171,15 +224,18 @@ SHADES = ["#a50026", "#f46d43", "#d9d9d9", "#74add1", "#313695", "#1a4e8a", "#08
 
 def stacked_bars_svg(distributions) -> str:
     """One bar per item, its answers over the scale as percentages; 'don't know' is left out of
-    the bar and counted beside it. Items with a count under 5 are left out: their percentages
-    beside N would reveal it."""
-    shown = [d for d in distributions if d.fully_shown and d.n]
-    if not shown:
+    the bar and counted beside it. An item with a count under 5 gets no bar (its percentages
+    beside N would reveal it): its row is marked "<5"."""
+    drawn = [d for d in distributions if d.fully_shown and d.n]
+    if not drawn:
         return ""
+    # An item with a hidden count keeps its row, marked, with no bar.
+    shown = [d for d in distributions if d.n or not d.fully_shown]
+    hidden = len(shown) > len(drawn)
     dont_know = escape(_("Don't know"))
     left, width, row_height, top = 220, 420, 30, 16
-    points = shown[0].points
-    height = top + row_height * len(shown) + 30 + 16 * len(points)
+    points = drawn[0].points
+    height = top + row_height * len(shown) + 30 + 16 * len(points) + (18 if hidden else 0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 130} {height}" '
         'role="img" aria-labelledby="survey-title" '
@@ -192,6 +248,9 @@ def stacked_bars_svg(distributions) -> str:
         parts.append(
             f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{escape(d.label)}</text>'
         )
+        if not d.fully_shown:
+            parts.append(_hidden_mark(left + 4, y + 15, anchor="start"))
+            continue
         for i, pct in enumerate(d.percentages()):
             w = pct / 100 * width
             colour = SHADES[round(i * (len(SHADES) - 1) / max(1, len(d.points) - 1))]
@@ -215,21 +274,25 @@ def stacked_bars_svg(distributions) -> str:
             f'<rect x="{left}" y="{legend_top + i * 16}" width="12" height="12" fill="{colour}"/>'
             f'<text x="{left + 18}" y="{legend_top + i * 16 + 10}">{escape(label)}</text>'
         )
+    if hidden:
+        parts.append(_hidden_legend(left, legend_top + len(points) * 16 + 12))
     parts.append("</svg>")
     return "".join(parts)
 
 
 def trajectory_svg(points) -> str:
     """The mean total score by month since enrolment, with its 95 % band and n under each
-    month; months with fewer than 5 citizens are left out."""
+    month; a month with fewer than 5 citizens is a marked gap in the line and the band."""
     shown = [p for p in points if p.mean is not None]
     if len(shown) < 2:
         return ""
+    # A hidden month (fewer than 5) breaks the line and its band, and is marked.
+    hidden = [p for p in points if p.mean is None]
     low = min(p.low for p in shown)
     high = max(p.high for p in shown)
     if high == low:
         high = low + 1
-    months = max(p.month for p in shown) or 1
+    months = max(p.month for p in points) or 1
     left, width, top, height = 50, 560, 20, 220
 
     def x(month: int) -> float:
@@ -238,19 +301,41 @@ def trajectory_svg(points) -> str:
     def y(value: float) -> float:
         return top + height - (value - low) / (high - low) * height
 
-    band = [f"{x(p.month):.1f},{y(p.high):.1f}" for p in shown] + [
-        f"{x(p.month):.1f},{y(p.low):.1f}" for p in reversed(shown)
-    ]
-    line = " ".join(f"{x(p.month):.1f},{y(p.mean):.1f}" for p in shown)
+    runs: list[list] = [[]]
+    for p in sorted(points, key=lambda p: p.month):
+        if p.mean is None:
+            runs.append([])
+        else:
+            runs[-1].append(p)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 30} '
-        f'{top + height + 60}" role="img" aria-labelledby="trajectory-title" '
+        f'{top + height + 60 + (18 if hidden else 0)}" role="img" '
+        'aria-labelledby="trajectory-title" '
         'font-family="IBM Plex Sans, Arial, sans-serif" font-size="12">',
         '<title id="trajectory-title">'
         + escape(_("The mean total score by month since enrolment, with its 95 % band"))
         + "</title>",
-        f'<polygon points="{" ".join(band)}" fill="{BLUE}" fill-opacity="0.18"/>',
-        f'<polyline points="{line}" fill="none" stroke="{BLUE}" stroke-width="2"/>',
+    ]
+    for run in runs:
+        if not run:
+            continue
+        band = [f"{x(p.month):.1f},{y(p.high):.1f}" for p in run] + [
+            f"{x(p.month):.1f},{y(p.low):.1f}" for p in reversed(run)
+        ]
+        line = " ".join(f"{x(p.month):.1f},{y(p.mean):.1f}" for p in run)
+        parts.append(f'<polygon points="{" ".join(band)}" fill="{BLUE}" fill-opacity="0.18"/>')
+        if len(run) > 1:
+            parts.append(
+                f'<polyline points="{line}" fill="none" stroke="{BLUE}" stroke-width="2"/>'
+            )
+        else:
+            p = run[0]
+            parts.append(
+                f'<circle cx="{x(p.month):.1f}" cy="{y(p.mean):.1f}" r="3" fill="{BLUE}"/>'
+            )
+    for p in hidden:
+        parts.append(_hidden_mark(x(p.month), top + height / 2))
+    parts += [
         f'<text x="{left - 6}" y="{y(high) + 4:.1f}" text-anchor="end">{high:.0f}</text>',
         f'<text x="{left - 6}" y="{y(low) + 4:.1f}" text-anchor="end">{low:.0f}</text>',
     ]
@@ -265,8 +350,11 @@ def trajectory_svg(points) -> str:
     parts.append(
         f'<text x="{left + width / 2}" y="{top + height + 50}" text-anchor="middle">'
         + escape(_("Months since enrolment"))
-        + "</text></svg>"
+        + "</text>"
     )
+    if hidden:
+        parts.append(_hidden_legend(left, top + height + 68))
+    parts.append("</svg>")
     return "".join(parts)
 
 

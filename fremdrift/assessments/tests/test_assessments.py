@@ -161,6 +161,10 @@ def test_corrections_are_kept_with_who_and_when(world):
     assert assessment.answers.get().value == 6
 
 
+# "Gem alligevel": the form saves an assessment with scored items unanswered only with a reason.
+ANYWAY = {"incomplete": "save_anyway", "incomplete_reason": "Kun ét spørgsmål i dag"}
+
+
 def post_data(**answers):
     data = {
         "instrument": "adult_wheel",
@@ -185,7 +189,11 @@ def test_a_caseworker_records_an_assessment_through_the_form(world, login):
         row["errors"] for row in response.context["rows"]
     )
     assert not Assessment.objects.exists()
-    response = client.post(url, post_data(health_for_work="7", everyday_energy="6"))
+    response = client.post(
+        url,
+        post_data(health_for_work="7", everyday_energy="6")
+        | {"incomplete": "save_anyway", "incomplete_reason": "Resten næste gang"},
+    )
     assert response.status_code == 302
     saved = Assessment.objects.get()
     assert {a.item.code: a.value for a in saved.answers.select_related("item")} == {
@@ -234,7 +242,13 @@ def test_assessments_follow_the_citizen_access_matrix(world, login, role):
     assert edit.status_code == (200 if sees else 404)
     correct = client.post(
         reverse("assessments:edit", args=[c, assessment.pk]),
-        {"date": "2026-03-02", "respondent": "joint", "revision": "1", "item_health_for_work": "9"},
+        {
+            "date": "2026-03-02",
+            "respondent": "joint",
+            "revision": "1",
+            "item_health_for_work": "9",
+            **ANYWAY,
+        },
     )
     assert correct.status_code == (302 if records else 403 if sees else 404)
     # An assessment of another citizen is never reachable through this citizen's URL.
@@ -309,6 +323,7 @@ def test_the_assessment_page_shows_who_recorded_and_corrected_it(world, login):
             "revision": "1",
             "item_health_for_work": "6",
             "status": "completed",
+            **ANYWAY,
         },
     )
     assert response.status_code == 302
@@ -323,7 +338,7 @@ def test_the_assessment_page_shows_who_recorded_and_corrected_it(world, login):
 def test_a_stale_correction_through_the_form_is_refused(world, login):
     assessment = record(world, answers={"health_for_work": AnswerInput(value=4)})
     url = reverse("assessments:edit", args=[world.citizen.pk, assessment.pk])
-    form = {"date": "2026-03-02", "respondent": "joint", "revision": "1", "status": "completed"}
+    form = {"date": "2026-03-02", "respondent": "joint", "revision": "1", **ANYWAY}
     assert (
         login(world.colleague).post(url, {**form, "item_health_for_work": "6"}).status_code == 302
     )

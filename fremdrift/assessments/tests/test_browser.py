@@ -41,6 +41,10 @@ def test_caseworker_records_an_assessment_and_the_wheel_changes(live_server, pag
     expect(preview.locator('[data-series="newest"] circle')).to_have_count(4)
     expect(page.get_by_test_id("assessment-form")).not_to_have_class(re.compile("htmx-request"))
     page.get_by_test_id("save-assessment").click()
+    # Four of eight answered: the form names the four missing and asks for a reason.
+    expect(page.get_by_test_id("missing-items").locator("li")).to_have_count(4)
+    page.fill("#incomplete_reason", "Resten tager vi næste gang")
+    page.get_by_test_id("save-anyway").click()
 
     expect(page).to_have_url(re.compile(rf"/citizens/{citizen.pk}/"))
     wheel = page.get_by_test_id("wheel")
@@ -64,6 +68,8 @@ def test_caseworker_records_an_assessment_and_the_wheel_changes(live_server, pag
     expect(page.get_by_test_id("assessment-form")).not_to_have_class(re.compile("htmx-request"))
     expect(preview.locator('[data-series="newest"] circle')).to_have_count(2)
     page.get_by_test_id("save-assessment").click()
+    page.fill("#incomplete_reason", "Kun to i dag")
+    page.get_by_test_id("save-anyway").click()
     expect(page.get_by_test_id("wheel").locator("[data-series]")).to_have_count(2)
     latest = Assessment.objects.filter(citizen=citizen).latest("id")
     assert {a.item.code: a.value for a in latest.answers.select_related("item")} == {

@@ -95,7 +95,11 @@ def test_the_stacked_bars_show_percentages_when_every_count_is_five_or_more():
     full = Distribution("a", "Tilfreds", [(1, "Uenig", 5), (2, "Enig", 15)], 0, 20)
     small = Distribution("b", "Lille", [(1, "Uenig", 2), (2, "Enig", 18)], 0, 20)
     svg = stacked_bars_svg([full, small])
-    assert ">25<" in svg and ">75<" in svg and "Tilfreds" in svg and "Lille" not in svg
+    assert ">25<" in svg and ">75<" in svg and "Tilfreds" in svg
+    # The item with a small count keeps its row, marked "<5", with no bar or percentages.
+    small_row = svg[svg.index(">Lille<") : svg.index("</g>", svg.index(">Lille<"))]
+    assert 'data-hidden="true"' in small_row and "<rect" not in small_row
+    assert ">10<" not in svg and ">90<" not in svg
 
 
 def test_fidelity_is_the_mean_across_units(world, answered):

@@ -14,6 +14,8 @@ from django.db import transaction
 
 from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.accounts.services import organisation_create, user_create
+from fremdrift.assessments import services as assessment_services
+from fremdrift.assessments.models import DefaultFollow
 from fremdrift.citizens import services as citizen_services
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.cpr import century_of
@@ -23,6 +25,7 @@ from fremdrift.demo.fidelity import seed_fidelity_and_surveys
 from fremdrift.demo.plans import seed_plans
 from fremdrift.demo.profiles import seed_profiles
 from fremdrift.demo.programmes import seed_programmes
+from fremdrift.instruments.models import Instrument
 
 JOBCENTRE = "Jobcenter Fremby"
 PROVIDERS = ["Vækstværkstedet", "Job & Trivsel ApS"]
@@ -101,6 +104,16 @@ class Command(BaseCommand):
                 first_name=first,
                 last_name=last,
             )
+        # New citizens at the jobcentre follow the adult wheel every 14 days (the form that
+        # registers a citizen offers it).
+        assessment_services.default_follow_save(
+            actor=users["admin"],
+            default=DefaultFollow(
+                organisation=organisations[0],
+                instrument=Instrument.objects.get(code="adult_wheel"),
+                every_days=14,
+            ),
+        )
         caseworkers = [users["sagsbehandler"], users["sagsbehandler2"], users["sagsbehandler3"]]
         target_groups = list(Code.objects.filter(code_list=CodeList.TARGET_GROUP, parent=None))
         weights = [40, 20, 15, 10, 10, 5][: len(target_groups)]
