@@ -91,6 +91,9 @@ def test_provider_staff_answer_the_programmes_survey_in_a_round(world, login, re
             "respondent": "citizen",
             "round": "1",
             "item_involved_in_plan": "4",
+            # One item answered: saved as it is, with the reason the form asks for.
+            "incomplete": "save_anyway",
+            "incomplete_reason": "Borgeren ville kun svare på ét spørgsmål",
         },
     )
     assert answer.status_code == 302
