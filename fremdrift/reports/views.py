@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fremdrift.accounts.access import may_export_datasets, require_reports
@@ -65,6 +66,9 @@ class Outcome:
 
 
 PAGE_FORMATS = ("csv", "xlsx", "svg")  # what `?format=` asks of a report page
+EMPTY_GROUP = gettext_lazy(
+    "No citizen is in the group you chose: change the group or the filters to see results."
+)
 
 
 def _too_few_export(name: str, export: str) -> HttpResponse:
@@ -139,7 +143,10 @@ def _report_view(
     if form.is_valid():
         with reads_from_replica():
             filters = form.filters()
-            if not dataset_export and cohort_too_small(len(cohort_citizens(request.user, filters))):
+            citizens = 0 if dataset_export else len(cohort_citizens(request.user, filters))
+            if not dataset_export and not citizens:
+                context["empty_group"] = EMPTY_GROUP
+            if not dataset_export and cohort_too_small(citizens):
                 asked = request.GET.get("format")
                 if asked in PAGE_FORMATS:
                     return _too_few_export(request.resolver_match.url_name, asked)

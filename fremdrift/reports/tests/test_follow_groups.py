@@ -216,3 +216,13 @@ def test_rater_agreement_of_followers(world, followers):
         world.manager, Filters(), instrument=wheel(), pair="citizen_caseworker"
     )
     assert {row.n for row in enrolled} == {0}
+
+
+def test_a_group_that_holds_nobody_says_so(world, login, followers):
+    client = login(world.manager)
+    query = {"instrument": wheel().pk, "horizon": "latest", "group": FOLLOWS}
+    empty = client.get(reverse("reports:progression"), query | {"enrolled_from": "2026-11-01"})
+    assert empty.status_code == 200
+    assert "Ingen borgere er i den gruppe, du valgte" in empty.content.decode()
+    full = client.get(reverse("reports:progression"), query).content.decode()
+    assert 'data-testid="empty-group"' not in full
