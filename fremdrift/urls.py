@@ -6,7 +6,9 @@ from fremdrift.api.api import api
 from fremdrift.citizens.urls import urlpatterns as citizen_urls
 from fremdrift.core import views as core_views
 from fremdrift.jobs import views as jobs_views
+from fremdrift.pages import timeline_views
 from fremdrift.pages import views as pages
+from fremdrift.plans.urls import urlpatterns as plan_urls
 from fremdrift.programmes.urls import citizen_urlpatterns as enrolment_urls
 from fremdrift.programmes.urls import urlpatterns as programme_urls
 from fremdrift.referrals.urls import enrolment_urlpatterns as enrolment_exit_urls
@@ -19,6 +21,12 @@ citizen_pages = [
     path("new/", pages.citizen_create, name="create"),
     path("<int:citizen_id>/", pages.citizen_detail, name="detail"),
 ]
+# The red thread composes plans, programmes and referrals, so its views are the pages app's;
+# their names stay the plans app's.
+plan_pages = [
+    path("review/<str:number>/", timeline_views.case_review_case, name="case_review_case"),
+    path("<int:citizen_id>/timeline/", timeline_views.timeline_page, name="timeline"),
+]
 programme_pages = [path("<int:programme_id>/", pages.programme_detail, name="detail")]
 
 urlpatterns = [
@@ -29,7 +37,7 @@ urlpatterns = [
     path("accounts/users/clients/", include("fremdrift.api.urls")),
     path("citizens/", include((citizen_pages + citizen_urls, "citizens"))),
     path("citizens/", include("fremdrift.assessments.urls")),
-    path("citizens/", include("fremdrift.plans.urls")),
+    path("citizens/", include((plan_urls + plan_pages, "plans"))),
     path("citizens/", include("fremdrift.referrals.urls")),
     path("citizens/", include((enrolment_urls + enrolment_exit_urls, "enrolments"))),
     path("citizens/", include((subject_access_urls, "subject_access"))),

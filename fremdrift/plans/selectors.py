@@ -121,6 +121,11 @@ class TimelineEntry:
     sector: str = ""  # a sector code, for activities
     details: list[str] = field(default_factory=list)
     url: str = ""
+    # An intervention (an activity, a referral, an enrolment) counts in the red thread's
+    # summary by sector and year: its days from `day` to `end` and whether a result is recorded.
+    intervention: bool = False
+    end: dt.date | None = None
+    has_result: bool = False
 
 
 TIMELINE_KINDS = ("assessment", "goal_event", "activity", "meeting", "mentor")
@@ -154,14 +159,32 @@ def timeline(
             assessments = assessments.filter(
                 recorded_by_organisation_id=assessments_of_organisation
             )
-        for a in assessments.select_related("version__instrument"):
+        previous: dict[int, float] = {}
+        for a in assessments.select_related("version__instrument").order_by("date", "pk"):
+            details = [a.get_respondent_display()]
+            if a.kind == Assessment.Kind.STARTING_SCORES:
+                title = _("Starting scores at referral: %(instrument)s") % {
+                    "instrument": a.version.instrument.name
+                }
+            else:
+                title = _("Assessment: %(instrument)s") % {"instrument": a.version.instrument.name}
+                instrument = a.version.instrument_id
+                if a.score_total is not None:
+                    if instrument in previous:
+                        change = a.score_total - previous[instrument]
+                        details.append(
+                            _("Total %(total)g, %(change)+g since the previous reading")
+                            % {"total": a.score_total, "change": change}
+                        )
+                    else:
+                        details.append(_("Total %(total)g") % {"total": a.score_total})
+                    previous[instrument] = a.score_total
             entries.append(
                 TimelineEntry(
                     day=a.date,
                     kind="assessment",
-                    title=_("Assessment: %(instrument)s")
-                    % {"instrument": a.version.instrument.name},
-                    details=[a.get_respondent_display()],
+                    title=title,
+                    details=details,
                     url=""
                     if assessments_of_organisation is not None
                     else f"/citizens/{citizen.pk}/assessments/{a.pk}/",
@@ -214,6 +237,9 @@ def timeline(
                         sector=activity.sector.code,
                         title=f"{activity.sector.label}: {activity.kind.label}",
                         details=details,
+                        intervention=True,
+                        end=activity.end_date,
+                        has_result=bool(activity.result),
                     )
                 )
         if "meeting" in kinds:

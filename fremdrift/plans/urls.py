@@ -3,9 +3,11 @@ from django.urls import path
 from . import views
 
 app_name = "plans"
+# The red thread and the case review's reading of it (`plans:timeline`,
+# `plans:case_review_case`) compose programmes and referrals: `pages.timeline_views`, added
+# to this namespace in `fremdrift/urls.py`.
 urlpatterns = [
     path("review/", views.case_review, name="case_review"),
-    path("review/<str:number>/", views.case_review_case, name="case_review_case"),
     path("<int:citizen_id>/plan/", views.plan_page, name="plan"),
     path("<int:citizen_id>/plan/edit/", views.plan_update, name="update"),
     path("<int:citizen_id>/plan/forms/<slug:name>/", views.plan_form, name="form"),
@@ -40,6 +42,5 @@ urlpatterns = [
         views.statutory_plan_remove,
         name="statutory_plan_remove",
     ),
-    path("<int:citizen_id>/timeline/", views.timeline_page, name="timeline"),
     path("<int:citizen_id>/report/", views.citizen_report, name="report"),
 ]

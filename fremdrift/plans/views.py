@@ -16,7 +16,7 @@ from fremdrift.accounts.access import is_manager, is_provider_staff
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_change_plan, may_read_meeting_notes
-from fremdrift.citizens.selectors import case_review_citizen, case_review_number
+from fremdrift.citizens.selectors import case_review_number
 from fremdrift.codelists.models import Code
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
@@ -532,64 +532,6 @@ def statutory_plan_remove(
     else:
         messages.success(request, _("The other plan has been taken off the plan."))
     return _back(citizen, "other-plans")
-
-
-def _timeline(request: HttpRequest, citizen, *, review_number: str | None = None) -> HttpResponse:
-    """The red thread of `citizen`; with `review_number`, as a manager reads it in a case
-    review: under that number, without name, CPR number, id or links into the case."""
-    case_review = review_number is not None
-    kinds = {k for k in request.GET.getlist("type") if k in selectors.TIMELINE_KINDS}
-    sector = request.GET.get("sector", "")
-    entries = selectors.timeline(
-        citizen,
-        kinds=kinds or None,
-        sector=sector,
-        assessments_of_organisation=request.user.organisation_id
-        if is_provider_staff(request.user)
-        else None,
-    )
-    access_log_write(
-        user=request.user,
-        action=AccessAction.VIEW,
-        citizen=citizen,
-        path=request.path,
-        purpose=_("Case review") if case_review else "",
-    )
-    return render(
-        request,
-        "plans/timeline.html",
-        {
-            "citizen": citizen,
-            "case_review": case_review,
-            "review_number": review_number,
-            "entries": entries,
-            "kinds": kinds,
-            "sector": sector,
-            "sectors": Code.objects.filter(code_list="activity_sector"),
-            "kind_choices": [(k, selectors.KIND_LABELS[k]) for k in selectors.TIMELINE_KINDS],
-        },
-    )
-
-
-@login_required
-@require_GET
-def timeline_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    """The red thread: everything that happened, newest first, filterable. A manager reads it
-    only in a case review, by the case's review number (`case_review_case`): by id it is 404
-    to them, so that no review number can be matched to an id."""
-    return _timeline(request, citizen_get(request.user, citizen_id))
-
-
-@login_required
-@require_GET
-def case_review_case(request: HttpRequest, number: str) -> HttpResponse:
-    """A case in the case review, by its review number (`citizens.selectors.case_review_number`,
-    never the citizen's id): the red thread among the manager's organisation's citizens, 404
-    for a number outside it."""
-    if not is_manager(request.user):
-        raise Http404
-    citizen = case_review_citizen(request.user, number)
-    return _timeline(request, citizen, review_number=case_review_number(citizen.pk))
 
 
 @login_required

@@ -1,0 +1,176 @@
+"""The red thread for a period (issue 24 §1-§2): every kind of entry over six years, of which
+the default five-year period holds exactly those inside it."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from fremdrift.assessments.services import AnswerInput, assessment_record
+from fremdrift.codelists.models import Code
+from fremdrift.instruments.models import Instrument
+from fremdrift.plans import services as plan_services
+from fremdrift.referrals import services as referral_services
+from fremdrift.testing import make_programme
+
+TODAY = dt.date.today()
+INSIDE = [TODAY - dt.timedelta(days=d) for d in (20, 700, 1800)]
+OUTSIDE = [TODAY - dt.timedelta(days=d) for d in (1850, 2150)]
+
+
+def code(code_list, value, parent=None):
+    codes = Code.objects.filter(code_list=code_list, code=value)
+    if parent:
+        codes = codes.filter(parent__code=parent)
+    return codes.get()
+
+
+def build_history(world, days):
+    """On each day one of every kind of entry, each marked with its day's number."""
+    plan = plan_services.plan_get_or_create(actor=world.caseworker, citizen=world.citizen)
+    version = Instrument.objects.get(code="adult_wheel").versions.get(status="published")
+    programme = make_programme(world.vaekst)
+    for i, day in enumerate(days):
+        mark = f"M{day:%Y%m%d}"
+        assessment_record(
+            actor=world.caseworker,
+            citizen=world.citizen,
+            version=version,
+            date=day,
+            respondent="joint",
+            status="completed",
+            answers={"health_for_work": AnswerInput(value=3 + i)},
+        )
+        plan_services.meeting_record(
+            actor=world.caseworker,
+            plan=plan,
+            kind=code("meeting_kind", "follow_up"),
+            date=day,
+            citizen_attended=True,
+            participants=[{"role": code("participant_role", "doctor")}],
+        )
+        plan_services.activity_create(
+            actor=world.caseworker,
+            plan=plan,
+            sector=code("activity_sector", "health"),
+            kind=code("activity_type", "physiotherapy", "health"),
+            purpose=f"Træning {mark}",
+            start_date=day,
+            end_date=day + dt.timedelta(days=9),
+            result="partly",
+            next_step=f"Fortsæt {mark}",
+        )
+        plan_services.activity_create(
+            actor=world.caseworker,
+            plan=plan,
+            sector=code("activity_sector", "employment"),
+            kind=code("activity_type", "aftercare", "employment"),
+            purpose=f"Efterværn {mark}",
+            start_date=day,
+        )
+        plan_services.mentor_assign(
+            actor=world.caseworker,
+            plan=plan,
+            kind=code("mentor_kind", "social"),
+            name=f"Mentor {mark}",
+            start_date=day,
+        )
+        referral_services.referral_create(
+            actor=world.caseworker,
+            citizen=world.citizen,
+            programme=programme,
+            start_date=day,
+            end_date=day + dt.timedelta(days=4),
+            instrument=Instrument.objects.get(code="adult_wheel"),
+            interval_days=14,
+            starting_scores={"health_for_work": "3"},
+        )
+        enrolment = world.citizen.enrolments.get(programme=programme, status="active")
+        referral_services.enrolment_end(
+            actor=world.caseworker,
+            enrolment=enrolment,
+            expected_version=enrolment.version,
+            end_date=day + dt.timedelta(days=4),
+            exit_reason=code("exit_reason", "job", "self_support"),
+            note=f"Exit {mark}",
+        )
+    return plan
+
+
+def test_the_five_year_red_thread_holds_exactly_the_entries_of_the_period(world, login):
+    build_history(world, OUTSIDE + INSIDE)
+    page = login(world.caseworker).get(reverse("plans:timeline", args=[world.citizen.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for day in INSIDE:
+        mark = f"M{day:%Y%m%d}"
+        assert f"Træning {mark}" in html and f"Fortsæt {mark}" in html
+        assert f"Efterværn {mark}" in html and f"Mentor {mark}" in html
+        assert f"Exit {mark}" in html
+    for day in OUTSIDE:
+        assert f"M{day:%Y%m%d}" not in html
+    # Each inside day: an assessment reading and the referral's starting scores, a meeting,
+    # two activities, a mentor, a referral, an enrolment and its exit; plus the world's own
+    # referral of 30 days ago.
+    assert html.count('data-kind="meeting"') == 3
+    assert html.count('data-kind="activity"') == 6
+    assert html.count('data-kind="mentor"') == 3
+    assert html.count('data-kind="referral"') == 3 + 1
+    assert html.count('data-kind="enrolment"') == 3
+    assert html.count('data-kind="exit"') == 3
+    assert html.count('data-kind="assessment"') == 6
+    # The summary counts the interventions by sector and year of the period only.
+    assert html.count('<tr data-sector="health"') == len({d.year for d in INSIDE})
+    year = INSIDE[1].year
+    assert (
+        f'<tr data-sector="health" data-year="{year}"><td>{year}</td><td>Sundhed</td>'
+        f"<td>{sum(d.year == year for d in INSIDE)}</td>"
+    ) in html
+
+
+def test_a_chosen_period_narrows_the_thread(world, login):
+    build_history(world, OUTSIDE + INSIDE)
+    client = login(world.caseworker)
+    url = reverse("plans:timeline", args=[world.citizen.pk])
+    since = OUTSIDE[1] - dt.timedelta(days=1)
+    until = OUTSIDE[0] + dt.timedelta(days=1)
+    html = client.get(url, {"from": f"{since:%Y-%m-%d}", "to": f"{until:%Y-%m-%d}"}).content
+    html = html.decode()
+    for day in OUTSIDE:
+        assert f"Træning M{day:%Y%m%d}" in html
+    for day in INSIDE:
+        assert f"M{day:%Y%m%d}" not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"from": "2024-05-01", "to": "2024-04-01"}, "to"),
+        ({"from": f"{TODAY + dt.timedelta(days=3):%Y-%m-%d}"}, "from"),
+        ({"to": f"{TODAY + dt.timedelta(days=3):%Y-%m-%d}"}, "to"),
+        ({"from": "not a date"}, "from"),
+    ],
+)
+def test_a_bad_period_is_refused_naming_the_field(world, login, query, field):
+    build_history(world, INSIDE[:1])
+    response = login(world.caseworker).get(
+        reverse("plans:timeline", args=[world.citizen.pk]), query
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'data-testid="error-{field}"' in html
+    assert "data-kind=" not in html
+
+
+def test_the_query_count_does_not_grow_with_the_entries(world, login):
+    client = login(world.caseworker)
+    url = reverse("plans:timeline", args=[world.citizen.pk])
+    build_history(world, INSIDE[:1])
+    with CaptureQueriesContext(connection) as short:
+        assert client.get(url).status_code == 200
+    build_history(world, INSIDE[1:])
+    with CaptureQueriesContext(connection) as long:
+        assert client.get(url).status_code == 200
+    assert len(long) == len(short)
