@@ -26,6 +26,11 @@ citizen_pages = [
 plan_pages = [
     path("review/<str:number>/", timeline_views.case_review_case, name="case_review_case"),
     path("<int:citizen_id>/timeline/", timeline_views.timeline_page, name="timeline"),
+    path(
+        "<int:citizen_id>/timeline/document/",
+        timeline_views.timeline_document,
+        name="timeline_document",
+    ),
 ]
 programme_pages = [path("<int:programme_id>/", pages.programme_detail, name="detail")]
 

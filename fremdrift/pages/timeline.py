@@ -50,6 +50,7 @@ def red_thread(
     kinds: set[str] | None = None,
     sector: str = "",
     assessments_of_organisation: int | None = None,
+    may_read_notes=None,
 ) -> list[TimelineEntry]:
     """Every entry of the period, newest first; two queries more than the plan's own,
     whatever the history's length."""
@@ -62,6 +63,7 @@ def red_thread(
         kinds=(kinds & set(plan_selectors.TIMELINE_KINDS)) or {"none"},
         sector=sector,
         assessments_of_organisation=assessments_of_organisation,
+        may_read_notes=may_read_notes,
     )
     if "referral" in kinds:
         referrals = (

@@ -6,15 +6,17 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+from weasyprint import HTML
 
 from fremdrift.accounts.access import is_manager, is_provider_staff
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.access import citizen_get
+from fremdrift.citizens.access import citizen_get, may_change_citizen, may_read_meeting_notes
 from fremdrift.citizens.selectors import case_review_citizen, case_review_number
 from fremdrift.codelists.models import Code
 from fremdrift.plans import selectors as plan_selectors
@@ -65,6 +67,7 @@ def _timeline(request: HttpRequest, citizen, *, review_number: str | None = None
         "sector": sector,
         "sectors": Code.objects.filter(code_list="activity_sector"),
         "kind_choices": [(k, timeline.KIND_LABELS[k]) for k in timeline.KINDS],
+        "may_make_document": not case_review and may_change_citizen(request.user, citizen),
     }
     if not form.is_valid():
         return render(request, "plans/timeline.html", context, status=400)
@@ -78,6 +81,12 @@ def _timeline(request: HttpRequest, citizen, *, review_number: str | None = None
         assessments_of_organisation=request.user.organisation_id
         if is_provider_staff(request.user)
         else None,
+        # The case review shows no notes: they may name the citizen.
+        may_read_notes=None
+        if case_review
+        else lambda internal: may_read_meeting_notes(
+            request.user, home_organisation_id=citizen.home_organisation_id, internal=internal
+        ),
     )
     plan = plan_selectors.plan_of(citizen)
     access_log_write(
@@ -122,3 +131,110 @@ def case_review_case(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404
     citizen = case_review_citizen(request.user, number)
     return _timeline(request, citizen, review_number=case_review_number(citizen.pk))
+
+
+class DocumentForm(forms.Form):
+    """What the document for the deciding authority needs: its period, why it is made (logged
+    with it) and the caseworker's remarks; HTML to print or PDF."""
+
+    start = forms.DateField(label=gettext_lazy("From"), required=False)
+    end = forms.DateField(label=gettext_lazy("To"), required=False)
+    purpose = forms.CharField(label=gettext_lazy("Purpose"), min_length=10, max_length=500)
+    remarks = forms.CharField(
+        label=gettext_lazy("The caseworker's remarks"), required=False, widget=forms.Textarea
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[("html", gettext_lazy("Page to print")), ("pdf", "PDF")],
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        period = PeriodForm({"start": self.data.get("start", ""), "end": self.data.get("end", "")})
+        if not period.is_valid():
+            for name, errors in period.errors.items():
+                for error in errors:
+                    self.add_error(name if name in self.fields else None, error)
+        else:
+            data["start"], data["end"] = period.cleaned_data["start"], period.cleaned_data["end"]
+        return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def timeline_document(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """The red thread as a document for a deciding authority (a rehabilitation team): the
+    citizen's name and case number, no CPR number, the period's entries with the meeting notes
+    shared with the citizen (never internal ones) and the caseworker's remarks; a page to print
+    or a PDF. Only for those who may change the citizen (404 to everyone else); made on a POST
+    with its purpose, which the access log keeps."""
+    citizen = citizen_get(request.user, citizen_id)
+    if not may_change_citizen(request.user, citizen):
+        raise Http404
+    if request.method == "GET":
+        since, until = timeline.default_period(timezone.localdate())
+        form = DocumentForm(
+            initial={"start": since, "end": until, "format": request.GET.get("format", "html")}
+        )
+        access_log_write(
+            user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+        )
+        context = {"citizen": citizen, "form": form}
+        return render(request, "pages/timeline_document_form.html", context)
+    data = request.POST.copy()
+    if request.GET.get("format") and not data.get("format"):
+        data["format"] = request.GET["format"]
+    form = DocumentForm(data)
+    if not form.is_valid():
+        return render(
+            request,
+            "pages/timeline_document_form.html",
+            {"citizen": citizen, "form": form},
+            status=400,
+        )
+    d = form.cleaned_data
+    entries = timeline.red_thread(
+        citizen, since=d["start"], until=d["end"], may_read_notes=lambda internal: not internal
+    )
+    plan = plan_selectors.plan_of(citizen)
+    sectors = {s.code: s.label for s in Code.objects.filter(code_list="activity_sector")}
+    rows = timeline.summary(entries, until=d["end"])
+    for row in rows:
+        row.sector_label = sectors.get(row.sector, row.sector)
+    for entry in entries:
+        entry.sector_label = sectors.get(entry.sector, "")
+    as_pdf = d.get("format") == "pdf"
+    access_log_write(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        citizen=citizen,
+        path=request.path,
+        purpose=d["purpose"],
+        criterion=f"red thread {d['start']:%Y-%m-%d}..{d['end']:%Y-%m-%d}"
+        + (" pdf" if as_pdf else " html"),
+    )
+    html = render_to_string(
+        "pages/timeline_document.html",
+        {
+            "citizen": citizen,
+            "case_number": case_review_number(citizen.pk),
+            "since": d["start"],
+            "until": d["end"],
+            "entries": entries,
+            "summary": rows,
+            "goals": plan_selectors.goals_of(plan) if plan is not None else [],
+            "remarks": d["remarks"],
+            "made_on": timezone.localdate(),
+            "made_by": request.user,
+        },
+        request=request,
+    )
+    if not as_pdf:
+        return HttpResponse(html)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="roed-traad-{case_review_number(citizen.pk)}.pdf"'
+    )
+    return response

@@ -144,6 +144,7 @@ def timeline(
     kinds: set[str] | None = None,
     sector: str = "",
     assessments_of_organisation: int | None = None,
+    may_read_notes=None,
 ) -> list[TimelineEntry]:
     """Everything that happened to the citizen, newest first: six queries whatever the
     history's length. With `assessments_of_organisation` (a provider's view), only the
@@ -250,6 +251,8 @@ def timeline(
                     details.append(_("The citizen did not come."))
                 if meeting.assessment_id:
                     details.append(_("An assessment was made in the meeting."))
+                if meeting.notes and may_read_notes and may_read_notes(meeting.notes_internal):
+                    details.append(_("Notes: %(notes)s") % {"notes": meeting.notes})
                 entries.append(
                     TimelineEntry(
                         day=meeting.date, kind="meeting", title=meeting.kind.label, details=details

@@ -139,6 +139,9 @@ PAGES = {
         "manager", kwargs=lambda w: {"number": case_review_number(w.citizen.pk)}
     ),
     "plans:plan": Shows(CW, kwargs=citizen),
+    "plans:timeline_document": Shows(
+        CW, "post", kwargs=citizen, data=lambda w: {"purpose": "Til rehabiliteringsteamets møde"}
+    ),
     "plans:update": Shows(CW, "post", kwargs=citizen),
     "plans:form": Shows(CW, kwargs=lambda w: citizen(w) | {"name": "meeting"}),
     "plans:goal_create": Shows(CW, "post", kwargs=citizen),

@@ -174,3 +174,106 @@ def test_the_query_count_does_not_grow_with_the_entries(world, login):
     with CaptureQueriesContext(connection) as long:
         assert client.get(url).status_code == 200
     assert len(long) == len(short)
+
+
+# The document for the deciding authority (issue 24 §3).
+
+PURPOSE = "Til rehabiliteringsteamets møde"
+
+
+def document(client, citizen, **data):
+    url = reverse("plans:timeline_document", args=[citizen.pk])
+    return client.post(url, {"purpose": PURPOSE, **data})
+
+
+def test_the_document_holds_the_period_and_the_remarks_but_no_cpr_number(world, login):
+    from fremdrift.audit.models import AccessLogEntry
+    from fremdrift.citizens.selectors import case_review_number
+
+    build_history(world, OUTSIDE + INSIDE)
+    plan = world.citizen.plan
+    plan_services.meeting_record(
+        actor=world.caseworker,
+        plan=plan,
+        kind=code("meeting_kind", "follow_up"),
+        date=INSIDE[0],
+        citizen_attended=True,
+        notes="Delt note til borgeren",
+        notes_internal=False,
+    )
+    plan_services.meeting_record(
+        actor=world.caseworker,
+        plan=plan,
+        kind=code("meeting_kind", "follow_up"),
+        date=INSIDE[0],
+        citizen_attended=True,
+        notes="Intern note om sagen",
+        notes_internal=True,
+    )
+    response = document(login(world.caseworker), world.citizen, remarks="Borgeren er klar.")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert world.citizen.full_name in html
+    assert case_review_number(world.citizen.pk) in html
+    assert world.citizen.birth_date.strftime("%d%m%y") not in html  # nor the masked number
+    assert "Borgeren er klar." in html
+    assert "Delt note til borgeren" in html and "Intern note om sagen" not in html
+    for day in INSIDE:
+        assert f"Træning M{day:%Y%m%d}" in html and f"Fortsæt M{day:%Y%m%d}" in html
+    for day in OUTSIDE:
+        assert f"M{day:%Y%m%d}" not in html
+    entry = AccessLogEntry.objects.filter(action="export").get()
+    assert entry.purpose == PURPOSE
+
+
+def test_the_pdf_opens_and_holds_the_entries_of_the_period(world, login, monkeypatch):
+    """Neither pypdf nor pdftotext is installed to read the PDF's text back: the test reads the
+    HTML WeasyPrint renders it from, and that the PDF is a whole PDF with pages."""
+    import weasyprint
+
+    from fremdrift.pages import timeline_views
+
+    rendered = []
+
+    def html(*, string, **kwargs):
+        rendered.append(string)
+        return weasyprint.HTML(string=string, **kwargs)
+
+    monkeypatch.setattr(timeline_views, "HTML", html)
+    build_history(world, OUTSIDE + INSIDE)
+    response = document(login(world.caseworker), world.citizen, format="pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(pdf) > 5000  # pages of text, not an empty document
+    (text,) = rendered
+    for day in INSIDE:
+        assert f"Træning M{day:%Y%m%d}" in text
+    for day in OUTSIDE:
+        assert f"M{day:%Y%m%d}" not in text
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"purpose": "kort"}, "purpose"),
+        ({"start": "2024-05-01", "end": "2024-04-01"}, "end"),
+    ],
+)
+def test_a_document_without_a_purpose_or_with_a_bad_period_is_not_made(world, login, data, field):
+    from fremdrift.audit.models import AccessLogEntry
+
+    response = document(login(world.caseworker), world.citizen, format="pdf", **data)
+    assert response.status_code == 400
+    assert f'data-testid="error-{field}"' in response.content.decode()
+    assert not AccessLogEntry.objects.filter(action="export").exists()
+
+
+@pytest.mark.parametrize("persona", ["outsider", "manager", "provider_staff"])
+def test_no_document_for_a_citizen_out_of_scope(world, login, persona):
+    from fremdrift.audit.models import AccessLogEntry
+
+    response = document(login(getattr(world, persona)), world.citizen, format="pdf")
+    assert response.status_code == 404
+    assert not AccessLogEntry.objects.filter(action="export").exists()
