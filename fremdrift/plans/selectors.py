@@ -193,32 +193,31 @@ def timeline(
             )
     if plan is not None:
         if "goal_event" in kinds:
-            for event in GoalEvent.objects.filter(goal__plan=plan).select_related("goal", "actor"):
-                title = (
-                    _("Goal formulated")
-                    if event.reason == GoalEvent.Reason.CREATED
-                    else _("Goal changed: %(reason)s") % {"reason": event.get_reason_display()}
+            # The goal's history in words (`goal_event_changes`): each change "before → after".
+            goals = list(
+                plan.goals.prefetch_related(
+                    Prefetch("events", queryset=GoalEvent.objects.order_by("at", "id"))
                 )
-                details = [event.goal.text]
-                if "status" in event.changes and event.reason != GoalEvent.Reason.CREATED:
-                    details.append(
-                        _("Status: %(status)s")
-                        % {"status": Goal.Status(event.changes["status"]).label}
+            )
+            categories = _category_labels(goals)
+            for goal in goals:
+                for event, lines in goal_event_changes(goal, categories=categories):
+                    title = (
+                        _("Goal formulated")
+                        if event.reason == GoalEvent.Reason.CREATED
+                        else _("Goal changed: %(reason)s") % {"reason": event.get_reason_display()}
                     )
-                if "gas_level" in event.changes:
-                    details.append(
-                        _("Level reached: %(level)+d") % {"level": event.changes["gas_level"]}
+                    details = [goal.text, *lines]
+                    if event.note:
+                        details.append(event.note)
+                    entries.append(
+                        TimelineEntry(
+                            day=timezone.localdate(event.at),
+                            kind="goal_event",
+                            title=title,
+                            details=details,
+                        )
                     )
-                if event.note:
-                    details.append(event.note)
-                entries.append(
-                    TimelineEntry(
-                        day=timezone.localdate(event.at),
-                        kind="goal_event",
-                        title=title,
-                        details=details,
-                    )
-                )
         if "activity" in kinds:
             activities = plan.activities.select_related("sector", "kind")
             if sector:

@@ -100,7 +100,22 @@ def build_history(world, days):
 
 
 def test_the_five_year_red_thread_holds_exactly_the_entries_of_the_period(world, login):
-    build_history(world, OUTSIDE + INSIDE)
+    plan = build_history(world, OUTSIDE + INSIDE)
+    goal = plan_services.goal_create(
+        actor=world.caseworker,
+        plan=plan,
+        text="Job i et køkken",
+        is_end_goal=True,
+        category=code("end_goal_category", "job"),
+    )
+    plan_services.goal_change(
+        actor=world.caseworker,
+        goal=goal,
+        expected_version=1,
+        reason="achieved",
+        status="achieved",
+        note="Fik fast job",
+    )
     page = login(world.caseworker).get(reverse("plans:timeline", args=[world.citizen.pk]))
     assert page.status_code == 200
     html = page.content.decode()
@@ -121,6 +136,9 @@ def test_the_five_year_red_thread_holds_exactly_the_entries_of_the_period(world,
     assert html.count('data-kind="enrolment"') == 3
     assert html.count('data-kind="exit"') == 3
     assert html.count('data-kind="assessment"') == 6
+    # Goal changes with their reason and what changed, in words.
+    assert html.count('data-kind="goal_event"') == 2
+    assert "Fik fast job" in html and "→" in html
     # The summary counts the interventions by sector and year of the period only.
     assert html.count('<tr data-sector="health"') == len({d.year for d in INSIDE})
     year = INSIDE[1].year
