@@ -102,13 +102,13 @@ def _timeline(request: HttpRequest, citizen, *, review_number: str | None = None
         row.sector_label = sector_labels.get(row.sector, row.sector)
     for entry in entries:
         entry.sector_label = sector_labels.get(entry.sector, "")
-    context.update(
-        entries=entries,
-        since=since,
-        until=until,
-        summary=rows,
-        goals=plan_selectors.goals_of(plan) if plan is not None else [],
-    )
+    context |= {
+        "entries": entries,
+        "since": since,
+        "until": until,
+        "summary": rows,
+        "goals": plan_selectors.goals_of(plan) if plan is not None else [],
+    }
     return render(request, "plans/timeline.html", context)
 
 

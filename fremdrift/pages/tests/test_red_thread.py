@@ -295,3 +295,27 @@ def test_no_document_for_a_citizen_out_of_scope(world, login, persona):
     response = document(login(getattr(world, persona)), world.citizen, format="pdf")
     assert response.status_code == 404
     assert not AccessLogEntry.objects.filter(action="export").exists()
+
+
+def test_the_case_review_reads_the_whole_thread_without_identity_or_notes(world, login):
+    from fremdrift.citizens.selectors import case_review_number
+
+    plan = build_history(world, INSIDE)
+    plan_services.meeting_record(
+        actor=world.caseworker,
+        plan=plan,
+        kind=code("meeting_kind", "follow_up"),
+        date=INSIDE[0],
+        citizen_attended=True,
+        notes="Karen Blixen fortalte om sin søster",
+        notes_internal=False,
+    )
+    url = reverse("plans:case_review_case", args=[case_review_number(world.citizen.pk)])
+    response = login(world.manager).get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('data-kind="enrolment"') == 3 and html.count('data-kind="exit"') == 3
+    assert 'data-testid="timeline-summary"' in html
+    assert "Blixen" not in html and world.citizen.birth_date.strftime("%d%m%y") not in html
+    assert f"/citizens/{world.citizen.pk}/" not in html
+    assert "timeline/document" not in html
