@@ -133,6 +133,12 @@ def case_review_case(request: HttpRequest, number: str) -> HttpResponse:
     return _timeline(request, citizen, review_number=case_review_number(citizen.pk))
 
 
+def _fetch_nothing(url: str, *args, **kwargs):
+    """The document is self-contained (its style inline): WeasyPrint fetches no URL, so no
+    text in it can make the server request anything."""
+    raise ValueError(f"The red thread document fetches nothing: {url}")
+
+
 class DocumentForm(forms.Form):
     """What the document for the deciding authority needs: its period, why it is made (logged
     with it) and the caseworker's remarks; HTML to print or PDF."""
@@ -232,7 +238,7 @@ def timeline_document(request: HttpRequest, citizen_id: int) -> HttpResponse:
     )
     if not as_pdf:
         return HttpResponse(html)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="roed-traad-{case_review_number(citizen.pk)}.pdf"'
