@@ -8,6 +8,7 @@ from fremdrift.core import views as core_views
 from fremdrift.jobs import views as jobs_views
 from fremdrift.pages import timeline_views
 from fremdrift.pages import views as pages
+from fremdrift.plans import review_views
 from fremdrift.plans.urls import urlpatterns as plan_urls
 from fremdrift.programmes.urls import citizen_urlpatterns as enrolment_urls
 from fremdrift.programmes.urls import urlpatterns as programme_urls
@@ -25,6 +26,7 @@ citizen_pages = [
 # their names stay the plans app's.
 plan_pages = [
     path("review/<str:number>/", timeline_views.case_review_case, name="case_review_case"),
+    path("review/<str:number>/grade/", review_views.case_review_grade, name="case_review_grade"),
     path("<int:citizen_id>/timeline/", timeline_views.timeline_page, name="timeline"),
     path(
         "<int:citizen_id>/timeline/document/",

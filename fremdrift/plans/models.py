@@ -333,3 +333,77 @@ class Mentor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CaseReview(models.Model):
+    """A reviewer's grades of one case in the case review, on the four scales of a case
+    evaluation (red thread, goals, job focus, citizen involvement), each with an optional
+    comment. The case is named only by its review number (`case_review_number`): no link to
+    the citizen, no name or CPR number; the exit group is copied at grading time, not linked.
+    Two reviewers grading the same case make two reviews."""
+
+    class RedThread(models.TextChoices):
+        NONE = "none", _("None")
+        LIMITED = "limited", _("Limited")
+        AD_HOC = "ad_hoc", _("Understandable but ad hoc")
+        GOOD = "good", _("Good and dynamic")
+
+    class Goals(models.TextChoices):
+        NONE = "none", _("None")
+        HINTS = "hints", _("Hints")
+        CLEAR = "clear", _("Clear")
+
+    class JobFocus(models.TextChoices):
+        NONE = "none", _("No job named")
+        ONE_JOB = "one_job", _("One job")
+        SEVERAL_JOBS = "several_jobs", _("Two or more jobs, the labour market explored")
+
+    class Involvement(models.TextChoices):
+        NONE = "none", _("None")
+        LIMITED = "limited", _("Limited")
+        SOME = "some", _("Some")
+        CLEAR = "clear", _("Clear")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    case_number = models.CharField(_("case number"), max_length=20, db_index=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    red_thread = models.CharField(_("red thread"), max_length=12, choices=RedThread.choices)
+    red_thread_comment = models.TextField(_("comment on the red thread"), blank=True)
+    goals = models.CharField(_("goals"), max_length=12, choices=Goals.choices)
+    goals_comment = models.TextField(_("comment on the goals"), blank=True)
+    job_focus = models.CharField(_("job focus"), max_length=12, choices=JobFocus.choices)
+    job_focus_comment = models.TextField(_("comment on the job focus"), blank=True)
+    involvement = models.CharField(
+        _("citizen involvement"), max_length=12, choices=Involvement.choices
+    )
+    involvement_comment = models.TextField(_("comment on the citizen involvement"), blank=True)
+    exit_group = models.CharField(_("exit group"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "reviewed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(red_thread__in=["none", "limited", "ad_hoc", "good"]),
+                name="case_review_red_thread_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(goals__in=["none", "hints", "clear"]),
+                name="case_review_goals_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(job_focus__in=["none", "one_job", "several_jobs"]),
+                name="case_review_job_focus_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(involvement__in=["none", "limited", "some", "clear"]),
+                name="case_review_involvement_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_number

@@ -11,19 +11,24 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fremdrift.audit.models import ChangeRecord
+from fremdrift.accounts.access import is_manager
+from fremdrift.audit.models import AccessAction, ChangeRecord
 from fremdrift.audit.services import (
+    access_log_write,
     audited_create,
     audited_update,
     change_record_write,
     lock_for_update,
     snapshot,
 )
+from fremdrift.citizens.access import citizens_in_scope
+from fremdrift.citizens.selectors import case_review_number
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.validation import day_errors, period_errors
 
 from .models import (
     Activity,
+    CaseReview,
     Goal,
     GoalEvent,
     HoursChange,
@@ -807,3 +812,78 @@ def plan_close(*, actor, plan: Plan, on: dt.date) -> int:
     if closed:
         _touch_plan(plan)
     return closed
+
+
+def _exit_group(citizen) -> str:
+    """The first-level group code of the exit reason of the citizen's latest enrolment, blank
+    if none (read through the reverse relation: programmes stand above plans)."""
+    enrolment = (
+        citizen.enrolments.select_related("exit_reason__parent")
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    if enrolment is None or enrolment.exit_reason is None:
+        return ""
+    reason = enrolment.exit_reason
+    return reason.parent.code if reason.parent_id else reason.code
+
+
+@transaction.atomic
+def case_review_grade(
+    *,
+    actor,
+    citizen,
+    red_thread: str,
+    goals: str,
+    job_focus: str,
+    involvement: str,
+    red_thread_comment: str = "",
+    goals_comment: str = "",
+    job_focus_comment: str = "",
+    involvement_comment: str = "",
+    path: str = "",
+) -> CaseReview:
+    """A reviewer's grades of a case of the case review. Only a manager may grade, and only a
+    case of their own organisation (the review page's rule, `citizens_in_scope(case_review=
+    True)`); otherwise a ValidationError and nothing written. The review names the case by its
+    review number only and copies the exit group; the read of the case is access-logged (the
+    review holds no case data of the citizen, so it writes no change record)."""
+    if (
+        not is_manager(actor)
+        or not citizens_in_scope(actor, case_review=True).filter(pk=citizen.pk).exists()
+    ):
+        raise ValidationError(_("You may only grade cases of your own organisation."))
+    errors = {}
+    for field, value in (
+        ("red_thread", red_thread),
+        ("goals", goals),
+        ("job_focus", job_focus),
+        ("involvement", involvement),
+    ):
+        if value not in dict(CaseReview._meta.get_field(field).choices):
+            errors[field] = _("Choose a grade.")
+    if errors:
+        raise ValidationError(errors)
+    review = CaseReview.objects.create(
+        organisation_id=actor.organisation_id,
+        case_number=case_review_number(citizen.pk),
+        reviewer=actor,
+        reviewed_at=timezone.now(),
+        red_thread=red_thread,
+        red_thread_comment=red_thread_comment.strip(),
+        goals=goals,
+        goals_comment=goals_comment.strip(),
+        job_focus=job_focus,
+        job_focus_comment=job_focus_comment.strip(),
+        involvement=involvement,
+        involvement_comment=involvement_comment.strip(),
+        exit_group=_exit_group(citizen),
+    )
+    access_log_write(
+        user=actor,
+        action=AccessAction.CREATE,
+        citizen=citizen,
+        path=path,
+        purpose=_("Case review grading"),
+    )
+    return review

@@ -138,6 +138,9 @@ PAGES = {
     "plans:case_review_case": Shows(
         "manager", kwargs=lambda w: {"number": case_review_number(w.citizen.pk)}
     ),
+    "plans:case_review_grade": Shows(
+        "manager", kwargs=lambda w: {"number": case_review_number(w.citizen.pk)}
+    ),
     "plans:plan": Shows(CW, kwargs=citizen),
     "plans:timeline_document": Shows(
         CW, "post", kwargs=citizen, data=lambda w: {"purpose": "Til rehabiliteringsteamets møde"}
