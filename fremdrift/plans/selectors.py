@@ -17,6 +17,7 @@ from fremdrift.codelists.models import Code, CodeList
 
 from .models import (
     Activity,
+    CaseReview,
     Goal,
     GoalEvent,
     Meeting,
@@ -464,3 +465,14 @@ def goal_event_changes(goal, *, categories: dict | None = None) -> list[tuple]:
         state |= event.changes
         out.append((event, lines))
     return out
+
+
+def case_reviews_latest(organisation_id: int) -> list:
+    """The latest review of each case the organisation has reviewed (a case graded twice
+    counts once, by its latest grades): what the case-review tally counts."""
+    latest = {}
+    for review in CaseReview.objects.filter(organisation_id=organisation_id).order_by(
+        "reviewed_at", "id"
+    ):
+        latest[review.case_number] = review
+    return list(latest.values())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import case_review_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -12,5 +12,6 @@ urlpatterns = [
     path("monitoring/", views.monitoring, name="monitoring"),
     path("surveys/", views.surveys, name="surveys"),
     path("quality/", views.quality, name="quality"),
+    path("case-reviews/", case_review_views.case_reviews, name="case_reviews"),
     path("dataset/", views.dataset_export, name="dataset"),
 ]

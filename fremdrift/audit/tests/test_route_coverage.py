@@ -200,6 +200,7 @@ PAGES = {
     "reports:monitoring": NoPersonalData("group figures, small cells hidden"),
     "reports:surveys": NoPersonalData("group figures, small cells hidden"),
     "reports:quality": NoPersonalData("group figures, small cells hidden"),
+    "reports:case_reviews": NoPersonalData("grades of reviewed cases, small cells hidden"),
     "reports:dataset": NoPersonalData("the form; the export itself is logged with its purpose"),
     "api-v1:openapi-json": NoPersonalData("the API's schema"),
     "api-v1:openapi-view": NoPersonalData("the API's documentation"),
