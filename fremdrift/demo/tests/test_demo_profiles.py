@@ -17,8 +17,10 @@ from fremdrift.audit.models import ChangeRecord
 from fremdrift.demo import profiles
 from fremdrift.instruments.builtin import PROFILE_CODE
 from fremdrift.instruments.models import Instrument, Item, ScaleType
-from fremdrift.plans.models import Plan, StatutoryPlan
+from fremdrift.plans.models import CaseReview, Plan, StatutoryPlan
+from fremdrift.plans.selectors import case_reviews_latest
 from fremdrift.programmes.models import Enrolment
+from fremdrift.reports.case_review_views import case_review_tally
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +203,13 @@ def test_most_demo_plans_have_a_review_and_about_half_record_other_plans(demo, d
     kinds = {s.kind for p in recorded for s in p.statutory_plans.all()}
     assert kinds == set(StatutoryPlan.Kind.values)
     assert all(s.made_on <= today for p in recorded for s in p.statutory_plans.all())
+
+
+def test_the_demo_has_graded_case_reviews_that_the_tally_shows(demo, db):
+    reviews = CaseReview.objects.all()
+    assert reviews.count() >= 20
+    assert not reviews.filter(case_number__regex=r"^\d+$").exists()
+    assert reviews.exclude(exit_group="").exists()
+    tally = case_review_tally(case_reviews_latest(reviews.first().organisation_id))
+    assert tally["total"] == reviews.count()
+    assert any(isinstance(r["count"], int) and r["count"] > 0 for r in tally["scales"][0]["rows"])

@@ -21,6 +21,7 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core.cpr import century_of
 from fremdrift.demo import names
 from fremdrift.demo.assessments import seed_assessments
+from fremdrift.demo.case_reviews import seed_case_reviews
 from fremdrift.demo.fidelity import seed_fidelity_and_surveys
 from fremdrift.demo.plans import seed_plans
 from fremdrift.demo.profiles import seed_profiles
@@ -150,3 +151,4 @@ class Command(BaseCommand):
             },
             today=today,
         )
+        seed_case_reviews(reviewer=users["analytiker"], citizens=citizens)
