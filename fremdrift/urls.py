@@ -25,6 +25,7 @@ citizen_pages = [
 # The red thread composes plans, programmes and referrals, so its views are the pages app's;
 # their names stay the plans app's.
 plan_pages = [
+    path("review/sample/", review_views.case_review_sample_page, name="case_review_sample"),
     path("review/<str:number>/", timeline_views.case_review_case, name="case_review_case"),
     path("review/<str:number>/grade/", review_views.case_review_grade, name="case_review_grade"),
     path("<int:citizen_id>/timeline/", timeline_views.timeline_page, name="timeline"),

@@ -4,7 +4,7 @@ the citizen report, each in a fixed number of queries whatever the length of the
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -476,3 +476,20 @@ def case_reviews_latest(organisation_id: int) -> list:
     ):
         latest[review.case_number] = review
     return list(latest.values())
+
+
+def case_review_sample(user, *, start, end, size: int) -> list:
+    """A random sample of up to `size` of the cases `user` may review that had activity in the
+    period: an enrolment running in it or an assessment dated in it. Citizens, for their
+    review numbers only."""
+    active = Q(enrolments__start_date__lte=end) & (
+        Q(enrolments__end_date__isnull=True) | Q(enrolments__end_date__gte=start)
+    )
+    assessed = Q(assessments__date__gte=start, assessments__date__lte=end)
+    ids = (
+        citizens_in_scope(user, case_review=True)
+        .filter(active | assessed)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return list(ids.order_by("?")[:size])

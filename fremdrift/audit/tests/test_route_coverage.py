@@ -138,6 +138,9 @@ PAGES = {
     "plans:case_review_case": Shows(
         "manager", kwargs=lambda w: {"number": case_review_number(w.citizen.pk)}
     ),
+    "plans:case_review_sample": Shows(
+        "manager", query={"start": "2000-01-01", "end": "2100-12-31", "size": "5"}
+    ),
     "plans:case_review_grade": Shows(
         "manager", kwargs=lambda w: {"number": case_review_number(w.citizen.pk)}
     ),

@@ -1,6 +1,8 @@
 """A manager grades a case of the case review on the four scales of a case evaluation; the
 review names the case only by its review number, and the grading is logged."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -10,7 +12,8 @@ from fremdrift.audit.models import AccessLogEntry
 from fremdrift.citizens.selectors import case_review_number
 from fremdrift.plans import services
 from fremdrift.plans.models import CaseReview
-from fremdrift.testing import make_user
+from fremdrift.programmes.services import enrolment_create
+from fremdrift.testing import make_citizen, make_programme, make_user
 
 GRADES = {
     "red_thread": "ad_hoc",
@@ -89,3 +92,44 @@ def test_two_reviewers_grading_the_same_case_make_two_reviews(world, login):
         (second, "good"),
     ]
     assert len({r.case_number for r in reviews}) == 1
+
+
+def sample_of(client, **query):
+    return client.get(reverse("plans:case_review_sample"), query)
+
+
+def test_a_sample_lists_distinct_review_numbers_of_cases_active_in_the_period(world, login):
+    today = dt.date.today()
+    programme = make_programme(world.nord, actor=world.caseworker)
+    active = [make_citizen(world.caseworker) for _ in range(4)]
+    for citizen in active:
+        enrolment_create(
+            actor=world.caseworker,
+            citizen=citizen,
+            programme=programme,
+            start_date=today - dt.timedelta(days=10),
+        )
+    idle = make_citizen(world.caseworker)  # no enrolment, no assessment
+    client = login(world.manager)
+
+    response = sample_of(client, start=today - dt.timedelta(days=30), end=today, size=3)
+
+    numbers = response.context["numbers"]
+    assert len(numbers) == len(set(numbers)) == 3
+    assert set(numbers) <= {case_review_number(c.pk) for c in active}
+    html = response.content.decode()
+    for citizen in [*active, idle]:
+        assert f"/citizens/{citizen.pk}/" not in html
+    everyone = sample_of(client, start=today - dt.timedelta(days=30), end=today, size=50)
+    assert set(everyone.context["numbers"]) == {case_review_number(c.pk) for c in active}
+
+
+def test_a_bad_period_is_a_field_error(world, login):
+    today = dt.date.today()
+    response = sample_of(
+        login(world.manager), start=today, end=today - dt.timedelta(days=1), size=5
+    )
+    assert response.context["form"].errors.keys() == {"end"}
+    assert response.context["numbers"] == []
+    response = sample_of(login(world.manager), start=today, end=today, size=51)
+    assert response.context["form"].errors.keys() == {"size"}
