@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fremdrift.codelists.models import Code
 
@@ -351,7 +352,7 @@ class CaseReview(models.Model):
     class Goals(models.TextChoices):
         NONE = "none", _("None")
         HINTS = "hints", _("Hints")
-        CLEAR = "clear", _("Clear")
+        CLEAR = "clear", pgettext_lazy("goals of a case review", "Clear")
 
     class JobFocus(models.TextChoices):
         NONE = "none", _("No job named")
@@ -362,7 +363,7 @@ class CaseReview(models.Model):
         NONE = "none", _("None")
         LIMITED = "limited", _("Limited")
         SOME = "some", _("Some")
-        CLEAR = "clear", _("Clear")
+        CLEAR = "clear", pgettext_lazy("citizen involvement of a case review", "Clear")
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
