@@ -2,8 +2,6 @@
 cases per scale, and the red thread by exit group ("rød tråd fordelt på sagsudfald"), under
 the small-cell rule. Each case counts once, by its latest review."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,6 +10,8 @@ from django.views.decorators.http import require_GET
 
 from fremdrift.accounts.access import require_reports
 from fremdrift.codelists.models import Code
+from fremdrift.core.exports import csv_response
+from fremdrift.core.figures import figure
 from fremdrift.plans.models import CaseReview
 from fremdrift.plans.selectors import case_reviews_latest
 
@@ -28,7 +28,7 @@ SCALES = [
 def _share(count, total) -> str:
     if count is None or not total:
         return HIDDEN if count is None else ""
-    return f"{round(100 * count / total)} %"
+    return f"{figure(100 * count / total, 0)} %"
 
 
 def case_review_tally(reviews: list) -> dict:
@@ -87,12 +87,10 @@ def case_reviews(request: HttpRequest) -> HttpResponse:
     require_reports(request)
     tally = case_review_tally(case_reviews_latest(request.user.organisation_id))
     if request.GET.get("export") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="case-reviews.csv"'
-        writer = csv.writer(response)
-        writer.writerow([_("Scale"), _("Grade"), _("Cases"), _("Share")])
+        rows = [[_("Scale"), _("Grade"), _("Cases"), _("Share")]]
         for scale in tally["scales"]:
-            for row in scale["rows"]:
-                writer.writerow([scale["label"], row["label"], row["count"], row["share"]])
-        return response
+            rows += [
+                [scale["label"], row["label"], row["count"], row["share"]] for row in scale["rows"]
+            ]
+        return csv_response(rows, "case-reviews.csv")
     return render(request, "reports/case_reviews.html", {"tally": tally})

@@ -2,11 +2,13 @@
 the default five-year period holds exactly those inside it."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from fremdrift.assessments.services import AnswerInput, assessment_record
 from fremdrift.codelists.models import Code
@@ -244,32 +246,20 @@ def test_the_document_holds_the_period_and_the_remarks_but_no_cpr_number(world, 
     assert entry.purpose == PURPOSE
 
 
-def test_the_pdf_opens_and_holds_the_entries_of_the_period(world, login, monkeypatch):
-    """Neither pypdf nor pdftotext is installed to read the PDF's text back: the test reads the
-    HTML WeasyPrint renders it from, and that the PDF is a whole PDF with pages."""
-    import weasyprint
-
-    from fremdrift.pages import timeline_views
-
-    rendered = []
-
-    def html(*, string, **kwargs):
-        rendered.append(string)
-        return weasyprint.HTML(string=string, **kwargs)
-
-    monkeypatch.setattr(timeline_views, "HTML", html)
+def test_the_pdf_opens_and_holds_the_entries_of_the_period(world, login):
+    """The PDF's own text, read back with pypdf, holds the period's entries and no other."""
     build_history(world, OUTSIDE + INSIDE)
     response = document(login(world.caseworker), world.citizen, format="pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    pdf = response.content
-    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
-    assert len(pdf) > 5000  # pages of text, not an empty document
-    (text,) = rendered
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 1
     for day in INSIDE:
-        assert f"Træning M{day:%Y%m%d}" in text
+        assert f"M{day:%Y%m%d}" in text
     for day in OUTSIDE:
         assert f"M{day:%Y%m%d}" not in text
+    assert world.citizen.first_name in text
 
 
 @pytest.mark.parametrize(
