@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "fremdrift.core",
     "fremdrift.accounts",
     "fremdrift.codelists",
+    "fremdrift.codeadmin",
     "fremdrift.citizens",
     "fremdrift.referrals",
     "fremdrift.programmes",

@@ -59,6 +59,7 @@ urlpatterns = [
     path("api-tokens/", api_views.tokens_moved, name="api-tokens"),
     path("exchange/", include("fremdrift.exchange.urls")),
     path("instruments/", include("fremdrift.instruments.urls")),
+    path("codelists/", include("fremdrift.codeadmin.urls")),
     path("audit/", include("fremdrift.audit.urls")),
     path("", include("fremdrift.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

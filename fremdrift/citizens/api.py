@@ -9,6 +9,7 @@ from fremdrift.accounts.models import User
 from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.codelists.selectors import code_of
 from fremdrift.core.api_kit import (
     Id,
     InputSchema,
@@ -66,11 +67,12 @@ class ListFilters(Schema):
     page: int = page_field()
 
 
-def _target_group(code: str) -> Code:
-    found = Code.objects.filter(code_list=CodeList.TARGET_GROUP, code=code, parent=None).first()
-    if found is None:
-        raise ValidationError({"target_group": "Unknown target group code."})
-    return found
+def _target_group(code: str, organisation_id: int, current: Code | None = None) -> Code:
+    """A target group the organisation may choose anew: a default or its own, active. The
+    citizen's current one stays, even when it has been retired since."""
+    if current is not None and current.code == code and current.parent_id is None:
+        return current
+    return code_of(CodeList.TARGET_GROUP, code, "target_group", organisation=organisation_id)
 
 
 def _caseworker(user_id: int, organisation_id: int) -> User:
@@ -120,7 +122,7 @@ def citizen_create(request: HttpRequest, payload: CitizenIn):
         responsible_caseworker=_caseworker(
             payload.responsible_caseworker_id, request.user.organisation_id
         ),
-        target_group=_target_group(payload.target_group),
+        target_group=_target_group(payload.target_group, request.user.organisation_id),
     )
     log_write(request, citizen, AccessAction.CREATE)
     return Status(201, citizen)
@@ -151,7 +153,9 @@ def citizen_update(
             responsible_caseworker=_caseworker(
                 payload.responsible_caseworker_id, citizen.home_organisation_id
             ),
-            target_group=_target_group(payload.target_group),
+            target_group=_target_group(
+                payload.target_group, citizen.home_organisation_id, citizen.target_group
+            ),
         )
     except StaleVersion:
         return stale("citizen")

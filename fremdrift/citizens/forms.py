@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fremdrift.accounts.models import Role, User
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.codelists.selectors import codes_for
 from fremdrift.core.forms import DesignSystemForm
 
 from .models import Citizen
@@ -37,11 +38,13 @@ class CitizenForm(DesignSystemForm):
         label=_("Responsible caseworker"), queryset=User.objects.none()
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, keep=(), **kwargs):
+        """`keep`: the citizen's current target group, offered even when it has been
+        retired since; a new choice is one of the defaults and the organisation's own codes."""
         super().__init__(*args, **kwargs)
-        self.fields["target_group"].queryset = Code.objects.filter(
-            code_list=CodeList.TARGET_GROUP, is_active=True
-        )
+        self.fields["target_group"].queryset = codes_for(
+            code_list=CodeList.TARGET_GROUP, organisation=organisation, keep=keep
+        ).filter(parent=None)
         self.fields["responsible_caseworker"].queryset = User.objects.filter(
             organisation=organisation, role=Role.CASEWORKER, is_active=True
         ).order_by("first_name", "last_name")

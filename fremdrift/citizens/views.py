@@ -33,7 +33,9 @@ def citizen_edit(request: HttpRequest, citizen_id: int) -> HttpResponse:
     status = 200
     stale = False
     if request.method == "POST":
-        form = CitizenEditForm(request.POST, organisation=organisation)
+        form = CitizenEditForm(
+            request.POST, organisation=organisation, keep=[citizen.target_group_id]
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -76,6 +78,7 @@ def citizen_edit(request: HttpRequest, citizen_id: int) -> HttpResponse:
 def _edit_form_for(citizen) -> CitizenEditForm:
     return CitizenEditForm(
         organisation=citizen.home_organisation,
+        keep=[citizen.target_group_id],
         initial={
             "first_name": citizen.first_name,
             "last_name": citizen.last_name,

@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema, Status
 from fremdrift.core.api_kit import errors, list_query
 
 from .models import Code, CodeList
+from .selectors import visible_to
 
 router = Router(tags=["code lists"])
 
@@ -16,7 +17,14 @@ class CodeOut(Schema):
     label_da: str
     label_en: str
     is_active: bool
+    organisation: int | None = Field(
+        description="The organisation whose own code this is; null for the installation's defaults"
+    )
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_organisation(obj: Code) -> int | None:
+        return obj.organisation_id
 
     @staticmethod
     def resolve_parent(obj: Code) -> str | None:
@@ -44,8 +52,11 @@ def code_list_names(request: HttpRequest):
 def code_list(request: HttpRequest, code_list: str, filters: Query[CodeFilters]):
     if code_list not in CodeList.values:
         return Status(404, {"detail": "No such code list."})
+    # The installation's defaults and the requesting client's organisation's own codes.
     codes = list_query(
-        Code.objects.filter(code_list=code_list).select_related("parent"),
+        Code.objects.filter(
+            visible_to(request.user.organisation_id), code_list=code_list
+        ).select_related("parent"),
         filters,
         order_by=("parent_id", "sort_order", "id"),
     )

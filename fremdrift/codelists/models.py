@@ -15,13 +15,29 @@ class CodeList(models.TextChoices):
     EXIT_REASON = "exit_reason", _("Exit reasons")
 
 
+TWO_LEVEL = frozenset({CodeList.ACTIVITY_TYPE, CodeList.EXIT_REASON})
+
+
 class Code(models.Model):
-    """One entry of a code list. Codes are stable; labels are data an administrator edits."""
+    """One entry of a code list. Codes are stable; labels are data an administrator edits.
+
+    A code without an organisation is an installation-wide default (shipped in `defaults.py`);
+    a code with one is that organisation's own addition, offered only to its users. A code is
+    never deleted: a retired one (`is_active` false) stays readable on the rows that name it
+    but is not offered anew."""
 
     code_list = models.CharField(_("code list"), max_length=40, choices=CodeList.choices)
     code = models.SlugField(_("code"), max_length=60)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_codes",
     )
     label_da = models.CharField(_("Danish label"), max_length=200)
     label_en = models.CharField(_("English label"), max_length=200)
@@ -32,20 +48,42 @@ class Code(models.Model):
     class Meta:
         ordering = ["code_list", "sort_order", "code"]
         constraints = [
+            # Defaults: a code once per list (per group on the second level).
             models.UniqueConstraint(
                 fields=["code_list", "code"],
-                condition=models.Q(parent__isnull=True),
+                condition=models.Q(parent__isnull=True, organisation__isnull=True),
                 name="top_code_unique_in_list",
             ),
             models.UniqueConstraint(
                 fields=["code_list", "parent", "code"],
-                condition=models.Q(parent__isnull=False),
+                condition=models.Q(parent__isnull=False, organisation__isnull=True),
                 name="child_code_unique_under_parent",
+            ),
+            # An organisation's own codes: once per list (per group) within the organisation;
+            # two organisations may each have the same own code. That an own code does not
+            # repeat a default is checked by `services.code_add` (no index spans both).
+            models.UniqueConstraint(
+                fields=["organisation", "code_list", "code"],
+                condition=models.Q(parent__isnull=True, organisation__isnull=False),
+                name="own_top_code_unique_in_list",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "code_list", "parent", "code"],
+                condition=models.Q(parent__isnull=False, organisation__isnull=False),
+                name="own_child_code_unique_under_parent",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(label_da="") & ~models.Q(label_en=""),
+                name="code_labels_not_empty",
             ),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_default(self) -> bool:
+        return self.organisation_id is None
 
     @property
     def label(self) -> str:

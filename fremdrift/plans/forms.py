@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fremdrift.citizens.forms import CodeChoiceField
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.codelists.selectors import codes_for
 from fremdrift.core.forms import DesignSystemForm
 
 from .models import Activity, Goal, GoalEvent, Meeting, StatutoryPlan, Supporter
@@ -22,6 +23,17 @@ GAS_LABELS = {
 
 def codes(code_list: str, **filters):
     return Code.objects.filter(code_list=code_list, is_active=True, **filters)
+
+
+def offer_codes(form, organisation, **fields: str) -> None:
+    """Offers in each code field the codes its list has for `organisation` (the recording
+    user's): the defaults and the organisation's own, retired ones left out."""
+    for name, code_list in fields.items():
+        field = form.fields[name]
+        offered = codes_for(code_list=code_list, organisation=organisation)
+        if code_list == CodeList.ACTIVITY_TYPE:
+            offered = offered.exclude(parent=None).select_related("parent")
+        field.queryset = offered
 
 
 class PlanForm(DesignSystemForm):
@@ -78,8 +90,9 @@ class GoalForm(DesignSystemForm):
         choices=[("", "—"), *[(int(k), v) for k, v in GAS_LABELS.items()]],
     )
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, codes_from, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_codes(self, codes_from, category=CodeList.END_GOAL_CATEGORY)
         self.end_goals = {
             str(goal.pk): goal
             for goal in Goal.objects.filter(plan_id=plan.pk, is_end_goal=True).order_by("pk")
@@ -185,12 +198,12 @@ class ActivityForm(DesignSystemForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, codes_from, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_codes(self, codes_from, sector=CodeList.ACTIVITY_SECTOR, kind=CodeList.ACTIVITY_TYPE)
         self.fields["goals"].queryset = Goal.objects.filter(plan_id=plan.pk)
         self.fields["goals"].label_from_instance = lambda g: g.text[:80]
         self.fields["kind"].label_from_instance = lambda c: f"{c.parent.label}: {c.label}"
-        self.fields["kind"].queryset = self.fields["kind"].queryset.select_related("parent")
 
 
 class MeetingForm(DesignSystemForm):
@@ -215,8 +228,14 @@ class MeetingForm(DesignSystemForm):
         label=_("Assessment made in the meeting"), queryset=None, required=False
     )
 
-    def __init__(self, *args, citizen, **kwargs):
+    def __init__(self, *args, citizen, codes_from, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_codes(
+            self,
+            codes_from,
+            kind=CodeList.MEETING_KIND,
+            participant_roles=CodeList.PARTICIPANT_ROLE,
+        )
         self.fields["participant_roles"].label_from_instance = lambda c: c.label
         recent = dt.date.today() - dt.timedelta(days=60)
         self.fields["assessment"].queryset = (
@@ -244,8 +263,9 @@ class PlanRoleForm(DesignSystemForm):
         label=_("What they do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, codes_from, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_codes(self, codes_from, role=CodeList.PARTICIPANT_ROLE)
         self.fields["user"].queryset = plan_helpers(organisation.pk)
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
 
@@ -286,8 +306,9 @@ class MentorForm(DesignSystemForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, codes_from, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_codes(self, codes_from, kind=CodeList.MENTOR_KIND, tasks=CodeList.MENTOR_TASK)
         self.fields["tasks"].label_from_instance = lambda c: c.label
         self.fields["user"].queryset = plan_helpers(organisation.pk)
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
@@ -320,3 +341,10 @@ class CaseReviewForm(DesignSystemForm):
     )
     random = forms.BooleanField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A filter: retired target groups too, and the organisation's own.
+        self.fields["target_group"].queryset = codes_for(
+            code_list=CodeList.TARGET_GROUP, organisation=organisation, include_retired=True
+        ).filter(parent=None)

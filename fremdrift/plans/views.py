@@ -96,7 +96,7 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
     return render(request, "plans/plan.html", context, status=status)
 
 
-def _empty_form(name: str, plan):
+def _empty_form(name: str, plan, codes_from):
     today = dt.date.today()
     return {
         "plan": lambda: PlanForm(
@@ -108,16 +108,23 @@ def _empty_form(name: str, plan):
                 "version": plan.version,
             }
         ),
-        "goal": lambda: GoalForm(plan=plan),
-        "activity": lambda: ActivityForm(plan=plan, initial={"start_date": today}),
+        "goal": lambda: GoalForm(plan=plan, codes_from=codes_from),
+        "activity": lambda: ActivityForm(
+            plan=plan, codes_from=codes_from, initial={"start_date": today}
+        ),
         "meeting": lambda: MeetingForm(
             citizen=plan.citizen,
+            codes_from=codes_from,
             initial={"date": today, "citizen_attended": True, "notes_internal": True},
         ),
         "mentor": lambda: MentorForm(
-            organisation=plan.citizen.home_organisation, initial={"start_date": today}
+            organisation=plan.citizen.home_organisation,
+            codes_from=codes_from,
+            initial={"start_date": today},
         ),
-        "plan_role": lambda: PlanRoleForm(organisation=plan.citizen.home_organisation),
+        "plan_role": lambda: PlanRoleForm(
+            organisation=plan.citizen.home_organisation, codes_from=codes_from
+        ),
         "statutory_plan": lambda: StatutoryPlanForm(),
     }[name]()
 
@@ -142,7 +149,11 @@ def plan_form(request: HttpRequest, citizen_id: int, name: str) -> HttpResponse:
     return render(
         request,
         f"plans/_form_{name}.html",
-        {"citizen": citizen, "plan": plan, f"{name}_form": _empty_form(name, plan)},
+        {
+            "citizen": citizen,
+            "plan": plan,
+            f"{name}_form": _empty_form(name, plan, request.user.organisation_id),
+        },
     )
 
 
@@ -200,7 +211,7 @@ def plan_update(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @require_POST
 def goal_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = GoalForm(request.POST, plan=plan)
+    form = GoalForm(request.POST, plan=plan, codes_from=request.user.organisation_id)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -291,7 +302,7 @@ def goal_change(request: HttpRequest, citizen_id: int, goal_id: int) -> HttpResp
 @require_POST
 def activity_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = ActivityForm(request.POST, plan=plan)
+    form = ActivityForm(request.POST, plan=plan, codes_from=request.user.organisation_id)
     if form.is_valid():
         data = dict(form.cleaned_data)
         goals = data.pop("goals")
@@ -376,7 +387,7 @@ def activity_follow_up(request: HttpRequest, citizen_id: int, activity_id: int) 
 @require_POST
 def meeting_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = MeetingForm(request.POST, citizen=citizen)
+    form = MeetingForm(request.POST, citizen=citizen, codes_from=request.user.organisation_id)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -405,14 +416,18 @@ def _participant_role_of(user):
     code = {"caseworker": "employment_caseworker", "job_consultant": "company_consultant"}.get(
         user.role, "other"
     )
-    return Code.objects.get(code_list="participant_role", code=code)
+    return Code.objects.get(code_list="participant_role", code=code, organisation=None)
 
 
 @login_required
 @require_POST
 def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = MentorForm(request.POST, organisation=citizen.home_organisation)
+    form = MentorForm(
+        request.POST,
+        organisation=citizen.home_organisation,
+        codes_from=request.user.organisation_id,
+    )
     if form.is_valid():
         try:
             services.mentor_assign(actor=request.user, plan=plan, **form.cleaned_data)
@@ -428,7 +443,11 @@ def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @require_POST
 def plan_role_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = PlanRoleForm(request.POST, organisation=citizen.home_organisation)
+    form = PlanRoleForm(
+        request.POST,
+        organisation=citizen.home_organisation,
+        codes_from=request.user.organisation_id,
+    )
     if form.is_valid():
         try:
             services.plan_role_assign(actor=request.user, plan=plan, **form.cleaned_data)
@@ -542,7 +561,7 @@ def case_review(request: HttpRequest) -> HttpResponse:
     random case to review; never a name, CPR number or id."""
     if not is_manager(request.user):
         raise Http404
-    form = CaseReviewForm(request.GET)
+    form = CaseReviewForm(request.GET, organisation=request.user.organisation_id)
     form.is_valid()
     target_group = form.cleaned_data.get("target_group")
     citizens = selectors.case_review_list(

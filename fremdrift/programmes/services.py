@@ -19,6 +19,7 @@ from fremdrift.assessments.services import (
 from fremdrift.audit.services import audited_create, audited_update, lock_for_update, snapshot
 from fremdrift.citizens.access import may_record_profile
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.codelists.selectors import visible_to
 from fremdrift.core.validation import Errors, interval_errors, merged, period_errors
 from fremdrift.instruments.builtin import PROFILE_CODE
 from fremdrift.instruments.models import InstrumentVersion, Purpose, Respondent
@@ -163,9 +164,15 @@ def exit_reasons_of(programme: Programme):
         "parent__sort_order", "sort_order"
     )
     if own.exists():
-        return own
+        return own.filter(is_active=True)
+    # The defaults and the programme's organisation's own exit reasons.
     return (
-        Code.objects.filter(code_list=CodeList.EXIT_REASON, parent__isnull=False, is_active=True)
+        Code.objects.filter(
+            visible_to(programme.organisation_id),
+            code_list=CodeList.EXIT_REASON,
+            parent__isnull=False,
+            is_active=True,
+        )
         .select_related("parent")
         .order_by("parent__sort_order", "sort_order")
     )

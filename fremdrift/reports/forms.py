@@ -7,6 +7,7 @@ from fremdrift.assessments.models import Follow
 from fremdrift.citizens.forms import CodeChoiceField
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.codelists.selectors import codes_for
 from fremdrift.core.forms import DesignSystemForm
 from fremdrift.instruments.models import Instrument, Purpose
 from fremdrift.plans.forms import DATE
@@ -104,6 +105,10 @@ class CohortForm(DesignSystemForm):
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
+        # A filter offers retired target groups too, and the organisation's own codes.
+        self.fields["target_group"].queryset = codes_for(
+            code_list=CodeList.TARGET_GROUP, organisation=org, include_retired=True
+        ).filter(parent=None)
         self.fields["caseworker"].empty_label = _("All")
         self.fields["target_group"].empty_label = _("All")
         self.fields["programme"].empty_label = _("All")

@@ -218,6 +218,13 @@ PAGES = {
         "revokes a token", kwargs=lambda w: {"client_id": 1, "token_id": 1}
     ),
     "exchange:upload": NoPersonalData("the upload form; an import is logged by the services"),
+    "codelists:list": NoPersonalData("the code lists"),
+    "codelists:detail": NoPersonalData(
+        "a code list's codes", kwargs=lambda w: {"code_list": "meeting_kind"}
+    ),
+    "codelists:change": NoPersonalData(
+        "changes an own code", kwargs=lambda w: {"code_list": "meeting_kind", "code_id": 1}
+    ),
     "instruments:list": NoPersonalData("question batteries"),
     "instruments:detail": NoPersonalData("a question battery", kwargs=instrument),
     "instruments:copy": NoPersonalData("copies a question battery", kwargs=instrument),

@@ -17,7 +17,9 @@ LAYERS = [
     ["core"],
     ["accounts", "codelists"],
     ["audit"],
-    ["instruments", "signin"],
+    # The administrators' pages of the code lists: an organisation's own codes, each change
+    # in the change history.
+    ["instruments", "signin", "codeadmin"],
     ["citizens"],
     ["assessments"],
     ["plans"],

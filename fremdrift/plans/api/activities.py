@@ -192,15 +192,23 @@ class HoursIn(InputSchema):
     weekly_hours: float = _hours_field(...)
 
 
-def _activity_codes(data: dict, current_sector: str | None = None) -> dict:
+def _activity_codes(data: dict, organisation_id: int, current_sector: str | None = None) -> dict:
     """The sector and type codes of a body as code-list entries, or a 400 naming the field."""
     if "sector" in data:
-        data["sector"] = code_of(CodeList.ACTIVITY_SECTOR, data["sector"], "sector")
+        data["sector"] = code_of(
+            CodeList.ACTIVITY_SECTOR, data["sector"], "sector", organisation=organisation_id
+        )
     sector = data["sector"].code if data.get("sector") is not None else current_sector
     if "kind" in data:
         if sector is None:
             raise ValidationError({"sector": "Give the sector."})
-        data["kind"] = code_of(CodeList.ACTIVITY_TYPE, data["kind"], "kind", parent=sector)
+        data["kind"] = code_of(
+            CodeList.ACTIVITY_TYPE,
+            data["kind"],
+            "kind",
+            parent=sector,
+            organisation=organisation_id,
+        )
     return data
 
 
@@ -218,7 +226,9 @@ def activity_create(request: HttpRequest, payload: ActivityIn, response: HttpRes
     """Adds an activity to the citizen's plan (made on the first write). As on the plan page:
     the citizen's caseworkers and the staff of a provider they are referred to."""
     citizen = citizen_to_change(request, payload.citizen_id)
-    data = _activity_codes(payload.dict(exclude={"citizen_id", "goal_ids"}))
+    data = _activity_codes(
+        payload.dict(exclude={"citizen_id", "goal_ids"}), request.user.organisation_id
+    )
     if data["weekly_hours"] is not None:
         data["weekly_hours"] = str(data["weekly_hours"])
     with transaction.atomic():
@@ -250,7 +260,9 @@ def activity_update(
     refusal = version_refusal(request, activity.version, "activity")
     if refusal is not None:
         return refusal
-    data = _activity_codes(payload.dict(exclude_unset=True), activity.sector.code)
+    data = _activity_codes(
+        payload.dict(exclude_unset=True), request.user.organisation_id, activity.sector.code
+    )
     if data.get("weekly_hours") is not None:
         data["weekly_hours"] = str(data["weekly_hours"])
     for text_field in ("delivered_by", "result", "next_step"):

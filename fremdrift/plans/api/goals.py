@@ -325,7 +325,12 @@ def goal_create(request: HttpRequest, payload: GoalIn, response: HttpResponse):
     is made on the first goal. As on the plan page: the citizen's caseworkers and the staff of
     a provider they are referred to."""
     citizen = citizen_to_change(request, payload.citizen_id)
-    category = code_of(CodeList.END_GOAL_CATEGORY, payload.category, "category")
+    category = code_of(
+        CodeList.END_GOAL_CATEGORY,
+        payload.category,
+        "category",
+        organisation=request.user.organisation_id,
+    )
     with transaction.atomic():
         plan = plan_of(request, citizen)
         parent = None
@@ -373,7 +378,12 @@ def goal_change(request: HttpRequest, goal_id: Id, payload: GoalChange, response
         if field in sent
     }
     if "category" in changes:
-        changes["category"] = code_of(CodeList.END_GOAL_CATEGORY, changes["category"], "category")
+        changes["category"] = code_of(
+            CodeList.END_GOAL_CATEGORY,
+            changes["category"],
+            "category",
+            organisation=request.user.organisation_id,
+        )
     if "supported_by" in changes:
         changes["supported_by"] = changes["supported_by"] or ""
     meeting = None

@@ -173,7 +173,8 @@ def meeting_create(request: HttpRequest, payload: MeetingIn):
     """Records a meeting that has been held, with who took part. As on the plan page: the
     citizen's caseworkers and the staff of a provider they are referred to."""
     citizen = citizen_to_change(request, payload.citizen_id)
-    kind = code_of(CodeList.MEETING_KIND, payload.kind, "kind")
+    own = request.user.organisation_id
+    kind = code_of(CodeList.MEETING_KIND, payload.kind, "kind", organisation=own)
     users = User.objects.filter(
         is_active=True,
         organisation_id__in={citizen.home_organisation_id, request.user.organisation_id},
@@ -188,7 +189,9 @@ def meeting_create(request: HttpRequest, payload: MeetingIn):
                 raise ValidationError({field: "No user with this id who can take part."})
         participants.append(
             {
-                "role": code_of(CodeList.PARTICIPANT_ROLE, participant.role, field),
+                "role": code_of(
+                    CodeList.PARTICIPANT_ROLE, participant.role, field, organisation=own
+                ),
                 "user": user,
                 "name": participant.name,
             }
@@ -312,8 +315,12 @@ def mentor_create(request: HttpRequest, payload: MentorIn):
     """Gives the citizen a mentor with their tasks. As on the plan page: the citizen's
     caseworkers and the staff of a provider they are referred to."""
     citizen = citizen_to_change(request, payload.citizen_id)
-    kind = code_of(CodeList.MENTOR_KIND, payload.kind, "kind")
-    tasks = [code_of(CodeList.MENTOR_TASK, task, "tasks") for task in dict.fromkeys(payload.tasks)]
+    own = request.user.organisation_id
+    kind = code_of(CodeList.MENTOR_KIND, payload.kind, "kind", organisation=own)
+    tasks = [
+        code_of(CodeList.MENTOR_TASK, task, "tasks", organisation=own)
+        for task in dict.fromkeys(payload.tasks)
+    ]
     user = None
     if payload.user_id is not None:
         user = (

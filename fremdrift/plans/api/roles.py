@@ -103,7 +103,9 @@ def plan_role_create(request: HttpRequest, payload: PlanRoleIn, response: HttpRe
     """Adds who does what to the citizen's plan. As on the plan page: the citizen's
     caseworkers and the staff of a provider they are referred to."""
     citizen = citizen_to_change(request, payload.citizen_id)
-    role = code_of(CodeList.PARTICIPANT_ROLE, payload.role, "role")
+    role = code_of(
+        CodeList.PARTICIPANT_ROLE, payload.role, "role", organisation=request.user.organisation_id
+    )
     user = None
     if payload.user_id is not None:
         user = (

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CodeadminConfig(AppConfig):
+    name = "fremdrift.codeadmin"
+    label = "codeadmin"
