@@ -16,6 +16,7 @@ from fremdrift.audit.models import ChangeRecord
 from fremdrift.codeadmin import services
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.codelists.selectors import code_of, codes_for
+from fremdrift.demo.codes import seed_own_codes
 from fremdrift.plans import services as plan_services
 from fremdrift.plans.models import Meeting
 from fremdrift.testing import make_user
@@ -300,3 +301,15 @@ def test_other_roles_are_refused(world, client, login, persona):
     )
     assert response.status_code == 403
     assert not Code.objects.filter(code="x").exists()
+
+
+def test_the_demo_gives_the_jobcentre_the_local_codes_of_the_seeds(world):
+    made = seed_own_codes(organisation=world.nord)
+    assert {(c.code_list, c.code) for c in made} >= {
+        ("meeting_kind", "pre_meeting"),
+        ("activity_type", "taster_internship"),
+        ("target_group", "young_people"),
+        ("participant_role", "nurse"),
+    }
+    offered = codes_for(code_list=CodeList.ACTIVITY_TYPE, organisation=world.nord)
+    assert offered.filter(code="partial_return_to_work", parent__code="employment").exists()

@@ -22,6 +22,7 @@ from fremdrift.core.cpr import century_of
 from fremdrift.demo import names
 from fremdrift.demo.assessments import seed_assessments
 from fremdrift.demo.case_reviews import seed_case_reviews
+from fremdrift.demo.codes import seed_own_codes
 from fremdrift.demo.fidelity import seed_fidelity_and_surveys
 from fremdrift.demo.plans import seed_plans
 from fremdrift.demo.profiles import seed_profiles
@@ -152,3 +153,5 @@ class Command(BaseCommand):
             today=today,
         )
         seed_case_reviews(reviewer=users["analytiker"], citizens=citizens)
+        # Last, so that the rest of the demo stays as it was: the jobcentre's own codes.
+        seed_own_codes(organisation=organisations[0])
