@@ -20,6 +20,7 @@ from fremdrift.assessments.models import Assessment
 from fremdrift.assessments.services import AnswerInput, answer_clean, assessment_date_errors
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.codelists.selectors import visible_to
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import lookup_hash
 from fremdrift.core.validation import period_errors
@@ -31,6 +32,7 @@ from fremdrift.programmes.models import Enrolment, Programme
 from fremdrift.referrals.models import Referral
 
 from . import format as fmt
+from .code_files import CodeFilesCheck
 from .models import Entity, SourceKey
 from .people_files import PeopleFilesCheck
 from .plan_files import PlanFilesCheck
@@ -74,13 +76,19 @@ class Lookups:
             target_groups={
                 c.code: c
                 for c in Code.objects.filter(
-                    code_list=CodeList.TARGET_GROUP, parent=None, is_active=True
+                    visible_to(organisation),
+                    code_list=CodeList.TARGET_GROUP,
+                    parent=None,
+                    is_active=True,
                 )
             },
             exit_reasons={
                 c.code: c
                 for c in Code.objects.filter(
-                    code_list=CodeList.EXIT_REASON, parent__isnull=False, is_active=True
+                    visible_to(organisation),
+                    code_list=CodeList.EXIT_REASON,
+                    parent__isnull=False,
+                    is_active=True,
                 )
             },
             versions={(v.instrument.code, v.number): v for v in versions},
@@ -176,7 +184,7 @@ class AnswerCleaner:
         return item, (*self.verdicts[key], "")
 
 
-class PackageCheck(PeopleFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
+class PackageCheck(PeopleFilesCheck, CodeFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
     def __init__(
         self,
         package: fmt.Package,
@@ -234,6 +242,7 @@ class PackageCheck(PeopleFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
 
     def run(self) -> None:
         self.people_files()
+        self.code_files()
         for row in self.read(fmt.PROGRAMMES):
             self.programme(row)
         self.programme_parts()

@@ -51,6 +51,22 @@ STAFF = FileSpec(
     ("username", "first_name", "last_name", "email", "organisation", "role", "active"),
     ("username", "organisation", "role"),
 )
+# An organisation's own codes beside the installation's defaults, so that the rows after them
+# may name them.
+CODES = FileSpec(
+    "codes.csv",
+    (
+        "organisation",
+        "code_list",
+        "code",
+        "parent",
+        "label_da",
+        "label_en",
+        "sort_order",
+        "active",
+    ),
+    ("code_list", "code", "label_da", "label_en"),
+)
 PROGRAMMES = FileSpec(
     "programmes.csv",
     (
@@ -232,6 +248,7 @@ GOAL_LEVELS = ("end", "sub")
 FILES = (
     ORGANISATIONS,
     STAFF,
+    CODES,
     PROGRAMMES,
     PROGRAMME_INSTRUMENTS,
     MILESTONES,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from fremdrift.accounts.models import User
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.codelists.selectors import visible_to
 from fremdrift.core.validation import day_errors, period_errors
 from fremdrift.plans import services as plan_services
 from fremdrift.plans.models import (
@@ -35,11 +36,14 @@ TEXT_MAX = 5000
 GOAL_CHANGES = ("text", "status", "target_date", "category", "supported_by")
 
 
-def codes_by_list() -> dict[tuple[str, str, str], Code]:
-    """Every active code by (list, parent code or '', code)."""
+def codes_by_list(organisation) -> dict[tuple[str, str, str], Code]:
+    """Every active code the organisation may choose (the defaults and its own) by (list,
+    parent code or '', code)."""
     return {
         (c.code_list, c.parent.code if c.parent_id else "", c.code): c
-        for c in Code.objects.filter(is_active=True).select_related("parent")
+        for c in Code.objects.filter(visible_to(organisation), is_active=True).select_related(
+            "parent"
+        )
     }
 
 
@@ -61,7 +65,7 @@ class PlanFilesCheck:
     `keys` and `seen` come from there."""
 
     def plan_files(self) -> None:
-        self.codes = codes_by_list()
+        self.codes = codes_by_list(self.organisation) | getattr(self, "package_codes", {})
         self.users = {u.username: u for u in User.objects.filter(is_active=True)} | getattr(
             self, "package_users", {}
         )
@@ -312,7 +316,7 @@ class PlanFilesWrite:
     `refuse` come from there."""
 
     def plan_files(self) -> None:
-        self.codes = codes_by_list()
+        self.codes = codes_by_list(self.actor.organisation_id)
         self.users = {u.username: u for u in User.objects.filter(is_active=True)} | getattr(
             self, "package_users", {}
         )

@@ -46,6 +46,7 @@ from fremdrift.referrals.models import Referral
 
 from . import format as fmt
 from .check import AnswerCleaner, Lookups, PackageCheck, answer_input
+from .code_files import CodeFilesWrite, export_code_files
 from .models import Entity, PackageImport, SourceKey
 from .people_files import PeopleFilesWrite, active_flag, export_people_files
 from .plan_files import PlanFilesWrite, export_plan_files
@@ -96,6 +97,7 @@ class ImportResult:
             "plan": _("Plan"),
             "organisation": _("Organisation"),
             "staff": _("Staff"),
+            "code": _("Own codes"),
         }
         return [(labels[entity], counts) for entity, counts in self.counts.items()]
 
@@ -253,7 +255,7 @@ def _refused(spec: fmt.FileSpec, row: fmt.Row, error: ValidationError) -> Import
     return ImportRefused(fmt.PackageError(spec.name, row.line, column, message))
 
 
-class _PackageWrite(PeopleFilesWrite, ProgrammeFilesWrite, PlanFilesWrite):
+class _PackageWrite(PeopleFilesWrite, CodeFilesWrite, ProgrammeFilesWrite, PlanFilesWrite):
     """The second pass: the package is known to be valid."""
 
     def __init__(self, actor, package: fmt.Package, source_system: str, progress):
@@ -303,6 +305,7 @@ class _PackageWrite(PeopleFilesWrite, ProgrammeFilesWrite, PlanFilesWrite):
 
     def run(self) -> dict[str, Counter]:
         self.people_files()
+        self.code_files()
         self.programme_parts()
         self.write_rows(fmt.PROGRAMMES, self.programme)
         self.write_rows(fmt.CITIZENS, self.citizen)
@@ -742,6 +745,7 @@ def package_files_write(
     if citizen_id is None:
         export_programme_parts(write, key)
         export_people_files(write)
+        export_code_files(write)
 
     citizens = rows_of(Citizen.objects, "pk", citizen_id).select_related(
         "home_organisation", "responsible_caseworker", "target_group"

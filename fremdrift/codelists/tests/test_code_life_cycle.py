@@ -4,6 +4,8 @@ own organisation only, and no longer chosen anew once retired, while the rows th
 keep it."""
 
 import datetime as dt
+import json
+import shutil
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +19,8 @@ from fremdrift.codeadmin import services
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.codelists.selectors import code_of, codes_for
 from fremdrift.demo.codes import seed_own_codes
+from fremdrift.exchange import format as fmt
+from fremdrift.exchange.services import package_export, package_import, package_manifest
 from fremdrift.plans import services as plan_services
 from fremdrift.plans.models import Meeting
 from fremdrift.testing import make_user
@@ -313,3 +317,141 @@ def test_the_demo_gives_the_jobcentre_the_local_codes_of_the_seeds(world):
     }
     offered = codes_for(code_list=CodeList.ACTIVITY_TYPE, organisation=world.nord)
     assert offered.filter(code="partial_return_to_work", parent__code="employment").exists()
+
+
+def _codes_package(folder, source, rows=None):
+    """A package of only codes.csv: the one `source` exported, or `rows` written anew."""
+    folder.mkdir()
+    if rows is None:
+        shutil.copy(source / "codes.csv", folder / "codes.csv")
+    else:
+        writer = fmt.Writer(folder, fmt.CODES)
+        for row in rows:
+            writer.write(row)
+        writer.close()
+    manifest = package_manifest(files=["codes.csv"])
+    (folder / fmt.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_the_exchange_package_carries_own_codes_there_and_back(world, tmp_path):
+    first = tmp_path / "first"
+    with transaction.atomic():
+        _add(world)
+        retired = _add(world, code="company_visit", label_da="Virksomhedsbesøg")
+        services.code_retire(actor=world.administrator, code=retired)
+        employment = Code.objects.get(
+            code_list=CodeList.ACTIVITY_TYPE, code="employment", parent=None
+        )
+        _add(
+            world,
+            code="own_job_search",
+            code_list=CodeList.ACTIVITY_TYPE,
+            parent=employment,
+            label_da="Egen jobsøgning",
+            label_en="Own job search",
+        )
+        counts = package_export(actor=world.administrator, path=first)
+        transaction.set_rollback(True)
+    assert counts["codes.csv"] == 3
+    exported = (first / "codes.csv").read_text(encoding="utf-8-sig")
+    assert "start_meeting" not in exported  # the defaults are every installation's
+    assert not Code.objects.filter(organisation__isnull=False).exists()
+
+    imported = package_import(
+        actor=world.administrator, path=_codes_package(tmp_path / "codes", first)
+    )
+    assert imported.written, imported.errors
+    own = {
+        (c.code_list, c.parent.code if c.parent else "", c.code): c
+        for c in Code.objects.filter(organisation=world.nord).select_related("parent")
+    }
+    assert set(own) == {
+        ("meeting_kind", "", "pre_meeting"),
+        ("meeting_kind", "", "company_visit"),
+        ("activity_type", "employment", "own_job_search"),
+    }
+    assert not own[("meeting_kind", "", "company_visit")].is_active
+    assert own[("activity_type", "employment", "own_job_search")].label_da == "Egen jobsøgning"
+    second = tmp_path / "second"
+    package_export(actor=world.administrator, path=second)
+    assert (second / "codes.csv").read_bytes() == (first / "codes.csv").read_bytes()
+
+    # Imported again, the same package changes nothing.
+    again = package_import(
+        actor=world.administrator, path=_codes_package(tmp_path / "again", first)
+    )
+    assert again.written and Code.objects.filter(organisation=world.nord).count() == 3
+
+
+def test_an_import_refuses_bad_code_rows_with_file_line_and_column(world, tmp_path):
+    row = {
+        "organisation": world.nord.name,
+        "code_list": "meeting_kind",
+        "code": "pre_meeting",
+        "parent": "",
+        "label_da": "Formøde",
+        "label_en": "Pre-meeting",
+        "sort_order": 1,
+        "active": True,
+    }
+    rows = [
+        row | {"code": "start_meeting"},  # a default: left as it is
+        row,
+        row | {"code": "x1", "organisation": world.syd.name},
+        row | {"code": "x2", "code_list": "activity_type", "parent": "no_such_group"},
+        row | {"code": "x3", "parent": "employment"},
+        row | {"code": "x4", "label_en": ""},
+    ]
+    result = package_import(
+        actor=world.administrator, path=_codes_package(tmp_path / "bad", None, rows)
+    )
+    assert not result.written
+    found = {(e.file, e.line, e.column) for e in result.errors}
+    assert found == {
+        ("codes.csv", 4, "organisation"),
+        ("codes.csv", 5, "parent"),
+        ("codes.csv", 6, "parent"),
+        ("codes.csv", 7, "label_en"),
+    }
+    assert not Code.objects.filter(organisation__isnull=False).exists()
+
+
+def test_rows_of_a_package_may_name_the_own_codes_it_brings(world, tmp_path):
+    """The check pass sees the package's codes before the rows that name them."""
+    _add(world)
+    folder = tmp_path / "pkg"
+    rows = [
+        {
+            "organisation": world.nord.name,
+            "code_list": "target_group",
+            "code": "young_people",
+            "parent": "",
+            "label_da": "Unge",
+            "label_en": "Young people",
+            "sort_order": 5,
+            "active": True,
+        }
+    ]
+    _codes_package(folder, None, rows)
+    writer = fmt.Writer(folder, fmt.CITIZENS)
+    writer.write(
+        {
+            "id": "B-1",
+            "cpr": "",
+            "first_name": "Ung",
+            "last_name": "Borger",
+            "target_group": "young_people",
+            "organisation": world.nord.name,
+            "caseworker": world.caseworker.username,
+            "birth_date": dt.date(2005, 1, 1),
+            "sex": "female",
+        }
+    )
+    writer.close()
+    manifest = package_manifest(files=["codes.csv", "citizens.csv"])
+    (folder / fmt.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    result = package_import(actor=world.administrator, path=folder)
+    assert result.written, result.errors
+    young = Code.objects.get(organisation=world.nord, code="young_people")
+    assert world.nord.citizens.filter(target_group=young).count() == 1

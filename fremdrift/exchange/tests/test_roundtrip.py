@@ -18,6 +18,7 @@ from fremdrift.assessments.services import AnswerInput, assessment_record
 from fremdrift.audit.models import AccessLogEntry
 from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.services import citizen_create
+from fremdrift.codeadmin.services import code_add
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.exchange import format as fmt
 from fremdrift.exchange.services import package_export, package_import
@@ -92,6 +93,16 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
                     exit_reason=Code.objects.get(code_list=CodeList.EXIT_REASON, code="job"),
                 )
             plan_history(fremby, citizen)
+        # An own code of the jobcentre (codes.csv), named by a row after it.
+        young = code_add(
+            actor=fremby.administrator,
+            organisation=fremby.jobcentre,
+            code_list=CodeList.TARGET_GROUP,
+            code="young_people",
+            label_da="Unge",
+            label_en="Young people",
+            sort_order=50,
+        )
         # Historic data without a usable CPR number (version 2): a birth date and a sex.
         citizen_create(
             actor=fremby.caseworker,
@@ -102,14 +113,13 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
             sex="female",
             home_organisation=fremby.jobcentre,
             responsible_caseworker=fremby.caseworker,
-            target_group=Code.objects.get(
-                code_list=CodeList.TARGET_GROUP, code="activity_ready_cash_benefit"
-            ),
+            target_group=young,
         )
         counts = package_export(actor=fremby.administrator, path=first)
         assert counts == {
             "organisations.csv": 2,
             "staff.csv": 3,
+            "codes.csv": 1,
             "programmes.csv": 1,
             "programme_instruments.csv": 1,
             "milestones.csv": 4,
