@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema
 
 from fremdrift.accounts.access import require_reports
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.codelists.selectors import visible_to
 from fremdrift.core.api_kit import MAX_ID, errors
 from fremdrift.core.figures import figure
 from fremdrift.core.routers import reads_from_replica
@@ -239,7 +240,10 @@ def _filter_form(form_class, request: HttpRequest, filters: CohortFilters):
     data = filters.model_dump(exclude_none=True, exclude={"target_group", "instrument"})
     if filters.target_group:
         found = Code.objects.filter(
-            code_list=CodeList.TARGET_GROUP, parent=None, code=filters.target_group
+            visible_to(request.user.organisation_id),
+            code_list=CodeList.TARGET_GROUP,
+            parent=None,
+            code=filters.target_group,
         ).values_list("pk", flat=True)
         data["target_group"] = found.first() or 0
     if getattr(filters, "instrument", None):
