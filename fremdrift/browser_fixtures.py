@@ -72,6 +72,8 @@ def page():
             from django.db import connections
 
             connections.close_all()
+            # Not left behind for later tests: `check --deploy` in a subprocess refuses it.
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @functools.cache

@@ -20,10 +20,36 @@ def _series_label(kind: str, day) -> str:
     when = date_format(day, "SHORT_DATE_FORMAT")
     return {
         "first": _("First time, %(date)s"),
-        "previous": _("Last time, %(date)s"),
+        "previous": _("Previous, %(date)s"),
         "newest": _("Newest, %(date)s"),
         "starting": _("Starting scores at referral, %(date)s"),
     }[kind] % {"date": when}
+
+
+def wheel_caption(data: WheelData, *, today) -> str:
+    """What the wheel compares, for the citizen, in words with the dates: "today" only for a
+    reading made today."""
+    readings = [a for a in data.chosen if a.kind != Assessment.Kind.STARTING_SCORES]
+    if not readings:
+        return ""
+
+    def when(day) -> str:
+        return _("today") if day == today else _("on %(date)s") % {"date": date_format(day)}
+
+    dates = {"newest": when(readings[-1].date)}
+    if len(readings) == 1:
+        text = _("The wheel shows your answers %(newest)s.")
+    elif len(readings) == 2:
+        text = _("The wheel shows your answers %(newest)s and the first time, %(first)s.")
+    else:
+        text = _(
+            "The wheel shows your answers %(newest)s, the time before, %(previous)s, "
+            "and the first time, %(first)s."
+        )
+        dates["previous"] = date_format(readings[-2].date)
+    if len(readings) > 1:
+        dates["first"] = date_format(readings[0].date)
+    return " ".join([text % dates, _("The further out, the better.")])
 
 
 def partial_label(assessment) -> str:

@@ -10,6 +10,20 @@ from fremdrift.instruments.models import Instrument, Purpose
 
 from . import charts, selectors
 
+# More rings than this make the wheel unreadable.
+MAX_COMPARED = 4
+
+
+def chosen_ids(query) -> list[int]:
+    """The assessments the user chose to compare, oldest id first: `?assessments=1,2` (the
+    wheel image's form) or one `assessments` per ticked box (the panel's form)."""
+    ids: set[int] = set()
+    for raw in query.getlist("assessments"):
+        for part in raw.split(","):
+            if part.strip().isdigit():
+                ids.add(int(part))
+    return sorted(ids)
+
 
 def citizen_panel(request: HttpRequest, citizen) -> dict:
     instruments = selectors.instruments_of(citizen)
@@ -36,7 +50,15 @@ def citizen_panel(request: HttpRequest, citizen) -> dict:
     }
     if current is None:
         return panel
-    data = selectors.wheel_data(citizen, current)
+    wanted_ids = chosen_ids(request.GET)
+    data = selectors.wheel_data(citizen, current, assessment_ids=wanted_ids)
+    if wanted_ids and not data.chosen:
+        # None of them is this citizen's reading of the instrument: the usual wheel.
+        data = selectors.wheel_data(citizen, current)
+    elif wanted_ids:
+        panel["too_many_chosen"] = len(data.chosen) > MAX_COMPARED
+        data.chosen = data.chosen[-MAX_COMPARED:]
+        panel["chosen_query"] = ",".join(str(a.pk) for a in data.chosen)
     compare = request.GET.get("compare", "")
     mine = next((a for a in data.all_assessments if str(a.pk) == compare), None)
     other = selectors.other_respondent_near(mine) if mine is not None else None
@@ -45,6 +67,9 @@ def citizen_panel(request: HttpRequest, citizen) -> dict:
         data = selectors.wheel_data(citizen, current, assessment_ids=[mine.pk, other.pk])
         panel["comparing"] = sorted([mine, other], key=lambda a: (a.date, a.pk))
     panel["assessments"] = list(reversed(data.all_assessments))
+    panel["readings"] = list(reversed(data.readings))
+    panel["shown_ids"] = [a.pk for a in data.chosen]
+    panel["max_compared"] = MAX_COMPARED
     panel["drafts"] = list(
         citizen.assessments.filter(status="draft", version__instrument=current).order_by("-date")
     )

@@ -58,6 +58,15 @@ def completed_assessments(citizen, instrument: Instrument) -> QuerySet[Assessmen
     ).order_by("date", "id")
 
 
+def same_day_assessment(citizen, instrument: Instrument, day: dt.date) -> Assessment | None:
+    """The citizen's completed reading of the instrument on `day`, if there is one."""
+    return (
+        completed_assessments(citizen, instrument)
+        .filter(date=day, kind=Assessment.Kind.READING)
+        .first()
+    )
+
+
 def is_reading(assessment: Assessment) -> bool:
     """A reading of the instrument, not a referral's starting scores (`Assessment.Kind`). The
     wheel and the citizen report compare readings; starting scores, the baseline of a

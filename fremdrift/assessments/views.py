@@ -174,7 +174,16 @@ def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
             rounds=instrument.purpose == Purpose.SATISFACTION,
         )
         answers_shown = posted_answers(request.POST)
-        if header.is_valid():
+        same_day = None
+        if header.is_valid() and request.POST.get("same_day") != "confirm":
+            same_day = selectors.same_day_assessment(
+                citizen, instrument, header.cleaned_data["date"]
+            )
+        if same_day is not None:
+            # A second assessment of the same day is more often a double click or a wrong
+            # date than a new reading: ask first, keep everything typed.
+            errors = {"same_day": same_day}
+        elif header.is_valid():
             try:
                 services.assessment_record(
                     actor=request.user,
@@ -220,6 +229,8 @@ def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
         errors,
         reason=request.POST.get("incomplete_reason", "") if request.method == "POST" else "",
     )
+    context["same_day"] = errors.get("same_day")
+    context["same_day_confirmed"] = request.POST.get("same_day") == "confirm"
     context["preview_svg"] = charts.wheel_svg(
         selectors.wheel_data(citizen, instrument, with_history=False),
         citizen_name=citizen.full_name,
@@ -351,7 +362,18 @@ def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -
         if request.method == "POST"
         else assessment.incomplete_reason,
     )
-    context["read_only"] = not may_record
+    # An assessment opens to be read; "Ret" (`?edit=1`) opens it for correction. A draft is
+    # still being filled in and opens for editing.
+    editing = (
+        request.method == "POST"
+        or request.GET.get("edit") == "1"
+        or assessment.status == Assessment.Status.DRAFT
+    )
+    context["read_only"] = not (may_record and editing)
+    context["may_correct"] = may_record and not editing
+    if context["read_only"]:
+        for field in header.fields.values():
+            field.disabled = True
     context["corrections"] = selectors.corrections_of(assessment)
     return render(request, "assessments/assessment_form.html", context, status=status)
 

@@ -16,11 +16,12 @@ def citizen_report_context(citizen, *, instrument_code: str, with_assessments: b
     with who helps, and what has been corrected when (GDPR art. 16)."""
     plan = selectors.plan_of(citizen)
     instrument = Instrument.objects.filter(code=instrument_code).first()
-    wheel_svg = ""
+    wheel_svg = wheel_caption = ""
     if instrument is not None and with_assessments:
         data = assessment_selectors.wheel_data(citizen, instrument, with_history=False)
         if data.all_assessments and data.items:
             wheel_svg = charts.wheel_svg(data, citizen_name=citizen.full_name, id_prefix="report")
+            wheel_caption = charts.wheel_caption(data, today=dt.date.today())
     corrections = citizen_corrections(citizen)
     if with_assessments:
         corrections += assessment_corrections(citizen)
@@ -29,10 +30,15 @@ def citizen_report_context(citizen, *, instrument_code: str, with_assessments: b
         "citizen": citizen,
         "plan": plan,
         "wheel_svg": wheel_svg,
+        "wheel_caption": wheel_caption,
         "today": today,
         "corrections": sorted(corrections, key=lambda c: (c.at, c.record_id)),
     }
+    follows = [f for f in assessment_selectors.follows_of(citizen) if f.next_due]
+    context["next_assessment"] = follows[0] if follows else None
+    context["caseworker"] = citizen.responsible_caseworker
     if plan is not None:
+        context["next_meeting"] = selectors.next_meeting(plan, today=today)
         context |= {
             "goals": selectors.goals_of(plan),
             "activities": [

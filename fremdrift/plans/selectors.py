@@ -493,3 +493,10 @@ def case_review_sample(user, *, start, end, size: int) -> list:
         .distinct()
     )
     return list(ids.order_by("?")[:size])
+
+
+def next_meeting(plan, *, today: dt.date):
+    """The plan's first meeting from today on, or None."""
+    return (
+        plan.meetings.filter(date__gte=today).select_related("kind").order_by("date", "id").first()
+    )

@@ -15,7 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fremdrift.accounts.access import is_manager, is_provider_staff
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.access import citizen_get, may_change_plan, may_read_meeting_notes
+from fremdrift.citizens.access import (
+    citizen_get,
+    may_change_citizen,
+    may_change_plan,
+    may_read_meeting_notes,
+)
 from fremdrift.citizens.selectors import case_review_number
 from fremdrift.codelists.models import Code
 from fremdrift.core.exceptions import StaleVersion
@@ -63,7 +68,16 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
     )
-    context = {"citizen": citizen, "plan": plan, "may_change": may_change}
+    context = {
+        "citizen": citizen,
+        "plan": plan,
+        "may_change": may_change,
+        "may_refer": may_change_citizen(request.user, citizen),
+    }
+    if plan is None and may_change:
+        # No plan yet: the first goal makes it (`services.plan_get_or_create`), so its form
+        # is open at once instead of behind a "make the plan" button.
+        context["first_goal_form"] = forms.get("goal_form") or GoalForm(plan=Plan(citizen=citizen))
     if plan is not None:
         goals = selectors.goals_of(plan)
         context |= {
@@ -161,7 +175,11 @@ def plan_form(request: HttpRequest, citizen_id: int, name: str) -> HttpResponse:
 @require_GET
 def plan_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=False)
-    return _plan_page(request, citizen, plan, may_change)
+    forms = {}
+    if plan is not None and may_change and request.GET.get("add") == "goal":
+        # Just after adding a goal: the form stays open for the next one.
+        forms["goal_form"] = GoalForm(plan=plan)
+    return _plan_page(request, citizen, plan, may_change, **forms)
 
 
 def _back(citizen, anchor: str):
@@ -231,7 +249,7 @@ def goal_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
             errors_onto_form(form, error)
         else:
             messages.success(request, _("The goal has been added to the plan."))
-            return _back(citizen, "goals")
+            return redirect(f"/citizens/{citizen.pk}/plan/?add=goal#goals")
     return _plan_page(request, citizen, plan, may_change, goal_form=form)
 
 

@@ -3,6 +3,7 @@ at a time, and the citizen's own wheel, plan and report after signing in with th
 identity broker. No staff account is involved; every look at personal data is in the access
 log as the citizen's own."""
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -403,6 +404,7 @@ def _wheels(citizen) -> list[dict]:
                     data, citizen_name=citizen.first_name, id_prefix=f"own-{instrument.pk}"
                 ),
                 "histories": charts.history_svgs(data),
+                "caption": charts.wheel_caption(data, today=dt.date.today()),
                 "count": len(data.all_assessments),
             }
         )

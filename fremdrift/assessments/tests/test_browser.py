@@ -68,6 +68,10 @@ def test_caseworker_records_an_assessment_and_the_wheel_changes(live_server, pag
     expect(page.get_by_test_id("assessment-form")).not_to_have_class(re.compile("htmx-request"))
     expect(preview.locator('[data-series="newest"] circle')).to_have_count(2)
     page.get_by_test_id("save-assessment").click()
+    # A second assessment on the same day asks first, and keeps what was clicked.
+    expect(page.get_by_test_id("same-day")).to_be_visible()
+    expect(page.locator("#item-health_for_work input[value='9']")).to_be_checked()
+    page.get_by_test_id("confirm-same-day").click()
     page.fill("#incomplete_reason", "Kun to i dag")
     page.get_by_test_id("save-anyway").click()
     expect(page.get_by_test_id("wheel").locator("[data-series]")).to_have_count(2)
@@ -77,3 +81,12 @@ def test_caseworker_records_an_assessment_and_the_wheel_changes(live_server, pag
         "work_skills": 4,
     }
     page.get_by_test_id("wheel").screenshot(path=str(artifacts / "wheel-compared.png"))
+
+    # On a phone the live wheel stays above the questions while they scroll beneath it.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.get_by_test_id("new-assessment").click()
+    first_item = page.locator("#item-health_for_work")
+    assert preview.bounding_box()["y"] < first_item.bounding_box()["y"]
+    page.locator("#item-attendance_stability").scroll_into_view_if_needed()
+    box = preview.bounding_box()
+    assert box["y"] >= -1 and box["y"] + box["height"] <= 740
