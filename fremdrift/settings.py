@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "fremdrift.programmes",
     "fremdrift.instruments",
     "fremdrift.assessments",
+    "fremdrift.companies",
     "fremdrift.plans",
     "fremdrift.reports",
     "fremdrift.api",

@@ -10,6 +10,7 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from fremdrift.citizens.models import Citizen
+from fremdrift.codelists.company import COMPANY_ACTIVITY_TYPES
 from fremdrift.codelists.models import Code
 from fremdrift.core.figures import figure
 from fremdrift.instruments.models import ScaleType
@@ -27,7 +28,6 @@ from fremdrift.programmes.models import Enrolment
 from fremdrift.programmes.selectors import (
     AFTERCARE,
     AFTERCARE_DAYS,
-    COMPANY_ACTIVITY_TYPES,
     JOB_OR_EDUCATION,
     profile_items,
 )

@@ -19,7 +19,9 @@ LAYERS = [
     ["audit"],
     ["instruments", "signin"],
     ["citizens"],
-    ["assessments"],
+    # The company register stands beside the assessments: both read the citizens in scope,
+    # and the plans name both (a placement names its company).
+    ["assessments", "companies"],
     ["plans"],
     ["programmes"],
     ["referrals"],
