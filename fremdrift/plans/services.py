@@ -29,7 +29,7 @@ from fremdrift.citizens.access import (
 )
 from fremdrift.citizens.selectors import case_review_number
 from fremdrift.codelists.models import Code, CodeList
-from fremdrift.companies.models import Company, CompanyContact
+from fremdrift.companies.models import Company, CompanyContact, Vacancy
 from fremdrift.core.validation import day_errors, period_errors
 
 from .models import (
@@ -349,11 +349,21 @@ def _company_errors(
             "Type: a job consultant records company-oriented activities only "
             "(internships, wage subsidy, company visits)."
         )
+    # Read again from the database: whether the company is retired is as it is now.
     company, contact = data.get("company"), data.get("mentor_contact")
-    if isinstance(company, int):
-        company = data["company"] = Company.objects.filter(pk=company).first()
-    if isinstance(contact, int):
-        contact = data["mentor_contact"] = CompanyContact.objects.filter(pk=contact).first()
+    if company is not None:
+        company_id = getattr(company, "pk", company)
+        company = data["company"] = Company.objects.filter(pk=company_id).first()
+        if company is None:
+            errors["company"] = _("Company: choose a company of your organisation's register.")
+    if contact is not None:
+        contact_id = getattr(contact, "pk", contact)
+        contact = data["mentor_contact"] = CompanyContact.objects.filter(pk=contact_id).first()
+        if contact is None:
+            errors["mentor_contact"] = _(
+                "Company mentor: choose a contact person of the activity's company."
+            )
+            return
     if company is not None:
         if kind is not None and not is_company_oriented(kind.code):
             errors["company"] = _(
@@ -969,6 +979,8 @@ def vacancy_suggest(
     (seed 004), recorded on the plan."""
     day = suggested_on or dt.date.today()
     errors: dict = {}
+    if vacancy is not None:  # as it is now: open or filled, its company active or retired
+        vacancy = Vacancy.objects.select_related("company").filter(pk=vacancy.pk).first()
     if vacancy is None:
         errors["vacancy"] = _("Open position: choose a position from the list.")
     elif (
