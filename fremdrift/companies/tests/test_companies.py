@@ -389,3 +389,24 @@ def test_the_monitoring_report_counts_placements_per_company_size_with_small_cel
     assert shown == ["<5", 0, "<5", 6, 0, 0]
     mentors = next(t for t in report.tables if counts[t.title] == [6, 7])
     assert [row[1:] for row in mentors.shown()] == [[6, "46 %"], [7, "54 %"]]
+
+
+def test_the_demo_register_has_placements_the_job_consultant_sees(world, login):
+    import random
+
+    from fremdrift.demo.companies import seed_companies
+
+    citizens = [world.citizen, world.teammates_citizen, world.ended_citizen]
+    for citizen in citizens:
+        plans.plan_get_or_create(actor=world.caseworker, citizen=citizen)
+    made, placed = seed_companies(
+        rng=random.Random(1),
+        consultant=world.job_consultant,
+        organisation=world.nord,
+        citizens=citizens,
+        today=TODAY,
+    )
+    assert made == 4 and placed == 3
+    assert Activity.objects.filter(mentor_contact__isnull=False).exists()
+    page = login(world.job_consultant).get(reverse("companies:list"))
+    assert sum(c.active_placements for c in page.context["companies"]) >= 1

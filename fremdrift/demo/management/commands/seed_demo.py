@@ -22,6 +22,7 @@ from fremdrift.core.cpr import century_of
 from fremdrift.demo import names
 from fremdrift.demo.assessments import seed_assessments
 from fremdrift.demo.case_reviews import seed_case_reviews
+from fremdrift.demo.companies import seed_companies
 from fremdrift.demo.fidelity import seed_fidelity_and_surveys
 from fremdrift.demo.plans import seed_plans
 from fremdrift.demo.profiles import seed_profiles
@@ -140,6 +141,13 @@ class Command(BaseCommand):
             citizens.append(citizen)
         seed_assessments(rng=rng, citizens=citizens, today=today)
         seed_plans(rng=rng, citizens=citizens, today=today)
+        seed_companies(
+            rng=rng,
+            consultant=users["virksomhed"],
+            organisation=organisations[0],
+            citizens=citizens,
+            today=today,
+        )
         seed_programmes(
             rng=rng, citizens=citizens, providers=organisations[1:], users=users, today=today
         )
