@@ -213,12 +213,12 @@ def history(w, rounds: int = 1) -> None:
             made_on=day,
             has_priority=True,
         )
-        # A position of the company register suggested to the citizen by the job consultant.
+        # A position of the company register suggested to the citizen.
         bakery = companies.company_create(
             actor=actor, organisation=citizen.home_organisation, name=f"Bageri {n}", cvr=CVRS[n]
         )
         plans.vacancy_suggest(
-            actor=w.job_consultant,
+            actor=actor,
             plan=plan,
             vacancy=companies.vacancy_add(
                 actor=actor, company=bakery, title=f"Bagerimedhjælper {n}", from_date=day
