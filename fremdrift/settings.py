@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "fremdrift.programmes",
     "fremdrift.instruments",
     "fremdrift.assessments",
+    "fremdrift.companies",
     "fremdrift.plans",
     "fremdrift.reports",
     "fremdrift.api",

@@ -53,6 +53,7 @@ urlpatterns = [
         "programmes/",
         include((programme_urls + programme_pages + programme_close_urls, "programmes")),
     ),
+    path("companies/", include("fremdrift.companies.urls")),
     path("reports/", include("fremdrift.reports.urls")),
     path("retention/", include("fremdrift.rights.urls")),
     path("api/v1/", api.urls),

@@ -93,3 +93,16 @@ def may_export_datasets(user) -> bool:
 def may_hold_case(user, *, organisation_id: int) -> bool:
     """A caseworker of `organisation_id`: who can be made responsible for its citizens."""
     return bool(user.is_active and is_caseworker(user) and user.organisation_id == organisation_id)
+
+
+def may_hold_company_part(user, *, organisation_id: int) -> bool:
+    """A job consultant of `organisation_id`: who can be made responsible for the company part
+    of its citizens' enrolments."""
+    return bool(
+        user.is_active and is_job_consultant(user) and user.organisation_id == organisation_id
+    )
+
+
+def may_use_company_register(user) -> bool:
+    """The company register of an organisation: its caseworkers and job consultants."""
+    return is_active_member(user) and (is_caseworker(user) or is_job_consultant(user))

@@ -99,5 +99,9 @@ class User(AbstractUser):
         return access.reads_programmes(self)
 
     @property
+    def uses_company_register(self) -> bool:
+        return access.may_use_company_register(self)
+
+    @property
     def reads_reports(self) -> bool:
         return access.may_read_reports(self)

@@ -15,6 +15,7 @@ from fremdrift.accounts.access import (
     is_manager,
     is_provider_staff,
 )
+from fremdrift.codelists.company import COMPANY_ORIENTED_TYPES
 from fremdrift.instruments.models import Purpose
 
 from .models import Citizen
@@ -153,6 +154,60 @@ def may_record_profile(user, citizen: Citizen) -> bool:
 
 def may_change_plan(user, citizen: Citizen) -> bool:
     return _works_on_case(user, citizen)
+
+
+def _home_job_consultant(user, home_organisation_id: int) -> bool:
+    return (
+        is_active_member(user)
+        and is_job_consultant(user)
+        and user.organisation_id == home_organisation_id
+    )
+
+
+def is_company_oriented(kind_code: str) -> bool:
+    """An activity type a job consultant records (`codelists.company`)."""
+    return kind_code in COMPANY_ORIENTED_TYPES
+
+
+def may_record_company_activity(user, citizen: Citizen) -> bool:
+    """Company-oriented activities (internships, wage subsidy, company visits) are recorded by
+    who changes the plan and by the job consultants of the citizen's home organisation, who
+    handle the company side for the citizens they work with and change nothing else of it."""
+    return may_change_plan(user, citizen) or _home_job_consultant(
+        user, citizen.home_organisation_id
+    )
+
+
+def may_record_activity(user, citizen: Citizen, kind_code: str) -> bool:
+    """An activity of the type `kind_code` (add it, follow it up): who changes the plan, any
+    type; a job consultant of the home organisation, a company-oriented type only."""
+    if may_change_plan(user, citizen):
+        return True
+    return is_company_oriented(kind_code) and may_record_company_activity(user, citizen)
+
+
+def activity_type_allowed(user, kind_code: str) -> bool:
+    """The services' own guard on the type (the views and API ask `may_record_activity` for
+    the citizen): a job consultant writes company-oriented activities only."""
+    return not is_job_consultant(user) or is_company_oriented(kind_code)
+
+
+def may_record_job_meeting(user, citizen: Citizen) -> bool:
+    """Meetings about the job goal: who changes the plan, and the job consultants of the home
+    organisation (notes shared with the citizen only, see `may_write_internal_notes`)."""
+    return may_record_company_activity(user, citizen)
+
+
+def may_write_internal_notes(user) -> bool:
+    """Internal notes are the home organisation's caseworkers' (and a provider's own, as
+    before); a job consultant, who never reads them, writes none either."""
+    return not is_job_consultant(user)
+
+
+def may_name_company_consultant(user, enrolment) -> bool:
+    """Who names the job consultant responsible for the company part of an enrolment: the
+    caseworkers of the citizen's home organisation."""
+    return is_active_member(user) and _home_caseworker(user, enrolment.citizen.home_organisation_id)
 
 
 def may_end_enrolment(user, enrolment) -> bool:

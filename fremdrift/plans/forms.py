@@ -4,8 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fremdrift.citizens.forms import CodeChoiceField
+from fremdrift.codelists.company import COMPANY_ORIENTED_TYPES
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.codelists.selectors import codes_for
+from fremdrift.companies.models import Company, CompanyContact, Vacancy
+from fremdrift.companies.selectors import active_companies, mentor_contacts, open_vacancies
 from fremdrift.core.forms import DesignSystemForm
 
 from .models import Activity, Goal, GoalEvent, Meeting, StatutoryPlan, Supporter
@@ -187,6 +190,17 @@ class ActivityForm(DesignSystemForm):
     weekly_hours = forms.CharField(
         label=_("Hours per week at start"), required=False, max_length=10
     )
+    company = forms.ModelChoiceField(
+        label=_("Company"),
+        queryset=Company.objects.none(),
+        required=False,
+        help_text=_("For an internship, a wage subsidy or a company visit."),
+    )
+    mentor_contact = forms.ModelChoiceField(
+        label=_("Company mentor from the company's contact persons"),
+        queryset=CompanyContact.objects.none(),
+        required=False,
+    )
     company_mentor = forms.BooleanField(label=_("Company mentor"), required=False)
     result = forms.ChoiceField(
         label=_("Result"), required=False, choices=[("", "—"), *Activity.Result.choices]
@@ -198,12 +212,25 @@ class ActivityForm(DesignSystemForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, plan, codes_from, **kwargs):
+    def __init__(self, *args, plan, codes_from, company_only: bool = False, **kwargs):
+        """`company_only`: the form of a job consultant, who records company-oriented
+        activities only (`codelists.company`)."""
         super().__init__(*args, **kwargs)
         offer_codes(self, codes_from, sector=CodeList.ACTIVITY_SECTOR, kind=CodeList.ACTIVITY_TYPE)
         self.fields["goals"].queryset = Goal.objects.filter(plan_id=plan.pk)
         self.fields["goals"].label_from_instance = lambda g: g.text[:80]
         self.fields["kind"].label_from_instance = lambda c: f"{c.parent.label}: {c.label}"
+        if company_only:
+            self.fields["kind"].queryset = self.fields["kind"].queryset.filter(
+                code__in=COMPANY_ORIENTED_TYPES
+            )
+            self.fields["sector"].queryset = self.fields["sector"].queryset.filter(
+                code__in=self.fields["kind"].queryset.values("parent__code")
+            )
+        organisation_id = plan.citizen.home_organisation_id
+        self.fields["company"].queryset = active_companies(organisation_id)
+        self.fields["mentor_contact"].queryset = mentor_contacts(organisation_id)
+        self.fields["mentor_contact"].label_from_instance = lambda c: f"{c.company.name}: {c}"
 
 
 class MeetingForm(DesignSystemForm):
@@ -228,7 +255,9 @@ class MeetingForm(DesignSystemForm):
         label=_("Assessment made in the meeting"), queryset=None, required=False
     )
 
-    def __init__(self, *args, citizen, codes_from, **kwargs):
+    def __init__(self, *args, citizen, codes_from, shared_notes_only: bool = False, **kwargs):
+        """`shared_notes_only`: the form of a job consultant, who writes notes shared with the
+        citizen and links no assessment."""
         super().__init__(*args, **kwargs)
         offer_codes(
             self,
@@ -237,6 +266,10 @@ class MeetingForm(DesignSystemForm):
             participant_roles=CodeList.PARTICIPANT_ROLE,
         )
         self.fields["participant_roles"].label_from_instance = lambda c: c.label
+        if shared_notes_only:
+            del self.fields["notes_internal"]
+            del self.fields["assessment"]
+            return
         recent = dt.date.today() - dt.timedelta(days=60)
         self.fields["assessment"].queryset = (
             citizen.assessments.filter(status="completed", date__gte=recent)
@@ -348,3 +381,17 @@ class CaseReviewForm(DesignSystemForm):
         self.fields["target_group"].queryset = codes_for(
             code_list=CodeList.TARGET_GROUP, organisation=organisation, include_retired=True
         ).filter(parent=None)
+
+
+class VacancySuggestionForm(DesignSystemForm):
+    """An open position of the register suggested to the citizen (seed 004)."""
+
+    vacancy = forms.ModelChoiceField(label=_("Open position"), queryset=Vacancy.objects.none())
+    suggested_on = forms.DateField(label=_("Suggested on"), widget=DATE)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vacancy"].queryset = open_vacancies(plan.citizen.home_organisation_id)
+        self.fields["vacancy"].label_from_instance = lambda v: (
+            f"{v.company.name}: {v.title} ({v.from_date:%d.%m.%Y})"
+        )

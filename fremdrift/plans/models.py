@@ -155,7 +155,27 @@ class Activity(models.Model):
     weekly_hours = models.DecimalField(
         _("hours per week at start"), max_digits=4, decimal_places=1, null=True, blank=True
     )
+    # Whether the placement has a company mentor; `mentor_contact` names them, where they are a
+    # contact person of the company in the register (then `company_mentor` is true as well).
     company_mentor = models.BooleanField(_("company mentor"), default=False)
+    # A company-oriented activity's company (`codelists.company`), from the organisation's
+    # register: a placement.
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+    )
+    mentor_contact = models.ForeignKey(
+        "companies.CompanyContact",
+        verbose_name=_("company mentor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentored_placements",
+    )
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
     next_step = models.TextField(_("next step"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -172,6 +192,11 @@ class Activity(models.Model):
                 condition=Q(weekly_hours__isnull=True)
                 | Q(weekly_hours__gte=0, weekly_hours__lte=48),
                 name="activity_weekly_hours_0_48",
+            ),
+            models.CheckConstraint(
+                condition=Q(mentor_contact__isnull=True)
+                | Q(company__isnull=False, company_mentor=True),
+                name="activity_mentor_contact_has_company",
             ),
         ]
 
@@ -334,6 +359,46 @@ class Mentor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class VacancySuggestion(models.Model):
+    """An open position of a company (`companies.Vacancy`) that a job consultant suggested to
+    the citizen (seed 004: concrete vacancies at the start meeting), and what came of it."""
+
+    class Outcome(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        APPLIED = "applied", _("The citizen applied")
+        HIRED = "hired", _("The citizen got the position")
+        DECLINED = "declined", _("Not taken up")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="vacancy_suggestions")
+    vacancy = models.ForeignKey(
+        "companies.Vacancy", on_delete=models.PROTECT, related_name="suggestions"
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    suggested_on = models.DateField(_("suggested on"))
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.SUGGESTED
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["plan", "-suggested_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["suggested", "applied", "hired", "declined"]),
+                name="vacancy_suggestion_outcome_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "vacancy"], name="vacancy_suggested_once_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vacancy_id} {self.outcome}"
 
 
 class CaseReview(models.Model):

@@ -27,6 +27,7 @@ from .models import (
     PlanRole,
     StatutoryPlan,
     Supporter,
+    VacancySuggestion,
 )
 
 PARTICIPANTS = Prefetch("participants", queryset=MeetingParticipant.objects.select_related("role"))
@@ -93,9 +94,17 @@ def replay(events) -> dict:
 
 def activities_of(plan: Plan) -> list[Activity]:
     return list(
-        plan.activities.select_related("sector", "kind")
+        plan.activities.select_related("sector", "kind", "company", "mentor_contact")
         .prefetch_related("hours_changes")
         .order_by("-start_date", "-id")
+    )
+
+
+def vacancy_suggestions_of(plan: Plan) -> list[VacancySuggestion]:
+    return list(
+        plan.vacancy_suggestions.select_related("vacancy__company", "suggested_by").order_by(
+            "-suggested_on", "-id"
+        )
     )
 
 

@@ -21,9 +21,15 @@ from fremdrift.audit.services import (
     lock_for_update,
     snapshot,
 )
-from fremdrift.citizens.access import citizens_in_scope
+from fremdrift.citizens.access import (
+    activity_type_allowed,
+    citizens_in_scope,
+    is_company_oriented,
+    may_write_internal_notes,
+)
 from fremdrift.citizens.selectors import case_review_number
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.companies.models import Company, CompanyContact, Vacancy
 from fremdrift.core.validation import day_errors, period_errors
 
 from .models import (
@@ -39,6 +45,7 @@ from .models import (
     PlanRole,
     StatutoryPlan,
     Supporter,
+    VacancySuggestion,
 )
 
 GAS_LEVELS = ("-2", "-1", "0", "1", "2")
@@ -323,9 +330,60 @@ ACTIVITY_FIELDS = (
     "end_date",
     "weekly_hours",
     "company_mentor",
+    "company",
+    "mentor_contact",
     "result",
     "next_step",
 )
+
+
+def _company_errors(
+    data: dict, errors: dict, *, actor, plan: Plan, kind, company_id_before: int | None
+) -> None:
+    """The company side of an activity: a job consultant writes company-oriented types only;
+    a company only for a company-oriented type, of the citizen's organisation's register, not
+    retired when the placement is made there (a placement made before it retired stays); its
+    mentor a contact person of that company. A named mentor makes `company_mentor` true."""
+    if kind is not None and not activity_type_allowed(actor, kind.code):
+        errors["kind"] = _(
+            "Type: a job consultant records company-oriented activities only "
+            "(internships, wage subsidy, company visits)."
+        )
+    # Read again from the database: whether the company is retired is as it is now.
+    company, contact = data.get("company"), data.get("mentor_contact")
+    if company is not None:
+        company_id = getattr(company, "pk", company)
+        company = data["company"] = Company.objects.filter(pk=company_id).first()
+        if company is None:
+            errors["company"] = _("Company: choose a company of your organisation's register.")
+    if contact is not None:
+        contact_id = getattr(contact, "pk", contact)
+        contact = data["mentor_contact"] = CompanyContact.objects.filter(pk=contact_id).first()
+        if contact is None:
+            errors["mentor_contact"] = _(
+                "Company mentor: choose a contact person of the activity's company."
+            )
+            return
+    if company is not None:
+        if kind is not None and not is_company_oriented(kind.code):
+            errors["company"] = _(
+                "Company: only a company-oriented activity (an internship, a job with wage "
+                "subsidy, a company visit) is placed at a company."
+            )
+        elif company.organisation_id != plan.citizen.home_organisation_id:
+            errors["company"] = _("Company: choose a company of your organisation's register.")
+        elif not company.is_active and company.pk != company_id_before:
+            errors["company"] = _(
+                "Company: %(name)s has been retired from the register; no new placement is "
+                "made there."
+            ) % {"name": company.name}
+    if contact is not None:
+        if company is None or contact.company_id != company.pk:
+            errors["mentor_contact"] = _(
+                "Company mentor: choose a contact person of the activity's company."
+            )
+        else:
+            data["company_mentor"] = True
 
 
 def _validate_activity(data: dict, errors: dict) -> dict:
@@ -375,6 +433,9 @@ def _activity_values(cleaned: dict) -> dict:
 def activity_create(*, actor, plan: Plan, goals=(), **data) -> Activity:
     errors: dict = {}
     cleaned = _validate_activity(data, errors)
+    _company_errors(
+        cleaned, errors, actor=actor, plan=plan, kind=cleaned["kind"], company_id_before=None
+    )
     goal_list = list(goals)
     if any(g.plan_id != plan.pk for g in goal_list):
         errors["goals"] = _("Choose goals of this plan.")
@@ -400,7 +461,20 @@ def activity_update(*, actor, activity: Activity, expected_version: int, **data)
     errors: dict = {}
     merged = {k: getattr(current, k) for k in ACTIVITY_FIELDS} | data
     merged["weekly_hours"] = data.get("weekly_hours", current.weekly_hours)
+    if not activity_type_allowed(actor, current.kind.code):
+        errors["kind"] = _(
+            "Type: a job consultant records company-oriented activities only "
+            "(internships, wage subsidy, company visits)."
+        )
     cleaned = _validate_activity(merged, errors)
+    _company_errors(
+        cleaned,
+        errors,
+        actor=actor,
+        plan=current.plan,
+        kind=cleaned["kind"],
+        company_id_before=current.company_id,
+    )
     if errors:
         raise ValidationError(errors)
     audited_update(
@@ -502,6 +576,11 @@ def meeting_record(
         cleaned.append((role, participant.get("user"), (participant.get("name") or "").strip()))
     if assessment is not None and assessment.citizen_id != plan.citizen_id:
         errors["assessment"] = _("The assessment belongs to another citizen.")
+    if notes_internal and notes.strip() and not may_write_internal_notes(actor):
+        errors["notes_internal"] = _(
+            "Internal notes: a job consultant's notes are shared with the citizen; "
+            "record them as not internal."
+        )
     if errors:
         raise ValidationError(errors)
     meeting = audited_create(
@@ -887,3 +966,64 @@ def case_review_grade(
         purpose=_("Case review grading"),
     )
     return review
+
+
+SUGGESTION_FIELDS = ("vacancy_id", "suggested_on", "outcome")
+
+
+@transaction.atomic
+def vacancy_suggest(
+    *, actor, plan: Plan, vacancy, suggested_on: dt.date | None = None
+) -> VacancySuggestion:
+    """An open position of a company in the organisation's register, suggested to the citizen
+    (seed 004), recorded on the plan."""
+    day = suggested_on or dt.date.today()
+    errors: dict = {}
+    if vacancy is not None:  # as it is now: open or filled, its company active or retired
+        vacancy = Vacancy.objects.select_related("company").filter(pk=vacancy.pk).first()
+    if vacancy is None:
+        errors["vacancy"] = _("Open position: choose a position from the list.")
+    elif (
+        not vacancy.is_open
+        or not vacancy.company.is_active
+        or vacancy.company.organisation_id != plan.citizen.home_organisation_id
+    ):
+        errors["vacancy"] = _(
+            "Open position: choose an open position of an active company of your register."
+        )
+    elif VacancySuggestion.objects.filter(plan=plan, vacancy=vacancy).exists():
+        errors["vacancy"] = _("Open position: it has already been suggested to the citizen.")
+    if day > dt.date.today():
+        errors["suggested_on"] = _("Date: a suggestion is recorded when it has been made.")
+    if errors:
+        raise ValidationError(errors)
+    suggestion = audited_create(
+        actor=actor,
+        model=VacancySuggestion,
+        data={"plan": plan, "vacancy": vacancy, "suggested_by": actor, "suggested_on": day},
+        tracked=SUGGESTION_FIELDS,
+        citizen=plan.citizen,
+    )
+    _touch_plan(plan)
+    return suggestion
+
+
+@transaction.atomic
+def vacancy_suggestion_outcome(
+    *, actor, suggestion: VacancySuggestion, outcome: str
+) -> VacancySuggestion:
+    """What came of a suggested position: applied, got it, or not taken up."""
+    if outcome not in VacancySuggestion.Outcome.values:
+        raise ValidationError({"outcome": _("Outcome: choose from the list.")})
+    current = lock_for_update(suggestion, related=["plan__citizen"])
+    changed = audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={"outcome": outcome},
+        tracked=SUGGESTION_FIELDS,
+        citizen=current.plan.citizen,
+        lock=False,
+    )
+    _touch_plan(current.plan)
+    return changed

@@ -21,6 +21,12 @@ urlpatterns = [
     ),
     path("<int:citizen_id>/plan/meetings/", views.meeting_create, name="meeting_create"),
     path("<int:citizen_id>/plan/mentors/", views.mentor_create, name="mentor_create"),
+    path("<int:citizen_id>/plan/vacancies/", views.vacancy_suggest, name="vacancy_suggest"),
+    path(
+        "<int:citizen_id>/plan/vacancies/<int:suggestion_id>/",
+        views.vacancy_suggestion_outcome,
+        name="vacancy_suggestion_outcome",
+    ),
     path("<int:citizen_id>/plan/roles/", views.plan_role_create, name="plan_role_create"),
     path(
         "<int:citizen_id>/plan/roles/<int:plan_role_id>/remove/",

@@ -17,9 +17,13 @@ from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import (
     citizen_get,
+    is_company_oriented,
     may_change_citizen,
     may_change_plan,
     may_read_meeting_notes,
+    may_record_activity,
+    may_record_company_activity,
+    may_record_job_meeting,
 )
 from fremdrift.citizens.selectors import case_review_number
 from fremdrift.codelists.models import Code
@@ -38,15 +42,22 @@ from .forms import (
     PlanForm,
     PlanRoleForm,
     StatutoryPlanForm,
+    VacancySuggestionForm,
 )
-from .models import Activity, Goal, Plan, PlanRole, StatutoryPlan
+from .models import Activity, Goal, Plan, PlanRole, StatutoryPlan, VacancySuggestion
 from .report import citizen_report_context
 
 
-def _citizen_and_plan(request: HttpRequest, citizen_id: int, *, to_change: bool):
+def _citizen_and_plan(
+    request: HttpRequest, citizen_id: int, *, to_change: bool, company: bool = False
+):
+    """The citizen in scope (else 404) and their plan. With `to_change`, a user who may
+    change the plan (else 403), or with `company` one who records its company part, the
+    company-oriented activities, meetings and suggested positions (a job consultant)."""
     citizen = citizen_get(request.user, citizen_id)
     may_change = may_change_plan(request.user, citizen)
-    if to_change and not may_change:
+    allowed = may_record_company_activity(request.user, citizen) if company else may_change
+    if to_change and not allowed:
         raise PermissionDenied
     if to_change:
         plan = services.plan_get_or_create(actor=request.user, citizen=citizen)
@@ -68,21 +79,34 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
     )
+    # A job consultant records the plan's company part: company-oriented activities,
+    # meetings about the job goal and suggested positions; nothing else of it.
+    may_company = may_record_company_activity(request.user, citizen)
     context = {
         "citizen": citizen,
         "plan": plan,
         "may_change": may_change,
         "may_refer": may_change_citizen(request.user, citizen),
+        "may_company": may_company,
     }
     if plan is None and may_change:
         # No plan yet: the first goal makes it (`services.plan_get_or_create`), so its form
         # is open at once instead of behind a "make the plan" button.
-        context["first_goal_form"] = forms.get("goal_form") or GoalForm(plan=Plan(citizen=citizen))
+        context["first_goal_form"] = forms.get("goal_form") or GoalForm(
+            plan=Plan(citizen=citizen), codes_from=request.user.organisation_id
+        )
     if plan is not None:
         goals = selectors.goals_of(plan)
+        activities = selectors.activities_of(plan)
+        for activity in activities:
+            activity.may_follow_up = may_change or (
+                may_company and is_company_oriented(activity.kind.code)
+            )
         context |= {
             "goals": goals,
-            "activities": selectors.activities_of(plan),
+            "activities": activities,
+            "vacancy_suggestions": selectors.vacancy_suggestions_of(plan),
+            "outcome_choices": VacancySuggestion.Outcome.choices,
             "meetings": _with_readable_notes(request.user, citizen, selectors.meetings_of(plan)),
             "mentors": selectors.mentors_of(plan),
             "plan_roles": selectors.plan_roles_of(plan),
@@ -107,10 +131,18 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
             context["change_forms"] = forms.get("change_forms", {})
             context["follow_up_forms"] = forms.get("follow_up_forms", {})
             context["stale_goal"] = forms.get("stale_goal")
+        elif may_company:
+            context |= {
+                name: forms.get(name)
+                for name in ("activity_form", "meeting_form", "vacancy_suggestion_form")
+            }
+            context["follow_up_forms"] = forms.get("follow_up_forms", {})
+        if may_company:
+            context["vacancy_suggestion_form"] = forms.get("vacancy_suggestion_form")
     return render(request, "plans/plan.html", context, status=status)
 
 
-def _empty_form(name: str, plan, codes_from):
+def _empty_form(name: str, plan, codes_from, *, company_only: bool = False):
     today = dt.date.today()
     return {
         "plan": lambda: PlanForm(
@@ -124,12 +156,19 @@ def _empty_form(name: str, plan, codes_from):
         ),
         "goal": lambda: GoalForm(plan=plan, codes_from=codes_from),
         "activity": lambda: ActivityForm(
-            plan=plan, codes_from=codes_from, initial={"start_date": today}
+            plan=plan,
+            codes_from=codes_from,
+            company_only=company_only,
+            initial={"start_date": today},
         ),
         "meeting": lambda: MeetingForm(
             citizen=plan.citizen,
             codes_from=codes_from,
+            shared_notes_only=company_only,
             initial={"date": today, "citizen_attended": True, "notes_internal": True},
+        ),
+        "vacancy_suggestion": lambda: VacancySuggestionForm(
+            plan=plan, initial={"suggested_on": today}
         ),
         "mentor": lambda: MentorForm(
             organisation=plan.citizen.home_organisation,
@@ -143,7 +182,18 @@ def _empty_form(name: str, plan, codes_from):
     }[name]()
 
 
-FORM_NAMES = ("plan", "goal", "activity", "meeting", "mentor", "plan_role", "statutory_plan")
+FORM_NAMES = (
+    "plan",
+    "goal",
+    "activity",
+    "meeting",
+    "mentor",
+    "plan_role",
+    "statutory_plan",
+    "vacancy_suggestion",
+)
+# The forms of the plan's company part, open to a job consultant too.
+COMPANY_FORMS = ("activity", "meeting", "vacancy_suggestion")
 
 
 @login_required
@@ -153,21 +203,21 @@ def plan_form(request: HttpRequest, citizen_id: int, name: str) -> HttpResponse:
     if name not in FORM_NAMES:
         raise Http404
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=False)
-    if not may_change:
+    company_only = not may_change
+    if company_only and not (
+        name in COMPANY_FORMS and may_record_company_activity(request.user, citizen)
+    ):
         raise PermissionDenied
     # A GET changes nothing: the plan is made by the first write, not by opening a form.
     plan = plan or Plan(citizen=citizen)
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
     )
+    form = _empty_form(name, plan, request.user.organisation_id, company_only=company_only)
     return render(
         request,
         f"plans/_form_{name}.html",
-        {
-            "citizen": citizen,
-            "plan": plan,
-            f"{name}_form": _empty_form(name, plan, request.user.organisation_id),
-        },
+        {"citizen": citizen, "plan": plan, f"{name}_form": form},
     )
 
 
@@ -178,7 +228,7 @@ def plan_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
     forms = {}
     if plan is not None and may_change and request.GET.get("add") == "goal":
         # Just after adding a goal: the form stays open for the next one.
-        forms["goal_form"] = GoalForm(plan=plan)
+        forms["goal_form"] = GoalForm(plan=plan, codes_from=request.user.organisation_id)
     return _plan_page(request, citizen, plan, may_change, **forms)
 
 
@@ -319,8 +369,17 @@ def goal_change(request: HttpRequest, citizen_id: int, goal_id: int) -> HttpResp
 @login_required
 @require_POST
 def activity_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = ActivityForm(request.POST, plan=plan, codes_from=request.user.organisation_id)
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True, company=True)
+    form = ActivityForm(
+        request.POST,
+        plan=plan,
+        codes_from=request.user.organisation_id,
+        company_only=not may_change,
+    )
+    if form.is_valid() and not may_record_activity(
+        request.user, citizen, form.cleaned_data["kind"].code
+    ):
+        form.add_error("kind", _("Type: you record company-oriented activities only."))
     if form.is_valid():
         data = dict(form.cleaned_data)
         goals = data.pop("goals")
@@ -340,11 +399,11 @@ def activity_follow_up(request: HttpRequest, citizen_id: int, activity_id: int) 
     """GET: the follow-up form of one activity (a fragment). POST: what came of it, and a
     change of weekly hours from a date."""
     citizen, plan, may_change = _citizen_and_plan(
-        request, citizen_id, to_change=request.method == "POST"
+        request, citizen_id, to_change=request.method == "POST", company=True
     )
-    if not may_change:
+    activity = get_object_or_404(Activity.objects.select_related("kind"), pk=activity_id, plan=plan)
+    if not may_record_activity(request.user, citizen, activity.kind.code):
         raise PermissionDenied
-    activity = get_object_or_404(Activity, pk=activity_id, plan=plan)
     context = {"citizen": citizen, "activity": activity}
     if request.method == "GET":
         access_log_write(
@@ -404,8 +463,15 @@ def activity_follow_up(request: HttpRequest, citizen_id: int, activity_id: int) 
 @login_required
 @require_POST
 def meeting_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = MeetingForm(request.POST, citizen=citizen, codes_from=request.user.organisation_id)
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True, company=True)
+    if not may_record_job_meeting(request.user, citizen):
+        raise PermissionDenied
+    form = MeetingForm(
+        request.POST,
+        citizen=citizen,
+        codes_from=request.user.organisation_id,
+        shared_notes_only=not may_change,
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -416,8 +482,8 @@ def meeting_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 date=data["date"],
                 citizen_attended=data["citizen_attended"],
                 notes=data["notes"],
-                notes_internal=data["notes_internal"],
-                assessment=data["assessment"],
+                notes_internal=data.get("notes_internal", False),
+                assessment=data.get("assessment"),
                 participants=[{"role": role} for role in data["participant_roles"]]
                 + [{"role": _participant_role_of(request.user), "user": request.user}],
             )
@@ -435,6 +501,48 @@ def _participant_role_of(user):
         user.role, "other"
     )
     return Code.objects.get(code_list="participant_role", code=code, organisation=None)
+
+
+@login_required
+@require_POST
+def vacancy_suggest(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """An open position of the register suggested to the citizen, recorded on the plan."""
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True, company=True)
+    form = VacancySuggestionForm(request.POST, plan=plan)
+    if form.is_valid():
+        try:
+            services.vacancy_suggest(
+                actor=request.user,
+                plan=plan,
+                vacancy=form.cleaned_data["vacancy"],
+                suggested_on=form.cleaned_data["suggested_on"],
+            )
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        else:
+            messages.success(request, _("The suggested position has been recorded."))
+            return _back(citizen, "vacancies")
+    return _plan_page(request, citizen, plan, may_change, status=400, vacancy_suggestion_form=form)
+
+
+@login_required
+@require_POST
+def vacancy_suggestion_outcome(
+    request: HttpRequest, citizen_id: int, suggestion_id: int
+) -> HttpResponse:
+    citizen, plan, _may_change = _citizen_and_plan(
+        request, citizen_id, to_change=True, company=True
+    )
+    suggestion = get_object_or_404(VacancySuggestion, pk=suggestion_id, plan=plan)
+    try:
+        services.vacancy_suggestion_outcome(
+            actor=request.user, suggestion=suggestion, outcome=request.POST.get("outcome", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+    else:
+        messages.success(request, _("The outcome has been saved."))
+    return _back(citizen, "vacancies")
 
 
 @login_required

@@ -132,6 +132,9 @@ class EnrolmentOut(Schema):
     programme_id: int
     start_date: dt.date
     responsible_id: int | None
+    company_consultant_id: int | None = Field(
+        None, description="The job consultant responsible for the company part"
+    )
     status: str
     end_date: dt.date | None
     exit_reason: str | None = Field(None, description="Code from the code list exit_reason")

@@ -173,6 +173,16 @@ class Enrolment(models.Model):
         blank=True,
         related_name="+",
     )
+    # The job consultant of the citizen's home organisation responsible for the company part
+    # of the enrolment (`services.enrolment_company_consultant_assign`).
+    company_consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("job consultant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )

@@ -25,6 +25,7 @@ from fremdrift.citizens.access import (
     citizens_in_scope,
     may_end_enrolment,
 )
+from fremdrift.codelists.company import COMPANY_ACTIVITY_TYPES
 from fremdrift.instruments.builtin import PROFILE_CODE
 from fremdrift.instruments.models import NOMINAL_SCALES, InstrumentVersion, Item, Purpose
 from fremdrift.plans.models import Activity, Goal, Meeting, Mentor
@@ -39,9 +40,6 @@ from .models import (
     ProgrammeInstrument,
 )
 
-# Company-oriented activities, as KVIK counts them: internships and jobs with wage subsidy.
-# Every figure about them (the monitoring curve and tables, the programme outcomes) uses this.
-COMPANY_ACTIVITY_TYPES = ("internship_single", "internship_company_centre", "wage_subsidy")
 JOB_OR_EDUCATION = ("job", "education")
 # Support in the first time in a job or education after an exit (seed 002, "efterværn"): an
 # activity of this type that starts within AFTERCARE_DAYS of the exit belongs to it.
@@ -366,7 +364,11 @@ def enrolments_for(user, citizen) -> list[EnrolmentMilestones]:
         enrolments = enrolments.filter(programme__organisation_id=user.organisation_id)
     enrolments = list(
         enrolments.select_related(
-            "programme__organisation", "exit_reason__parent", "responsible"
+            "programme__organisation",
+            "exit_reason__parent",
+            "responsible",
+            "company_consultant",
+            "citizen",
         ).order_by("-start_date", "-id")
     )
     reached = milestones_reached(enrolments)
@@ -420,6 +422,16 @@ def responsible_candidates(enrolment: Enrolment):
         )
         .order_by("first_name", "last_name", "username")
     )
+
+
+def company_consultant_candidates(enrolment: Enrolment):
+    """Who can be responsible for the company part of an enrolment: the active job
+    consultants of the citizen's home organisation."""
+    return User.objects.filter(
+        is_active=True,
+        organisation_id=enrolment.citizen.home_organisation_id,
+        role=Role.JOB_CONSULTANT,
+    ).order_by("first_name", "last_name", "username")
 
 
 def programmes_in_scope(user) -> QuerySet[Programme]:

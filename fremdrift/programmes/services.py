@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fremdrift.accounts.access import is_caseworker, may_record_fidelity
+from fremdrift.accounts.access import is_caseworker, may_hold_company_part, may_record_fidelity
 from fremdrift.assessments.models import Assessment, Follow
 from fremdrift.assessments.services import (
     AnswerInput,
@@ -50,6 +50,7 @@ ENROLMENT_FIELDS = (
     "programme",
     "start_date",
     "responsible",
+    "company_consultant",
     "status",
     "end_date",
     "exit_reason",
@@ -342,6 +343,36 @@ def enrolment_assign(
         citizen=current.citizen,
         lock=False,
         touch=True,  # as before the helper: an assignment without a change still counts one
+    )
+
+
+@transaction.atomic
+def enrolment_company_consultant_assign(
+    *, actor, enrolment: Enrolment, expected_version: int | None, consultant
+) -> Enrolment:
+    """Names the job consultant responsible for the company part of the enrolment: an active
+    job consultant of the citizen's home organisation (or no one)."""
+    current = lock_for_update(
+        enrolment, expected_version=expected_version, related=["citizen", "programme"]
+    )
+    if consultant is not None and not may_hold_company_part(
+        consultant, organisation_id=current.citizen.home_organisation_id
+    ):
+        raise ValidationError(
+            {
+                "company_consultant": _(
+                    "Job consultant: choose a job consultant of the citizen's organisation."
+                )
+            }
+        )
+    return audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={"company_consultant": consultant},
+        tracked=ENROLMENT_FIELDS,
+        citizen=current.citizen,
+        lock=False,
     )
 
 

@@ -16,6 +16,11 @@ citizen_urlpatterns = [
         name="assign",
     ),
     path(
+        "<int:citizen_id>/enrolments/<int:enrolment_id>/company-consultant/",
+        views.enrolment_company_consultant,
+        name="company_consultant",
+    ),
+    path(
         "<int:citizen_id>/enrolments/<int:enrolment_id>/milestones/",
         views.milestone_confirm,
         name="confirm",

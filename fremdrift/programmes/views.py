@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
@@ -16,7 +16,11 @@ from fremdrift.assessments.forms import answers_from_post, initial_answers, post
 from fremdrift.assessments.models import Assessment
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
-from fremdrift.citizens.access import citizen_get, may_record_profile
+from fremdrift.citizens.access import (
+    citizen_get,
+    may_name_company_consultant,
+    may_record_profile,
+)
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.exports import csv_response, xlsx_response
 from fremdrift.core.forms import errors_onto_form
@@ -236,6 +240,51 @@ def enrolment_assign(request: HttpRequest, citizen_id: int, enrolment_id: int) -
             messages.error(request, " ".join(error.message_dict["responsible"]))
         else:
             messages.success(request, _("The responsible member of staff has been saved."))
+    return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
+
+
+@login_required
+@require_POST
+def enrolment_company_consultant(
+    request: HttpRequest, citizen_id: int, enrolment_id: int
+) -> HttpResponse:
+    """The citizen's caseworkers name the job consultant responsible for the company part."""
+    citizen = citizen_get(request.user, citizen_id)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("citizen"), pk=enrolment_id, citizen=citizen
+    )
+    if not may_name_company_consultant(request.user, enrolment):
+        raise PermissionDenied
+    candidates = {str(u.pk): u for u in selectors.company_consultant_candidates(enrolment)}
+    chosen = request.POST.get("company_consultant", "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    if chosen and chosen not in candidates:
+        messages.error(
+            request, _("Job consultant: choose a job consultant of the citizen's organisation.")
+        )
+    else:
+        try:
+            services.enrolment_company_consultant_assign(
+                actor=request.user,
+                enrolment=enrolment,
+                expected_version=version,
+                consultant=candidates.get(chosen),
+            )
+        except StaleVersion:
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this enrolment while you were working. "
+                    "Check it and try again."
+                ),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.message_dict["company_consultant"]))
+        else:
+            messages.success(request, _("The job consultant has been saved."))
     return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
 
 

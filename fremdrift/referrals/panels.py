@@ -7,8 +7,13 @@ from django.http import HttpRequest
 
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.assessments.selectors import assessments_of_instruments
-from fremdrift.citizens.access import may_end_enrolment, may_record_profile
+from fremdrift.citizens.access import (
+    may_end_enrolment,
+    may_name_company_consultant,
+    may_record_profile,
+)
 from fremdrift.programmes.selectors import (
+    company_consultant_candidates,
     enrolments_for,
     instruments_for_providers,
     responsible_candidates,
@@ -33,6 +38,12 @@ def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=
         entry.may_end = may_end_enrolment(request.user, entry.enrolment)
         if entry.may_end and entry.enrolment.status == "active":
             entry.candidates = list(responsible_candidates(entry.enrolment))
+        entry.consultants = (
+            list(company_consultant_candidates(entry.enrolment))
+            if entry.enrolment.status == "active"
+            and may_name_company_consultant(request.user, entry.enrolment)
+            else []
+        )
     return {
         "is_provider": is_provider,
         "may_record_profile": may_record_profile(request.user, citizen),

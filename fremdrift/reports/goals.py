@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from fremdrift.codelists.company import COMPANY_ACTIVITY_TYPES
 from fremdrift.plans.models import Activity, Goal, GoalEvent
 from fremdrift.programmes.models import Enrolment, Programme
-from fremdrift.programmes.selectors import COMPANY_ACTIVITY_TYPES
 
 from . import stats
 from .cohort import Filters, cohort_citizens, cohort_rows

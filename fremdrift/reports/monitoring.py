@@ -10,7 +10,9 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from fremdrift.citizens.models import Citizen
+from fremdrift.codelists.company import COMPANY_ACTIVITY_TYPES
 from fremdrift.codelists.models import Code
+from fremdrift.companies.models import Sector, SizeBand
 from fremdrift.core.figures import figure
 from fremdrift.instruments.models import ScaleType
 from fremdrift.plans.models import (
@@ -27,7 +29,6 @@ from fremdrift.programmes.models import Enrolment
 from fremdrift.programmes.selectors import (
     AFTERCARE,
     AFTERCARE_DAYS,
-    COMPANY_ACTIVITY_TYPES,
     JOB_OR_EDUCATION,
     profile_items,
 )
@@ -135,6 +136,9 @@ def monitoring_report(user, filters: Filters) -> MonitoringReport:
             "end_date",
             "weekly_hours",
             "company_mentor",
+            "company__size_band",
+            "company__sector",
+            "company_id",
         )
     )
     by_citizen_activities = defaultdict(list)
@@ -398,7 +402,46 @@ def _internships(rows, by_citizen_activities, labels, today) -> list[Table]:
     parallel.rows.append([_("Any parallel intervention"), with_any])
     for kind_id, n in sorted(beside.items(), key=lambda item: labels.get(item[0], "")):
         parallel.rows.append([labels.get(kind_id, "–"), n])
-    return [overview, hours, parallel]
+    return [overview, hours, parallel, *_placements_by_company(internships)]
+
+
+def _placements_by_company(placements) -> list[Table]:
+    """The placements (internships and jobs with wage subsidy) by the size and line of
+    business of their company in the register, and the share with a company mentor. Each
+    table is a partition of the placements: small cells are hidden with a complement."""
+    whole = len(placements)
+    by_size = Table(
+        _("Placements per company size"),
+        [_("Number of employees"), _("Placements")],
+        counted=_("Internships and jobs with wage subsidy, by their company in the register."),
+        share_of=whole,
+    )
+    sizes = Counter(a[8] if a[10] else None for a in placements)
+    for value, label in SizeBand.choices:
+        by_size.rows.append([label, sizes.get(value, 0)])
+    by_size.rows.append([_("Size not given"), sizes.get("", 0)])
+    by_size.rows.append([_("No company recorded"), sizes.get(None, 0)])
+    by_size.blocks = [list(range(len(by_size.rows)))]
+    by_sector = Table(
+        _("Placements per line of business"),
+        [_("Line of business"), _("Placements")],
+        share_of=whole,
+    )
+    sectors = Counter(a[9] if a[10] else None for a in placements)
+    for value, label in Sector.choices:
+        by_sector.rows.append([label, sectors.get(value, 0)])
+    by_sector.rows.append([_("Line of business not given"), sectors.get("", 0)])
+    by_sector.rows.append([_("No company recorded"), sectors.get(None, 0)])
+    by_sector.blocks = [list(range(len(by_sector.rows)))]
+    mentored = sum(1 for a in placements if a[7])
+    mentors = Table(
+        _("Placements with a company mentor"),
+        [_("Company mentor"), _("Placements")],
+        rows=[[_("With a company mentor"), mentored], [_("Without"), whole - mentored]],
+        blocks=[[0, 1]],
+        share_of=whole,
+    )
+    return [by_size, by_sector, mentors]
 
 
 def _exits(rows, exits, labels) -> Table:

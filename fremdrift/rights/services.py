@@ -28,6 +28,7 @@ from fremdrift.plans.models import (
     Plan,
     PlanRole,
     StatutoryPlan,
+    VacancySuggestion,
 )
 from fremdrift.portal.models import SelfAssessmentInvitation
 from fremdrift.programmes.models import Enrolment, MilestoneConfirmation
@@ -230,6 +231,7 @@ def _citizen_erase(citizen: Citizen) -> None:
         Mentor: Mentor.objects.filter(plan__in=plans),
         PlanRole: PlanRole.objects.filter(plan__in=plans),
         StatutoryPlan: StatutoryPlan.objects.filter(plan__in=plans),
+        VacancySuggestion: VacancySuggestion.objects.filter(plan__in=plans),
         Assessment: assessments,
         Referral: referrals,
         Enrolment: enrolments,
@@ -276,7 +278,7 @@ def _citizen_erase(citizen: Citizen) -> None:
     GoalEvent.objects.filter(goal__in=goals).delete()
     goals.filter(parent__isnull=False).delete()  # sub-goals before the end goals they hang on
     goals.delete()
-    for model in (Meeting, Activity, Mentor, PlanRole, StatutoryPlan):
+    for model in (Meeting, Activity, Mentor, PlanRole, StatutoryPlan, VacancySuggestion):
         model.objects.filter(plan__in=plans).delete()
     plans.delete()
     SelfAssessmentInvitation.objects.filter(citizen=citizen).delete()

@@ -55,6 +55,7 @@ from fremdrift.plans.models import (
     PlanRole,
     StatutoryPlan,
     Supporter,
+    VacancySuggestion,
 )
 from fremdrift.programmes.models import Enrolment, MilestoneConfirmation
 from fremdrift.referrals.models import Referral
@@ -90,6 +91,9 @@ GOAL_HISTORY = _spec("goal_history.csv", "id", "goal", "at", "reason", "note", "
 HOURS = _spec("hours_changes.csv", "id", "activity", "from_date", "weekly_hours")
 PLAN_REVIEW = _spec("plan_review.csv", "next_review")
 STATUTORY_PLANS = _spec("statutory_plans.csv", "id", "kind", "label", "made_on", "has_priority")
+VACANCY_SUGGESTIONS = _spec(
+    "vacancy_suggestions.csv", "id", "company", "position", "suggested_on", "outcome"
+)
 FOCUS_ITEMS = _spec("focus_items.csv", "id", "referral", "item", "starting_score", "position")
 MILESTONES = _spec(
     "milestone_confirmations.csv", "id", "enrolment", "milestone", "label", "reached_on"
@@ -131,6 +135,7 @@ EXTRA_FILES = (
     HOURS,
     PLAN_REVIEW,
     STATUTORY_PLANS,
+    VACANCY_SUGGESTIONS,
     FOCUS_ITEMS,
     MILESTONES,
     LEGAL_HOLDS,
@@ -155,6 +160,7 @@ RECORD_NAMES = {
     "plans.Mentor": gettext_lazy("Mentor"),
     "plans.PlanRole": gettext_lazy("Who does what"),
     "plans.StatutoryPlan": gettext_lazy("Your other plans"),
+    "plans.VacancySuggestion": gettext_lazy("Positions suggested to you"),
     "programmes.Enrolment": gettext_lazy("Enrolment"),
     "programmes.MilestoneConfirmation": gettext_lazy("Milestone"),
     "referrals.Referral": gettext_lazy("Referral"),
@@ -248,6 +254,7 @@ class SubjectAccess:
     mentors: list = field(default_factory=list)
     plan_roles: list = field(default_factory=list)
     statutory_plans: list = field(default_factory=list)
+    vacancy_suggestions: list = field(default_factory=list)
     referrals: list = field(default_factory=list)
     enrolments: list = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
@@ -521,6 +528,11 @@ def _read_plan(data: SubjectAccess) -> None:
     for plan_role in data.plan_roles:
         plan_role.person = _person(plan_role.user, plan_role.name)
     data.statutory_plans = list(StatutoryPlan.objects.filter(plan=plan).order_by("made_on", "id"))
+    data.vacancy_suggestions = list(
+        VacancySuggestion.objects.filter(plan=plan)
+        .select_related("vacancy__company")
+        .order_by("suggested_on", "id")
+    )
 
 
 # The files
@@ -604,6 +616,16 @@ def _extra_rows(data: SubjectAccess, key) -> dict[fmt.FileSpec, list[dict]]:
                 "has_priority": other.has_priority,
             }
             for other in data.statutory_plans
+        ],
+        VACANCY_SUGGESTIONS: [
+            {
+                "id": suggestion.pk,
+                "company": suggestion.vacancy.company.name,
+                "position": suggestion.vacancy.title,
+                "suggested_on": suggestion.suggested_on,
+                "outcome": suggestion.outcome,
+            }
+            for suggestion in data.vacancy_suggestions
         ],
         FOCUS_ITEMS: [
             {

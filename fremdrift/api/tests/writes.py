@@ -97,6 +97,13 @@ def plan_writer(role: str) -> bool:
     return role in MAY_CHANGE or role == "provider_staff"
 
 
+def company_part_writer(role: str) -> bool:
+    """The rule of the plan's company part (a company-oriented activity such as a job with
+    wage subsidy, a meeting with notes that are not internal): who writes the plan, and the
+    job consultant of the citizen's organisation."""
+    return plan_writer(role) or role == "job_consultant"
+
+
 def assessment_visible(role: str, name: str) -> bool:
     """The assessment pages are not shared with provider staff."""
     return role != "provider_staff" and name in VISIBLE[role]
@@ -233,7 +240,7 @@ ENDPOINTS = [
         ),
         lambda w, n: Activity.objects.filter(plan__citizen=_citizen(w, n)).count(),
         201,
-        plan_writer,
+        company_part_writer,
     ),
     Endpoint(
         "PUT /activities/{id}",
@@ -244,7 +251,7 @@ ENDPOINTS = [
         ),
         lambda w, n: Activity.objects.get(pk=w.cases[n].activity.pk).version,
         200,
-        plan_writer,
+        company_part_writer,
         version=lambda w, n: Activity.objects.get(pk=w.cases[n].activity.pk).version,
     ),
     Endpoint(
@@ -256,7 +263,7 @@ ENDPOINTS = [
         ),
         lambda w, n: HoursChange.objects.filter(activity=w.cases[n].activity).count(),
         201,
-        plan_writer,
+        company_part_writer,
     ),
     Endpoint(
         "POST /meetings",
@@ -268,6 +275,7 @@ ENDPOINTS = [
                 "kind": "follow_up",
                 "date": str(TODAY),
                 "notes": "Godt møde",
+                "notes_internal": False,
                 "participants": [
                     {"role": "employment_caseworker", "user_id": getattr(w, OWNER[n]).pk},
                     {"role": "doctor", "name": "Dr. Hansen"},
@@ -276,7 +284,7 @@ ENDPOINTS = [
         ),
         lambda w, n: Meeting.objects.filter(plan__citizen=_citizen(w, n)).count(),
         201,
-        plan_writer,
+        company_part_writer,
     ),
     Endpoint(
         "POST /mentors",

@@ -87,6 +87,25 @@ def own_invitation(w):
 
 
 @pytest.fixture
+def registered(world):
+    """A company in Nord's register, with an open position."""
+    from fremdrift.companies import services as companies
+
+    made = companies.company_create(
+        actor=world.caseworker, organisation=world.nord, name="Bageriet", cvr="12345674"
+    )
+    world.company_id = made.pk
+    world.vacancy_id = companies.vacancy_add(
+        actor=world.caseworker, company=made, title="Bager", from_date=dt.date.today()
+    ).pk
+    return made
+
+
+def company(w):
+    return {"company_id": w.company_id}
+
+
+@pytest.fixture
 def invited(world):
     """A self-assessment link for the world's citizen, made by their caseworker."""
     world.invitation, world.invited_token = make_invitation(world.caseworker, world.citizen)
@@ -195,6 +214,24 @@ PAGES = {
         "redirects to the programme page, which logs",
         kwargs=lambda w: {"programme_id": w.enrolments["citizen"].programme_id},
     ),
+    "enrolments:company_consultant": Shows(CW, "post", kwargs=enrolment),
+    "plans:vacancy_suggest": Shows(CW, "post", kwargs=citizen),
+    "plans:vacancy_suggestion_outcome": NoPersonalData(
+        "saves what came of a suggested position, then redirects to the plan, which logs",
+        kwargs=lambda w: citizen(w) | {"suggestion_id": 1},
+    ),
+    "companies:list": NoPersonalData("companies and their counts of placements, no citizen"),
+    "companies:create": NoPersonalData("a form for a company, no citizen"),
+    # The company page names the organisation's citizens placed there, and logs them.
+    "companies:detail": Shows(CW, kwargs=company),
+    "companies:edit": NoPersonalData("a company's own facts, no citizen", kwargs=company),
+    "companies:retire": NoPersonalData("retires a company, then redirects", kwargs=company),
+    "companies:contact_add": Shows(CW, "post", kwargs=company),
+    "companies:vacancy_add": Shows(CW, "post", kwargs=company),
+    "companies:vacancy_close": NoPersonalData(
+        "marks a position filled, then redirects",
+        kwargs=lambda w: company(w) | {"vacancy_id": w.vacancy_id},
+    ),
     "reports:index": NoPersonalData("a list of reports"),
     "reports:progression": NoPersonalData("group figures, small cells hidden"),
     "reports:comparison": NoPersonalData("group figures, small cells hidden"),
@@ -294,7 +331,7 @@ def log_rows() -> int:
     "name", [name for name, route in PAGES.items() if isinstance(route, Shows)]
 )
 def test_every_route_that_shows_personal_data_writes_an_access_log_row(
-    name, world, cases, invited, login, client
+    name, world, cases, invited, registered, login, client
 ):
     from django.urls import reverse
 
@@ -340,7 +377,7 @@ def snapshot() -> dict[str, str]:
     return tables
 
 
-def test_no_get_changes_data_for_any_role(world, cases, referred, invited, client):
+def test_no_get_changes_data_for_any_role(world, cases, referred, invited, registered, client):
     from django.urls import reverse
 
     before = snapshot()

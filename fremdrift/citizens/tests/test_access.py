@@ -229,3 +229,69 @@ def test_a_case_review_widens_only_the_managers_scope(world, role):
     }
     assert names == CASE_REVIEW_VISIBLE[role]
     assert not access.citizens_in_scope(world.manager, case_review=True, to_change=True).exists()
+
+
+# The job consultant's row: the company part of the plan of their organisation's citizens
+# (company-oriented activities, meetings about the job goal), nothing else of it; no internal
+# notes, no CPR number.
+RECORDS_COMPANY_PART = {
+    "caseworker": {"citizen", "teammates_citizen", "ended_citizen"},
+    "colleague": {"citizen", "teammates_citizen", "ended_citizen"},
+    "outsider": {"foreign_citizen"},
+    "provider_staff": {"citizen"},
+    "other_provider_staff": set(),
+    "job_consultant": {"citizen", "teammates_citizen", "ended_citizen"},
+    "manager": set(),
+    "administrator": set(),
+}
+RECORDS_OTHER_ACTIVITIES = {
+    role: names for role, names in RECORDS_COMPANY_PART.items() if role != "job_consultant"
+} | {"job_consultant": set()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("citizen_name", CITIZENS)
+def test_who_records_company_and_other_activities(world, role, citizen_name):
+    user = getattr(world, role)
+    citizen = getattr(world, citizen_name)
+    company = access.may_record_activity(user, citizen, "internship_single")
+    other = access.may_record_activity(user, citizen, "psychologist")
+    assert company == (citizen_name in RECORDS_COMPANY_PART[role])
+    assert other == (citizen_name in RECORDS_OTHER_ACTIVITIES[role])
+    assert access.may_record_company_activity(user, citizen) == company
+    assert access.may_record_job_meeting(user, citizen) == company
+
+
+@pytest.mark.parametrize("citizen_name", CITIZENS)
+def test_the_job_consultant_reads_no_internal_notes_and_reveals_no_cpr(world, citizen_name):
+    citizen = getattr(world, citizen_name)
+    consultant = world.job_consultant
+    assert not access.may_reveal_cpr(consultant, citizen)
+    assert not access.may_read_meeting_notes(
+        consultant, home_organisation_id=citizen.home_organisation_id, internal=True
+    )
+    assert not access.may_write_internal_notes(consultant)
+    assert not access.may_change_plan(consultant, citizen)
+
+
+def test_the_job_consultant_records_a_company_activity_on_the_page_but_not_another(world, login):
+    from fremdrift.codelists.models import Code
+    from fremdrift.plans.models import Activity
+    from fremdrift.plans.services import plan_get_or_create
+
+    plan_get_or_create(actor=world.caseworker, citizen=world.citizen)
+    client = login(world.job_consultant)
+    url = reverse("plans:activity_create", args=[world.citizen.pk])
+    body = {
+        "sector": Code.objects.get(code_list="activity_sector", code="employment").pk,
+        "purpose": "Praktik",
+        "start_date": "2025-01-06",
+    }
+    other = Code.objects.get(code_list="activity_type", code="guidance")
+    internship = Code.objects.get(code_list="activity_type", code="internship_single")
+    client.post(url, body | {"kind": other.pk})
+    assert not Activity.objects.exists()
+    assert client.post(url, body | {"kind": internship.pk}).status_code == 302
+    assert Activity.objects.get().kind == internship
+    foreign = reverse("plans:activity_create", args=[world.foreign_citizen.pk])
+    assert client.post(foreign, body | {"kind": internship.pk}).status_code == 404

@@ -21,7 +21,9 @@ LAYERS = [
     # in the change history.
     ["instruments", "signin", "codeadmin"],
     ["citizens"],
-    ["assessments"],
+    # The company register stands beside the assessments: both read the citizens in scope,
+    # and the plans name both (a placement names its company).
+    ["assessments", "companies"],
     ["plans"],
     ["programmes"],
     ["referrals"],

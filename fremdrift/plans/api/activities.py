@@ -32,9 +32,9 @@ from ..models import Activity
 from .rules import (
     CHANGE_ERRORS,
     WRITE_ERRORS,
+    citizen_for_company_part,
     citizen_id_field,
-    citizen_to_change,
-    may_change,
+    may_record,
     plan_of,
 )
 
@@ -65,6 +65,10 @@ class ActivityOut(Schema):
     weekly_hours: float | None = Field(description="Hours per week at the start")
     hours_changes: list[HoursChangeOut] = Field(description="Later changes of the weekly hours")
     company_mentor: bool
+    company_id: int | None = Field(description="The company of a placement, from the register")
+    mentor_contact_id: int | None = Field(
+        description="The company mentor, a contact person of the company"
+    )
     result: str
     next_step: str
     version: int
@@ -157,6 +161,12 @@ class ActivityIn(InputSchema):
     end_date: dt.date | None = None
     weekly_hours: float | None = _hours_field(description="Hours per week at the start, 0 to 48")
     company_mentor: bool = False
+    company_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="A company of the register (a placement)"
+    )
+    mentor_contact_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The company mentor: a contact person of the company"
+    )
     result: str = Field(
         "", max_length=20, description="succeeded, partly, failed, too_early, or empty"
     )
@@ -181,6 +191,8 @@ class ActivityChange(InputSchema):
     end_date: dt.date | None = None
     weekly_hours: float | None = _hours_field(description="Hours per week at the start, 0 to 48")
     company_mentor: bool | None = None
+    company_id: int | None = Field(None, ge=1, le=MAX_ID)
+    mentor_contact_id: int | None = Field(None, ge=1, le=MAX_ID)
     result: str | None = Field(
         None, max_length=20, description="succeeded, partly, failed, too_early, or empty"
     )
@@ -212,6 +224,14 @@ def _activity_codes(data: dict, organisation_id: int, current_sector: str | None
     return data
 
 
+def _company_ids(data: dict) -> dict:
+    """The body's company and mentor ids under the service's names (it checks them)."""
+    for key, name in (("company_id", "company"), ("mentor_contact_id", "mentor_contact")):
+        if key in data:
+            data[name] = data.pop(key)
+    return data
+
+
 def _activity_out(request: HttpRequest, activity: Activity, response: HttpResponse):
     response["ETag"] = etag(activity.version)
     return selectors.activity_get(request.user, activity.pk)
@@ -225,10 +245,13 @@ def _activity_out(request: HttpRequest, activity: Activity, response: HttpRespon
 def activity_create(request: HttpRequest, payload: ActivityIn, response: HttpResponse):
     """Adds an activity to the citizen's plan (made on the first write). As on the plan page:
     the citizen's caseworkers and the staff of a provider they are referred to."""
-    citizen = citizen_to_change(request, payload.citizen_id)
-    data = _activity_codes(
-        payload.dict(exclude={"citizen_id", "goal_ids"}), request.user.organisation_id
+    citizen = citizen_for_company_part(request, payload.citizen_id)
+    data = _company_ids(
+        _activity_codes(
+            payload.dict(exclude={"citizen_id", "goal_ids"}), request.user.organisation_id
+        )
     )
+    may_record(request, citizen, data["kind"].code)
     if data["weekly_hours"] is not None:
         data["weekly_hours"] = str(data["weekly_hours"])
     with transaction.atomic():
@@ -256,13 +279,17 @@ def activity_update(
     ETag you read in `If-Match`; a stale one answers 412 and changes nothing."""
     activity = selectors.activity_get(request.user, activity_id)
     citizen = activity.plan.citizen
-    may_change(request, citizen)
+    may_record(request, citizen, activity.kind.code)
     refusal = version_refusal(request, activity.version, "activity")
     if refusal is not None:
         return refusal
-    data = _activity_codes(
-        payload.dict(exclude_unset=True), request.user.organisation_id, activity.sector.code
+    data = _company_ids(
+        _activity_codes(
+            payload.dict(exclude_unset=True), request.user.organisation_id, activity.sector.code
+        )
     )
+    if data.get("kind") is not None:
+        may_record(request, citizen, data["kind"].code)
     if data.get("weekly_hours") is not None:
         data["weekly_hours"] = str(data["weekly_hours"])
     for text_field in ("delivered_by", "result", "next_step"):
@@ -291,7 +318,7 @@ def activity_hours_change(
     stale one answers 412."""
     activity = selectors.activity_get(request.user, activity_id)
     citizen = activity.plan.citizen
-    may_change(request, citizen)
+    may_record(request, citizen, activity.kind.code)
     refusal = version_refusal(request, activity.version, "activity", required=False)
     if refusal is not None:
         return refusal

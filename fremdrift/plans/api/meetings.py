@@ -29,7 +29,13 @@ from fremdrift.core.api_kit import (
 
 from .. import selectors, services
 from ..models import Meeting, Mentor
-from .rules import WRITE_ERRORS, citizen_id_field, citizen_to_change, plan_of
+from .rules import (
+    WRITE_ERRORS,
+    citizen_for_company_part,
+    citizen_id_field,
+    citizen_to_change,
+    plan_of,
+)
 
 # The operation ids are given as they were when the plan's endpoints were one module
 # (`fremdrift.plans.api`), so that the schema and the clients made from it stay the same.
@@ -171,8 +177,10 @@ class MeetingIn(InputSchema):
 )
 def meeting_create(request: HttpRequest, payload: MeetingIn):
     """Records a meeting that has been held, with who took part. As on the plan page: the
-    citizen's caseworkers and the staff of a provider they are referred to."""
-    citizen = citizen_to_change(request, payload.citizen_id)
+    citizen's caseworkers and the staff of a provider they are referred to; a job consultant
+    of the citizen's organisation records meetings about the job goal, with notes that are
+    not internal."""
+    citizen = citizen_for_company_part(request, payload.citizen_id)
     own = request.user.organisation_id
     kind = code_of(CodeList.MEETING_KIND, payload.kind, "kind", organisation=own)
     users = User.objects.filter(

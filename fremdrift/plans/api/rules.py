@@ -6,7 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field
 
-from fremdrift.citizens.access import citizen_get, may_change_plan
+from fremdrift.citizens.access import (
+    citizen_get,
+    may_change_plan,
+    may_record_activity,
+    may_record_company_activity,
+)
 from fremdrift.core.api_kit import MAX_ID, errors
 
 from .. import services
@@ -20,6 +25,23 @@ def citizen_to_change(request: HttpRequest, citizen_id: int):
     if not may_change_plan(request.user, citizen):
         raise PermissionDenied
     return citizen
+
+
+def citizen_for_company_part(request: HttpRequest, citizen_id: int):
+    """The rule of the plan's company part (company-oriented activities, meetings about the
+    job goal): the citizen in scope (else 404), and a user who may change the plan or a job
+    consultant of the citizen's organisation (else 403)."""
+    citizen = citizen_get(request.user, citizen_id)
+    if not may_record_company_activity(request.user, citizen):
+        raise PermissionDenied
+    return citizen
+
+
+def may_record(request: HttpRequest, citizen, kind_code: str) -> None:
+    """An activity of this type for this citizen (else 403): a job consultant's are
+    company-oriented."""
+    if not may_record_activity(request.user, citizen, kind_code):
+        raise PermissionDenied
 
 
 def plan_of(request: HttpRequest, citizen) -> Plan:

@@ -18,10 +18,12 @@ from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.services import citizen_update
 from fremdrift.codelists.models import Code
+from fremdrift.companies import services as company_services
 from fremdrift.core.fieldcrypto import lookup_hash
 from fremdrift.exchange.models import Entity, SourceKey
 from fremdrift.instruments.models import Instrument
 from fremdrift.jobs.models import JobRun
+from fremdrift.plans import services as plan_services
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals import services as referral_services
@@ -110,6 +112,18 @@ def whole_case(world) -> Citizen:
         source_system="fagsystem", entity=Entity.CITIZEN, source_id="F-17", object_id=citizen.pk
     )
     access_log_write(user=actor, action="view", citizen=citizen, path="/")
+    # A position of the company register suggested to the citizen: erased with them, while
+    # the company and its position stay in the register.
+    bakery = company_services.company_create(
+        actor=actor, organisation=world.nord, name="Bageriet", cvr="12345674"
+    )
+    plan_services.vacancy_suggest(
+        actor=world.job_consultant,
+        plan=case.plan,
+        vacancy=company_services.vacancy_add(
+            actor=actor, company=bakery, title="Bagerimedhjælper", from_date=TODAY
+        ),
+    )
     enrolment.refresh_from_db()
     referral_services.enrolment_end(
         actor=actor,

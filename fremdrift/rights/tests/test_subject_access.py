@@ -28,6 +28,7 @@ from fremdrift.citizens import services as citizen_services
 from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.selectors import citizen_cpr
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.companies import services as companies
 from fremdrift.exchange import format as fmt
 from fremdrift.exchange.services import package_export
 from fremdrift.instruments.models import Instrument
@@ -48,6 +49,10 @@ def code(code_list, value, parent=None):
     if parent:
         codes = codes.filter(parent__code=parent)
     return codes.get()
+
+
+# CVR numbers that pass the modulus-11 check, one for each round of `history`.
+CVRS = ["10000009", "10000017", "10000025", "10000033", "10000041", "10000068"]
 
 
 def history(w, rounds: int = 1) -> None:
@@ -208,6 +213,18 @@ def history(w, rounds: int = 1) -> None:
             made_on=day,
             has_priority=True,
         )
+        # A position of the company register suggested to the citizen.
+        bakery = companies.company_create(
+            actor=actor, organisation=citizen.home_organisation, name=f"Bageri {n}", cvr=CVRS[n]
+        )
+        plans.vacancy_suggest(
+            actor=actor,
+            plan=plan,
+            vacancy=companies.vacancy_add(
+                actor=actor, company=bakery, title=f"Bagerimedhjælper {n}", from_date=day
+            ),
+            suggested_on=day,
+        )
         citizen.refresh_from_db()
         citizen_services.citizen_update(
             actor=actor,
@@ -277,6 +294,7 @@ TABLES = {
     "plans.Mentor": Held("plan__citizen", "data/mentors.csv"),
     "plans.PlanRole": Held("plan__citizen", "data/plan_roles.csv"),
     "plans.StatutoryPlan": Held("plan__citizen", "data-ekstra/statutory_plans.csv"),
+    "plans.VacancySuggestion": Held("plan__citizen", "data-ekstra/vacancy_suggestions.csv"),
     "programmes.Enrolment": Held("citizen", "data/enrolments.csv"),
     "programmes.MilestoneConfirmation": Held(
         "enrolment__citizen", "data-ekstra/milestone_confirmations.csv"

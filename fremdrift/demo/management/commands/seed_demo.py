@@ -23,6 +23,7 @@ from fremdrift.demo import names
 from fremdrift.demo.assessments import seed_assessments
 from fremdrift.demo.case_reviews import seed_case_reviews
 from fremdrift.demo.codes import seed_own_codes
+from fremdrift.demo.companies import seed_companies
 from fremdrift.demo.fidelity import seed_fidelity_and_surveys
 from fremdrift.demo.plans import seed_plans
 from fremdrift.demo.profiles import seed_profiles
@@ -141,6 +142,13 @@ class Command(BaseCommand):
             citizens.append(citizen)
         seed_assessments(rng=rng, citizens=citizens, today=today)
         seed_plans(rng=rng, citizens=citizens, today=today)
+        seed_companies(
+            rng=rng,
+            consultant=users["virksomhed"],
+            organisation=organisations[0],
+            citizens=citizens,
+            today=today,
+        )
         seed_programmes(
             rng=rng, citizens=citizens, providers=organisations[1:], users=users, today=today
         )
