@@ -156,6 +156,9 @@ PAGES = {
     "plans:activity_follow_up": Shows(
         CW, kwargs=lambda w: citizen(w) | {"activity_id": case(w).activity.pk}
     ),
+    "plans:activity_types": NoPersonalData(
+        "the activity types of a sector, a code list", kwargs=citizen
+    ),
     "plans:meeting_create": Shows(CW, "post", kwargs=citizen),
     "plans:mentor_create": Shows(CW, "post", kwargs=citizen),
     "plans:plan_role_create": Shows(CW, "post", kwargs=citizen),
