@@ -181,7 +181,8 @@ PAGES = {
     "enrolments:confirm": Shows(CW, "post", kwargs=enrolment),
     "enrolments:exit": Shows(CW, kwargs=enrolment),
     "enrolments:profile": Shows(CW, kwargs=enrolment),
-    "programmes:list": NoPersonalData("programmes and their counts, no citizen"),
+    # A caseworker sees their organisation's citizens referred now.
+    "programmes:list": Shows(CW),
     # The specification lists enrolments (by number) with the days their milestones were
     # reached: the quarter of the world's enrolments, whose start is a milestone.
     "programmes:payments": Shows(
