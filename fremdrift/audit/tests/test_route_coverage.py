@@ -222,6 +222,9 @@ PAGES = {
         "revokes a token", kwargs=lambda w: {"client_id": 1, "token_id": 1}
     ),
     "exchange:upload": NoPersonalData("the upload form; an import is logged by the services"),
+    "exchange:import": NoPersonalData("imports the checked package; logged by the services"),
+    "exchange:format": NoPersonalData("the description of the exchange format"),
+    "exchange:example": NoPersonalData("the example package, fictitious people"),
     "instruments:list": NoPersonalData("question batteries"),
     "instruments:detail": NoPersonalData("a question battery", kwargs=instrument),
     "instruments:copy": NoPersonalData("copies a question battery", kwargs=instrument),
