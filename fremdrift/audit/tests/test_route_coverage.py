@@ -242,6 +242,12 @@ PAGES = {
         CW, "post", kwargs=citizen, data=lambda w: {"purpose": "citizen_request"}
     ),
     "audit:users": NoPersonalData("staff users and the changes of their roles, no citizen"),
+    "signin:organisations": NoPersonalData("the organisations, no citizen"),
+    "signin:organisation_create": NoPersonalData("creates a provider or project, no citizen"),
+    "signin:organisation_edit": NoPersonalData(
+        "an organisation's name, kind and state, no citizen",
+        kwargs=lambda w: {"organisation_id": w.vaekst.pk},
+    ),
     "rights:retention": Shows("administrator"),
     "rights:erase": Shows(
         "administrator", "post", data=lambda w: {"citizens": [w.ended_citizen.pk]}
