@@ -199,15 +199,13 @@ class ActivityForm(DesignSystemForm):
         kind.choices = [("", "---------")] + [
             (c.pk, c.label if sector else f"{c.parent.label}: {c.label}") for c in offered
         ]
-        self.fields["sector"].widget.attrs.update(
-            {
-                "hx-get": reverse("plans:activity_types", args=[plan.citizen_id]),
-                "hx-target": "#activity-kind",
-                "hx-swap": "outerHTML",
-                "hx-trigger": "change",
-                "hx-include": "this",
-            }
-        )
+        self.fields["sector"].widget.attrs |= {
+            "hx-get": reverse("plans:activity_types", args=[plan.citizen_id]),
+            "hx-target": "#activity-kind",
+            "hx-swap": "outerHTML",
+            "hx-trigger": "change",
+            "hx-include": "this",
+        }
 
     def chosen_sector(self) -> Code | None:
         """The sector the form was posted or opened with, if it is one."""
