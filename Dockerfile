@@ -11,6 +11,9 @@ WORKDIR /app
 COPY pyproject.toml requirements.lock ./
 COPY fremdrift ./fremdrift
 COPY manage.py ./
+# The exchange format's description and example package, served on the import page.
+COPY docs/exchange-format.md ./docs/exchange-format.md
+COPY docs/exchange-example ./docs/exchange-example
 COPY deploy ./deploy
 RUN pip install --no-cache-dir -c requirements.lock . && mkdir -p var && chown fremdrift var
 USER fremdrift

@@ -6,7 +6,7 @@ from fremdrift.api.api import api
 from fremdrift.citizens.urls import urlpatterns as citizen_urls
 from fremdrift.core import views as core_views
 from fremdrift.jobs import views as jobs_views
-from fremdrift.pages import timeline_views
+from fremdrift.pages import programme_views, timeline_views
 from fremdrift.pages import views as pages
 from fremdrift.plans import review_views
 from fremdrift.plans.urls import urlpatterns as plan_urls
@@ -35,7 +35,10 @@ plan_pages = [
         name="timeline_document",
     ),
 ]
-programme_pages = [path("<int:programme_id>/", pages.programme_detail, name="detail")]
+programme_pages = [
+    path("", programme_views.programme_list, name="list"),
+    path("<int:programme_id>/", pages.programme_detail, name="detail"),
+]
 
 urlpatterns = [
     path("", core_views.home, name="home"),

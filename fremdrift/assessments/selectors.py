@@ -213,9 +213,11 @@ def assessments_of_instruments(citizen, instruments, *, limit: int = 20) -> list
 
 def corrections_of(assessment: Assessment):
     """Who recorded and corrected the assessment, and when, oldest first."""
-    return ChangeRecord.objects.filter(
-        model=Assessment._meta.label, object_id=str(assessment.pk)
-    ).order_by("at", "id")
+    return (
+        ChangeRecord.objects.filter(model=Assessment._meta.label, object_id=str(assessment.pk))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
 
 
 def assessments_in_scope(user) -> QuerySet[Assessment]:

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -31,6 +30,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     page = None
     citizen = None
     not_found = False
+    filters = {"organisation_id": organisation_id}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         citizen_id = None
@@ -44,26 +44,29 @@ def access_log(request: HttpRequest) -> HttpResponse:
         if data["username"]:
             user = User.objects.filter(username=data["username"]).first()
             user_id = user.pk if user else -1
-        entries = selectors.access_log_search(
-            organisation_id=organisation_id,
-            citizen_id=citizen_id,
-            user_id=user_id,
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-        )
-        page = Paginator(entries, 50).get_page(request.POST.get("page") or 1)
-        page.object_list = list(page.object_list)  # the log as it was before this search
+        filters |= {
+            "citizen_id": citizen_id,
+            "user_id": user_id,
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    if not form.is_bound or form.is_valid():
+        # The page opens with the newest rows; a search narrows them. Reads and changes side
+        # by side, the log as it was before this search.
+        number = request.POST.get("page") or "1"
+        page = selectors.access_log_page(page=int(number) if number.isdigit() else 1, **filters)
         if citizen is not None:
             access_log_write(
                 user=request.user,
                 action=AccessAction.SEARCH,
                 citizen=citizen,
                 purpose=_("Access log"),
-                criterion=citizen_selectors.criterion_for_log(data["cpr"] or ""),
+                criterion=citizen_selectors.criterion_for_log(form.cleaned_data["cpr"] or ""),
                 path=request.path,
             )
         for entry in page.object_list:
-            entry.shown_criterion = selectors.masked_criterion(entry.criterion)
+            if not getattr(entry, "is_change", False):
+                entry.shown_criterion = selectors.masked_criterion(entry.criterion)
     return render(
         request,
         "audit/access_log.html",

@@ -295,6 +295,42 @@ class PackageError:
         return f"{where}: {self.message}"
 
 
+def library_problem(error: BaseException) -> str:
+    """A library's error (zipfile, json, the file system) in the user's language: the
+    English text of a library never reaches the page ("File is not a zip file")."""
+    text = str(error).lower()
+    if isinstance(error, zipfile.BadZipFile):
+        if "not a zip file" in text:
+            return _("the file is not a ZIP file")
+        if "crc" in text:
+            return _("a file in it is damaged: its checksum does not match")
+        if "truncated" in text or "overlapped" in text:
+            return _("the ZIP file is cut short or damaged")
+        return _("the ZIP file is damaged")
+    if isinstance(error, EOFError):
+        return _("the ZIP file is cut short or damaged")
+    if isinstance(error, csv.Error):
+        if "nul" in text:
+            return _("it holds a NUL character")
+        if "field limit" in text:
+            return _("a field is too long")
+        if "new-line" in text or "newline" in text:
+            return _("a line break inside a field that is not in quotes")
+        return _("the quotes do not match")
+    if isinstance(error, json.JSONDecodeError):
+        return _("it is not valid JSON (line %(line)d, column %(column)d)") % {
+            "line": error.lineno,
+            "column": error.colno,
+        }
+    if isinstance(error, UnicodeDecodeError):
+        return _("it is not UTF-8 text")
+    if isinstance(error, FileNotFoundError):
+        return _("the file is not there")
+    if isinstance(error, PermissionError):
+        return _("the file may not be read")
+    return _("the file cannot be read")
+
+
 class Package:
     """A package on disk, a folder or a ZIP file, read file by file as bytes."""
 
@@ -309,7 +345,7 @@ class Package:
         except (zipfile.BadZipFile, OSError) as error:
             raise PackageUnreadable(
                 _("The package is neither a folder nor a readable ZIP file (%(error)s).")
-                % {"error": error}
+                % {"error": library_problem(error)}
             ) from None
         infos = self._zip.infolist()
         if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
@@ -355,7 +391,7 @@ class Package:
                 manifest = json.loads(raw.read(1024 * 1024).decode("utf-8-sig"))
         except (ValueError, zipfile.BadZipFile, EOFError, OSError) as error:
             raise PackageUnreadable(
-                _("manifest.json cannot be read (%(error)s).") % {"error": error}
+                _("manifest.json cannot be read (%(error)s).") % {"error": library_problem(error)}
             ) from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise PackageUnreadable(
@@ -442,7 +478,10 @@ class Table:
             )
         except (zipfile.BadZipFile, EOFError, OSError) as error:
             self._error(
-                0, "", _("The file cannot be read from the package (%(error)s).") % {"error": error}
+                0,
+                "",
+                _("The file cannot be read from the package (%(error)s).")
+                % {"error": library_problem(error)},
             )
 
     def _lines(self, text: io.TextIOWrapper) -> Iterator[str]:
@@ -512,7 +551,7 @@ class Table:
                 reader.line_num,
                 "",
                 _("The line is not valid CSV (%(error)s); the rest of the file was not read.")
-                % {"error": error},
+                % {"error": library_problem(error)},
             )
 
 

@@ -5,10 +5,9 @@ from fremdrift.core.forms import DesignSystemForm
 
 
 class PackageUploadForm(DesignSystemForm):
+    """Step 1: the package to check. Step 2 imports the file checked, kept on the server."""
+
     package = forms.FileField(
         label=_("Exchange package (ZIP)"),
         help_text=_("A ZIP file with manifest.json and the CSV files, as described in the format."),
-    )
-    dry_run = forms.BooleanField(
-        label=_("Only check the package; write nothing"), required=False, initial=True
     )

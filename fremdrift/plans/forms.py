@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fremdrift.citizens.forms import CodeChoiceField
@@ -12,7 +13,7 @@ from fremdrift.companies.selectors import active_companies, mentor_contacts, ope
 from fremdrift.core.forms import DesignSystemForm
 
 from .models import Activity, Goal, GoalEvent, Meeting, StatutoryPlan, Supporter
-from .selectors import plan_helpers
+from .selectors import activity_type_fits, activity_types, plan_helpers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 GAS_LABELS = {
@@ -219,18 +220,54 @@ class ActivityForm(DesignSystemForm):
         offer_codes(self, codes_from, sector=CodeList.ACTIVITY_SECTOR, kind=CodeList.ACTIVITY_TYPE)
         self.fields["goals"].queryset = Goal.objects.filter(plan_id=plan.pk)
         self.fields["goals"].label_from_instance = lambda g: g.text[:80]
-        self.fields["kind"].label_from_instance = lambda c: f"{c.parent.label}: {c.label}"
+        kind = self.fields["kind"]
+        kind.queryset = kind.queryset.select_related("parent")
         if company_only:
-            self.fields["kind"].queryset = self.fields["kind"].queryset.filter(
-                code__in=COMPANY_ORIENTED_TYPES
-            )
+            kind.queryset = kind.queryset.filter(code__in=COMPANY_ORIENTED_TYPES)
             self.fields["sector"].queryset = self.fields["sector"].queryset.filter(
-                code__in=self.fields["kind"].queryset.values("parent__code")
+                code__in=kind.queryset.values("parent__code")
             )
+        # Any type validates, so that `clean` can say which type does not fit the sector; the
+        # list offers the chosen sector's types (redrawn by htmx when the sector changes).
+        sector = self.chosen_sector()
+        # The recording user's organisation's codes (`offer_codes`), for a job consultant
+        # only the company-oriented ones.
+        allowed = set(kind.queryset.values_list("pk", flat=True))
+        offered = [c for c in activity_types(sector) if c.pk in allowed]
+        kind.choices = [("", "---------")] + [
+            (c.pk, c.label if sector else f"{c.parent.label}: {c.label}") for c in offered
+        ]
         organisation_id = plan.citizen.home_organisation_id
         self.fields["company"].queryset = active_companies(organisation_id)
         self.fields["mentor_contact"].queryset = mentor_contacts(organisation_id)
         self.fields["mentor_contact"].label_from_instance = lambda c: f"{c.company.name}: {c}"
+        self.fields["sector"].widget.attrs |= {
+            "hx-get": reverse("plans:activity_types", args=[plan.citizen_id]),
+            "hx-target": "#activity-kind",
+            "hx-swap": "outerHTML",
+            "hx-trigger": "change",
+            "hx-include": "this",
+        }
+
+    def chosen_sector(self) -> Code | None:
+        """The sector the form was posted or opened with, if it is one."""
+        value = self.data.get("sector") if self.is_bound else self.initial.get("sector")
+        if isinstance(value, Code):
+            return value
+        if not value or not str(value).isdigit():
+            return None
+        return self.fields["sector"].queryset.filter(pk=value).first()
+
+    def clean(self):
+        cleaned = super().clean()
+        sector, kind = cleaned.get("sector"), cleaned.get("kind")
+        if sector is not None and kind is not None and not activity_type_fits(sector, kind):
+            self.add_error(
+                "kind",
+                _("The type “%(type)s” does not belong to the sector “%(sector)s”.")
+                % {"type": kind.label, "sector": sector.label},
+            )
+        return cleaned
 
 
 class MeetingForm(DesignSystemForm):

@@ -92,10 +92,28 @@ def replay(events) -> dict:
     return state
 
 
+def activity_types(sector: Code | None = None) -> list[Code]:
+    """The active activity types of a sector, sorted by their label in the active language;
+    without a sector, every sector's types. The one rule of which type belongs to which
+    sector: a type is a second-level code of the list of types, under the first-level code
+    named as the sector's code (`codelists/defaults.py`)."""
+    types = Code.objects.filter(
+        code_list=CodeList.ACTIVITY_TYPE, is_active=True, parent__isnull=False
+    ).select_related("parent")
+    if sector is not None:
+        types = types.filter(parent__code=sector.code)
+    return sorted(types, key=lambda c: (c.parent.label.casefold(), c.label.casefold()))
+
+
+def activity_type_fits(sector: Code, kind: Code) -> bool:
+    """Whether the type `kind` belongs to `sector`, by the rule of `activity_types`."""
+    return kind.parent_id is not None and kind.parent.code == sector.code
+
+
 def activities_of(plan: Plan) -> list[Activity]:
     return list(
         plan.activities.select_related("sector", "kind", "company", "mentor_contact")
-        .prefetch_related("hours_changes")
+        .prefetch_related("hours_changes", "goals")
         .order_by("-start_date", "-id")
     )
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:citizen_id>/plan/goals/", views.goal_create, name="goal_create"),
     path("<int:citizen_id>/plan/goals/<int:goal_id>/", views.goal_change, name="goal_change"),
     path("<int:citizen_id>/plan/activities/", views.activity_create, name="activity_create"),
+    path("<int:citizen_id>/plan/activities/types/", views.activity_types, name="activity_types"),
     path(
         "<int:citizen_id>/plan/activities/<int:activity_id>/",
         views.activity_follow_up,

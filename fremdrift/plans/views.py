@@ -394,6 +394,24 @@ def activity_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def activity_types(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """The activity form's list of types for the sector in `?sector=` (a fragment, htmx):
+    shows no personal data, so it writes no access-log row."""
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=False)
+    company_only = not may_change
+    if company_only and not may_record_company_activity(request.user, citizen):
+        raise PermissionDenied
+    form = ActivityForm(
+        initial={"sector": request.GET.get("sector")},
+        plan=plan or Plan(citizen=citizen),
+        codes_from=request.user.organisation_id,
+        company_only=company_only,
+    )
+    return render(request, "plans/_activity_types.html", {"activity_form": form})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def activity_follow_up(request: HttpRequest, citizen_id: int, activity_id: int) -> HttpResponse:
     """GET: the follow-up form of one activity (a fragment). POST: what came of it, and a

@@ -383,6 +383,20 @@ def enrolments_for(user, citizen) -> list[EnrolmentMilestones]:
     return [reached[e.pk] for e in enrolments]
 
 
+def referable_programmes() -> QuerySet[Programme]:
+    """The programmes a caseworker may refer a citizen to: the active programmes of active
+    providers and projects (the referral form's list and the caseworker's programme page)."""
+    return (
+        Programme.objects.filter(
+            is_active=True,
+            organisation__is_active=True,
+            organisation__kind__in=[Organisation.Kind.PROVIDER, Organisation.Kind.PROJECT],
+        )
+        .select_related("organisation", "target_group")
+        .order_by("organisation__name", "name", "id")
+    )
+
+
 def programme_list(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
     return (
         programmes.select_related("organisation", "target_group")

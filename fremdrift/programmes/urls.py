@@ -4,7 +4,6 @@ from . import views
 
 app_name = "programmes"
 urlpatterns = [
-    path("", views.programme_list, name="list"),
     path("payments/", views.payment_report, name="payments"),
     path("<int:programme_id>/fidelity/", views.fidelity, name="fidelity"),
 ]

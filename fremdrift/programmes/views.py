@@ -55,19 +55,6 @@ def milestone_confirm(request: HttpRequest, citizen_id: int, enrolment_id: int) 
     return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
 
 
-@login_required
-@require_GET
-def programme_list(request: HttpRequest) -> HttpResponse:
-    programmes = selectors.programmes_for(request.user)
-    if not reads_programmes(request.user):
-        raise Http404
-    return render(
-        request,
-        "programmes/programme_list.html",
-        {"programmes": selectors.programme_list(programmes)},
-    )
-
-
 def _payment_form(request: HttpRequest) -> PaymentReportForm:
     today = dt.date.today()
     data = request.GET.copy()

@@ -3,11 +3,11 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fremdrift.accounts.models import Organisation
 from fremdrift.core.forms import DesignSystemForm
 from fremdrift.instruments.models import Instrument
 from fremdrift.plans.forms import DATE
 from fremdrift.programmes.models import Programme
+from fremdrift.programmes.selectors import referable_programmes
 
 
 class ProgrammeChoiceField(forms.ModelChoiceField):
@@ -39,11 +39,7 @@ class ReferralForm(DesignSystemForm):
 
     def __init__(self, *args, programme: Programme | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        offered = Programme.objects.filter(
-            is_active=True,
-            organisation__is_active=True,
-            organisation__kind__in=[Organisation.Kind.PROVIDER, Organisation.Kind.PROJECT],
-        ).select_related("organisation")
+        offered = referable_programmes()
         field = self.fields["programme"]
         field.choices = [("", "---------")] + [
             (p.pk, field.label_from_instance(p)) for p in offered

@@ -42,6 +42,27 @@ def referrals_for(user, citizen) -> list[Referral]:
     )
 
 
+def referred_citizens(user) -> list[Referral]:
+    """The active referrals of the citizens `user`'s authority has a case for (the
+    caseworker's programme page): the user's own caseload first, then by name."""
+    if is_provider_staff(user):
+        return []
+    referrals = (
+        active_referrals()
+        .filter(citizen__in=citizens_in_scope(user))
+        .select_related("citizen", "programme", "provider")
+    )
+    return sorted(
+        referrals,
+        key=lambda r: (
+            r.citizen.responsible_caseworker_id != user.pk,
+            r.citizen.last_name.casefold(),
+            r.citizen.first_name.casefold(),
+            r.start_date,
+        ),
+    )
+
+
 def shared_referral(user, citizen) -> Referral | None:
     """For provider staff, the active referral through which they see the citizen."""
     if not is_provider_staff(user):

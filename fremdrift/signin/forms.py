@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fremdrift.accounts.models import Organisation
 from fremdrift.accounts.roles import Role
 from fremdrift.core.forms import DesignSystemForm
 
@@ -28,3 +29,9 @@ class StaffForm(DesignSystemForm):
             del self.fields["is_active"]
         else:
             del self.fields["username"]
+
+
+class OrganisationForm(DesignSystemForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

@@ -12,9 +12,15 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fremdrift.accounts.models import User
+from fremdrift.accounts.models import Organisation, User
 from fremdrift.audit.models import ChangeRecord
-from fremdrift.audit.services import change_record_write, snapshot, staff_member_save
+from fremdrift.audit.services import (
+    audited_create,
+    audited_update,
+    change_record_write,
+    snapshot,
+    staff_member_save,
+)
 
 from . import selectors
 from .models import ClaimMapping, SignInIdentity
@@ -266,3 +272,62 @@ def second_factor_reset(*, actor, member: User) -> None:
             before={"second_factor": True},
             after={"second_factor": False},
         )
+
+
+ORGANISATION_FIELDS = ["name", "kind", "is_active"]
+
+
+def organisation_errors(
+    *, actor, organisation: Organisation | None, name: str, kind: str, is_active: bool
+) -> dict:
+    """Why an administrator may not save an organisation so: the name taken, a kind not in the
+    list, their own organisation deactivated or made another kind, an authority other than
+    their own changed, or an authority made (a new municipality is set up with `bootstrap`)."""
+    errors: dict = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = _("Write the organisation's name.")
+    elif (
+        Organisation.objects.filter(name__iexact=name)
+        .exclude(pk=getattr(organisation, "pk", None))
+        .exists()
+    ):
+        errors["name"] = _("An organisation of that name exists already.")
+    if kind not in Organisation.Kind.values:
+        errors["kind"] = _("Choose from the list.")
+    own = organisation is not None and organisation.pk == actor.organisation_id
+    if own and not is_active:
+        errors["is_active"] = _("Your own organisation cannot be deactivated.")
+    if own and kind != organisation.kind:
+        errors["kind"] = _("Your own organisation keeps its kind.")
+    if not own and kind == Organisation.Kind.AUTHORITY:
+        errors["kind"] = _("Only providers and projects are set up here.")
+    if organisation is not None and not own and organisation.kind == Organisation.Kind.AUTHORITY:
+        errors["name"] = _("Another authority's organisation is changed by its own administrators.")
+    return errors
+
+
+@transaction.atomic
+def organisation_save(
+    *, actor, organisation: Organisation | None = None, name: str, kind: str, is_active: bool
+) -> Organisation:
+    """Creates a provider or project, or changes one or the administrator's own
+    organisation's name; every change a change record."""
+    errors = organisation_errors(
+        actor=actor, organisation=organisation, name=name, kind=kind, is_active=is_active
+    )
+    if errors:
+        raise ValidationError(errors)
+    data = {"name": name.strip(), "kind": kind, "is_active": is_active}
+    if organisation is None:
+        return audited_create(
+            actor=actor, model=Organisation, data=data, tracked=ORGANISATION_FIELDS
+        )
+    return audited_update(
+        actor=actor,
+        instance=organisation,
+        expected_version=None,
+        data=data,
+        tracked=ORGANISATION_FIELDS,
+        version_field=None,
+    )

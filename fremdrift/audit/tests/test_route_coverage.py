@@ -175,6 +175,9 @@ PAGES = {
     "plans:activity_follow_up": Shows(
         CW, kwargs=lambda w: citizen(w) | {"activity_id": case(w).activity.pk}
     ),
+    "plans:activity_types": NoPersonalData(
+        "the activity types of a sector, a code list", kwargs=citizen
+    ),
     "plans:meeting_create": Shows(CW, "post", kwargs=citizen),
     "plans:mentor_create": Shows(CW, "post", kwargs=citizen),
     "plans:plan_role_create": Shows(CW, "post", kwargs=citizen),
@@ -197,7 +200,8 @@ PAGES = {
     "enrolments:confirm": Shows(CW, "post", kwargs=enrolment),
     "enrolments:exit": Shows(CW, kwargs=enrolment),
     "enrolments:profile": Shows(CW, kwargs=enrolment),
-    "programmes:list": NoPersonalData("programmes and their counts, no citizen"),
+    # A caseworker sees their organisation's citizens referred now.
+    "programmes:list": Shows(CW),
     # The specification lists enrolments (by number) with the days their milestones were
     # reached: the quarter of the world's enrolments, whose start is a milestone.
     "programmes:payments": Shows(
@@ -262,6 +266,9 @@ PAGES = {
     "codelists:change": NoPersonalData(
         "changes an own code", kwargs=lambda w: {"code_list": "meeting_kind", "code_id": 1}
     ),
+    "exchange:import": NoPersonalData("imports the checked package; logged by the services"),
+    "exchange:format": NoPersonalData("the description of the exchange format"),
+    "exchange:example": NoPersonalData("the example package, fictitious people"),
     "instruments:list": NoPersonalData("question batteries"),
     "instruments:detail": NoPersonalData("a question battery", kwargs=instrument),
     "instruments:copy": NoPersonalData("copies a question battery", kwargs=instrument),
@@ -279,6 +286,12 @@ PAGES = {
         CW, "post", kwargs=citizen, data=lambda w: {"purpose": "citizen_request"}
     ),
     "audit:users": NoPersonalData("staff users and the changes of their roles, no citizen"),
+    "signin:organisations": NoPersonalData("the organisations, no citizen"),
+    "signin:organisation_create": NoPersonalData("creates a provider or project, no citizen"),
+    "signin:organisation_edit": NoPersonalData(
+        "an organisation's name, kind and state, no citizen",
+        kwargs=lambda w: {"organisation_id": w.vaekst.pk},
+    ),
     "rights:retention": Shows("administrator"),
     "rights:erase": Shows(
         "administrator", "post", data=lambda w: {"citizens": [w.ended_citizen.pk]}

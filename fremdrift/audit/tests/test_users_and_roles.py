@@ -74,8 +74,9 @@ def test_a_change_of_anothers_role_is_recorded_and_shown(world, login):
     )
     page = client.get(reverse("audit:users")).content.decode()
     history = page.split('data-testid="user-history"')[1]
-    assert "colleague" in history and "Sagsbehandler" in history
-    assert "Virksomhedskonsulent" in history and "administrator" in history
+    # People by their names, not their user names (issue 26).
+    assert "Colleague Testsen" in history and "Sagsbehandler" in history
+    assert "Virksomhedskonsulent" in history and "Administrator Testsen" in history
 
 
 def test_users_and_roles_checks_ownership(world, login):
