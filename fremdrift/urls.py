@@ -4,9 +4,8 @@ from django.urls import include, path
 from fremdrift.api import views as api_views
 from fremdrift.api.api import api
 from fremdrift.citizens.urls import urlpatterns as citizen_urls
-from fremdrift.core import views as core_views
 from fremdrift.jobs import views as jobs_views
-from fremdrift.pages import timeline_views
+from fremdrift.pages import timeline_views, worklist_views
 from fremdrift.pages import views as pages
 from fremdrift.plans import review_views
 from fremdrift.plans.urls import urlpatterns as plan_urls
@@ -38,7 +37,7 @@ plan_pages = [
 programme_pages = [path("<int:programme_id>/", pages.programme_detail, name="detail")]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", worklist_views.home, name="home"),
     path("healthz", jobs_views.healthz, name="healthz"),
     path("accounts/", include("fremdrift.accounts.urls")),
     path("accounts/", include("fremdrift.signin.urls")),
