@@ -111,9 +111,8 @@ def test_login_with_the_right_password_lands_a_caseworker_on_the_worklist(world,
     response = client.post(
         "/accounts/login/", {"username": "caseworker", "password": "a long enough password"}
     )
-    assert response.status_code == 302
-    landing = client.get(response["Location"], follow=True)
-    assert landing.redirect_chain[-1][0] == "/"
+    assert response.status_code == 302 and response["Location"] == "/"
+    landing = client.get("/")
     assert landing.status_code == 200 and "worklist" in landing.context
     assert client.get("/citizens/").status_code == 200
 
