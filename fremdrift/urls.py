@@ -4,9 +4,8 @@ from django.urls import include, path
 from fremdrift.api import views as api_views
 from fremdrift.api.api import api
 from fremdrift.citizens.urls import urlpatterns as citizen_urls
-from fremdrift.core import views as core_views
 from fremdrift.jobs import views as jobs_views
-from fremdrift.pages import programme_views, timeline_views
+from fremdrift.pages import programme_views, timeline_views, worklist_views
 from fremdrift.pages import views as pages
 from fremdrift.plans import review_views
 from fremdrift.plans.urls import urlpatterns as plan_urls
@@ -41,7 +40,7 @@ programme_pages = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", worklist_views.home, name="home"),
     path("healthz", jobs_views.healthz, name="healthz"),
     path("accounts/", include("fremdrift.accounts.urls")),
     path("accounts/", include("fremdrift.signin.urls")),

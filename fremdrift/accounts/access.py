@@ -50,6 +50,19 @@ def works_with_cases(user) -> bool:
     return user.role in {Role.CASEWORKER, Role.PROVIDER_STAFF, Role.JOB_CONSULTANT}
 
 
+def follows_caseload(user) -> bool:
+    """Caseworkers and job consultants follow the organisation's caseload: they land on its
+    worklist (who is overdue or due, plan reviews, meetings, what changed)."""
+    return user.role in {Role.CASEWORKER, Role.JOB_CONSULTANT}
+
+
+def has_overview(user) -> bool:
+    """The roles that land on an overview of their own ("Mit overblik"): the caseload's
+    worklist, provider staff's referred citizens, a manager's headline figures.
+    Administrators keep the front page of links."""
+    return bool(user.is_authenticated) and (works_with_cases(user) or may_read_reports(user))
+
+
 def reads_programmes(user) -> bool:
     """The roles that open their own organisation's programme pages."""
     return bool(

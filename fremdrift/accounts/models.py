@@ -91,6 +91,10 @@ class User(AbstractUser):
         return access.works_with_cases(self)
 
     @property
+    def has_overview(self) -> bool:
+        return access.has_overview(self)
+
+    @property
     def is_administrator(self) -> bool:
         return access.is_administrator(self)
 

@@ -161,3 +161,17 @@ def user_access_history(*, organisation_id: int):
     )
     names = {str(user.pk): person_name(user) for user in User.objects.filter(pk__in=ids)}
     return users, [(names.get(change.object_id, change.object_id), change) for change in changes]
+
+
+def previous_visit(user) -> dt.datetime | None:
+    """When the user was last here before this sign-in: the time of their latest access-log
+    row before `user.last_login` (which the sign-in has set to now), None when there is none
+    (a first sign-in, or rows already purged by the retention)."""
+    if user.last_login is None:
+        return None
+    return (
+        AccessLogEntry.objects.filter(user_id=user.pk, at__lt=user.last_login)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )

@@ -1,13 +1,5 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.works_with_cases:
-        return redirect("citizens:list")
-    return render(request, "core/home.html")
+from django.shortcuts import render
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

@@ -187,6 +187,7 @@ def seed_plans(*, rng: random.Random, citizens, today: dt.date) -> None:
                 tasks=rng.sample(tasks, 2),
             )
     _seed_reviews_and_other_plans(citizens=citizens, today=today)
+    _seed_todays_meetings(citizens=citizens, today=today)
 
 
 def _seed_reviews_and_other_plans(*, citizens, today: dt.date) -> None:
@@ -226,3 +227,28 @@ def _seed_reviews_and_other_plans(*, citizens, today: dt.date) -> None:
                 made_on=today - dt.timedelta(days=rng.randint(20, 400)),
                 has_priority=kind == prioritised,
             )
+
+
+TODAYS_MEETINGS = 2  # per caseworker, so that the worklist ("Mit overblik") shows meetings
+
+
+def _seed_todays_meetings(*, citizens, today: dt.date) -> None:
+    """A follow-up meeting today with two citizens of each caseworker who have a plan, so
+    that the worklist's meetings of today and this week are not empty in the demo (a meeting
+    is recorded once held; booking ahead is the plan page's). No random generator: the rest
+    of the demo stays as it was."""
+    follow_up = _code("meeting_kind", "follow_up")
+    seen: dict[int, int] = {}
+    plans = (
+        Plan.objects.filter(citizen__in=citizens)
+        .select_related("citizen__responsible_caseworker")
+        .order_by("citizen_id")
+    )
+    for plan in plans:
+        actor = plan.citizen.responsible_caseworker
+        if actor is None or seen.get(actor.pk, 0) >= TODAYS_MEETINGS:
+            continue
+        seen[actor.pk] = seen.get(actor.pk, 0) + 1
+        services.meeting_record(
+            actor=actor, plan=plan, kind=follow_up, date=today, citizen_attended=True
+        )

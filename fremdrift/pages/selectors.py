@@ -51,11 +51,11 @@ class PlusDays(Func):
         return self.as_sql(compiler, connection, template=template, arg_joiner=" + ", **extra)
 
 
-def referral_next_score_subquery(provider_id: int) -> Subquery:
-    """The soonest next score due of a citizen's active referrals to the provider, by the
-    rule of `referrals.selectors.provider_next_due` in SQL: the referral's cadence from the
-    provider's latest score on a focus item since the referral started, or from its start;
-    none without a cadence."""
+def referrals_with_next_score(referrals: QuerySet) -> QuerySet:
+    """`referrals` annotated with their next score due (`due`), by the rule of
+    `referrals.selectors.provider_next_due` in SQL: the referral's cadence from the provider's
+    latest score on a focus item since the referral started, or from its start; NULL without
+    a cadence."""
     focus_codes = FocusItem.objects.filter(referral_id=OuterRef(OuterRef(OuterRef("pk")))).values(
         "item_code"
     )
@@ -80,13 +80,21 @@ def referral_next_score_subquery(provider_id: int) -> Subquery:
         .order_by("-date")
         .values("date")[:1]
     )
+    return referrals.annotate(
+        due=PlusDays(
+            Coalesce(Subquery(latest_score, output_field=DateField()), F("start_date")),
+            F("interval_days"),
+        )
+    )
+
+
+def referral_next_score_subquery(provider_id: int) -> Subquery:
+    """The soonest next score due of a citizen's active referrals to the provider
+    (`referrals_with_next_score`); none without a cadence."""
     return Subquery(
-        referral_selectors.active_referrals()
-        .filter(citizen_id=OuterRef("pk"), provider_id=provider_id, interval_days__isnull=False)
-        .annotate(
-            due=PlusDays(
-                Coalesce(Subquery(latest_score, output_field=DateField()), F("start_date")),
-                F("interval_days"),
+        referrals_with_next_score(
+            referral_selectors.active_referrals().filter(
+                citizen_id=OuterRef("pk"), provider_id=provider_id, interval_days__isnull=False
             )
         )
         .order_by("due")

@@ -115,7 +115,8 @@ def invited(world):
 CW = "caseworker"
 SELF = "the citizen, signed in"
 PAGES = {
-    "home": NoPersonalData("the start page, or a redirect to the caseload"),
+    # The worklist ("Mit overblik") names the caseworker's citizens: the world's meeting today.
+    "home": Shows(CW),
     "healthz": NoPersonalData("the health check"),
     "accounts:login": NoPersonalData("the login form"),
     "signin:logout": NoPersonalData("signs out"),

@@ -31,6 +31,10 @@ def test_caseworker_finds_a_citizen_by_cpr_number(live_server, page, artifacts):
     cpr = selectors.citizen_cpr(citizen)
 
     log_in(page, live_server)
+    # The caseworker lands on the worklist ("Mit overblik"); the caseload is one click away.
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_test_id("overdue")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^(Borgere|Citizens)$")).click()
     expect(page).to_have_url(re.compile(r"/citizens/$"))
     expect(page.get_by_test_id("citizen-table")).to_be_visible()
 

@@ -104,14 +104,17 @@ def test_pages_with_personal_data_are_not_stored(world, login):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_login_with_the_right_password_lands_a_caseworker_on_the_caseload(world, client):
+def test_login_with_the_right_password_lands_a_caseworker_on_the_worklist(world, client):
+    """The worklist ("Mit overblik") at `/`; the caseload stays at `/citizens/`."""
     world.caseworker.set_password("a long enough password")
     world.caseworker.save()
     response = client.post(
         "/accounts/login/", {"username": "caseworker", "password": "a long enough password"}
     )
-    assert response.status_code == 302
-    assert client.get(response["Location"], follow=True).redirect_chain[-1][0] == "/citizens/"
+    assert response.status_code == 302 and response["Location"] == "/"
+    landing = client.get("/")
+    assert landing.status_code == 200 and "worklist" in landing.context
+    assert client.get("/citizens/").status_code == 200
 
 
 def test_failed_logins_lock_only_that_user_name_from_that_address(world):
