@@ -40,6 +40,7 @@ from .quality import quality_report
 from .surveys import fidelity_report, survey_report
 from .tables import (
     agreement_table,
+    comparison_summary,
     fidelity_table,
     goals_tables,
     monitoring_rows,
@@ -270,7 +271,12 @@ def _comparison(request: HttpRequest, form, filters: Filters) -> Outcome:
         name=f"comparison-{report.by}-{report.instrument.code}",
         title=_("Comparison"),
         table=table,
-        page=lambda: {"report": report, "table": table, "chart": chart},
+        page=lambda: {
+            "report": report,
+            "table": table,
+            "chart": chart,
+            "summary": comparison_summary(report),
+        },
         svg=lambda: chart,
         bold_rows={1},
     )
