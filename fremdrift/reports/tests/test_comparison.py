@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
+from fremdrift.core.exports import csv_table
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.cohort import Filters
 from fremdrift.reports.comparison import adjusted_differences, comparison_report
@@ -91,7 +92,7 @@ def test_a_small_group_and_its_complement_are_hidden(world, login, two_programme
         reverse("reports:comparison"),
         {"by": "programme", "instrument": wheel().pk, "horizon": "latest", "format": "csv"},
     )
-    rows = [line.split(";") for line in response.content.decode("utf-8-sig").splitlines()]
+    rows = csv_table(response.content)
     counts = {row[0]: row[1] for row in rows[1:]}
     # The small group is hidden, and so is the next smallest, so that neither can be worked
     # out from the others.
