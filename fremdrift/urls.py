@@ -40,6 +40,7 @@ programme_pages = [path("<int:programme_id>/", pages.programme_detail, name="det
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", jobs_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("fremdrift.accounts.urls")),
     path("accounts/", include("fremdrift.signin.urls")),
     path("accounts/users/clients/", include("fremdrift.api.urls")),

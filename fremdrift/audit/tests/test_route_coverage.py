@@ -98,6 +98,7 @@ SELF = "the citizen, signed in"
 PAGES = {
     "home": NoPersonalData("the start page, or a redirect to the caseload"),
     "healthz": NoPersonalData("the health check"),
+    "favicon": NoPersonalData("the site's icon: a redirect to the static SVG"),
     "accounts:login": NoPersonalData("the login form"),
     "signin:logout": NoPersonalData("signs out"),
     "signin:start": NoPersonalData("sends the browser to the identity provider"),
