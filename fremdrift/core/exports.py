@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import save_workbook
@@ -68,14 +69,19 @@ class About:
     def rows(self) -> list[list]:
         rows: list[list] = [[_("Report"), str(self.name)]]
         if self.filters:
-            rows += [[_("Filter"), str(label), str(value)] for label, value in self.filters]
+            rows += [[filter_label(), str(label), str(value)] for label, value in self.filters]
         else:
-            rows.append([_("Filter"), _("None: the whole organisation")])
+            rows.append([filter_label(), _("None: the whole organisation")])
         if self.size is not None:
             rows.append([str(self.size_label or _("Citizens in the group (N)")), self.size])
         when = timezone.localtime(self.extracted or timezone.now())
         rows.append([_("Extracted"), date_format(when, "DATETIME_FORMAT")])
         return rows
+
+
+def filter_label() -> str:
+    """The first cell of each filter's line: a noun ("Filter"), not the button's verb."""
+    return pgettext("a line of an exported file", "Filter")
 
 
 def about_sheet_title() -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from fremdrift.core.exports import about_sheet_title, csv_about, csv_table
+from fremdrift.core.exports import about_sheet_title, csv_about, csv_table, filter_label
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.tests.test_case_review_tally import CASES, review
 from fremdrift.reports.tests.test_dataset import PURPOSE, grant
@@ -27,7 +27,7 @@ def labels() -> dict:
     with translation.override("da"):
         return {
             "report": gettext("Report"),
-            "filter": gettext("Filter"),
+            "filter": filter_label(),
             "extracted": gettext("Extracted"),
             "about": about_sheet_title(),
         }

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from fremdrift.api.tests.test_reports_api import queries
 from fremdrift.citizens.models import Citizen
-from fremdrift.core.exports import csv_about, csv_table
+from fremdrift.core.exports import csv_about, csv_table, filter_label
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.charts import curves_svg
@@ -86,7 +86,7 @@ def says_only_too_few(export: str, output) -> bool:
 def about_is_bare(about: list[list[str]]) -> bool:
     """The lines about a file of too few citizens: no figure but the size "<5" (the last
     line is the time of the extract)."""
-    values = [row[-1] for row in about[:-1] if row[0] != "Filter"]
+    values = [row[-1] for row in about[:-1] if row[0] != filter_label()]
     return "<5" in values and not any(re.search(r"\d", v) for v in values if v != "<5")
 
 
