@@ -304,7 +304,8 @@ def render_item_history(
 def nice_ticks(low: float, high: float, *, include_zero: bool = False) -> list[float]:
     """Axis ticks at round values (1, 2 or 5 times a power of ten) that cover `low` to
     `high`: the first tick at or below `low`, the last at or above `high`, 4 to 7 of them.
-    A single value gets a round step either side of it. `include_zero` stretches
+    A single value gets a round step either side of it. Values are what charts hold
+    (rounded figures), not float noise near the smallest float. `include_zero` stretches
     the range to 0 first, for bars and counts that start there. Whole steps give ints."""
     if include_zero:
         low, high = min(low, 0.0), max(high, 0.0)
@@ -313,10 +314,10 @@ def nice_ticks(low: float, high: float, *, include_zero: bool = False) -> list[f
     if high == low:
         # One value: a unit around it, at the value's own magnitude.
         spread = abs(low) or 1.0
-        step = _nice_step(spread / 2)
+        step = _nice_step(spread / 2 or spread)
         low, high = low - step, high + step
     span = high - low
-    exponent = math.floor(math.log10(span / 10))
+    exponent = math.floor(math.log10(span)) - 1
     while True:
         for factor in (1, 2, 5):
             step = factor * 10.0**exponent
