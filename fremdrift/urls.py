@@ -4,6 +4,7 @@ from django.urls import include, path
 from fremdrift.api import views as api_views
 from fremdrift.api.api import api
 from fremdrift.citizens.urls import urlpatterns as citizen_urls
+from fremdrift.core import views as core_views
 from fremdrift.jobs import views as jobs_views
 from fremdrift.pages import programme_views, timeline_views, worklist_views
 from fremdrift.pages import views as pages
@@ -42,6 +43,7 @@ programme_pages = [
 urlpatterns = [
     path("", worklist_views.home, name="home"),
     path("healthz", jobs_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("fremdrift.accounts.urls")),
     path("accounts/", include("fremdrift.signin.urls")),
     path("accounts/users/clients/", include("fremdrift.api.urls")),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from fremdrift.accounts.access import require_administrator
 from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.citizens import selectors as citizen_selectors
-from fremdrift.core.exports import csv_response
+from fremdrift.core.exports import About, csv_response
 
 from . import selectors
 from .forms import AccessLogSearchForm
@@ -164,4 +164,10 @@ def citizen_access_log_export(request: HttpRequest, citizen_id: int) -> HttpResp
         ]
         for entry in entries
     ]
-    return csv_response([header, *rows], f"access-log-citizen-{citizen.pk}.csv")
+    about = About(
+        name=_("Citizen's access log"),
+        filters=[(_("Citizen"), citizen.full_name)],
+        size=len(rows),
+        size_label=_("Rows"),
+    )
+    return csv_response([header, *rows], f"access-log-citizen-{citizen.pk}.csv", about=about)

@@ -1,14 +1,26 @@
 """Tables as files for people who open them in Excel: CSV that a Danish Excel reads as columns
-(UTF-8 with BOM, semicolons, decimal commas) and real Excel workbooks."""
+(UTF-8 with BOM, semicolons, decimal commas) and real Excel workbooks.
+
+A file for people says what it is (`About`), so that a forwarded file can be read: the
+report's name, its filters in words, the group's size and when it was extracted. The CSV
+writes these as label;value rows above the table, then one empty row; the workbook as a
+sheet of its own after the table's ("Om udtrækket"). Files for programs (the analysis
+dataset's CSV, the exchange package) carry no such lines."""
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import save_workbook
@@ -42,6 +54,58 @@ def spreadsheet_text_read(cell: str) -> str:
     return cell[1:] if cell.startswith("'") else cell
 
 
+@dataclass(frozen=True)
+class About:
+    """What a downloaded file says of itself. `size` is the group's size as the caller may
+    show it (a number, or "<5" where the small-cell rule hides it); `size_label` says what
+    it counts; `extracted` is now unless given."""
+
+    name: str
+    filters: Sequence[tuple[str, str]] = ()
+    size: int | str | None = None
+    size_label: str | None = None
+    extracted: dt.datetime | None = field(default=None)
+
+    def rows(self) -> list[list]:
+        rows: list[list] = [[_("Report"), str(self.name)]]
+        if self.filters:
+            rows += [[filter_label(), str(label), str(value)] for label, value in self.filters]
+        else:
+            rows.append([filter_label(), _("None: the whole organisation")])
+        if self.size is not None:
+            rows.append([str(self.size_label or _("Citizens in the group (N)")), self.size])
+        when = timezone.localtime(self.extracted or timezone.now())
+        rows.append([_("Extracted"), date_format(when, "DATETIME_FORMAT")])
+        return rows
+
+
+def filter_label() -> str:
+    """The first cell of each filter's line: a noun ("Filter"), not the button's verb."""
+    return pgettext("a line of an exported file", "Filter")
+
+
+def about_sheet_title() -> str:
+    return _("About the extract")
+
+
+def csv_table(content: bytes | str, *, about: bool = True) -> list[list[str]]:
+    """The rows of the table in a CSV that `csv_response` wrote (for tests and for anyone
+    reading such a file back): the byte-order mark dropped, and with `about` the lines
+    that say what the file is, up to and with the empty row after them."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    if about:
+        rows = rows[rows.index([]) + 1 :]
+    return rows
+
+
+def csv_about(content: bytes | str) -> list[list[str]]:
+    """The lines above the table of a CSV that `csv_response` wrote with an `About`."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    return rows[: rows.index([])]
+
+
 def _cell(value):
     """A value for a CSV cell: numbers as they are, any text never a formula."""
     if value is None:
@@ -68,7 +132,11 @@ def csv_text(rows: Iterable[Sequence]) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def csv_response(rows: Iterable[Sequence], filename: str) -> HttpResponse:
+def csv_response(rows: Iterable[Sequence], filename: str, *, about: About | None) -> HttpResponse:
+    """The CSV of `rows` for Excel, with `about`'s lines and an empty row above them (None:
+    a caller that means a bare table says so)."""
+    if about is not None:
+        rows = [*about.rows(), [], *rows]
     response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -95,9 +163,11 @@ def xlsx_response(
     widths: Sequence[int] = (),
     money_columns: set[int] = frozenset(),
     extra_sheets: Sequence[tuple[str, Iterable[Sequence]]] = (),
+    about: About | None,
 ) -> HttpResponse:
-    """One sheet; row numbers in `bold_rows` and column numbers in `money_columns` count
-    from 1, as in Excel."""
+    """The table's sheet, then `extra_sheets`, then `about` as a sheet of its own; row
+    numbers in `bold_rows` and column numbers in `money_columns` count from 1, as in
+    Excel."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
@@ -114,6 +184,14 @@ def xlsx_response(
         other = book.create_sheet(name[:31])
         for row in extra:
             _append(other, row)
+    if about is not None:
+        sheet = book.create_sheet(about_sheet_title()[:31])
+        for row in about.rows():
+            _append(sheet, row)
+        sheet.column_dimensions["A"].width = 28
+        sheet.column_dimensions["B"].width = 40
+        for cell in sheet["A"]:
+            cell.font = Font(bold=True)
     out = io.BytesIO()
     save_workbook(book, out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)

@@ -1,5 +1,10 @@
+import datetime as dt
+from collections.abc import Sequence
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 
 class DesignSystemForm(forms.Form):
@@ -52,3 +57,39 @@ def errors_onto_form(
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
     return left
+
+
+def form_in_words(form: forms.Form, *, leave_out: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The values a valid form was given, as (label, value in words), for a file that says
+    what it shows: a choice by its label, an object by its name, a date as the language
+    writes it; a field left empty (or a box not ticked) is left out, as are `leave_out`."""
+    words = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name in leave_out or value in (None, "", [], (), False):
+            continue
+        words.append((str(field.label or name), _value_in_words(field, value)))
+    return words
+
+
+def _value_in_words(field: forms.Field, value) -> str:
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return ", ".join(str(field.label_from_instance(v)) for v in value)
+    if isinstance(field, forms.ModelChoiceField):
+        return str(field.label_from_instance(value))
+    if isinstance(field, forms.ChoiceField):
+        labels = {}
+        for key, label in field.choices:
+            if isinstance(label, (list, tuple)):  # a group of options
+                labels |= {str(k): str(v) for k, v in label}
+            else:
+                labels[str(key)] = str(label)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return ", ".join(labels.get(str(v), str(v)) for v in values)
+    if value is True:
+        return str(_("Yes"))
+    if isinstance(value, dt.datetime):
+        return date_format(value, "DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return date_format(value, "DATE_FORMAT")
+    return str(value)

@@ -299,3 +299,52 @@ def render_item_history(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def nice_ticks(low: float, high: float, *, include_zero: bool = False) -> list[float]:
+    """Axis ticks at round values (1, 2 or 5 times a power of ten) that cover `low` to
+    `high`: the first tick at or below `low`, the last at or above `high`, 4 to 7 of them.
+    A single value gets a round step either side of it. Values are what charts hold
+    (rounded figures), not float noise near the smallest float. `include_zero` stretches
+    the range to 0 first, for bars and counts that start there. Whole steps give ints."""
+    if include_zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    if low > high:
+        low, high = high, low
+    if high == low:
+        # One value: a unit around it, at the value's own magnitude.
+        spread = abs(low) or 1.0
+        step = _nice_step(spread / 2 or spread)
+        low, high = low - step, high + step
+    span = high - low
+    exponent = math.floor(math.log10(span)) - 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * 10.0**exponent
+            first = math.floor(low / step + 1e-9)
+            last = math.ceil(high / step - 1e-9)
+            if last - first + 1 <= 7:
+                digits = max(0, -exponent) + 1
+                return [_clean(round(k * step, digits)) for k in range(first, last + 1)]
+        exponent += 1
+
+
+def _nice_step(rough: float) -> float:
+    """The smallest round step (1, 2 or 5 times a power of ten) not below `rough`."""
+    exponent = math.floor(math.log10(rough))
+    for factor in (1, 2, 5, 10):
+        if factor * 10.0**exponent >= rough * (1 - 1e-9):
+            return factor * 10.0**exponent
+    return 10.0 ** (exponent + 1)
+
+
+def _clean(value: float) -> float | int:
+    """A tick as an int where it is whole."""
+    return int(value) if value == int(value) else value
+
+
+def tick_label(value: float) -> str:
+    """A tick's text: as few decimals as the value needs, with a decimal comma."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:g}".replace(".", ",")

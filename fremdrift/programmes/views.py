@@ -22,8 +22,8 @@ from fremdrift.citizens.access import (
     may_record_profile,
 )
 from fremdrift.core.exceptions import StaleVersion
-from fremdrift.core.exports import csv_response, xlsx_response
-from fremdrift.core.forms import errors_onto_form
+from fremdrift.core.exports import About, csv_response, xlsx_response
+from fremdrift.core.forms import errors_onto_form, form_in_words
 
 from . import selectors, services
 from .forms import FidelityAssessmentForm, MilestoneConfirmForm, PaymentReportForm
@@ -88,9 +88,9 @@ def payment_report(request: HttpRequest) -> HttpResponse:
             export = None
         _log_specification(request, report, export=export is not None)
         if export == "csv":
-            return _payment_csv(report)
+            return _payment_csv(report, _payment_about(form, report))
         if export == "xlsx":
-            return _payment_xlsx(report)
+            return _payment_xlsx(report, _payment_about(form, report))
     return render(
         request,
         "programmes/payment_report.html",
@@ -164,7 +164,18 @@ def _filename(report, ext: str) -> str:
     return f"milestones-{report.provider.pk}-{report.year}-Q{report.quarter}.{ext}"
 
 
-def _payment_csv(report) -> HttpResponse:
+def _payment_about(form, report) -> About:
+    """The payment report's files say what they are. A bill names every enrolment it pays
+    for, so its count of citizens is exact, as on the page (no small-cell rule)."""
+    return About(
+        name=_("Milestone payments"),
+        filters=form_in_words(form),
+        size=len(set(report.citizen_ids)),
+        size_label=_("Citizens with milestones reached (N)"),
+    )
+
+
+def _payment_csv(report, about: About) -> HttpResponse:
     rows = [
         [report.provider.name, f"{report.year} Q{report.quarter}"],
         *_payment_rows(report),
@@ -172,10 +183,10 @@ def _payment_csv(report) -> HttpResponse:
         [_("Specification")],
         *_specification_rows(report),
     ]
-    return csv_response(rows, _filename(report, "csv"))
+    return csv_response(rows, _filename(report, "csv"), about=about)
 
 
-def _payment_xlsx(report) -> HttpResponse:
+def _payment_xlsx(report, about: About) -> HttpResponse:
     table = _payment_rows(report)
     rows = [
         [report.provider.name],
@@ -192,6 +203,7 @@ def _payment_xlsx(report) -> HttpResponse:
         bold_rows={1, 4, summary_end, summary_end + 2, summary_end + 3, len(rows)},
         widths=(30, 28, 40, 12, 14, 10, 14),
         money_columns={5, 7},
+        about=about,
     )
 
 

@@ -44,6 +44,7 @@ from .quality import quality_report
 from .surveys import fidelity_report, survey_report
 from .tables import (
     agreement_table,
+    comparison_summary,
     comparison_table,
     fidelity_table,
     goals_tables,
@@ -443,7 +444,7 @@ def comparison(request: HttpRequest, filters: Query[ComparisonFilters]):
         horizon=d["horizon"],
     )
     table = _table(_("Comparison"), comparison_table(report))
-    return _answer(request, "comparison", form.filters(), [], [table])
+    return _answer(request, "comparison", form.filters(), comparison_summary(report), [table])
 
 
 @router.get("/goals", response=RESPONSES)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from fremdrift.accounts.access import require_reports
 from fremdrift.codelists.models import Code
-from fremdrift.core.exports import csv_response
+from fremdrift.core.exports import About, csv_response
 from fremdrift.core.figures import figure
 from fremdrift.plans.models import CaseReview
 from fremdrift.plans.selectors import case_reviews_latest
@@ -92,5 +92,10 @@ def case_reviews(request: HttpRequest) -> HttpResponse:
             rows += [
                 [scale["label"], row["label"], row["count"], row["share"]] for row in scale["rows"]
             ]
-        return csv_response(rows, "case-reviews.csv")
+        about = About(
+            name=_("Case reviews"),
+            size=tally["total"],
+            size_label=_("Reviewed cases (N)"),
+        )
+        return csv_response(rows, "case-reviews.csv", about=about)
     return render(request, "reports/case_reviews.html", {"tally": tally})

@@ -1,8 +1,12 @@
 """Report charts as SVG drawn on the server: self-contained, printable, downloadable."""
 
+import datetime as dt
 from html import escape
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from fremdrift.core.svg import nice_ticks, tick_label
 
 from .privacy import HIDDEN, MIN_GROUP
 
@@ -35,6 +39,31 @@ def _hidden_legend(x: float, y: float) -> str:
     )
 
 
+def _axis_title(x: float, y: float, text: str, *, anchor: str = "middle", rotate=False) -> str:
+    """An axis's title; `rotate` turns it to read upward beside a vertical axis."""
+    turn = f' transform="rotate(-90 {x:.1f} {y:.1f})"' if rotate else ""
+    return (
+        f'<text class="axis-title" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" '
+        f'font-weight="600"{turn}>{escape(text)}</text>'
+    )
+
+
+def _tick(x: float, y: float, value: float, *, anchor: str = "middle") -> str:
+    return (
+        f'<text class="tick" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" '
+        f'fill="{GREY}">{tick_label(value)}</text>'
+    )
+
+
+def month_label(month: str | dt.date) -> str:
+    """A month as the active language writes it short ("jan. 2026", "Jan 2026"): Django's
+    YEAR_MONTH_FORMAT of the project's format modules (`fremdrift/formats/`)."""
+    if isinstance(month, str):
+        year, number = month.split("-")[:2]
+        month = dt.date(int(year), int(number), 1)
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
 def item_change_svg(report) -> str:
     """One row per item: the baseline mean (open circle) and the follow-up mean (filled), with
     the follow-up's 95 % interval of change drawn around it. A suppressed item keeps its row,
@@ -44,7 +73,7 @@ def item_change_svg(report) -> str:
         return ""
     hidden = any(r.suppressed for r in rows)
     scale_min, scale_max = report.scale
-    left, width, row_height, top = 220, 420, 30, 40
+    left, width, row_height, top = 220, 420, 30, 64
     height = top + row_height * len(rows) + 40 + (18 if hidden else 0)
 
     def x(value: float) -> float:
@@ -57,13 +86,15 @@ def item_change_svg(report) -> str:
         '<title id="change-title">'
         + escape(_("Mean score at baseline and follow-up, per item"))
         + "</title>",
+        _axis_title(left + width / 2, 18, _("Mean score on the scale")),
+        _axis_title(left - 10, top - 16, _("Item"), anchor="end"),
     ]
-    for tick in range(int(scale_min), int(scale_max) + 1):
+    # The scale's own points are the ticks: whole numbers, a handful of them.
+    step = max(1, round((scale_max - scale_min) / 10))
+    for tick in range(int(scale_min), int(scale_max) + 1, step):
         parts.append(
             f'<line x1="{x(tick):.1f}" y1="{top - 10}" x2="{x(tick):.1f}" '
-            f'y2="{height - 30}" stroke="#ddd"/>'
-            f'<text x="{x(tick):.1f}" y="{top - 16}" text-anchor="middle" '
-            f'fill="{GREY}">{tick}</text>'
+            f'y2="{height - 30}" stroke="#ddd"/>' + _tick(x(tick), top - 16, tick)
         )
     for n, row in enumerate(rows):
         y = top + n * row_height + row_height / 2
@@ -103,8 +134,8 @@ def item_change_svg(report) -> str:
 
 
 def comparison_svg(report, table) -> str:
-    """Each shown group's mean change of the total score with its 95 % interval, around a
-    line at zero; a hidden group keeps its row, marked "<5"."""
+    """Each shown group's mean change of the total score with its 95 % interval, on an axis
+    of round values that holds zero (a line); a hidden group keeps its row, marked "<5"."""
     shown = [
         (row[0], row[4], row[5], row[6]) if row[1] != HIDDEN else (row[0], None, None, None)
         for row in table[1:]
@@ -114,12 +145,15 @@ def comparison_svg(report, table) -> str:
     if not drawn:
         return ""
     hidden = len(drawn) < len(shown)
-    extent = max(1.0, *(abs(v) for _l, m, lo, hi in drawn for v in (m, lo, hi)))
-    left, width, row_height, top = 240, 400, 34, 30
-    height = top + row_height * len(shown) + 30 + (18 if hidden else 0)
+    values = [float(v) for _l, m, lo, hi in drawn for v in (m, lo, hi)]
+    ticks = nice_ticks(min(values), max(values), include_zero=True)
+    lowest, highest = ticks[0], ticks[-1]
+    left, width, row_height, top = 240, 400, 34, 52
+    bottom = top + row_height * len(shown)
+    height = bottom + 80 + (18 if hidden else 0)
 
     def x(value: float) -> float:
-        return left + (value + extent) / (2 * extent) * width
+        return left + (value - lowest) / (highest - lowest) * width
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 40} {height}" '
@@ -128,10 +162,14 @@ def comparison_svg(report, table) -> str:
         '<title id="comparison-title">'
         + escape(_("Mean change of the total score, with 95 % intervals"))
         + "</title>",
-        f'<line x1="{x(0):.1f}" y1="{top - 10}" x2="{x(0):.1f}" y2="{height - 20}" '
-        f'stroke="{GREY}"/>',
-        f'<text x="{x(0):.1f}" y="{top - 14}" text-anchor="middle" fill="{GREY}">0</text>',
+        _axis_title(left + width / 2, 18, _("Mean change of the total score (points)")),
+        _axis_title(left - 10, top - 16, _("Group"), anchor="end"),
     ]
+    for tick in ticks:
+        parts.append(
+            f'<line x1="{x(tick):.1f}" y1="{top - 10}" x2="{x(tick):.1f}" y2="{bottom}" '
+            f'stroke="{GREY if tick == 0 else "#ddd"}"/>' + _tick(x(tick), top - 16, tick)
+        )
     for n, (label, mean, low, high) in enumerate(shown):
         y = top + n * row_height + row_height / 2
         if mean is None:
@@ -146,6 +184,19 @@ def comparison_svg(report, table) -> str:
             f'stroke="{BLUE}" stroke-width="3"/>'
             f'<circle cx="{x(mean):.1f}" cy="{y:.1f}" r="6" fill="{BLUE}"/>'
         )
+    # The legend, as the progression chart has one: what the dot and the line are.
+    legend_y = bottom + 30
+    parts.append(
+        f'<g class="legend" data-testid="legend">'
+        f'<circle cx="{left}" cy="{legend_y - 4}" r="6" fill="{BLUE}"/>'
+        f'<text x="{left + 12}" y="{legend_y}">{escape(_("Mean change"))}</text>'
+        f'<line x1="{left + 140}" y1="{legend_y - 4}" x2="{left + 170}" y2="{legend_y - 4}" '
+        f'stroke="{BLUE}" stroke-width="3"/>'
+        f'<text x="{left + 178}" y="{legend_y}">{escape(_("95 % interval"))}</text>'
+        f'<line x1="{left}" y1="{legend_y + 14}" x2="{left}" y2="{legend_y + 26}" '
+        f'stroke="{GREY}"/>'
+        f'<text x="{left + 12}" y="{legend_y + 24}">{escape(_("No change (0)"))}</text></g>'
+    )
     if hidden:
         parts.append(_hidden_legend(left, height - 10))
     parts.append("</svg>")
@@ -164,8 +215,9 @@ def curves_svg(months) -> str:
         (_("In a company-oriented activity"), 3, "#b35c00", "6 3"),
         (_("Exited to job or education"), 4, "#6f1d8a", "2 3"),
     ]
-    top_value = max(1, *(v for m in months for v in m[1:] if v is not None))
-    left, width, top, height = 50, 560, 20, 240
+    ticks = nice_ticks(0, max(1, *(v for m in months for v in m[1:] if v is not None)))
+    top_value = ticks[-1]
+    left, width, top, height = 70, 540, 20, 240
 
     def x(i: int) -> float:
         return left + i / (len(months) - 1) * width
@@ -175,18 +227,23 @@ def curves_svg(months) -> str:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 30} '
-        f'{top + height + 120}" role="img" aria-labelledby="curves-title" '
+        f'{top + height + 136}" role="img" aria-labelledby="curves-title" '
         'font-family="IBM Plex Sans, Arial, sans-serif" font-size="12">',
         '<title id="curves-title">' + escape(_("Monthly cumulative curves")) + "</title>",
-        f'<line x1="{left}" y1="{y(0):.1f}" x2="{left + width}" y2="{y(0):.1f}" stroke="{GREY}"/>',
-        f'<text x="{left - 6}" y="{y(top_value) + 4:.1f}" text-anchor="end">{top_value}</text>',
-        f'<text x="{left - 6}" y="{y(0) + 4:.1f}" text-anchor="end">0</text>',
+        _axis_title(16, top + height / 2, _("Citizens, cumulative"), rotate=True),
+        _axis_title(left + width / 2, y(0) + 36, _("Month")),
     ]
-    step = max(1, len(months) // 8)
+    for tick in ticks:
+        parts.append(
+            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + width}" y2="{y(tick):.1f}" '
+            f'stroke="{GREY if tick == 0 else "#ddd"}"/>'
+            + _tick(left - 6, y(tick) + 4, tick, anchor="end")
+        )
+    step = max(1, len(months) // 6)
     for i in range(0, len(months), step):
         parts.append(
-            f'<text x="{x(i):.1f}" y="{y(0) + 16:.1f}" text-anchor="middle">'
-            f"{escape(months[i][0])}</text>"
+            f'<text class="month" x="{x(i):.1f}" y="{y(0) + 16:.1f}" text-anchor="middle">'
+            f"{escape(month_label(months[i][0]))}</text>"
         )
     hidden = False
     for n, (label, index, colour, dash) in enumerate(series):
@@ -207,14 +264,14 @@ def curves_svg(months) -> str:
                     f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" '
                     f'stroke-width="2"{dashed}/>'
                 )
-        legend_y = top + height + 40 + n * 16
+        legend_y = top + height + 56 + n * 16
         parts.append(
             f'<line x1="{left}" y1="{legend_y - 4}" x2="{left + 24}" y2="{legend_y - 4}" '
             f'stroke="{colour}" stroke-width="2"{dashed}/>'
             f'<text x="{left + 30}" y="{legend_y}">{escape(label)}</text>'
         )
     if hidden:
-        parts.append(_hidden_legend(left, top + height + 40 + len(series) * 16))
+        parts.append(_hidden_legend(left, top + height + 56 + len(series) * 16))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -233,7 +290,7 @@ def stacked_bars_svg(distributions) -> str:
     shown = [d for d in distributions if d.n or not d.fully_shown]
     hidden = len(shown) > len(drawn)
     dont_know = escape(_("Don't know"))
-    left, width, row_height, top = 220, 420, 30, 16
+    left, width, row_height, top = 220, 420, 30, 50
     points = drawn[0].points
     height = top + row_height * len(shown) + 30 + 16 * len(points) + (18 if hidden else 0)
     parts = [
@@ -241,7 +298,15 @@ def stacked_bars_svg(distributions) -> str:
         'role="img" aria-labelledby="survey-title" '
         'font-family="IBM Plex Sans, Arial, sans-serif" font-size="12">',
         '<title id="survey-title">' + escape(_("Answers per item, in per cent")) + "</title>",
+        _axis_title(left + width / 2, 16, _("Share of the answers (%)")),
+        _axis_title(left - 8, top - 18, _("Item"), anchor="end"),
     ]
+    for tick in nice_ticks(0, 100):
+        at = left + tick / 100 * width
+        parts.append(
+            f'<line x1="{at:.1f}" y1="{top - 6}" x2="{at:.1f}" y2="{top - 2}" stroke="{GREY}"/>'
+            + _tick(at, top - 10, tick)
+        )
     for n, d in enumerate(shown):
         y = top + n * row_height
         x = float(left)
@@ -288,12 +353,10 @@ def trajectory_svg(points) -> str:
         return ""
     # A hidden month (fewer than 5) breaks the line and its band, and is marked.
     hidden = [p for p in points if p.mean is None]
-    low = min(p.low for p in shown)
-    high = max(p.high for p in shown)
-    if high == low:
-        high = low + 1
+    ticks = nice_ticks(min(p.low for p in shown), max(p.high for p in shown))
+    low, high = ticks[0], ticks[-1]
     months = max(p.month for p in points) or 1
-    left, width, top, height = 50, 560, 20, 220
+    left, width, top, height = 70, 540, 20, 220
 
     def x(month: int) -> float:
         return left + month / months * width
@@ -335,23 +398,21 @@ def trajectory_svg(points) -> str:
             )
     for p in hidden:
         parts.append(_hidden_mark(x(p.month), top + height / 2))
-    parts += [
-        f'<text x="{left - 6}" y="{y(high) + 4:.1f}" text-anchor="end">{high:.0f}</text>',
-        f'<text x="{left - 6}" y="{y(low) + 4:.1f}" text-anchor="end">{low:.0f}</text>',
-    ]
+    parts.append(_axis_title(16, top + height / 2, _("Mean total score"), rotate=True))
+    for tick in ticks:
+        parts.append(
+            f'<line x1="{left - 3}" y1="{y(tick):.1f}" x2="{left}" y2="{y(tick):.1f}" '
+            f'stroke="{GREY}"/>' + _tick(left - 6, y(tick) + 4, tick, anchor="end")
+        )
     step = max(1, len(shown) // 12)
     for p in shown[::step]:
         parts.append(
-            f'<text x="{x(p.month):.1f}" y="{top + height + 16}" text-anchor="middle">'
-            f"{p.month}</text>"
+            f'<text class="tick" x="{x(p.month):.1f}" y="{top + height + 16}" '
+            f'text-anchor="middle">{p.month}</text>'
             f'<text x="{x(p.month):.1f}" y="{top + height + 30}" text-anchor="middle" '
             f'fill="{GREY}">n={p.n}</text>'
         )
-    parts.append(
-        f'<text x="{left + width / 2}" y="{top + height + 50}" text-anchor="middle">'
-        + escape(_("Months since enrolment"))
-        + "</text>"
-    )
+    parts.append(_axis_title(left + width / 2, top + height + 50, _("Months since enrolment")))
     if hidden:
         parts.append(_hidden_legend(left, top + height + 68))
     parts.append("</svg>")

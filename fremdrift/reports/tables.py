@@ -79,6 +79,82 @@ def summary_of(report) -> list[str]:
     return lines
 
 
+def comparison_summary(report) -> list[str]:
+    """The comparison in plain words, above the chart: which group moved most, and, for
+    citizens with the same baseline score, whether each group ended clearly above or below
+    the largest group (the reference) or whether the interval cannot tell them apart."""
+    shown_n = suppress([g.n for g in report.groups])
+    shown = [g for g, n in zip(report.groups, shown_n, strict=True) if n is not None and g.change]
+    if not shown:
+        return [_("Fewer than 5 citizens in each group have both a baseline and a follow-up.")]
+    lines = []
+    most = max(shown, key=lambda g: g.change.mean_change)
+    change = {
+        "group": most.label,
+        "change": _n(most.change.mean_change, 1),
+        "low": _n(most.change.ci_low, 1),
+        "high": _n(most.change.ci_high, 1),
+    }
+    if len(shown) == 1:
+        lines.append(
+            _(
+                "Only %(group)s has enough citizens to show: its total score changed by "
+                "%(change)s on average (95 %% interval %(low)s to %(high)s)."
+            )
+            % change
+        )
+    else:
+        lines.append(
+            _(
+                "%(group)s moved most: its total score changed by %(change)s on average "
+                "(95 %% interval %(low)s to %(high)s)."
+            )
+            % change
+        )
+    if report.overlapping:
+        lines.append(
+            _(
+                "The groups share citizens, so they are not compared with the same baseline "
+                "score; read the change within each group."
+            )
+        )
+    reference = next((g for g in shown if g.is_reference), None)
+    for group in shown:
+        if reference is None or group is reference or not group.adjusted:
+            continue
+        difference, low, high = group.adjusted
+        words = {
+            "group": group.label,
+            "reference": reference.label,
+            "difference": _n(abs(difference), 1),
+            "signed": _n(difference, 1),
+            "low": _n(low, 1),
+            "high": _n(high, 1),
+        }
+        if low > 0:
+            sentence = _(
+                "With the same baseline score, %(group)s ended %(difference)s points higher "
+                "than %(reference)s (95 %% interval %(low)s to %(high)s): a clear difference, "
+                "the interval lies above zero."
+            )
+        elif high < 0:
+            sentence = _(
+                "With the same baseline score, %(group)s ended %(difference)s points lower "
+                "than %(reference)s (95 %% interval %(low)s to %(high)s): a clear difference, "
+                "the interval lies below zero."
+            )
+        else:
+            sentence = _(
+                "With the same baseline score, %(group)s ended %(signed)s points from "
+                "%(reference)s, but the difference is not clear: the 95 %% interval "
+                "(%(low)s to %(high)s) includes zero."
+            )
+        lines.append(sentence % words)
+    if len(shown) < len(report.groups):
+        lines.append(_("Groups of fewer than 5 citizens are not shown, nor compared."))
+    return lines
+
+
 def progression_table(report) -> list[list]:
     header = [
         _("Item"),

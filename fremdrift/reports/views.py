@@ -14,7 +14,8 @@ from fremdrift.accounts.access import may_export_datasets, require_reports
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.models import Citizen
-from fremdrift.core.exports import csv_response, plain_csv_response, xlsx_response
+from fremdrift.core.exports import About, csv_response, plain_csv_response, xlsx_response
+from fremdrift.core.forms import form_in_words
 from fremdrift.core.routers import reads_from_replica
 
 from . import charts
@@ -34,12 +35,13 @@ from .forms import (
 )
 from .goals import goals_report
 from .monitoring import monitoring_report
-from .privacy import TOO_FEW, cohort_too_small, suppress
+from .privacy import HIDDEN, TOO_FEW, cohort_too_small, mark_small, suppress
 from .progression import progression_report
 from .quality import quality_report
 from .surveys import fidelity_report, survey_report
 from .tables import (
     agreement_table,
+    comparison_summary,
     fidelity_table,
     goals_tables,
     monitoring_rows,
@@ -63,6 +65,7 @@ class Outcome:
     bold_rows: set[int] = frozenset()
     export: str | None = None  # the format the form chose; else `?format=` chooses
     extra_sheets: Callable[[], list[tuple[str, list[list]]]] = tuple  # Excel's further sheets
+    size: int | None = None  # the dataset's citizens (a report's group is counted by the view)
 
 
 PAGE_FORMATS = ("csv", "xlsx", "svg")  # what `?format=` asks of a report page
@@ -71,21 +74,51 @@ EMPTY_GROUP = gettext_lazy(
 )
 
 
-def _too_few_export(name: str, export: str) -> HttpResponse:
-    """Every file of a report of a cohort of 1 to 4 citizens: the one sentence, nothing else."""
+# What a report's files say of it: its name as its page is called.
+REPORT_NAMES = {
+    "progression": gettext_lazy("Progression"),
+    "comparison": gettext_lazy("Comparison"),
+    "goals": gettext_lazy("Goals"),
+    "agreement": gettext_lazy("Rater agreement"),
+    "monitoring": gettext_lazy("Programme monitoring"),
+    "surveys": gettext_lazy("Surveys and fidelity"),
+    "quality": gettext_lazy("Data quality"),
+    "dataset": gettext_lazy("Analysis dataset"),
+}
+# Fields that choose the file, not the group: not filters.
+NOT_FILTERS = ("file_format", "purpose")
+
+
+def _about(request: HttpRequest, form, size) -> About:
+    """The lines a report's file opens with: its name, the filters in words, the group's
+    size (`size` as the small-cell rule lets it be shown) and the time of the extract."""
+    return About(
+        name=str(REPORT_NAMES.get(request.resolver_match.url_name, "")),
+        filters=form_in_words(form, leave_out=NOT_FILTERS),
+        size=size,
+    )
+
+
+def _too_few_export(name: str, export: str, about: About) -> HttpResponse:
+    """Every file of a report of a cohort of 1 to 4 citizens: the one sentence, nothing else
+    (but the lines about the file, its size "<5")."""
     text = str(TOO_FEW)
     if export == "svg":
         return HttpResponse(too_few_svg(text), content_type="image/svg+xml")
     if export == "csv":
-        return csv_response([[text]], f"{name}.csv")
-    return xlsx_response([[text]], f"{name}.xlsx", title=name)
+        return csv_response([[text]], f"{name}.csv", about=about)
+    return xlsx_response([[text]], f"{name}.xlsx", title=name, about=about)
 
 
-def _export(outcome: Outcome, export: str | None) -> HttpResponse | None:
-    """The file the report exports in the format, or None to show the page."""
+def _export(
+    outcome: Outcome, export: str | None, about: About, *, bare_csv: bool = False
+) -> HttpResponse | None:
+    """The file the report exports in the format, or None to show the page. The analysis
+    dataset's CSV files are read by programs: a bare table, no lines about it (its Excel
+    workbook has them on a sheet of their own)."""
     name = outcome.name
     if export == "csv":
-        return csv_response(outcome.table, f"{name}.csv")
+        return csv_response(outcome.table, f"{name}.csv", about=None if bare_csv else about)
     if export == "plain_csv":
         return plain_csv_response(outcome.table, f"{name}.csv")
     if export == "xlsx":
@@ -95,6 +128,7 @@ def _export(outcome: Outcome, export: str | None) -> HttpResponse | None:
             title=outcome.title,
             bold_rows=outcome.bold_rows,
             extra_sheets=outcome.extra_sheets(),
+            about=about,
         )
     if export == "svg" and outcome.svg is not None:
         response = HttpResponse(outcome.svg(), content_type="image/svg+xml")
@@ -149,13 +183,18 @@ def _report_view(
             if not dataset_export and cohort_too_small(citizens):
                 asked = request.GET.get("format")
                 if asked in PAGE_FORMATS:
-                    return _too_few_export(request.resolver_match.url_name, asked)
+                    return _too_few_export(
+                        request.resolver_match.url_name, asked, _about(request, form, HIDDEN)
+                    )
                 context["too_few"] = TOO_FEW
                 return render(request, template, context)
             outcome = run(request, form, filters)
             asked = request.GET.get("format")
             export = outcome.export or (asked if asked in PAGE_FORMATS else None)
-            response = _export(outcome, export)
+            size = outcome.size if dataset_export else mark_small(citizens)
+            response = _export(
+                outcome, export, _about(request, form, size), bare_csv=dataset_export
+            )
             if response is not None:
                 return response
             context |= outcome.page()
@@ -270,7 +309,12 @@ def _comparison(request: HttpRequest, form, filters: Filters) -> Outcome:
         name=f"comparison-{report.by}-{report.instrument.code}",
         title=_("Comparison"),
         table=table,
-        page=lambda: {"report": report, "table": table, "chart": chart},
+        page=lambda: {
+            "report": report,
+            "table": table,
+            "chart": chart,
+            "summary": comparison_summary(report),
+        },
         svg=lambda: chart,
         bold_rows={1},
     )
@@ -441,6 +485,7 @@ def _dataset(request: HttpRequest, form, filters: Filters) -> Outcome:
         bold_rows={1},
         export=FILE_FORMATS.get(d["file_format"], "xlsx"),
         extra_sheets=lambda: [(_("Codebook"), codebook(d["instrument"]))],
+        size=len(set(citizens)),
     )
 
 

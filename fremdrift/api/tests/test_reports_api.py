@@ -2,9 +2,7 @@
 cell, the small-group suppression, typed filters that refuse bad values with a 4xx naming
 the parameter, no access-log entries (as on the pages), and no 5xx for generated requests."""
 
-import csv
 import datetime as dt
-import io
 import math
 
 import pytest
@@ -25,6 +23,7 @@ from fremdrift.accounts.models import Role
 from fremdrift.api import services
 from fremdrift.audit.models import AccessLogEntry
 from fremdrift.citizens.tests.test_access import ROLES
+from fremdrift.core.exports import csv_table
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.tests.test_progression import START, record
@@ -142,8 +141,7 @@ def flatten(report: str, tables: list[dict]) -> list[list[str]]:
 
 def csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
-    text = response.content.decode("utf-8-sig")
-    return [[normal(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=";")]
+    return [[normal(v) for v in row] for row in csv_table(response.content)]
 
 
 def assert_json_is_the_csv(client, login, bearer, world, report, api_query, page_query):

@@ -118,6 +118,7 @@ PAGES = {
     # The worklist ("Mit overblik") names the caseworker's citizens: the world's meeting today.
     "home": Shows(CW),
     "healthz": NoPersonalData("the health check"),
+    "favicon": NoPersonalData("the site's icon: a redirect to the static SVG"),
     "accounts:login": NoPersonalData("the login form"),
     "signin:logout": NoPersonalData("signs out"),
     "signin:start": NoPersonalData("sends the browser to the identity provider"),

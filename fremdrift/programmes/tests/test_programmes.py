@@ -1,7 +1,6 @@
 """Programmes, enrolments, exits and milestones: rules read from the data, the payment
 report, and the programme pages."""
 
-import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -15,6 +14,7 @@ from openpyxl import load_workbook
 from fremdrift.accounts.models import User
 from fremdrift.audit.models import AccessLogEntry
 from fremdrift.codelists.models import Code
+from fremdrift.core.exports import csv_table
 from fremdrift.instruments.models import Instrument
 from fremdrift.plans import services as plan_services
 from fremdrift.plans.models import Activity
@@ -178,7 +178,7 @@ def test_the_payment_report_sums_to_the_programmes_shares(world, login, kvik):
     assert "28.000,00" in page
     raw = client.get(reverse("programmes:payments"), query | {"format": "csv"}).content
     assert raw.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    rows = csv_table(raw)
     assert rows[-1][0] == "I alt" and rows[-1][-1] == "28000,00"
     book = client.get(reverse("programmes:payments"), query | {"format": "xlsx"})
     assert book["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -506,7 +506,7 @@ def test_the_payment_specification_adds_up_to_the_total(world, login, kvik):
     assert f"F-{enrolments[0].pk}" in specification and "12.000,00" in specification
     assert world.citizen.first_name not in specification
     raw = client.get(reverse("programmes:payments"), query | {"format": "csv"}).content
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    rows = csv_table(raw)
     start = rows.index(["Specifikation"])
     assert [r[0] for r in rows[start + 2 : start + 5]] == [f"F-{e.pk}" for e in enrolments]
 

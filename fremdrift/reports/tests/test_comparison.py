@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
+from fremdrift.core.exports import csv_table
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.cohort import Filters
 from fremdrift.reports.comparison import adjusted_differences, comparison_report
@@ -91,7 +92,7 @@ def test_a_small_group_and_its_complement_are_hidden(world, login, two_programme
         reverse("reports:comparison"),
         {"by": "programme", "instrument": wheel().pk, "horizon": "latest", "format": "csv"},
     )
-    rows = [line.split(";") for line in response.content.decode("utf-8-sig").splitlines()]
+    rows = csv_table(response.content)
     counts = {row[0]: row[1] for row in rows[1:]}
     # The small group is hidden, and so is the next smallest, so that neither can be worked
     # out from the others.
@@ -111,3 +112,62 @@ def test_the_comparison_groups_by_provider_and_by_target_group(world, two_progra
     by_target = comparison_report(world.manager, Filters(), instrument=wheel(), by="target_group")
     group = target_group()
     assert [(g.key, g.label, g.n) for g in by_target.groups] == [(group.pk, group.label, 12)]
+
+
+def test_the_comparison_opens_with_a_verdict_naming_the_group_that_moved_more(
+    world, login, two_programmes
+):
+    """In plain words, as the progression report: the stronger programme moved most, and at
+    the same baseline it ended clearly above the reference (or the reference clearly below),
+    with the interval that makes it clear; the chart has its legend."""
+    from django.utils import translation
+
+    from fremdrift.reports.tables import comparison_summary
+
+    report = comparison_report(world.manager, Filters(), instrument=wheel(), by="programme")
+    with translation.override("en"):
+        lines = comparison_summary(report)
+    assert lines[0].startswith("Stærkt forløb moved most")
+    other = next(g for g in report.groups if not g.is_reference)
+    reference = next(g for g in report.groups if g.is_reference)
+    verdict = lines[1]
+    direction = "higher" if other.label == "Stærkt forløb" else "lower"
+    assert verdict.startswith(f"With the same baseline score, {other.label} ended")
+    assert f"points {direction} than {reference.label}" in verdict
+    assert "a clear difference" in verdict and "95 % interval" in verdict
+    response = login(world.manager).get(
+        reverse("reports:comparison"),
+        {"by": "programme", "instrument": wheel().pk, "horizon": "latest"},
+    )
+    html = response.content.decode()
+    summary = html[html.index('data-testid="summary"') :]
+    summary = summary[: summary.index("</div>")]
+    # The page shows the same sentences, in the user's language: both names, two lines.
+    assert summary.count("<p>") == 2 and "Stærkt forløb" in summary and "Svagt forløb" in summary
+    assert 'data-testid="legend"' in html
+
+
+def test_a_difference_the_interval_cannot_tell_from_zero_is_not_called_clear():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from fremdrift.reports.tables import comparison_summary
+
+    def group(label, n, change, adjusted, reference=False):
+        return SimpleNamespace(
+            label=label,
+            n=n,
+            change=SimpleNamespace(mean_change=change, ci_low=change - 1, ci_high=change + 1),
+            adjusted=adjusted,
+            is_reference=reference,
+        )
+
+    report = SimpleNamespace(
+        overlapping=False,
+        groups=[group("A", 20, 1.0, None, reference=True), group("B", 15, 1.4, (0.4, -0.8, 1.6))],
+    )
+    with translation.override("en"):
+        lines = comparison_summary(report)
+    assert lines[0].startswith("B moved most")
+    assert "the difference is not clear" in lines[1] and "includes zero" in lines[1]

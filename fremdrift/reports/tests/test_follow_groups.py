@@ -5,9 +5,7 @@ by hand: ten citizens at the jobcentre who follow the adult wheel and are in no 
 five of the caseworker's and five of the colleague's (some tests add the progression
 report's enrolled cohort, who follow the wheel through their programme)."""
 
-import csv
 import datetime as dt
-import io
 
 import numpy as np
 import pytest
@@ -15,6 +13,7 @@ from django.urls import reverse
 
 from fremdrift.assessments import services as assessment_services
 from fremdrift.assessments.selectors import published_version
+from fremdrift.core.exports import csv_table
 from fremdrift.instruments.models import Instrument
 from fremdrift.reports.agreement import agreement_report
 from fremdrift.reports.cohort import ENROLMENTS, FOLLOWS, Filters, cohort_units
@@ -123,8 +122,7 @@ def test_the_page_says_which_group_it_shows(world, login, followers):
     assert "10 borgere, der følger instrumentet" in page
     page = client.get(url, query | {"group": ENROLMENTS}).content.decode()
     assert "Gruppen: forløb i programmer" in page
-    raw = client.get(url, query | {"group": FOLLOWS, "format": "csv"}).content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
+    rows = csv_table(client.get(url, query | {"group": FOLLOWS, "format": "csv"}).content)
     assert rows[1][1] == "10"  # the first item's citizens with both
 
 

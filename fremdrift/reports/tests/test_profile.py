@@ -3,14 +3,13 @@ counts and shares per item with small cells hidden, the progression and comparis
 filtered by an option and grouped by an item, and the dataset's profile columns. The cohort is
 built by hand, so every expected figure below is worked out from it."""
 
-import csv
 import datetime as dt
-import io
 
 import pytest
 from django.urls import reverse
 
 from fremdrift.assessments.services import AnswerInput
+from fremdrift.core.exports import csv_table
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.cohort import Filters, cohort_units
 from fremdrift.reports.comparison import comparison_report
@@ -155,8 +154,7 @@ def test_progression_grouped_by_a_profile_item_shows_each_group(world, login, pr
     client = login(world.manager)
     page = client.get(reverse("reports:progression"), query)
     assert page.status_code == 200 and 'data-testid="grouped-table"' in page.content.decode()
-    raw = client.get(reverse("reports:progression"), query | {"format": "csv"}).content
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    rows = csv_table(client.get(reverse("reports:progression"), query | {"format": "csv"}).content)
     groups = {row[0]: row[1:5] for row in rows[rows.index([]) + 3 :]}
     # n, mean baseline, mean follow-up, mean change of the total score (Danish commas).
     assert groups["Folkeskole"] == ["5", "27,2", "43,2", "16,0"]

@@ -1,7 +1,6 @@
 """The progression report on real rows: the numbers equal an independent computation on the
 same answers, small groups are suppressed, and only managers of the organisation read it."""
 
-import csv
 import datetime as dt
 import io
 import re
@@ -15,6 +14,7 @@ from scipy import stats as scipy_stats
 from fremdrift.accounts.models import Role
 from fremdrift.assessments.selectors import published_version
 from fremdrift.assessments.services import AnswerInput, assessment_record
+from fremdrift.core.exports import csv_table
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.cohort import Filters
@@ -186,8 +186,7 @@ def test_the_report_page_and_its_exports(world, login, cohort):
     assert 'data-testid="trajectory-chart"' in page and "n=8" in page
     # No names, ever (the citizens are Deltager0 to Deltager7; "Deltagerprofil" is a filter).
     assert not re.search(r"Deltager\d", page) and "Frafalden" not in page
-    raw = client.get(reverse("reports:progression"), query | {"format": "csv"}).content
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    rows = csv_table(client.get(reverse("reports:progression"), query | {"format": "csv"}).content)
     assert rows[0][0] == "Spørgsmål" and rows[-1][0] == "Samlet score"
     assert rows[1][1] == "8" and "," in rows[1][4]  # decimal comma
     book = client.get(reverse("reports:progression"), query | {"format": "xlsx"})

@@ -3,7 +3,6 @@ too few citizens to show results, and nothing else, in every output format of ev
 (page, CSV, Excel, SVG, the API's JSON). Hypothesis generates cohorts and filters; cohorts of
 0 or at least 5 are the control, whose outputs must not say so."""
 
-import csv
 import datetime as dt
 import io
 import re
@@ -16,6 +15,7 @@ from openpyxl import load_workbook
 
 from fremdrift.api.tests.test_reports_api import queries
 from fremdrift.citizens.models import Citizen
+from fremdrift.core.exports import csv_about, csv_table, filter_label
 from fremdrift.instruments.models import Instrument
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.charts import curves_svg
@@ -69,16 +69,25 @@ def says_only_too_few(export: str, output) -> bool:
             and (output["citizens"] is None and output["enrolments"] is None)
         )
     if export == "csv":
-        rows = list(csv.reader(io.StringIO(output.content.decode("utf-8-sig")), delimiter=";"))
-        return rows == [[TOO_FEW]]
+        # Above the sentence only the lines that say what the file is, the group's size "<5".
+        about = csv_about(output.content)
+        return csv_table(output.content) == [[TOO_FEW]] and about_is_bare(about)
     if export == "xlsx":
         book = load_workbook(io.BytesIO(output.content))
-        cells = [
-            c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row
-        ]
-        return cells == [TOO_FEW]
+        table, about = book.worksheets
+        cells = [c for row in table.iter_rows(values_only=True) for c in row]
+        return cells == [TOO_FEW] and about_is_bare(
+            [[str(c) for c in row if c is not None] for row in about.iter_rows(values_only=True)]
+        )
     text = output.content.decode()
     return TOO_FEW in text and "<rect" not in text and "<line" not in text
+
+
+def about_is_bare(about: list[list[str]]) -> bool:
+    """The lines about a file of too few citizens: no figure but the size "<5" (the last
+    line is the time of the extract)."""
+    values = [row[-1] for row in about[:-1] if row[0] != filter_label()]
+    return "<5" in values and not any(re.search(r"\d", v) for v in values if v != "<5")
 
 
 def mentions_too_few(export: str, output) -> bool:
