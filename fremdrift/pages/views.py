@@ -30,6 +30,7 @@ from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens import access
 from fremdrift.citizens import selectors as citizen_selectors
+from fremdrift.citizens.views import link_duplicate_cpr
 from fremdrift.citizens.forms import CitizenCreateForm, CitizenSearchForm, ShowCprForm
 from fremdrift.core.forms import errors_onto_form
 from fremdrift.programmes import selectors as programme_selectors
@@ -119,6 +120,7 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
                 left = errors_onto_form(follow, error, fields=FOLLOW_FIELDS)
                 if left:
                     errors_onto_form(form, ValidationError(left))
+                    link_duplicate_cpr(request, form)
             else:
                 access.citizen_get(request.user, citizen.pk)  # the token's citizen is in scope
                 access_log_write(
@@ -146,6 +148,7 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
         request,
         "citizens/citizen_form.html",
         {"form": form, "follow_form": follow, "citizen": None},
+        status=400 if form.is_bound and (form.errors or follow.errors) else 200,
     )
 
 

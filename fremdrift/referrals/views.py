@@ -241,7 +241,7 @@ def referral_scores(request: HttpRequest, citizen_id: int, referral_id: int) -> 
         {
             "citizen": citizen,
             "referrals_panel": referrals_panel(
-                request, citizen, score_errors=errors, posted=request.POST
+                request, citizen, score_errors=errors, posted=request.POST, scored=referral
             ),
         },
         status=400,

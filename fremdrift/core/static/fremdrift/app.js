@@ -18,3 +18,27 @@ document.addEventListener("click", (event) => {
     }
   }
 });
+
+// Det Fælles Designsystem's error summary: a page that answers a form with errors moves the
+// focus to the summary at its top, so a screen reader reads it and a link leads to the field.
+// Only the first one, and not when the user has already put the focus somewhere.
+function focusErrorSummary(root) {
+  const summary = root.querySelector("[data-error-summary]");
+  if (summary && (document.activeElement === document.body || root !== document)) {
+    summary.focus();
+    summary.scrollIntoView({ block: "start" });
+  }
+}
+focusErrorSummary(document);
+document.addEventListener("htmx:afterSwap", (event) => focusErrorSummary(event.detail.elt));
+// A link in the summary moves the focus to its field, not only the view.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) return;
+  const target = document.getElementById(link.getAttribute("href").slice(1));
+  if (target) {
+    event.preventDefault();
+    target.scrollIntoView({ block: "center" });
+    target.focus();
+  }
+});
