@@ -48,7 +48,10 @@ def citizen_list(request: HttpRequest) -> HttpResponse:
     by `core.middleware.NoCprInUrlMiddleware`)."""
     if not works_with_cases(request.user):
         raise PermissionDenied
-    search = CitizenSearchForm(request.POST if request.method == "POST" else request.GET)
+    search = CitizenSearchForm(
+        request.POST if request.method == "POST" else request.GET,
+        provider=is_provider_staff(request.user),
+    )
     search.is_valid()
     query = search.cleaned_data.get("q") or ""
     mine_only = bool(search.cleaned_data.get("mine"))

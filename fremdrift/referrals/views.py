@@ -289,6 +289,10 @@ def enrolment_exit(request: HttpRequest, citizen_id: int, enrolment_id: int) -> 
                 status = 400
             else:
                 messages.success(request, _("The exit has been recorded."))
+                if is_provider_staff(request.user):
+                    # The exit ended the referral that let the provider see the citizen: the
+                    # provider goes back to the programme, not to a page that is now 404.
+                    return redirect("programmes:detail", enrolment.programme_id)
                 return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
         else:
             status = 400
