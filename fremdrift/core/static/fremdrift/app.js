@@ -21,15 +21,19 @@ document.addEventListener("click", (event) => {
 
 // Det Fælles Designsystem's error summary: a page that answers a form with errors moves the
 // focus to the summary at its top, so a screen reader reads it and a link leads to the field.
-// Only the first one, and not when the user has already put the focus somewhere.
+// Only the first one.
 function focusErrorSummary(root) {
   const summary = root.querySelector("[data-error-summary]");
-  if (summary && (document.activeElement === document.body || root !== document)) {
-    summary.focus();
+  if (summary) {
+    summary.focus({ preventScroll: true });
     summary.scrollIntoView({ block: "start" });
   }
 }
-focusErrorSummary(document);
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", () => focusErrorSummary(document));
+} else {
+  focusErrorSummary(document);
+}
 document.addEventListener("htmx:afterSwap", (event) => focusErrorSummary(event.detail.elt));
 // A link in the summary moves the focus to its field, not only the view.
 document.addEventListener("click", (event) => {
