@@ -2,7 +2,7 @@
 
 
 def two_level_label(code) -> str:
-    """"Parent: child", or just the child when it has no parent or repeats the parent's
+    """ "Parent: child", or just the child when it has no parent or repeats the parent's
     label ("Andet", not "Andet: Andet")."""
     if code is None:
         return ""

@@ -30,8 +30,8 @@ from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens import access
 from fremdrift.citizens import selectors as citizen_selectors
-from fremdrift.citizens.views import link_duplicate_cpr
 from fremdrift.citizens.forms import CitizenCreateForm, CitizenSearchForm, ShowCprForm
+from fremdrift.citizens.views import link_duplicate_cpr
 from fremdrift.core.forms import errors_onto_form
 from fremdrift.programmes import selectors as programme_selectors
 from fremdrift.referrals.panels import referrals_panel

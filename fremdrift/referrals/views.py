@@ -72,17 +72,15 @@ def _referral_summary(errors: dict[str, list[str]], items: list) -> list[dict]:
     starting scores, the profile); the form's fields add theirs in the template."""
     labels = {item.code: item.label for item in items}
     lines = []
-    for key, messages in errors.items():
+    for key, texts in errors.items():
         if key == "focus":
             href = f"#focus-{items[0].code}" if items else ""
-            lines += [{"href": href, "text": m} for m in messages]
+            lines += [{"href": href, "text": m} for m in texts]
         elif key.startswith("start_"):
             code = key.removeprefix("start_")
-            lines += [
-                {"href": f"#{key}", "text": f"{labels.get(code, code)}: {m}"} for m in messages
-            ]
+            lines += [{"href": f"#{key}", "text": f"{labels.get(code, code)}: {m}"} for m in texts]
         else:
-            lines += [{"href": "", "text": m} for m in messages]
+            lines += [{"href": "", "text": m} for m in texts]
     return lines
 
 

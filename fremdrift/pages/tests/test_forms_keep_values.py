@@ -270,7 +270,8 @@ def test_the_error_summary_is_focused_by_the_page_script_without_inline_script(c
     """The focus moves by the page's own static script (the CSP allows no inline script)."""
     from django.contrib.staticfiles import finders
 
-    script = open(finders.find("fremdrift/app.js"), encoding="utf-8").read()
+    with open(finders.find("fremdrift/app.js"), encoding="utf-8") as file:
+        script = file.read()
     assert "[data-error-summary]" in script and ".focus()" in script
 
 
@@ -301,7 +302,7 @@ def test_a_duplicate_cpr_number_links_to_the_citizen_who_has_it(world, login):
     assert _counts() == before
     # The summary names the field without a link inside a link.
     summary = re.search(r"<div[^>]*data-error-summary.*?</ul>", page, re.S).group(0)
-    assert "<a class=\"function-link\" href=\"#id_cpr\"><a" not in summary
+    assert '<a class="function-link" href="#id_cpr"><a' not in summary
     assert "existing-citizen" in summary
 
 

@@ -84,9 +84,7 @@ def test_a_date_that_does_not_parse_is_kept_and_named(world, login, kvik):
 
 def test_scoring_uses_the_labelled_buttons_of_the_assessment_form(world, login, kvik):
     referral = refer(world, kvik)
-    page = login(world.provider_staff).get(
-        reverse("citizens:detail", args=[referral.citizen_id])
-    )
+    page = login(world.provider_staff).get(reverse("citizens:detail", args=[referral.citizen_id]))
     form = re.search(
         r'<form[^>]*data-testid="score-form".*?</form>', page.content.decode(), re.S
     ).group(0)
@@ -96,9 +94,8 @@ def test_scoring_uses_the_labelled_buttons_of_the_assessment_form(world, login, 
     radios = re.findall(r'type="radio" name="score_health_for_work" value="(\d+)"', form)
     assert radios == [str(v) for v in range(item.scale_min, item.scale_max + 1)]
     for value, label in item.scale_points():
-        assert f'<span class="scale-value">{value}</span><span class="scale-label">{label}</span>' in (
-            form
-        )
+        shown = f'<span class="scale-value">{value}</span><span class="scale-label">{label}</span>'
+        assert shown in form
     assert form.count('role="radiogroup"') == 2  # one per focus item
 
 
@@ -159,9 +156,7 @@ def test_the_programme_page_marks_overdue_scores(world, login, kvik):
     on_time = refer(world, kvik, citizen=world.citizen, started_days_ago=2, every=14)
     page = login(world.provider_staff).get(reverse("programmes:detail", args=[kvik.pk]))
     html = page.content.decode()
-    rows = {
-        row.citizen.pk: row for row in page.context["active"] if row.citizen is not None
-    }
+    rows = {row.citizen.pk: row for row in page.context["active"] if row.citizen is not None}
     assert rows[late.citizen_id].next_due < TODAY <= rows[on_time.citizen_id].next_due
     assert html.count('data-testid="score-overdue"') == 1
     enrolled = re.search(r'data-testid="enrolled".*?</table>', html, re.S).group(0)
