@@ -221,6 +221,31 @@ def provider_score(world) -> Case:
     )
 
 
+def assessment_record(world) -> Case:
+    c = world.citizen
+    version = Instrument.objects.get(code="adult_wheel").versions.get(status="published")
+    data = {
+        "instrument": "adult_wheel",
+        "date": (TODAY - dt.timedelta(days=1)).isoformat(),
+        "respondent": "joint",
+        "creation_token": "6f1c7f1e-4a53-4f0e-9d0f-2d6a4bb1c002",
+        "status": "completed",
+    }
+    kept = [f'value="{data["date"]}"']
+    for item in version.items.filter(scale_type="ordinal"):
+        data[f"item_{item.code}"] = "4"
+    data["item_health_for_work"] = "99"  # the typo, outside the scale
+    data["item_work_skills"] = "6"
+    kept.append('name="item_work_skills" value="6" checked')
+    return Case(
+        world.caseworker,
+        reverse("assessments:create", args=[c.pk]),
+        data,
+        "item-health_for_work",
+        kept,
+    )
+
+
 CASES = [
     citizen_create,
     citizen_edit,
@@ -230,6 +255,7 @@ CASES = [
     referral_create,
     enrolment_exit,
     provider_score,
+    assessment_record,
 ]
 
 

@@ -42,7 +42,11 @@ document.addEventListener("click", (event) => {
   const target = document.getElementById(link.getAttribute("href").slice(1));
   if (target) {
     event.preventDefault();
+    // A group (an item's fieldset) is not focusable itself: its first field is.
+    const field = target.matches("input, select, textarea, [tabindex]")
+      ? target
+      : target.querySelector("input:not([type=hidden]), select, textarea") || target;
     target.scrollIntoView({ block: "center" });
-    target.focus();
+    field.focus({ preventScroll: true });
   }
 });
