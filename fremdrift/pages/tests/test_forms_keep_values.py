@@ -298,7 +298,7 @@ def test_the_error_summary_is_focused_by_the_page_script_without_inline_script(c
 
     with open(finders.find("fremdrift/app.js"), encoding="utf-8") as file:
         script = file.read()
-    assert "[data-error-summary]" in script and ".focus()" in script
+    assert "[data-error-summary]" in script and "summary.focus(" in script
 
 
 def test_a_duplicate_cpr_number_links_to_the_citizen_who_has_it(world, login):
