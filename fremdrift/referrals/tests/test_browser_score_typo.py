@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from fremdrift.accounts.models import Organisation, Role
 from fremdrift.assessments.models import Assessment
+from fremdrift.browser_fixtures import axe_violations
 from fremdrift.instruments.models import Instrument
 from fremdrift.referrals import services as referral_services
 from fremdrift.testing import make_citizen, make_organisation, make_programme, make_user
@@ -61,6 +62,7 @@ def test_a_typo_in_the_score_form_is_saved_in_two_submits(live_server, page, art
     expect(form.locator('[data-score-item="health_for_work"] input[value="7"]')).to_be_checked()
     expect(form.locator('[data-score-item="work_skills"] input[value="3"]')).to_be_checked()
     page.screenshot(path=str(artifacts / "provider-score-typo.png"), full_page=True)
+    assert axe_violations(page) == []  # the summary, the kept values, the buttons
     assert not Assessment.objects.filter(respondent="provider").exists()
 
     # The link in the summary leads to the date; the corrected date is all that is typed.
