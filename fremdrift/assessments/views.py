@@ -139,6 +139,7 @@ def _form_context(citizen, version, header, answers, errors, assessment=None, re
         "header": header,
         "rows": rows,
         "general_errors": errors.get("answers", []) + errors.get("version", []),
+        "rows_have_errors": any(row["errors"] for row in rows),
         "assessment": assessment,
         # "Gem som kladde" or "gem alligevel": the scored items left unanswered, for the
         # error summary, with the reason asked for and its error.
@@ -237,7 +238,9 @@ def assessment_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
         draft_scores=_draft_scores(request.POST, version) if request.method == "POST" else {},
         id_prefix="preview",
     )
-    return render(request, "assessments/assessment_form.html", context)
+    # A refused assessment comes back with everything as posted: 400, nothing saved.
+    bad = request.method == "POST" and bool(errors or header.errors)
+    return render(request, "assessments/assessment_form.html", context, status=400 if bad else 200)
 
 
 def _draft_scores(post, version) -> dict[str, float | None]:
@@ -375,6 +378,8 @@ def assessment_edit(request: HttpRequest, citizen_id: int, assessment_id: int) -
         for field in header.fields.values():
             field.disabled = True
     context["corrections"] = selectors.corrections_of(assessment)
+    if status == 200 and request.method == "POST" and (errors or header.errors):
+        status = 400  # refused, everything as posted, nothing saved
     return render(request, "assessments/assessment_form.html", context, status=status)
 
 

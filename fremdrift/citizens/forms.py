@@ -86,6 +86,17 @@ class CitizenSearchForm(DesignSystemForm):
     )
     page = forms.IntegerField(min_value=1, required=False)
 
+    def __init__(self, *args, provider: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if provider:
+            # Provider staff filter by their own scores; the jobcentre's plan reviews and a
+            # caseload of their own are not theirs (the page hides those controls).
+            due = self.fields["due"]
+            due.label = _("Scores")
+            due.choices = [c for c in due.choices if c[0] != "plan_overdue"]
+            del self.fields["mine"]
+            del self.fields["sort"]
+
 
 class ShowCprForm(DesignSystemForm):
     """Why the full CPR number is needed: a purpose from the list, and a few words where the

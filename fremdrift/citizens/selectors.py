@@ -5,6 +5,7 @@ number, and whether the configured key opens the stored ones. Who sees whom is
 import re
 
 from cryptography.fernet import InvalidToken
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, router
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -144,3 +145,19 @@ def case_review_citizen(user, number: str) -> Citizen:
         .select_related("home_organisation", "target_group")
         .get(pk=found[0])
     )
+
+
+def citizen_with_cpr_in_scope(user, cpr: str, *, except_pk: int | None = None) -> Citizen | None:
+    """The citizen of the user's own organisation, in the user's scope, who holds this CPR
+    number: the one a refused duplicate registration links to. Never another organisation's
+    (`docs/architecture.md`, "A citizen is unique per home organisation")."""
+    try:
+        digits = cprlib.parse_cpr(cpr).digits
+    except ValidationError:  # a number that does not parse holds no one
+        return None
+    found = citizens_in_scope(user).filter(
+        cpr_hash=lookup_hash(digits), home_organisation_id=user.organisation_id
+    )
+    if except_pk is not None:
+        found = found.exclude(pk=except_pk)
+    return found.first()

@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +17,33 @@ from fremdrift.core.forms import errors_onto_form
 
 from . import access, selectors, services
 from .forms import CitizenEditForm, ReassignForm, ShowCprForm
+
+
+def link_duplicate_cpr(request: HttpRequest, form, *, except_pk: int | None = None) -> None:
+    """A CPR number refused as a duplicate within the organisation: the error under the field
+    links to the citizen who holds it ("Borgeren findes allerede: <name>"), when the user may
+    see that citizen. Only the user's own organisation is asked, so nothing changes for a
+    number another organisation holds (`docs/architecture.md`). The name shown is a read of
+    that citizen, logged."""
+    errors = form.errors.get("cpr") or []
+    if str(services.DUPLICATE_CPR) not in [str(e) for e in errors]:
+        return
+    existing = selectors.citizen_with_cpr_in_scope(
+        request.user, form.data.get("cpr", ""), except_pk=except_pk
+    )
+    if existing is None:
+        return
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=existing, path=request.path
+    )
+    link = format_html(
+        '<a href="{}" data-testid="existing-citizen">{}</a>',
+        reverse("citizens:detail", args=[existing.pk]),
+        existing.full_name,
+    )
+    form.errors["cpr"] = form.error_class(
+        [format_html(_("The citizen is already registered: {link}"), link=link)]
+    )
 
 
 def _require_case_change(request: HttpRequest) -> None:
@@ -56,6 +85,7 @@ def citizen_edit(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 status = 409
             except ValidationError as error:
                 errors_onto_form(form, error)
+                link_duplicate_cpr(request, form, except_pk=citizen.pk)
             else:
                 access_log_write(
                     user=request.user, action=AccessAction.EDIT, citizen=citizen, path=request.path
@@ -64,6 +94,8 @@ def citizen_edit(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 return redirect("citizens:detail", citizen_id=citizen.pk)
     else:
         form = _edit_form_for(citizen)
+    if status == 200 and form.is_bound and form.errors:
+        status = 400
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
     )

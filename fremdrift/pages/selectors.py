@@ -106,7 +106,18 @@ def referral_next_score_subquery(provider_id: int) -> Subquery:
 def _with_referral_due(citizens: QuerySet, *, provider_id: int, due_filter: str) -> QuerySet:
     """As `assessments.selectors.with_due`, with the provider's next score (`next_due`)."""
     day = dt.date.today()
-    citizens = citizens.annotate(next_due=referral_next_score_subquery(provider_id))
+    # The provider's own referral of each citizen: its programme and its date (the first,
+    # when the citizen is referred to more than one of the provider's programmes).
+    referral = (
+        referral_selectors.active_referrals()
+        .filter(citizen_id=OuterRef("pk"), provider_id=provider_id)
+        .order_by("start_date", "id")
+    )
+    citizens = citizens.annotate(
+        next_due=referral_next_score_subquery(provider_id),
+        referral_start=Subquery(referral.values("start_date")[:1]),
+        referral_programme=Subquery(referral.values("programme__name")[:1]),
+    )
     if due_filter == "overdue":
         citizens = citizens.filter(next_due__lt=day)
     elif due_filter == "due":
@@ -199,7 +210,11 @@ def programme_overview(user, programme: Programme) -> dict:
         "programme": programme,
         "milestones": list(programme.milestones.all()),
         "active": active,
-        "due": [r for r in active if r.next_due is not None and r.next_due <= today],
+        # Most overdue first.
+        "due": sorted(
+            (r for r in active if r.next_due is not None and r.next_due <= today),
+            key=lambda r: r.next_due,
+        ),
         "without_plan": [r for r in active if not r.has_plan],
         "exits": sorted(
             (r for r in rows if r.enrolment.status == Enrolment.Status.ENDED),
@@ -208,4 +223,5 @@ def programme_overview(user, programme: Programme) -> dict:
         ),
         "capacity_used": len(active),
         "may_record_fidelity": may_record_fidelity(user),
+        "today": today,
     }

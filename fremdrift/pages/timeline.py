@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fremdrift.codelists.labels import two_level_label
 from fremdrift.plans import selectors as plan_selectors
 from fremdrift.plans.selectors import TimelineEntry
 from fremdrift.programmes.models import Enrolment
@@ -117,10 +118,9 @@ def red_thread(
                 reason = e.exit_reason
                 details = []
                 if reason is not None:
-                    words = reason.label
-                    if reason.parent:
-                        words = f"{reason.parent.label}: {reason.label}"
-                    details.append(_("Exit reason: %(reason)s") % {"reason": words})
+                    details.append(
+                        _("Exit reason: %(reason)s") % {"reason": two_level_label(reason)}
+                    )
                 if e.exit_note:
                     details.append(e.exit_note)
                 entries.append(

@@ -31,6 +31,7 @@ from fremdrift.audit.services import access_log_write
 from fremdrift.citizens import access
 from fremdrift.citizens import selectors as citizen_selectors
 from fremdrift.citizens.forms import CitizenCreateForm, CitizenSearchForm, ShowCprForm
+from fremdrift.citizens.views import link_duplicate_cpr
 from fremdrift.core.forms import errors_onto_form
 from fremdrift.programmes import selectors as programme_selectors
 from fremdrift.referrals.panels import referrals_panel
@@ -47,7 +48,10 @@ def citizen_list(request: HttpRequest) -> HttpResponse:
     by `core.middleware.NoCprInUrlMiddleware`)."""
     if not works_with_cases(request.user):
         raise PermissionDenied
-    search = CitizenSearchForm(request.POST if request.method == "POST" else request.GET)
+    search = CitizenSearchForm(
+        request.POST if request.method == "POST" else request.GET,
+        provider=is_provider_staff(request.user),
+    )
     search.is_valid()
     query = search.cleaned_data.get("q") or ""
     mine_only = bool(search.cleaned_data.get("mine"))
@@ -119,6 +123,7 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
                 left = errors_onto_form(follow, error, fields=FOLLOW_FIELDS)
                 if left:
                     errors_onto_form(form, ValidationError(left))
+                    link_duplicate_cpr(request, form)
             else:
                 access.citizen_get(request.user, citizen.pk)  # the token's citizen is in scope
                 access_log_write(
@@ -146,6 +151,7 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
         request,
         "citizens/citizen_form.html",
         {"form": form, "follow_form": follow, "citizen": None},
+        status=400 if form.is_bound and (form.errors or follow.errors) else 200,
     )
 
 

@@ -75,7 +75,17 @@ def _with_readable_notes(user, citizen, meetings):
     return meetings
 
 
+def _with_errors(forms: dict) -> bool:
+    """Whether a form posted back to the plan page came with errors (a bad value: 400)."""
+    posted = [f for k, f in forms.items() if k.endswith("_form") and f is not None]
+    for many in ("change_forms", "follow_up_forms"):
+        posted += list((forms.get(many) or {}).values())
+    return any(getattr(f, "is_bound", False) and f.errors for f in posted)
+
+
 def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
+    if status == 200 and _with_errors(forms):
+        status = 400
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
     )

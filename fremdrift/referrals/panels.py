@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from fremdrift.accounts.access import is_provider_staff
 from fremdrift.assessments.selectors import assessments_of_instruments
@@ -24,9 +25,45 @@ from .forms import ReferralEndForm
 from .models import Referral
 
 
-def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=None) -> dict:
+def _score_form(referral, rows, errors: dict, posted) -> dict:
+    """The provider's score form of one referral: each focus item's value as posted, the
+    date as typed (kept as it was, right or wrong), and the error summary's lines, each
+    linked to its field."""
+    fields = [
+        {
+            "row": row,
+            "id": f"score-{referral.pk}-{row.code}",
+            "errors": errors.get(f"score_{row.code}", []),
+            "value": posted.get(f"score_{row.code}", ""),
+        }
+        for row in rows
+    ]
+    date_id = f"score-date-{referral.pk}"
+    summary = [{"href": f"#{date_id}", "text": f"{_('Date')}: {m}"} for m in errors.get("date", [])]
+    first = f"#{fields[0]['id']}" if fields else ""
+    for key in ("focus", "referral"):
+        summary += [{"href": first, "text": m} for m in errors.get(key, [])]
+    for f in fields:
+        label = f["row"].item.label if f["row"].item else f["row"].code
+        summary += [{"href": f"#{f['id']}", "text": f"{label}: {m}"} for m in f["errors"]]
+    return {
+        "fields": fields,
+        "date_id": date_id,
+        "date": posted.get("date", dt.date.today().isoformat()),
+        "date_errors": errors.get("date", []),
+        "general_errors": errors.get("focus", []) + errors.get("referral", []),
+        "summary": summary,
+        "creation_token": posted.get("creation_token") or uuid.uuid4(),
+    }
+
+
+def referrals_panel(
+    request: HttpRequest, citizen, *, score_errors=None, posted=None, scored=None
+) -> dict:
     """The referrals part of the citizen page: for the authority every referral with the
-    provider's scores beside its own; for a provider only what its active referral shares."""
+    provider's scores beside its own; for a provider only what its active referral shares.
+    `scored` is the referral whose score form came back with `score_errors`: its form keeps
+    everything `posted`; the other referrals' forms start empty."""
     referrals = selectors.referrals_for(request.user, citizen)
     rows = selectors.focus_rows(referrals)
     is_provider = is_provider_staff(request.user)
@@ -55,14 +92,14 @@ def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=
                 "assessments": assessments_of_instruments(
                     citizen, to_fill_in.get(r.programme_id, [])
                 ),
-                "score_fields": [
-                    {
-                        "row": row,
-                        "errors": (score_errors or {}).get(f"score_{row.code}", []),
-                        "value": (posted or {}).get(f"score_{row.code}", ""),
-                    }
-                    for row in rows.get(r.pk, [])
-                ],
+                "score_form": _score_form(
+                    r,
+                    rows.get(r.pk, []),
+                    (score_errors or {}) if scored is not None and r.pk == scored.pk else {},
+                    (posted or {}) if scored is not None and r.pk == scored.pk else {},
+                )
+                if is_provider
+                else None,
                 "next_due": selectors.provider_next_due(r, rows.get(r.pk, []))
                 if r.status == Referral.Status.ACTIVE
                 else None,
@@ -70,9 +107,6 @@ def referrals_panel(request: HttpRequest, citizen, *, score_errors=None, posted=
             for r in referrals
         ],
         "enrolments": enrolments,
-        "score_errors": score_errors or {},
-        "posted": posted or {},
         "today": dt.date.today(),
-        "creation_token": uuid.uuid4(),
         "end_form": ReferralEndForm(),
     }

@@ -51,7 +51,11 @@ def _score_errors(error: ValidationError, prefix: str) -> dict[str, list[str]]:
     """An assessment's errors (`item_<code>`) as the referral form's (`<prefix><code>`)."""
     out: dict[str, list[str]] = {}
     for field, messages in error.message_dict.items():
-        name = prefix + field.removeprefix("item_") if field.startswith("item_") else "focus"
+        if field.startswith("item_"):
+            name = prefix + field.removeprefix("item_")
+        else:
+            # The date keeps its own name, so the form shows its error beside the date.
+            name = "date" if field == "date" and prefix == "score_" else "focus"
         out.setdefault(name, []).extend(messages)
     return out
 

@@ -67,6 +67,23 @@ def _number(value: float | None) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
+def _referral_summary(errors: dict[str, list[str]], items: list) -> list[dict]:
+    """The error summary's lines for the referral's own fields (the focus items, their
+    starting scores, the profile); the form's fields add theirs in the template."""
+    labels = {item.code: item.label for item in items}
+    lines = []
+    for key, texts in errors.items():
+        if key == "focus":
+            href = f"#focus-{items[0].code}" if items else ""
+            lines += [{"href": href, "text": m} for m in texts]
+        elif key.startswith("start_"):
+            code = key.removeprefix("start_")
+            lines += [{"href": f"#{key}", "text": f"{labels.get(code, code)}: {m}"} for m in texts]
+        else:
+            lines += [{"href": "", "text": m} for m in texts]
+    return lines
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
@@ -125,9 +142,11 @@ def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
             for key, value in request.POST.items()
             if key.startswith("start_") and key != "start_date"
         }
+    choices = _focus_choices(programme, instrument)
     context = {
         "citizen": citizen,
         "form": form,
+        "summary_errors": _referral_summary(focus_errors, choices),
         "programme": programme,
         "instrument": instrument,
         "items": [
@@ -141,7 +160,7 @@ def referral_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 "errors": focus_errors.get(f"start_{item.code}", []),
                 "points": range(item.scale_min, item.scale_max + 1),
             }
-            for item in _focus_choices(programme, instrument)
+            for item in choices
         ],
         "focus_errors": focus_errors.get("focus", []),
         "profile_rows": [
@@ -241,7 +260,7 @@ def referral_scores(request: HttpRequest, citizen_id: int, referral_id: int) -> 
         {
             "citizen": citizen,
             "referrals_panel": referrals_panel(
-                request, citizen, score_errors=errors, posted=request.POST
+                request, citizen, score_errors=errors, posted=request.POST, scored=referral
             ),
         },
         status=400,
@@ -289,6 +308,10 @@ def enrolment_exit(request: HttpRequest, citizen_id: int, enrolment_id: int) -> 
                 status = 400
             else:
                 messages.success(request, _("The exit has been recorded."))
+                if is_provider_staff(request.user):
+                    # The exit ended the referral that let the provider see the citizen: the
+                    # provider goes back to the programme, not to a page that is now 404.
+                    return redirect("programmes:detail", enrolment.programme_id)
                 return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
         else:
             status = 400

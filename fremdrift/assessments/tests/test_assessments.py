@@ -184,7 +184,7 @@ def test_a_caseworker_records_an_assessment_through_the_form(world, login):
     assert form.status_code == 200
     assert form.content.decode().count('type="radio"') == 80
     response = client.post(url, post_data(health_for_work="7", everyday_energy="dont_know"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "item_everyday_energy" in response.context["rows"][1]["errors"] or any(
         row["errors"] for row in response.context["rows"]
     )

@@ -42,7 +42,7 @@ def _checked(html: str, code: str) -> list[str]:
 def test_five_of_eight_answered_names_the_three_missing_and_keeps_the_five(world, login):
     client = login(world.caseworker)
     response = client.post(_url(world), _post(status="completed"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Assessment.objects.exists() and not Answer.objects.exists()
     html = response.content.decode()
     summary = html[html.index('data-testid="missing-items"') :]
@@ -78,7 +78,7 @@ def test_save_anyway_with_a_reason_saves_a_completed_assessment_with_the_reason(
 def test_save_anyway_without_a_reason_is_refused_on_the_reason_field(world, login):
     client = login(world.caseworker)
     response = client.post(_url(world), _post(incomplete="save_anyway", incomplete_reason=" "))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Assessment.objects.exists()
     assert response.context["incomplete_reason_errors"]
     html = response.content.decode()
@@ -105,7 +105,7 @@ def test_finishing_a_draft_with_items_still_missing_asks_again(world, login):
     url = reverse("assessments:edit", args=[world.citizen.pk, draft.pk])
     data = {k: v for k, v in _post(status="completed", revision="1").items()}
     response = client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert {item.code for item in response.context["missing_items"]} == MISSING
     draft.refresh_from_db()
     assert draft.status == Assessment.Status.DRAFT

@@ -55,7 +55,7 @@ def test_bad_input_names_the_field_and_saves_nothing(world, login, overrides, fi
     client = login(world.caseworker)
     citizens, records = Citizen.objects.count(), ChangeRecord.objects.count()
     response = client.post(reverse("citizens:create"), create_data(world, **overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert field in form.errors
     html = response.content.decode()

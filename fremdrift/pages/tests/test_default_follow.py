@@ -92,7 +92,7 @@ def test_a_cadence_of_0_days_is_refused_and_nobody_is_registered(world, login):
         reverse("citizens:create"),
         _data(world, follow_instrument=default.instrument_id, follow_every_days="0"),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["follow_form"].errors["follow_every_days"]
     assert 'id="id_follow_every_days-error"' in response.content.decode()
     assert (Citizen.objects.count(), Follow.objects.count(), ChangeRecord.objects.count()) == before

@@ -93,7 +93,7 @@ def test_a_review_day_that_has_passed_is_shown_as_overdue(world, login, plan):
 def test_a_review_day_out_of_range_is_refused_by_name_and_nothing_is_saved(world, login, plan, day):
     client = login(world.caseworker)
     refused = plan_post(client, world, plan, own_effort="Ny indsats", next_review=day.isoformat())
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert 'id="id_next_review-error"' in refused.content.decode()
     plan.refresh_from_db()
     assert (plan.next_review, plan.own_effort, plan.version) == (None, "", 1)
@@ -206,7 +206,7 @@ def test_another_plan_is_recorded_on_the_page_and_shown(world, login, plan):
 def test_bad_input_is_refused_by_field_and_nothing_is_saved(world, login, plan, body, field):
     client = login(world.caseworker)
     refused = client.post(reverse("plans:statutory_plan_create", args=[world.citizen.pk]), body)
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert field in refused.context["statutory_plan_form"].errors
     assert not StatutoryPlan.objects.exists()
 

@@ -62,9 +62,10 @@ def test_referral_the_provider_scores_and_the_caseworker_sees_it(live_server, pa
     expect(table).not_to_contain_text("Otto Sommer")
     table.get_by_role("link", name="Ida Vinter").click()
     form = page.get_by_test_id("score-form")
-    expect(form.locator("input[type=number]")).to_have_count(2)
-    form.get_by_label("Helbred og arbejde").fill("6")
-    form.get_by_label("Fremmøde og stabilitet").fill("5")
+    # The same labelled 1-10 buttons as the assessment form, one group per focus item.
+    expect(form.get_by_role("radiogroup")).to_have_count(2)
+    form.locator('[data-score-item="health_for_work"] .scale-point').nth(5).click()
+    form.locator('[data-score-item="attendance_stability"] .scale-point').nth(4).click()
     form.get_by_test_id("save-scores").click()
     expect(page.get_by_role("status")).to_contain_text("Scorerne er registreret")
     page.screenshot(path=str(artifacts / "provider-scores.png"), full_page=True)
