@@ -8,7 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from fremdrift.accounts.access import follows_caseload, is_provider_staff, may_read_reports
+from fremdrift.accounts.access import (
+    follows_caseload,
+    is_provider_staff,
+    may_read_reports,
+    may_register_citizens,
+)
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.reports.headlines import headlines
@@ -23,7 +28,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if follows_caseload(user):
         found = worklist.caseload_worklist(user)
         _log(request, found.citizens)
-        return render(request, "pages/worklist.html", {"worklist": found})
+        return render(
+            request,
+            "pages/worklist.html",
+            {"worklist": found, "may_register": may_register_citizens(user)},
+        )
     if is_provider_staff(user):
         found = worklist.provider_worklist(user)
         _log(request, found.citizens)

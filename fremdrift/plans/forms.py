@@ -13,7 +13,7 @@ from fremdrift.companies.selectors import active_companies, mentor_contacts, ope
 from fremdrift.core.forms import DesignSystemForm
 
 from .models import Activity, Goal, GoalEvent, Meeting, StatutoryPlan, Supporter
-from .selectors import activity_type_fits, activity_types, plan_helpers
+from .selectors import activity_sector_of, activity_type_fits, activity_types, plan_helpers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 GAS_LABELS = {
@@ -172,7 +172,10 @@ class GoalChangeForm(DesignSystemForm):
 
 
 class ActivityForm(DesignSystemForm):
-    sector = CodeChoiceField(label=_("Sector"), queryset=codes(CodeList.ACTIVITY_SECTOR))
+    # Optional: a type names its sector (`clean`); choosing a sector first narrows the types.
+    sector = CodeChoiceField(
+        label=_("Sector"), queryset=codes(CodeList.ACTIVITY_SECTOR), required=False
+    )
     kind = CodeChoiceField(
         label=_("Type"), queryset=codes(CodeList.ACTIVITY_TYPE).exclude(parent=None)
     )
@@ -261,6 +264,10 @@ class ActivityForm(DesignSystemForm):
     def clean(self):
         cleaned = super().clean()
         sector, kind = cleaned.get("sector"), cleaned.get("kind")
+        if sector is None and kind is not None and "sector" not in self.errors:
+            # A type names its sector: choosing the type alone is enough.
+            sector = activity_sector_of(kind, self.fields["sector"].queryset)
+            cleaned["sector"] = sector
         if sector is not None and kind is not None and not activity_type_fits(sector, kind):
             self.add_error(
                 "kind",

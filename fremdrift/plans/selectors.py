@@ -105,6 +105,12 @@ def activity_types(sector: Code | None = None) -> list[Code]:
     return sorted(types, key=lambda c: (c.parent.label.casefold(), c.label.casefold()))
 
 
+def activity_sector_of(kind: Code, sectors) -> Code | None:
+    """The sector among `sectors` that the type `kind` belongs to, by the rule of
+    `activity_types`."""
+    return sectors.filter(code=kind.parent.code).first() if kind.parent_id else None
+
+
 def activity_type_fits(sector: Code, kind: Code) -> bool:
     """Whether the type `kind` belongs to `sector`, by the rule of `activity_types`."""
     return kind.parent_id is not None and kind.parent.code == sector.code

@@ -23,6 +23,11 @@ from fremdrift.programmes.models import Enrolment
 from fremdrift.reports.case_review_views import case_review_tally
 
 
+# Every test reads the database: ordered with the database tests, before the transactional
+# ones, whose teardown empties the database (pytest-django runs tests without a mark last).
+pytestmark = pytest.mark.django_db
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo, seeded once for the module in a transaction that is rolled back after its

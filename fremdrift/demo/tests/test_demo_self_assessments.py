@@ -24,6 +24,11 @@ from fremdrift.reports.scores import scored_items
 MANAGER = "analytiker"
 
 
+# Every test reads the database: ordered with the database tests, before the transactional
+# ones, whose teardown empties the database (pytest-django runs tests without a mark last).
+pytestmark = pytest.mark.django_db
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo, seeded once for the module (seeding takes half a minute) in a transaction
