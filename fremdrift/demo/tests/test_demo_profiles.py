@@ -22,7 +22,6 @@ from fremdrift.plans.selectors import case_reviews_latest
 from fremdrift.programmes.models import Enrolment
 from fremdrift.reports.case_review_views import case_review_tally
 
-
 # Every test reads the database: ordered with the database tests, before the transactional
 # ones, whose teardown empties the database (pytest-django runs tests without a mark last).
 pytestmark = pytest.mark.django_db
