@@ -29,6 +29,29 @@ def pytest_configure(config):
         )
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test with `serialized_rollback`, whose teardown empties the database, the data
+    the migrations load (instruments, code lists) is put back at once, not only at the start
+    of the next such test: with `--dist loadfile` a worker may run other test files after it,
+    and they read that data."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    # After the session's last test the test databases are gone already.
+    if nextitem is None or not (marker and marker.kwargs.get("serialized_rollback")):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    aliases = marker.kwargs.get("databases") or ["default"]
+    aliases = list(connections) if aliases == "__all__" else aliases
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in (connections[alias] for alias in aliases):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 def pytest_ignore_collect(collection_path, config):
     if not config.getoption("--replica") and collection_path.is_relative_to(REPLICA_TESTS):
         return True

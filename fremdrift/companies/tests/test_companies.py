@@ -206,7 +206,7 @@ def test_the_job_consultant_records_a_company_activity_but_not_another(world, lo
         "company": bakery.pk,
     }
     guidance = client.post(url, body | {"kind": code("activity_type", "guidance").pk})
-    assert guidance.status_code == 200
+    assert guidance.status_code == 400
     assert "kind" in guidance.context["activity_form"].errors
     assert not Activity.objects.exists()
     internship = client.post(url, body | {"kind": code("activity_type", "internship_single").pk})

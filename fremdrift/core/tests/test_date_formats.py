@@ -19,7 +19,7 @@ def rendered(source: str, **context) -> str:
 @pytest.mark.parametrize(
     ("language", "date", "short", "month", "moment"),
     [
-        ("da", "3. dec. 2026", "03.12.2026", "dec. 2026", "3. dec. 2026 14:05"),
+        ("da", "3. december 2026", "03.12.2026", "dec. 2026", "3. december 2026 14:05"),
         ("en", "3 Dec 2026", "3 Dec 2026", "Dec 2026", "3 Dec 2026, 14:05"),
     ],
 )

@@ -37,6 +37,12 @@ def english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """The page's words are asserted in English, the language switch's second language."""
+    client.cookies["django_language"] = "en"
+
+
 def _wheel():
     return Instrument.objects.get(code="adult_wheel")
 
