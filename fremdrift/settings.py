@@ -347,7 +347,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "fremdrift" / "locale"]
-# Our date formats over Django's: "3. december 2026", months on charts "jan. 2026", "3 Dec 2026", never "12/03/2026".
+# Our date formats over Django's: "3. december 2026", months on charts "jan. 2026",
+# "3 Dec 2026", never "12/03/2026".
 FORMAT_MODULE_PATH = ["fremdrift.core.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
