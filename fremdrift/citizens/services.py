@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +17,8 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import encrypt, lookup_hash
 
-from .models import Citizen
+from .access import may_share_case
+from .models import CaseShare, Citizen
 
 TRACKED_FIELDS = (
     "first_name",
@@ -261,7 +263,6 @@ def case_share_errors(
     end_date: dt.date | None,
 ) -> dict[str, str]:
     """What is wrong with a share of `citizen`'s case, by field (nothing when it is fine)."""
-    from .models import CaseShare
 
     errors: dict[str, str] = {}
     if shared_with is None:
@@ -306,8 +307,6 @@ def case_share_create(
     end_date: dt.date | None = None,
 ):
     """Shares `citizen`'s case with another authority for a period and a purpose."""
-    from .access import may_share_case
-    from .models import CaseShare
 
     if not may_share_case(actor, citizen):
         raise PermissionDenied
@@ -343,10 +342,6 @@ def case_share_create(
 def case_share_end(*, actor, share):
     """Ends a share at once: from the next request the other authority no longer sees the
     citizen. The end date becomes today (or stays, if it was earlier)."""
-    from django.utils import timezone
-
-    from .access import may_share_case
-    from .models import CaseShare
 
     if not may_share_case(actor, share.citizen):
         raise PermissionDenied
