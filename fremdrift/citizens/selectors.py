@@ -13,7 +13,7 @@ from django.utils.crypto import salted_hmac
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import decrypt, lookup_hash
 
-from .access import citizens_in_scope
+from .access import citizens_in_scope, may_share_case
 from .models import Citizen
 
 BIRTH_DATE = re.compile(r"^\d{6}$")
@@ -144,3 +144,14 @@ def case_review_citizen(user, number: str) -> Citizen:
         .select_related("home_organisation", "target_group")
         .get(pk=found[0])
     )
+
+
+def case_shares_for(user, citizen):
+    """The shares of `citizen`'s case the user may see: every share for the caseworkers of the
+    home organisation, the ones with their own organisation for another authority's."""
+    shares = citizen.case_shares.select_related(
+        "shared_with", "home_organisation", "created_by", "ended_by"
+    )
+    if may_share_case(user, citizen):
+        return list(shares)
+    return list(shares.filter(shared_with_id=user.organisation_id))

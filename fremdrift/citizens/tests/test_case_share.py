@@ -231,3 +231,39 @@ def test_it_checks_ownership(social, login):
         with pytest.raises(PermissionDenied):
             case_share_end(actor=actor, share=w.share)
     assert Organisation.objects.get(pk=w.social.pk).kind == Organisation.Kind.AUTHORITY
+
+
+def test_the_pages_share_and_end_a_case(social, login):
+    w = social
+    east = make_organisation("Jobcenter Øst")
+    client = login(w.caseworker)
+    page = client.get(reverse("citizens:detail", args=[w.citizen.pk])).content.decode()
+    assert 'data-testid="case-share-new"' in page and "Socialforvaltningen" in page
+    url = reverse("citizens:share_create", args=[w.citizen.pk])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"shared_with": w.vaekst.pk, "purpose": "Hjælp", "start_date": ""})
+    assert bad.status_code == 400 and "Hjælp" in bad.content.decode()
+    assert CaseShare.objects.count() == 1
+    overlap = client.post(
+        url,
+        {"shared_with": w.social.pk, "purpose": "Igen", "start_date": TODAY.isoformat()},
+    )
+    assert overlap.status_code == 400 and CaseShare.objects.count() == 1
+    done = client.post(
+        url, {"shared_with": east.pk, "purpose": "Flytning", "start_date": TODAY.isoformat()}
+    )
+    assert done.status_code == 302
+    share = CaseShare.objects.get(shared_with=east)
+    end = reverse("citizens:share_end", args=[w.citizen.pk, share.pk])
+    assert client.get(end).status_code == 405
+    assert client.post(end).status_code == 302
+    assert CaseShare.objects.get(pk=share.pk).ended_at is not None
+    # The other authority sees the share it is part of, and cannot share or end.
+    other = login(w.social_worker)
+    page = other.get(reverse("citizens:detail", args=[w.citizen.pk])).content.decode()
+    assert "Koordineret indsats" in page and "Flytning" not in page
+    assert 'data-testid="case-share-new"' not in page
+    assert other.get(url).status_code == 403
+    share_end = reverse("citizens:share_end", args=[w.citizen.pk, w.share.pk])
+    assert other.post(share_end).status_code == 403
+    assert CaseShare.objects.get(pk=w.share.pk).ended_at is None
