@@ -26,7 +26,9 @@ NUMBER_LIKE = re.compile(r"^[\d\s-]+$")
 
 def citizen_search(user, *, query: str = "", mine_only: bool = False) -> QuerySet[Citizen]:
     """Citizens in scope matching a name, a birth date or a CPR number, by name."""
-    citizens = citizens_in_scope(user).select_related("target_group", "responsible_caseworker")
+    citizens = citizens_in_scope(user).select_related(
+        "target_group", "responsible_caseworker", "home_organisation"
+    )
     query = query.strip()
     if query:
         if cprlib.looks_like_cpr(query):

@@ -123,7 +123,10 @@ def citizen_show_cpr(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @require_POST
 def citizens_reassign(request: HttpRequest) -> HttpResponse:
     _require_case_change(request)
-    in_scope = access.citizens_in_scope(request.user, to_change=True)
+    # Only the home organisation's citizens: a shared case keeps its responsible caseworker.
+    in_scope = access.citizens_in_scope(request.user, to_change=True).filter(
+        home_organisation_id=request.user.organisation_id
+    )
     form = ReassignForm(request.POST, citizens=in_scope, organisation=request.user.organisation)
     if not form.is_valid():
         for field, errors in form.errors.items():

@@ -67,6 +67,10 @@ def test_a_shared_case_is_seen_and_worked_on_by_the_other_authority(social, logi
     listing = client.get(reverse("citizens:list")).content.decode()
     assert w.citizen.last_name in listing
     assert w.foreign_citizen.last_name not in listing
+    assert listing.count('data-testid="shared-by"') == 1 and "Jobcenter Nord" in listing
+    home_listing = login(w.caseworker).get(reverse("citizens:list")).content.decode()
+    assert 'data-testid="shared-by"' not in home_listing
+    client = login(w.social_worker)
 
     response = client.post(
         reverse("plans:goal_create", args=[w.citizen.pk]),
