@@ -271,3 +271,26 @@ def test_the_pages_share_and_end_a_case(social, login):
     share_end = reverse("citizens:share_end", args=[w.citizen.pk, w.share.pk])
     assert other.post(share_end).status_code == 403
     assert CaseShare.objects.get(pk=w.share.pk).ended_at is None
+
+
+def test_an_assessment_is_marked_with_the_organisation_that_made_it(social, login):
+    from fremdrift.assessments.services import AnswerInput, assessment_record
+    from fremdrift.instruments.models import Instrument
+
+    w = social
+    version = Instrument.objects.get(code="adult_wheel").versions.get(status="published")
+    made = assessment_record(
+        actor=w.social_worker,
+        citizen=w.citizen,
+        version=version,
+        date=TODAY,
+        respondent="joint",
+        status="completed",
+        answers={"health_for_work": AnswerInput(value=4)},
+    )
+    assert made.recorded_by_organisation == w.social
+    page = login(w.caseworker).get(
+        reverse("citizens:detail", args=[w.citizen.pk]), {"instrument": "adult_wheel"}
+    )
+    html = page.content.decode()
+    assert html.count('data-testid="made-by"') == 1 and "Socialforvaltningen" in html
