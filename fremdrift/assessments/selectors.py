@@ -119,7 +119,11 @@ def wheel_data(
     """Everything the wheel and the item histories show, in five queries. Without the
     history, only the chosen assessments' answers are loaded. The first, previous and newest
     are readings (`is_reading`); newer starting scores of a referral are `partial`."""
-    assessments = list(completed_assessments(citizen, instrument).select_related("version"))
+    assessments = list(
+        completed_assessments(citizen, instrument).select_related(
+            "version", "recorded_by_organisation"
+        )
+    )
     version = published_version(instrument) or (assessments[-1].version if assessments else None)
     items = [item for item in version.items.all() if item.is_ordinal] if version else []
     readings = [a for a in assessments if is_reading(a)]

@@ -34,12 +34,34 @@ def active_referral(*, on: dt.date | None = None, through: str = "") -> Q:
     )
 
 
+def active_case_share(*, on: dt.date | None = None, through: str = "") -> Q:
+    """A case share (`CaseShare`) active on a day (by default today): within its period and
+    not ended. `through` is the path to the share, such as "case_shares__" from a citizen."""
+    day = on or dt.date.today()
+    return Q(**{f"{through}ended_at__isnull": True, f"{through}start_date__lte": day}) & (
+        Q(**{f"{through}end_date__isnull": True}) | Q(**{f"{through}end_date__gte": day})
+    )
+
+
+def _shared_with(user) -> Exists:
+    """The citizen has a case share with the user's organisation active today."""
+    return Exists(
+        Citizen.objects.filter(
+            active_case_share(through="case_shares__")
+            & Q(pk=OuterRef("pk"), case_shares__shared_with_id=user.organisation_id)
+        )
+    )
+
+
 def citizens_in_scope(
     user, *, to_change: bool = False, case_review: bool = False
 ) -> QuerySet[Citizen]:
     """The citizens `user` may see, or with `to_change` may change.
 
-    Caseworkers see and change their organisation's citizens; job consultants see them;
+    Caseworkers see and change their organisation's citizens, and those whose case another
+    authority shares with their organisation while the share is active (`CaseShare`: the plan
+    with caseworker rights; the predicates below keep the home organisation's own parts);
+    job consultants see their organisation's citizens;
     provider staff see citizens referred to their organisation while the referral is active.
     Managers see no individual citizen, except in a case review (`case_review`): the red thread
     of their organisation's citizens under a case number, never with a name or CPR number.
@@ -49,7 +71,7 @@ def citizens_in_scope(
     if not is_active_member(user):
         return citizens.none()
     if is_caseworker(user):
-        return citizens.filter(home_organisation_id=user.organisation_id)
+        return citizens.filter(Q(home_organisation_id=user.organisation_id) | _shared_with(user))
     if is_job_consultant(user) and not to_change:
         return citizens.filter(home_organisation_id=user.organisation_id)
     if is_provider_staff(user) and not to_change:
@@ -78,13 +100,41 @@ def citizen_get(
 
 
 def may_change_citizen(user, citizen: Citizen) -> bool:
-    return citizens_in_scope(user, to_change=True).filter(pk=citizen.pk).exists()
+    """The citizen's basic record, referrals, enrolments and participant profile: the home
+    organisation's caseworkers. An authority the case is shared with works on the plan only
+    (`may_change_plan`)."""
+    return (
+        citizens_in_scope(user, to_change=True)
+        .filter(pk=citizen.pk, home_organisation_id=user.organisation_id)
+        .exists()
+    )
+
+
+def is_shared_with(user, citizen: Citizen) -> bool:
+    """`citizen`'s case is shared today with the user's organisation, which is not its home."""
+    return (
+        is_active_member(user)
+        and user.organisation_id != citizen.home_organisation_id
+        and citizen.case_shares.filter(
+            active_case_share(), shared_with_id=user.organisation_id
+        ).exists()
+    )
+
+
+def may_share_case(user, citizen: Citizen) -> bool:
+    """Sharing a case with another authority, and ending the share: the caseworkers of the
+    citizen's home organisation."""
+    return is_active_member(user) and _home_caseworker(user, citizen.home_organisation_id)
 
 
 def _works_on_case(user, citizen: Citizen) -> bool:
-    """Caseworkers who may change the citizen, and provider staff who see them."""
+    """Caseworkers who may change the citizen, the caseworkers of an authority the case is
+    shared with (the plan, goals, activities, meetings, mentors, assessments), and provider
+    staff who see them."""
     if is_provider_staff(user):
         return citizens_in_scope(user).filter(pk=citizen.pk).exists()
+    if is_caseworker(user):
+        return citizens_in_scope(user, to_change=True).filter(pk=citizen.pk).exists()
     return may_change_citizen(user, citizen)
 
 
@@ -108,8 +158,11 @@ def may_export_subject_access(user, citizen: Citizen) -> bool:
 
 def may_read_meeting_notes(user, *, home_organisation_id: int, internal: bool) -> bool:
     """Of a meeting the user sees (the caller has it from the user's scope): internal notes
-    are the home organisation's caseworkers' own, never read by job consultants, managers or
-    provider staff; notes shared with the citizen are read by everyone who sees the meeting
+    are the home organisation's caseworkers' own, never read by job consultants, managers,
+    provider staff or the caseworkers of an authority the case is shared with (not even
+    internal notes they wrote themselves: a meeting carries no organisation of its own, so
+    the rule stays on the safe side; they write their notes shared with the citizen);
+    notes shared with the citizen are read by everyone who sees the meeting
     but provider staff, with whom a referral shares the plan, not the meetings' notes."""
     if internal:
         return _home_caseworker(user, home_organisation_id)
@@ -198,10 +251,15 @@ def may_record_job_meeting(user, citizen: Citizen) -> bool:
     return may_record_company_activity(user, citizen)
 
 
-def may_write_internal_notes(user) -> bool:
+def may_write_internal_notes(user, citizen: Citizen | None = None) -> bool:
     """Internal notes are the home organisation's caseworkers' (and a provider's own, as
-    before); a job consultant, who never reads them, writes none either."""
-    return not is_job_consultant(user)
+    before); a job consultant, who never reads them, writes none either, nor does the
+    caseworker of an authority the case is shared with (given `citizen`)."""
+    if is_job_consultant(user):
+        return False
+    if citizen is not None and is_caseworker(user):
+        return user.organisation_id == citizen.home_organisation_id
+    return True
 
 
 def may_name_company_consultant(user, enrolment) -> bool:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fremdrift.accounts.models import Role, User
+from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.codelists.selectors import codes_for
 from fremdrift.core.forms import DesignSystemForm
@@ -137,4 +137,29 @@ class ReassignForm(DesignSystemForm):
         self.fields["citizens"].queryset = citizens
         self.fields["caseworker"].queryset = User.objects.filter(
             organisation=organisation, role=Role.CASEWORKER, is_active=True
+        )
+
+
+class CaseShareForm(DesignSystemForm):
+    """A collaboration: the authority the case is shared with, why and for how long.
+    `citizens.services.case_share_errors` has the rules (never the home organisation, never a
+    provider, no overlap)."""
+
+    shared_with = forms.ModelChoiceField(
+        label=_("Shared with (authority)"), queryset=Organisation.objects.none()
+    )
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label=_("To (empty: until ended)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, citizen: Citizen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_with"].queryset = (
+            Organisation.objects.filter(kind=Organisation.Kind.AUTHORITY)
+            .exclude(pk=citizen.home_organisation_id)
+            .order_by("name")
         )

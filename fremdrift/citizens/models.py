@@ -121,3 +121,87 @@ def age_band(age: int) -> str:
         if age < upper:
             return label
     return "60+"
+
+
+class CaseShare(models.Model):
+    """A collaboration ("samarbejde"): the citizen's home organisation shares the case with
+    another authority for a period and a purpose. While it is active (today within the period
+    and not ended), that authority's caseworkers see the citizen and work on the shared plan
+    (`citizens.access`); they never read the home organisation's internal notes, reveal the
+    CPR number, export subject access or change the citizen's basic record."""
+
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("citizen"), on_delete=models.CASCADE, related_name="case_shares"
+    )
+    home_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("home organisation"),
+        on_delete=models.PROTECT,
+        related_name="case_shares_given",
+    )
+    shared_with = models.ForeignKey(
+        Organisation,
+        verbose_name=_("shared with"),
+        on_delete=models.PROTECT,
+        related_name="case_shares_received",
+    )
+    purpose = models.TextField(_("purpose"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("case share")
+        verbose_name_plural = _("case shares")
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["shared_with", "citizen"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="case_share_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(shared_with=models.F("home_organisation")),
+                name="case_share_not_with_home",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True) | models.Q(ended_by__isnull=False),
+                name="case_share_ended_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="case_share_version_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id} → {self.shared_with}"
+
+    def is_active(self, on=None) -> bool:
+        import datetime as dt
+
+        day = on or dt.date.today()
+        return (
+            self.ended_at is None
+            and self.start_date <= day
+            and (self.end_date is None or self.end_date >= day)
+        )

@@ -14,7 +14,7 @@ from django.utils.crypto import salted_hmac
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import decrypt, lookup_hash
 
-from .access import citizens_in_scope
+from .access import citizens_in_scope, may_share_case
 from .models import Citizen
 
 BIRTH_DATE = re.compile(r"^\d{6}$")
@@ -27,7 +27,9 @@ NUMBER_LIKE = re.compile(r"^[\d\s-]+$")
 
 def citizen_search(user, *, query: str = "", mine_only: bool = False) -> QuerySet[Citizen]:
     """Citizens in scope matching a name, a birth date or a CPR number, by name."""
-    citizens = citizens_in_scope(user).select_related("target_group", "responsible_caseworker")
+    citizens = citizens_in_scope(user).select_related(
+        "target_group", "responsible_caseworker", "home_organisation"
+    )
     query = query.strip()
     if query:
         if cprlib.looks_like_cpr(query):
@@ -161,3 +163,14 @@ def citizen_with_cpr_in_scope(user, cpr: str, *, except_pk: int | None = None) -
     if except_pk is not None:
         found = found.exclude(pk=except_pk)
     return found.first()
+
+
+def case_shares_for(user, citizen):
+    """The shares of `citizen`'s case the user may see: every share for the caseworkers of the
+    home organisation, the ones with their own organisation for another authority's."""
+    shares = citizen.case_shares.select_related(
+        "shared_with", "home_organisation", "created_by", "ended_by"
+    )
+    if may_share_case(user, citizen):
+        return list(shares)
+    return list(shares.filter(shared_with_id=user.organisation_id))

@@ -3,8 +3,10 @@
 import datetime as dt
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +17,8 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import encrypt, lookup_hash
 
-from .models import Citizen
+from .access import may_share_case
+from .models import CaseShare, Citizen
 
 TRACKED_FIELDS = (
     "first_name",
@@ -237,3 +240,124 @@ def citizens_reassign_caseworker(*, actor, citizens, caseworker) -> int:
         )
         moved += 1
     return moved
+
+
+SHARE_TRACKED = (
+    "citizen",
+    "home_organisation",
+    "shared_with",
+    "purpose",
+    "start_date",
+    "end_date",
+    "ended_at",
+    "ended_by",
+)
+
+
+def case_share_errors(
+    *,
+    citizen: Citizen,
+    shared_with: Organisation | None,
+    purpose: str,
+    start_date: dt.date | None,
+    end_date: dt.date | None,
+) -> dict[str, str]:
+    """What is wrong with a share of `citizen`'s case, by field (nothing when it is fine)."""
+
+    errors: dict[str, str] = {}
+    if shared_with is None:
+        errors["shared_with"] = _("This field is required.")
+    elif shared_with.pk == citizen.home_organisation_id:
+        errors["shared_with"] = _(
+            "A case is shared with another authority, not with the citizen's own organisation."
+        )
+    elif shared_with.kind == Organisation.Kind.PROVIDER:
+        errors["shared_with"] = _(
+            "A provider is given a referral, not a shared case: refer the citizen instead."
+        )
+    elif shared_with.kind != Organisation.Kind.AUTHORITY:
+        errors["shared_with"] = _("A case is shared only with an authority.")
+    if not (purpose or "").strip():
+        errors["purpose"] = _("This field is required.")
+    if start_date is None:
+        errors["start_date"] = _("This field is required.")
+    elif end_date is not None and end_date < start_date:
+        errors["end_date"] = _("The end date must not be before the start date.")
+    if not errors:
+        overlapping = CaseShare.objects.filter(
+            citizen=citizen, shared_with=shared_with, ended_at__isnull=True
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+        if end_date is not None:
+            overlapping = overlapping.filter(start_date__lte=end_date)
+        if overlapping.exists():
+            errors["start_date"] = _(
+                "The case is already shared with this organisation in a period that overlaps."
+            )
+    return errors
+
+
+@transaction.atomic
+def case_share_create(
+    *,
+    actor,
+    citizen: Citizen,
+    shared_with: Organisation | None,
+    purpose: str,
+    start_date: dt.date | None,
+    end_date: dt.date | None = None,
+):
+    """Shares `citizen`'s case with another authority for a period and a purpose."""
+
+    if not may_share_case(actor, citizen):
+        raise PermissionDenied
+    # One share at a time per citizen: the citizen's row is the lock of the overlap check.
+    Citizen.objects.select_for_update().filter(pk=citizen.pk).first()
+    errors = case_share_errors(
+        citizen=citizen,
+        shared_with=shared_with,
+        purpose=purpose,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    if errors:
+        raise ValidationError(errors)
+    return audited_create(
+        actor=actor,
+        model=CaseShare,
+        data={
+            "citizen": citizen,
+            "home_organisation_id": citizen.home_organisation_id,
+            "shared_with": shared_with,
+            "purpose": purpose.strip(),
+            "start_date": start_date,
+            "end_date": end_date,
+            "created_by": actor,
+        },
+        tracked=SHARE_TRACKED,
+        citizen=citizen,
+    )
+
+
+@transaction.atomic
+def case_share_end(*, actor, share):
+    """Ends a share at once: from the next request the other authority no longer sees the
+    citizen. The end date becomes today (or stays, if it was earlier)."""
+
+    if not may_share_case(actor, share.citizen):
+        raise PermissionDenied
+    locked = CaseShare.objects.select_for_update().get(pk=share.pk)
+    if locked.ended_at is not None:
+        raise ValidationError({"ended_at": _("This collaboration has already ended.")})
+    today = dt.date.today()
+    end_date = locked.end_date if locked.end_date and locked.end_date < today else today
+    if end_date < locked.start_date:
+        end_date = locked.start_date
+    return audited_update(
+        actor=actor,
+        instance=locked,
+        expected_version=None,
+        data={"ended_at": timezone.now(), "ended_by": actor, "end_date": end_date},
+        tracked=SHARE_TRACKED,
+        citizen=locked.citizen,
+        lock=False,
+    )

@@ -1,8 +1,10 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.forms import errors_onto_form
 
 from . import access, selectors, services
-from .forms import CitizenEditForm, ReassignForm, ShowCprForm
+from .forms import CaseShareForm, CitizenEditForm, ReassignForm, ShowCprForm
 
 
 def link_duplicate_cpr(request: HttpRequest, form, *, except_pk: int | None = None) -> None:
@@ -153,7 +155,10 @@ def citizen_show_cpr(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @require_POST
 def citizens_reassign(request: HttpRequest) -> HttpResponse:
     _require_case_change(request)
-    in_scope = access.citizens_in_scope(request.user, to_change=True)
+    # Only the home organisation's citizens: a shared case keeps its responsible caseworker.
+    in_scope = access.citizens_in_scope(request.user, to_change=True).filter(
+        home_organisation_id=request.user.organisation_id
+    )
     form = ReassignForm(request.POST, citizens=in_scope, organisation=request.user.organisation)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -170,3 +175,58 @@ def citizens_reassign(request: HttpRequest) -> HttpResponse:
         % {"count": moved, "name": form.cleaned_data["caseworker"]},
     )
     return redirect("citizens:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_share_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """Share the case with another authority: the home organisation's caseworkers."""
+    citizen = access.citizen_get(request.user, citizen_id)
+    if not access.may_share_case(request.user, citizen):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = CaseShareForm(request.POST, citizen=citizen)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.case_share_create(
+                    actor=request.user,
+                    citizen=citizen,
+                    shared_with=data["shared_with"],
+                    purpose=data["purpose"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                )
+            except ValidationError as error:
+                errors_onto_form(form, error)
+            else:
+                messages.success(request, _("The case is shared."))
+                return redirect("citizens:detail", citizen_id=citizen.pk)
+        status = 400
+    else:
+        form = CaseShareForm(citizen=citizen, initial={"start_date": dt.date.today()})
+    access_log_write(
+        user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+    )
+    return render(
+        request, "citizens/case_share_form.html", {"form": form, "citizen": citizen}, status=status
+    )
+
+
+@login_required
+@require_POST
+def case_share_end(request: HttpRequest, citizen_id: int, share_id: int) -> HttpResponse:
+    """End a share at once (the page asks to confirm): the other authority loses the case on
+    its next request."""
+    citizen = access.citizen_get(request.user, citizen_id)
+    if not access.may_share_case(request.user, citizen):
+        raise PermissionDenied
+    share = get_object_or_404(citizen.case_shares, pk=share_id)
+    try:
+        services.case_share_end(actor=request.user, share=share)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The collaboration has ended."))
+    return redirect("citizens:detail", citizen_id=citizen.pk)

@@ -170,6 +170,8 @@ def citizen_detail(request: HttpRequest, citizen_id: int) -> HttpResponse:
         "may_export_subject_access": access.may_export_subject_access(request.user, citizen),
         "may_invite_self_assessment": access.may_invite_self_assessment(request.user, citizen),
         "referrals_panel": referrals_panel(request, citizen),
+        "case_shares": citizen_selectors.case_shares_for(request.user, citizen),
+        "may_share_case": access.may_share_case(request.user, citizen),
     }
     if not is_provider_staff(request.user):
         context["panel"] = citizen_panel(request, citizen)

@@ -581,6 +581,11 @@ def meeting_record(
             "Internal notes: a job consultant's notes are shared with the citizen; "
             "record them as not internal."
         )
+    elif notes_internal and notes.strip() and not may_write_internal_notes(actor, plan.citizen):
+        errors["notes_internal"] = _(
+            "Internal notes are the home organisation's: in a shared case, record the notes "
+            "as not internal."
+        )
     if errors:
         raise ValidationError(errors)
     meeting = audited_create(

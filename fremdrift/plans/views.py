@@ -24,6 +24,7 @@ from fremdrift.citizens.access import (
     may_record_activity,
     may_record_company_activity,
     may_record_job_meeting,
+    may_write_internal_notes,
 )
 from fremdrift.citizens.selectors import case_review_number
 from fremdrift.codelists.models import Code
@@ -152,7 +153,7 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
     return render(request, "plans/plan.html", context, status=status)
 
 
-def _empty_form(name: str, plan, codes_from, *, company_only: bool = False):
+def _empty_form(name: str, plan, codes_from, *, company_only: bool = False, user=None):
     today = dt.date.today()
     return {
         "plan": lambda: PlanForm(
@@ -174,7 +175,8 @@ def _empty_form(name: str, plan, codes_from, *, company_only: bool = False):
         "meeting": lambda: MeetingForm(
             citizen=plan.citizen,
             codes_from=codes_from,
-            shared_notes_only=company_only,
+            shared_notes_only=company_only
+            or (user is not None and not may_write_internal_notes(user, plan.citizen)),
             initial={"date": today, "citizen_attended": True, "notes_internal": True},
         ),
         "vacancy_suggestion": lambda: VacancySuggestionForm(
@@ -223,7 +225,9 @@ def plan_form(request: HttpRequest, citizen_id: int, name: str) -> HttpResponse:
     access_log_write(
         user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
     )
-    form = _empty_form(name, plan, request.user.organisation_id, company_only=company_only)
+    form = _empty_form(
+        name, plan, request.user.organisation_id, company_only=company_only, user=request.user
+    )
     return render(
         request,
         f"plans/_form_{name}.html",
@@ -498,7 +502,7 @@ def meeting_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
         request.POST,
         citizen=citizen,
         codes_from=request.user.organisation_id,
-        shared_notes_only=not may_change,
+        shared_notes_only=not may_change or not may_write_internal_notes(request.user, citizen),
     )
     if form.is_valid():
         data = form.cleaned_data

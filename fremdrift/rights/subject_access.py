@@ -99,6 +99,9 @@ MILESTONES = _spec(
     "milestone_confirmations.csv", "id", "enrolment", "milestone", "label", "reached_on"
 )
 LEGAL_HOLDS = _spec("legal_holds.csv", "id", "reason", "placed_at", "lifted_at")
+CASE_SHARES = _spec(
+    "case_shares.csv", "id", "shared_by", "shared_with", "purpose", "start_date", "end_date"
+)
 ERASURE = _spec("erasure.csv", "case_closed_since", "due_for_erasure_on", "listed_on")
 SELF_ASSESSMENT_LINKS = _spec(
     "self_assessment_links.csv",
@@ -136,6 +139,7 @@ EXTRA_FILES = (
     PLAN_REVIEW,
     STATUTORY_PLANS,
     VACANCY_SUGGESTIONS,
+    CASE_SHARES,
     FOCUS_ITEMS,
     MILESTONES,
     LEGAL_HOLDS,
@@ -345,7 +349,12 @@ def subject_access_read(citizen: Citizen, *, staff_names: bool | None = None) ->
         Citizen.objects.select_related(
             "home_organisation", "responsible_caseworker", "target_group", "erasure_candidate"
         )
-        .prefetch_related("legal_holds", "self_assessment_invitations__version__instrument")
+        .prefetch_related(
+            "legal_holds",
+            "self_assessment_invitations__version__instrument",
+            "case_shares__home_organisation",
+            "case_shares__shared_with",
+        )
         .get(pk=citizen.pk)
     )
     cpr = citizen_cpr(citizen)
@@ -671,6 +680,18 @@ def _extra_rows(data: SubjectAccess, key) -> dict[fmt.FileSpec, list[dict]]:
                 else "",
             }
             for hold in sorted(data.citizen.legal_holds.all(), key=lambda h: h.pk)
+        ],
+        # Who the case was shared with (art. 15(1)(c): the recipients).
+        CASE_SHARES: [
+            {
+                "id": share.pk,
+                "shared_by": share.home_organisation.name,
+                "shared_with": share.shared_with.name,
+                "purpose": share.purpose,
+                "start_date": share.start_date,
+                "end_date": share.end_date or "",
+            }
+            for share in sorted(data.citizen.case_shares.all(), key=lambda s: s.pk)
         ],
         SELF_ASSESSMENT_LINKS: [
             {

@@ -147,6 +147,11 @@ PAGES = {
     "citizens:reassign": Shows(CW, "post", data=lambda w: {"citizens": [w.citizen.pk]}),
     "citizens:edit": Shows(CW, kwargs=citizen),
     "citizens:show_cpr": Shows(CW, "post", kwargs=citizen, data=lambda w: {"purpose": "x"}),
+    "citizens:share_create": Shows(CW, kwargs=citizen),
+    "citizens:share_end": NoPersonalData(
+        "ends a case share (POST) and redirects to the citizen page, which logs",
+        kwargs=lambda w: {"citizen_id": w.citizen.pk, "share_id": 1},
+    ),
     "assessments:wheel": Shows(CW, kwargs=citizen),
     "assessments:create": Shows(CW, kwargs=citizen),
     "assessments:preview": Shows(CW, "post", kwargs=citizen),

@@ -16,7 +16,7 @@ from fremdrift.assessments.models import Assessment
 from fremdrift.audit.models import AccessLogEntry, AccessLogSubject, ChangeRecord
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.models import Citizen
-from fremdrift.citizens.services import citizen_update
+from fremdrift.citizens.services import case_share_create, case_share_end, citizen_update
 from fremdrift.codelists.models import Code
 from fremdrift.companies import services as company_services
 from fremdrift.core.fieldcrypto import lookup_hash
@@ -60,6 +60,15 @@ def whole_case(world) -> Citizen:
         target_group=citizen.target_group,
     )
     case = make_case(world, "ended_citizen")
+    # A collaboration with another authority, ended with the case.
+    share = case_share_create(
+        actor=actor,
+        citizen=citizen,
+        shared_with=world.syd,
+        purpose="Samarbejde om Herman-Unik",
+        start_date=dt.date.today(),
+    )
+    case_share_end(actor=actor, share=share)
     wheel = Instrument.objects.get(code="adult_wheel")
     programme = make_programme(
         world.vaekst,

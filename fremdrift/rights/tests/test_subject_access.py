@@ -27,6 +27,7 @@ from fremdrift.audit.services import access_log_write
 from fremdrift.citizens import services as citizen_services
 from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.selectors import citizen_cpr
+from fremdrift.citizens.services import case_share_create, case_share_end
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.companies import services as companies
 from fremdrift.exchange import format as fmt
@@ -66,6 +67,14 @@ def history(w, rounds: int = 1) -> None:
     version = wheel.versions.get(status="published")
     actor, citizen = w.caseworker, w.citizen
     plan = plans.plan_get_or_create(actor=actor, citizen=citizen)
+    share = case_share_create(
+        actor=actor,
+        citizen=citizen,
+        shared_with=w.syd,
+        purpose="Samarbejde om boligen",
+        start_date=dt.date.today(),
+    )
+    case_share_end(actor=actor, share=share)
     plan = plans.plan_update(
         actor=actor,
         plan=plan,
@@ -277,6 +286,7 @@ class Held:
 
 TABLES = {
     "citizens.Citizen": Held("pk", "data/citizens.csv"),
+    "citizens.CaseShare": Held("citizen", "data-ekstra/case_shares.csv"),
     "assessments.Assessment": Held("citizen", "data/assessments.csv", "assessment"),
     "assessments.Answer": Held("assessment__citizen", "data/assessments.csv", None),
     "assessments.Follow": Held("citizen", "data-ekstra/follows.csv"),

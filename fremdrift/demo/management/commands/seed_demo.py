@@ -28,14 +28,17 @@ from fremdrift.demo.fidelity import seed_fidelity_and_surveys
 from fremdrift.demo.plans import seed_plans
 from fremdrift.demo.profiles import seed_profiles
 from fremdrift.demo.programmes import seed_programmes
+from fremdrift.demo.shares import seed_case_shares
 from fremdrift.instruments.models import Instrument
 
 JOBCENTRE = "Jobcenter Fremby"
 PROVIDERS = ["Vækstværkstedet", "Job & Trivsel ApS"]
+SOCIAL_SERVICES = "Socialforvaltningen Fremby"
 DEMO_PASSWORD = "demo"
 CITIZENS = 200
 
-# username, first name, last name, organisation index (0 = jobcentre, 1-2 = providers), role
+# username, first name, last name, organisation index (0 = jobcentre, 1-2 = providers,
+# 3 = social services), role
 DEMO_USERS = [
     ("sagsbehandler", "Mette", "Kjær", 0, Role.CASEWORKER),
     ("sagsbehandler2", "Jonas", "Friis", 0, Role.CASEWORKER),
@@ -45,6 +48,7 @@ DEMO_USERS = [
     ("virksomhed", "Bo", "Skov", 0, Role.JOB_CONSULTANT),
     ("analytiker", "Hanne", "Brix", 0, Role.MANAGER),
     ("admin", "Ole", "Berg", 0, Role.ADMINISTRATOR),
+    ("socialraadgiver", "Sara", "Nørgaard", 3, Role.CASEWORKER),
 ]
 
 LOGINS = """Demo logins (password: demo)
@@ -52,7 +56,8 @@ LOGINS = """Demo logins (password: demo)
   tilbud          provider staff at Vækstværkstedet (tilbud2 at Job & Trivsel ApS)
   virksomhed      job consultant at Jobcenter Fremby
   analytiker      manager / analyst at Jobcenter Fremby
-  admin           administrator at Jobcenter Fremby"""
+  admin           administrator at Jobcenter Fremby
+  socialraadgiver caseworker at Socialforvaltningen Fremby (cases shared by the jobcentre)"""
 
 
 def fictitious_cpr(rng: random.Random, born: dt.date, female: bool, taken: set[str]) -> str:
@@ -97,6 +102,9 @@ class Command(BaseCommand):
         organisations += [
             organisation_create(name=name, kind=Organisation.Kind.PROVIDER) for name in PROVIDERS
         ]
+        organisations.append(
+            organisation_create(name=SOCIAL_SERVICES, kind=Organisation.Kind.AUTHORITY)
+        )
         users: dict[str, User] = {}
         for username, first, last, org_index, role in DEMO_USERS:
             users[username] = user_create(
@@ -150,7 +158,7 @@ class Command(BaseCommand):
             today=today,
         )
         seed_programmes(
-            rng=rng, citizens=citizens, providers=organisations[1:], users=users, today=today
+            rng=rng, citizens=citizens, providers=organisations[1:3], users=users, today=today
         )
         seed_profiles(citizens=citizens, today=today)
         seed_fidelity_and_surveys(
@@ -163,3 +171,9 @@ class Command(BaseCommand):
         seed_case_reviews(reviewer=users["analytiker"], citizens=citizens)
         # Last, so that the rest of the demo stays as it was: the jobcentre's own codes.
         seed_own_codes(organisation=organisations[0])
+        seed_case_shares(
+            actor=users["sagsbehandler"],
+            shared_with=organisations[3],
+            citizens=citizens,
+            today=today,
+        )
