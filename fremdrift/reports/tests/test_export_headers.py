@@ -90,7 +90,7 @@ def test_the_filters_are_written_in_words(world, login, cohort):  # noqa: F811
     with translation.override("da"):
         expected = [
             (gettext("Programme"), "Nordforløb"),
-            (gettext("Started from"), "1. jan. 2026"),
+            (gettext("Started from"), "1. januar 2026"),
             (gettextda("Instrument"), wheel().name),
         ]
     assert_says_what_it_is(about, name=name_of("progression"), size=9, filters=expected)
