@@ -10,6 +10,7 @@ from django.http import Http404
 
 from fremdrift.accounts.access import (
     is_active_member,
+    is_administrator,
     is_caseworker,
     is_job_consultant,
     is_manager,
@@ -125,6 +126,17 @@ def may_share_case(user, citizen: Citizen) -> bool:
     """Sharing a case with another authority, and ending the share: the caseworkers of the
     citizen's home organisation."""
     return is_active_member(user) and _home_caseworker(user, citizen.home_organisation_id)
+
+
+def may_import_case_share(user, citizen: Citizen) -> bool:
+    """An exchange package's shares of the citizen's case (`case_shares.csv`) are recorded by
+    the administrator of the home organisation who imports the package (`case_share_create`
+    with `imported=True`); the pages and the API ask `may_share_case`."""
+    return (
+        is_active_member(user)
+        and is_administrator(user)
+        and user.organisation_id == citizen.home_organisation_id
+    )
 
 
 def _works_on_case(user, citizen: Citizen) -> bool:

@@ -17,7 +17,7 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import encrypt, lookup_hash
 
-from .access import may_share_case
+from .access import may_import_case_share, may_share_case
 from .models import CaseShare, Citizen
 
 TRACKED_FIELDS = (
@@ -296,6 +296,12 @@ def case_share_errors(
     return errors
 
 
+def _may_share(actor, citizen: Citizen, *, imported: bool) -> bool:
+    if imported:
+        return may_import_case_share(actor, citizen)
+    return may_share_case(actor, citizen)
+
+
 @transaction.atomic
 def case_share_create(
     *,
@@ -305,10 +311,12 @@ def case_share_create(
     purpose: str,
     start_date: dt.date | None,
     end_date: dt.date | None = None,
+    imported: bool = False,
 ):
-    """Shares `citizen`'s case with another authority for a period and a purpose."""
+    """Shares `citizen`'s case with another authority for a period and a purpose. `imported`:
+    a row of an exchange package, recorded by the importing administrator."""
 
-    if not may_share_case(actor, citizen):
+    if not _may_share(actor, citizen, imported=imported):
         raise PermissionDenied
     # One share at a time per citizen: the citizen's row is the lock of the overlap check.
     Citizen.objects.select_for_update().filter(pk=citizen.pk).first()
@@ -339,11 +347,11 @@ def case_share_create(
 
 
 @transaction.atomic
-def case_share_end(*, actor, share):
+def case_share_end(*, actor, share, imported: bool = False):
     """Ends a share at once: from the next request the other authority no longer sees the
     citizen. The end date becomes today (or stays, if it was earlier)."""
 
-    if not may_share_case(actor, share.citizen):
+    if not _may_share(actor, share.citizen, imported=imported):
         raise PermissionDenied
     locked = CaseShare.objects.select_for_update().get(pk=share.pk)
     if locked.ended_at is not None:

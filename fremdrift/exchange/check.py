@@ -18,25 +18,36 @@ from django.utils.translation import gettext as _
 from fremdrift.accounts.models import Organisation, Role, User
 from fremdrift.assessments.models import Assessment
 from fremdrift.assessments.services import AnswerInput, answer_clean, assessment_date_errors
-from fremdrift.citizens.models import Citizen
+from fremdrift.citizens.models import CaseShare, Citizen
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.codelists.selectors import visible_to
+from fremdrift.companies.models import CompanyContact, Vacancy
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import lookup_hash
 from fremdrift.core.validation import period_errors
 from fremdrift.instruments.builtin import PROFILE_CODE
 from fremdrift.instruments.models import InstrumentVersion, Item, Respondent
-from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, PlanRole
+from fremdrift.plans.models import (
+    Activity,
+    Goal,
+    GoalEvent,
+    Meeting,
+    Mentor,
+    PlanRole,
+    VacancySuggestion,
+)
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment, Programme
 from fremdrift.referrals.models import Referral
 
 from . import format as fmt
 from .code_files import CodeFilesCheck
+from .company_files import CompanyFilesCheck
 from .models import Entity, SourceKey
 from .people_files import PeopleFilesCheck
 from .plan_files import PlanFilesCheck
 from .programme_files import ProgrammeFilesCheck
+from .share_files import ShareFilesCheck
 
 ERROR_LIMIT = 200
 NAME_MAX = 100
@@ -116,6 +127,12 @@ def owned_objects(organisation: Organisation) -> dict[str, QuerySet]:
         Entity.MEETING: Meeting.objects.filter(plan__citizen__home_organisation_id=home),
         Entity.MENTOR: Mentor.objects.filter(plan__citizen__home_organisation_id=home),
         Entity.PLAN_ROLE: PlanRole.objects.filter(plan__citizen__home_organisation_id=home),
+        Entity.COMPANY_CONTACT: CompanyContact.objects.filter(company__organisation_id=home),
+        Entity.VACANCY: Vacancy.objects.filter(company__organisation_id=home),
+        Entity.VACANCY_SUGGESTION: VacancySuggestion.objects.filter(
+            plan__citizen__home_organisation_id=home
+        ),
+        Entity.CASE_SHARE: CaseShare.objects.filter(citizen__home_organisation_id=home),
     }
 
 
@@ -184,7 +201,14 @@ class AnswerCleaner:
         return item, (*self.verdicts[key], "")
 
 
-class PackageCheck(PeopleFilesCheck, CodeFilesCheck, ProgrammeFilesCheck, PlanFilesCheck):
+class PackageCheck(
+    PeopleFilesCheck,
+    CodeFilesCheck,
+    CompanyFilesCheck,
+    ProgrammeFilesCheck,
+    PlanFilesCheck,
+    ShareFilesCheck,
+):
     def __init__(
         self,
         package: fmt.Package,
@@ -243,6 +267,7 @@ class PackageCheck(PeopleFilesCheck, CodeFilesCheck, ProgrammeFilesCheck, PlanFi
     def run(self) -> None:
         self.people_files()
         self.code_files()
+        self.company_files()
         for row in self.read(fmt.PROGRAMMES):
             self.programme(row)
         self.programme_parts()
@@ -254,6 +279,9 @@ class PackageCheck(PeopleFilesCheck, CodeFilesCheck, ProgrammeFilesCheck, PlanFi
         self.enrolment_profiles()
         self.referrals()
         self.plan_files()
+        for row in self.read(fmt.VACANCY_SUGGESTIONS):
+            self.vacancy_suggestion_row(row)
+        self.share_files()
 
     def read(self, spec: fmt.FileSpec) -> Iterator[fmt.Row]:
         if not self.package.exists(spec.name):

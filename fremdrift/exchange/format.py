@@ -219,6 +219,10 @@ ACTIVITIES = FileSpec(
         "company_mentor",
         "result",
         "next_step",
+        # The company of a placement (companies.csv or the register) and its company mentor,
+        # a contact person of that company (company_contacts.csv).
+        "company_cvr",
+        "mentor_contact",
     ),
     ("id", "citizen", "sector", "kind", "purpose", "start_date"),
 )
@@ -241,6 +245,33 @@ PLAN_ROLES = FileSpec(
     ("id", "citizen", "role", "user", "name", "task"),
     ("id", "citizen", "role", "task"),
 )
+# The company register: companies by their CVR number, their contact persons and open
+# positions; positions suggested to citizens; and cases shared with another authority.
+COMPANIES = FileSpec(
+    "companies.csv",
+    ("cvr", "name", "address", "size_band", "line_of_business", "notes", "retired"),
+    ("cvr", "name"),
+)
+COMPANY_CONTACTS = FileSpec(
+    "company_contacts.csv",
+    ("id", "company_cvr", "name", "role", "email", "phone"),
+    ("id", "company_cvr", "name"),
+)
+VACANCIES = FileSpec(
+    "vacancies.csv",
+    ("id", "company_cvr", "title", "weekly_hours", "from_date", "open"),
+    ("id", "company_cvr", "title", "from_date"),
+)
+VACANCY_SUGGESTIONS = FileSpec(
+    "vacancy_suggestions.csv",
+    ("id", "citizen", "vacancy", "suggested_on", "outcome"),
+    ("id", "citizen", "vacancy", "suggested_on"),
+)
+CASE_SHARES = FileSpec(
+    "case_shares.csv",
+    ("id", "citizen", "shared_with", "purpose", "start_date", "end_date", "ended_at"),
+    ("id", "citizen", "shared_with", "purpose", "start_date"),
+)
 GOAL_LEVELS = ("end", "sub")
 # In the order they are read and written: a row refers only to files before its own (the
 # instruments and milestones of programmes, and the participants of meetings, are read with
@@ -249,6 +280,9 @@ FILES = (
     ORGANISATIONS,
     STAFF,
     CODES,
+    COMPANIES,
+    COMPANY_CONTACTS,
+    VACANCIES,
     PROGRAMMES,
     PROGRAMME_INSTRUMENTS,
     MILESTONES,
@@ -264,6 +298,8 @@ FILES = (
     MEETINGS,
     MENTORS,
     PLAN_ROLES,
+    VACANCY_SUGGESTIONS,
+    CASE_SHARES,
 )
 LIST_SEPARATOR = "|"
 

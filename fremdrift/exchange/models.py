@@ -18,6 +18,10 @@ class Entity(models.TextChoices):
     MENTOR = "mentor", _("Mentor")
     PLAN_ROLE = "plan_role", _("Who does what")
     REFERRAL = "referral", _("Referral")
+    COMPANY_CONTACT = "company_contact", _("Company contact")
+    VACANCY = "vacancy", _("Open position")
+    VACANCY_SUGGESTION = "vacancy_suggestion", _("Suggested position")
+    CASE_SHARE = "case_share", _("Shared case")
 
 
 class SourceKey(models.Model):
@@ -51,6 +55,10 @@ class SourceKey(models.Model):
                         "mentor",
                         "plan_role",
                         "referral",
+                        "company_contact",
+                        "vacancy",
+                        "vacancy_suggestion",
+                        "case_share",
                     ]
                 ),
                 name="source_key_entity_valid",

@@ -14,6 +14,7 @@ from fremdrift.accounts.models import User
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.codelists.selectors import visible_to
+from fremdrift.companies.models import CompanyContact
 from fremdrift.core.validation import day_errors, period_errors
 from fremdrift.plans import services as plan_services
 from fremdrift.plans.models import (
@@ -29,6 +30,7 @@ from fremdrift.plans.models import (
 )
 
 from . import format as fmt
+from .company_files import renamed
 from .models import Entity
 from .scope import rows_of
 
@@ -239,6 +241,12 @@ class PlanFilesCheck:
         if hours is not None and not 0 <= hours <= 48:
             self.error(spec, row.line, "weekly_hours", _("Weekly hours are from 0 to 48."))
         self.parsed(spec, row, "company_mentor", fmt.parse_bool)
+        # Whether the company takes the placement, and the mentor is its contact, is the
+        # service's rule, applied as the row is written.
+        if values["company_cvr"]:
+            self.company_known(spec, row)
+        if values["mentor_contact"]:
+            self.reference(spec, row, "mentor_contact", Entity.COMPANY_CONTACT)
         if values["result"] and values["result"] not in Activity.Result.values:
             self.error(spec, row.line, "result", _("Unknown result."))
         for goal_id in fmt.split_list(values["goals"]):
@@ -467,9 +475,23 @@ class PlanFilesWrite:
             "company_mentor": fmt.parse_bool(values["company_mentor"]),
             "result": values["result"],
             "next_step": values["next_step"],
+            "company": self.company_of(values["company_cvr"]) if values["company_cvr"] else None,
+            "mentor_contact": (
+                CompanyContact.objects.get(
+                    pk=self.keys[Entity.COMPANY_CONTACT][values["mentor_contact"]]
+                )
+                if values["mentor_contact"]
+                else None
+            ),
         }
 
     def activity_row(self, row: fmt.Row) -> None:
+        try:
+            self._activity_row(row)
+        except ValidationError as error:
+            raise renamed(error, {"company": "company_cvr"}) from None
+
+    def _activity_row(self, row: fmt.Row) -> None:
         values = row.values
         fields = self.activity_fields(values)
         goals = [self.keys[Entity.GOAL][g] for g in fmt.split_list(values["goals"])]
@@ -691,7 +713,7 @@ def export_plan_files(write, key, *, citizen_id: int | None = None) -> None:
     )
     activities = (
         rows_of(Activity.objects, "plan__citizen", citizen_id)
-        .select_related("plan", "sector", "kind")
+        .select_related("plan", "sector", "kind", "company")
         .prefetch_related("goals")
     )
     write(
@@ -713,6 +735,8 @@ def export_plan_files(write, key, *, citizen_id: int | None = None) -> None:
                 "company_mentor": activity.company_mentor,
                 "result": activity.result,
                 "next_step": activity.next_step,
+                "company_cvr": activity.company.cvr if activity.company else "",
+                "mentor_contact": key(Entity.COMPANY_CONTACT, activity.mentor_contact_id),
             }
             for activity in activities.order_by("pk").iterator(chunk_size=2000)
         ),

@@ -36,6 +36,7 @@ from fremdrift.audit.services import access_log_write, audited_update, user_acce
 from fremdrift.citizens import services as citizen_services
 from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.selectors import citizen_cpr
+from fremdrift.companies.models import CompanyContact
 from fremdrift.core import cpr as cprlib
 from fremdrift.core.fieldcrypto import lookup_hash
 from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, PlanRole
@@ -47,6 +48,7 @@ from fremdrift.referrals.models import Referral
 from . import format as fmt
 from .check import AnswerCleaner, Lookups, PackageCheck, answer_input
 from .code_files import CodeFilesWrite, export_code_files
+from .company_files import CompanyFilesWrite, export_company_files, export_vacancy_suggestions
 from .models import Entity, PackageImport, SourceKey
 from .people_files import PeopleFilesWrite, active_flag, export_people_files
 from .plan_files import PlanFilesWrite, export_plan_files
@@ -56,6 +58,7 @@ from .programme_files import (
     export_referrals,
 )
 from .scope import rows_of
+from .share_files import ShareFilesWrite, export_case_shares
 
 BATCH = 1000
 
@@ -98,6 +101,7 @@ class ImportResult:
             "organisation": _("Organisation"),
             "staff": _("Staff"),
             "code": _("Own codes"),
+            "company": _("Company"),
         }
         return [(labels[entity], counts) for entity, counts in self.counts.items()]
 
@@ -255,7 +259,14 @@ def _refused(spec: fmt.FileSpec, row: fmt.Row, error: ValidationError) -> Import
     return ImportRefused(fmt.PackageError(spec.name, row.line, column, message))
 
 
-class _PackageWrite(PeopleFilesWrite, CodeFilesWrite, ProgrammeFilesWrite, PlanFilesWrite):
+class _PackageWrite(
+    PeopleFilesWrite,
+    CodeFilesWrite,
+    CompanyFilesWrite,
+    ProgrammeFilesWrite,
+    PlanFilesWrite,
+    ShareFilesWrite,
+):
     """The second pass: the package is known to be valid."""
 
     def __init__(self, actor, package: fmt.Package, source_system: str, progress):
@@ -306,6 +317,7 @@ class _PackageWrite(PeopleFilesWrite, CodeFilesWrite, ProgrammeFilesWrite, PlanF
     def run(self) -> dict[str, Counter]:
         self.people_files()
         self.code_files()
+        self.company_files()
         self.programme_parts()
         self.write_rows(fmt.PROGRAMMES, self.programme)
         self.write_rows(fmt.CITIZENS, self.citizen)
@@ -314,6 +326,9 @@ class _PackageWrite(PeopleFilesWrite, CodeFilesWrite, ProgrammeFilesWrite, PlanF
         self.enrolment_profiles()
         self.write_rows(fmt.REFERRALS, self.referral_row)
         self.plan_files()
+        self.write_rows(fmt.VACANCY_SUGGESTIONS, self.vacancy_suggestion_row)
+        self.share_files()
+        self.companies_retire()
         return dict(self.counts)
 
     def programme(self, row: fmt.Row) -> None:
@@ -687,6 +702,9 @@ def _objects_of_citizen(citizen_id: int) -> dict[str, QuerySet]:
         Entity.MENTOR: Mentor.objects.filter(**of_plan),
         Entity.PLAN_ROLE: PlanRole.objects.filter(**of_plan),
         Entity.REFERRAL: Referral.objects.filter(citizen_id=citizen_id),
+        Entity.COMPANY_CONTACT: CompanyContact.objects.filter(
+            mentored_placements__plan__citizen_id=citizen_id
+        ),
     }
 
 
@@ -746,6 +764,7 @@ def package_files_write(
         export_programme_parts(write, key)
         export_people_files(write)
         export_code_files(write)
+        export_company_files(write, key)
 
     citizens = rows_of(Citizen.objects, "pk", citizen_id).select_related(
         "home_organisation", "responsible_caseworker", "target_group"
@@ -843,6 +862,9 @@ def package_files_write(
     )
     export_referrals(write, key, citizen_id=citizen_id)
     export_plan_files(write, key, citizen_id=citizen_id)
+    if citizen_id is None:  # the subject-access export has its own files of these
+        export_vacancy_suggestions(write, key)
+        export_case_shares(write, key)
 
 
 def package_manifest(files: Iterable[str] = tuple(spec.name for spec in fmt.FILES)) -> dict:

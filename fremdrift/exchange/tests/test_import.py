@@ -14,9 +14,19 @@ from fremdrift.assessments.models import Answer, Assessment
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.citizens.models import Citizen
 from fremdrift.citizens.selectors import citizen_cpr
+from fremdrift.companies.models import Company, CompanyContact, Vacancy
 from fremdrift.exchange.models import PackageImport, SourceKey
 from fremdrift.exchange.services import package_export, package_import
-from fremdrift.plans.models import Activity, Goal, GoalEvent, Meeting, Mentor, Plan, PlanRole
+from fremdrift.plans.models import (
+    Activity,
+    Goal,
+    GoalEvent,
+    Meeting,
+    Mentor,
+    Plan,
+    PlanRole,
+    VacancySuggestion,
+)
 from fremdrift.plans.selectors import replay
 from fremdrift.programmes.models import Enrolment, Programme
 
@@ -33,6 +43,10 @@ WRITTEN = (
     Meeting,
     Mentor,
     PlanRole,
+    Company,
+    CompanyContact,
+    Vacancy,
+    VacancySuggestion,
     SourceKey,
     PackageImport,
 )
@@ -56,6 +70,9 @@ def test_the_example_package_imports_into_an_empty_municipality(fremby, example)
     assert {e: dict(c) for e, c in result.counts.items()} == {
         "organisation": {"unchanged": 2},
         "staff": {"updated": 2},  # the names the example gives them
+        "company": {"created": 2},
+        "company_contact": {"created": 2},
+        "vacancy": {"created": 1},
         "programme": {"created": 1},
         "citizen": {"created": 3},
         "enrolment": {"created": 3},
@@ -68,6 +85,7 @@ def test_the_example_package_imports_into_an_empty_municipality(fremby, example)
         "meeting": {"created": 1},
         "mentor": {"created": 1},
         "plan_role": {"created": 2},
+        "vacancy_suggestion": {"created": 1},
     }
     sanne = Citizen.objects.get(first_name="Sanne")
     assert citizen_cpr(sanne).formatted == "120491-1234"
@@ -100,6 +118,9 @@ def test_importing_the_same_package_again_changes_nothing(fremby, example):
     assert {e: dict(c) for e, c in again.counts.items()} == {
         "organisation": {"unchanged": 2},
         "staff": {"unchanged": 2},
+        "company": {"unchanged": 2},
+        "company_contact": {"unchanged": 2},
+        "vacancy": {"unchanged": 1},
         "programme": {"unchanged": 1},
         "citizen": {"unchanged": 3},
         "enrolment": {"unchanged": 3},
@@ -112,6 +133,7 @@ def test_importing_the_same_package_again_changes_nothing(fremby, example):
         "meeting": {"unchanged": 1},
         "mentor": {"unchanged": 1},
         "plan_role": {"unchanged": 2},
+        "vacancy_suggestion": {"unchanged": 1},
     }
     assert counts() == before | {"PackageImport": before["PackageImport"] + 1}
     assert ChangeRecord.objects.count() == changes
