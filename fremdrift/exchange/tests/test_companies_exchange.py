@@ -138,14 +138,17 @@ def test_the_company_register_and_shared_cases_go_out_and_come_back_the_same(
         company_register(fremby, nabo)
         counts = package_export(actor=fremby.administrator, path=first)
         transaction.set_rollback(True)
-    assert counts.items() >= {
-        "companies.csv": 2,
-        "company_contacts.csv": 2,
-        "vacancies.csv": 2,
-        "activities.csv": 1,
-        "vacancy_suggestions.csv": 2,
-        "case_shares.csv": 2,
-    }.items()
+    assert (
+        counts.items()
+        >= {
+            "companies.csv": 2,
+            "company_contacts.csv": 2,
+            "vacancies.csv": 2,
+            "activities.csv": 1,
+            "vacancy_suggestions.csv": 2,
+            "case_shares.csv": 2,
+        }.items()
+    )
     assert nothing_imported()
     for name in PEOPLE_FILES:
         (first / name).unlink()

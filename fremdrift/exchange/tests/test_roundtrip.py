@@ -23,7 +23,7 @@ from fremdrift.codelists.models import Code, CodeList
 from fremdrift.exchange import format as fmt
 from fremdrift.exchange.services import package_export, package_import
 from fremdrift.instruments.models import Instrument
-from fremdrift.plans.models import Goal, GoalEvent, Plan
+from fremdrift.plans.models import Activity, Goal, GoalEvent, Plan, VacancySuggestion
 from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals.services import enrolment_end, referral_create, referral_end
 from fremdrift.testing import make_citizen, make_cpr, make_programme
@@ -45,6 +45,7 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
     first = tmp_path / "first"
     with transaction.atomic():
         programme = make_programme(fremby.provider)
+        register = company_register(fremby)
         for n in range(3):
             citizen = make_citizen(
                 fremby.caseworker,
@@ -92,7 +93,7 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
                     end_date=dt.date(2025, 3, 1),
                     exit_reason=Code.objects.get(code_list=CodeList.EXIT_REASON, code="job"),
                 )
-            plan_history(fremby, citizen)
+            plan_history(fremby, citizen, register)
         # An own code of the jobcentre (codes.csv), named by a row after it.
         young = code_add(
             actor=fremby.administrator,
@@ -120,6 +121,9 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
             "organisations.csv": 2,
             "staff.csv": 3,
             "codes.csv": 1,
+            "companies.csv": 1,
+            "company_contacts.csv": 1,
+            "vacancies.csv": 1,
             "programmes.csv": 1,
             "programme_instruments.csv": 1,
             "milestones.csv": 4,
@@ -135,6 +139,9 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
             "mentors.csv": 3,
             "plan_roles.csv": 3,
             "referrals.csv": 3,
+            "vacancy_suggestions.csv": 3,
+            # Shared with another authority: test_companies_exchange.py.
+            "case_shares.csv": 0,
         }
         transaction.set_rollback(True)
 
@@ -165,6 +172,12 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
     ratings = GoalEvent.objects.filter(goal__in=scaled, reason="follow_up")
     assert [e.changes for e in ratings] == [{"gas_level": 1}] * 3
     assert set(Plan.objects.values_list("made_on", flat=True)) == {dt.date(2025, 1, 3)}
+    # The placements' company and company mentor, and the position suggested to each.
+    placements = Activity.objects.filter(company__cvr="12345674")
+    assert set(placements.values_list("mentor_contact__name", "company_mentor")) == {
+        ("Jens Krogh", True)
+    }
+    assert placements.count() == VacancySuggestion.objects.filter(outcome="suggested").count() == 3
     # The export holds CPR numbers: it is in the access log with every citizen in it.
     entry = AccessLogEntry.objects.get(action="export")
     assert entry.user == fremby.administrator and entry.subjects.count() == 4
@@ -179,10 +192,36 @@ GAS_LEVELS = {
 }
 
 
-def plan_history(fremby, citizen) -> None:
+def company_register(fremby) -> tuple:
+    """A company of the jobcentre's register, its contact person and an open position."""
+    from fremdrift.companies import services as companies
+
+    company = companies.company_create(
+        actor=fremby.caseworker,
+        organisation=fremby.jobcentre,
+        name="Lager A/S",
+        cvr="12345674",
+        size_band="50-249",
+        sector="transport",
+    )
+    contact = companies.company_contact_add(
+        actor=fremby.caseworker, company=company, name="Jens Krogh", role="Lagerchef"
+    )
+    vacancy = companies.vacancy_add(
+        actor=fremby.caseworker,
+        company=company,
+        title="Lagermedarbejder",
+        from_date=dt.date(2025, 3, 1),
+        weekly_hours=Decimal("15"),
+    )
+    return company, contact, vacancy
+
+
+def plan_history(fremby, citizen, register) -> None:
     """An end goal with two sub-goals, one achieved and one revised after a relapse, and a
-    sub-goal without an end goal; an internship serving them; a start meeting; a mentor; who
-    does what."""
+    sub-goal without an end goal; an internship serving them at a company of the register,
+    with its company mentor; a start meeting; a mentor; who does what; a suggested
+    position."""
     from fremdrift.plans import services as plans
 
     def code(code_list, value):
@@ -266,6 +305,11 @@ def plan_history(fremby, citizen) -> None:
         company_mentor=True,
         result="partly",
         next_step="Flere timer",
+        company=register[0],
+        mentor_contact=register[1],
+    )
+    plans.vacancy_suggest(
+        actor=fremby.caseworker, plan=plan, vacancy=register[2], suggested_on=dt.date(2025, 3, 2)
     )
     plans.meeting_record(
         actor=fremby.caseworker,
