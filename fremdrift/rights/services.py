@@ -268,10 +268,14 @@ def _citizen_erase(citizen: Citizen) -> None:
         Entity.MEETING: Meeting,
         Entity.MENTOR: Mentor,
         Entity.PLAN_ROLE: PlanRole,
+        Entity.VACANCY_SUGGESTION: VacancySuggestion,
     }
     for entity, model in keys.items():
         if ids[model]:
             SourceKey.objects.filter(entity=entity, object_id__in=ids[model]).delete()
+    SourceKey.objects.filter(  # the shares of the case go with the citizen
+        entity=Entity.CASE_SHARE, object_id__in=citizen.case_shares.values("pk")
+    ).delete()
     MilestoneConfirmation.objects.filter(enrolment__in=enrolments).delete()
     referrals.delete()
     enrolments.delete()
