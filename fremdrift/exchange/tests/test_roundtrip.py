@@ -520,6 +520,12 @@ def draw_plan(draw, citizen: str, rows: dict) -> None:
     )
     start = draw(dates)
     served = draw(st.sets(st.sampled_from(subs)))
+    # A placement may be at a company of the register, with its company mentor.
+    company, contact = ("", "")
+    if kind == "internship_single":
+        company, contact = draw(
+            st.sampled_from([("", ""), ("12345674", "P-1"), ("31415926", ""), ("31415926", "P-2")])
+        )
     rows[fmt.ACTIVITIES].append(
         {
             "id": f"A-{citizen}",
@@ -532,9 +538,11 @@ def draw_plan(draw, citizen: str, rows: dict) -> None:
             "start_date": start,
             "end_date": draw(st.none() | st.dates(min_value=start, max_value=TODAY)),
             "weekly_hours": draw(st.none() | st.integers(0, 480).map(lambda h: Decimal(h) / 10)),
-            "company_mentor": draw(st.booleans()),
+            "company_mentor": bool(contact) or draw(st.booleans()),
             "result": draw(st.sampled_from(["", "succeeded", "partly", "failed", "too_early"])),
             "next_step": draw(st.sampled_from(["", "Flere timer; mere ansvar"])),
+            "company_cvr": company,
+            "mentor_contact": contact,
         }
     )
     meeting = f"N-{citizen}"
@@ -581,6 +589,27 @@ def draw_plan(draw, citizen: str, rows: dict) -> None:
         )
 
 
+# The company register of the generated packages, as an export writes it: a company retired
+# after its placements, which come with it.
+COMPANY_REGISTER = {
+    fmt.COMPANIES: [
+        {
+            "cvr": "12345674",
+            "name": "Dyrehandlen ApS",
+            "address": "Havnegade 4; 9990 Fremby",
+            "size_band": "1-9",
+            "line_of_business": "trade",
+            "notes": "-tager praktikanter",
+            "retired": True,
+        },
+        {"cvr": "31415926", "name": "Fremby Lager A/S", "retired": False},
+    ],
+    fmt.COMPANY_CONTACTS: [
+        {"id": "P-1", "company_cvr": "12345674", "name": "Lone Dyhr", "role": "Butiksleder"},
+        {"id": "P-2", "company_cvr": "31415926", "name": "Jens Krogh", "phone": "12 34 56 78"},
+    ],
+}
+
 # The organisations and staff of `fremby`, as an export writes them (version 2).
 FREMBY_PEOPLE = {
     fmt.ORGANISATIONS: [
@@ -609,7 +638,7 @@ def write_package(folder: Path, package: dict) -> None:
     folder.mkdir()
     for spec in fmt.FILES:
         writer = fmt.Writer(folder, spec)
-        for row in package.get(spec, FREMBY_PEOPLE.get(spec, [])):
+        for row in package.get(spec, FREMBY_PEOPLE.get(spec, COMPANY_REGISTER.get(spec, []))):
             writer.write(row)
         writer.close()
     manifest = {
