@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from fremdrift.citizens.models import CaseShare, Citizen
@@ -310,3 +311,18 @@ def test_an_overlapping_share_is_an_error_of_its_row(fremby, nabo, example):
     result = package_import(actor=fremby.administrator, path=example)
     assert places(result) == {("case_shares.csv", 3, "start_date")}
     assert nothing_imported()
+
+
+def test_only_an_import_lets_the_administrator_record_a_share(fremby, nabo):
+    citizen = make_citizen(fremby.caseworker)
+    share = {"shared_with": nabo, "purpose": "Flytning", "start_date": TODAY}
+    with pytest.raises(PermissionDenied):
+        case_share_create(actor=fremby.administrator, citizen=citizen, **share)
+    with pytest.raises(PermissionDenied):  # the import flag is not the caseworker's
+        case_share_create(actor=fremby.caseworker, citizen=citizen, imported=True, **share)
+    created = case_share_create(actor=fremby.administrator, citizen=citizen, imported=True, **share)
+    assert created.created_by == fremby.administrator
+    with pytest.raises(PermissionDenied):
+        case_share_end(actor=fremby.administrator, share=created)
+    case_share_end(actor=fremby.administrator, share=created, imported=True)
+    assert not CaseShare.objects.get().is_active()
