@@ -507,6 +507,11 @@ class PlanFilesWrite:
             self.counts[Entity.ACTIVITY]["created"] += 1
             return
         activity = Activity.objects.get(pk=pk)
+        if not values["company_cvr"]:
+            # A package without the company columns (or an empty one) leaves the placement's
+            # company and company mentor as they are.
+            fields["company"], fields["mentor_contact"] = activity.company, activity.mentor_contact
+            fields["company_mentor"] = fields["company_mentor"] or bool(activity.mentor_contact)
         current = {name: getattr(activity, name) for name in fields}
         if current == fields:
             self.counted(Entity.ACTIVITY, False)

@@ -326,3 +326,18 @@ def test_only_an_import_lets_the_administrator_record_a_share(fremby, nabo):
         case_share_end(actor=fremby.administrator, share=created)
     case_share_end(actor=fremby.administrator, share=created, imported=True)
     assert not CaseShare.objects.get().is_active()
+
+
+def test_a_package_without_the_company_columns_leaves_a_placements_company(fremby, example):
+    assert package_import(actor=fremby.administrator, path=example).written
+    columns = read(example, "activities.csv").replace(";company_cvr;mentor_contact", "")
+    rewrite(
+        example,
+        "activities.csv",
+        columns.replace(";12345674;P-1", "").replace(";;\n", "\n").replace("dyr;", "dyr og fisk;"),
+    )
+    again = package_import(actor=fremby.administrator, path=example)
+    assert again.written, [str(e) for e in again.errors]
+    assert dict(again.counts["activity"]) == {"updated": 1, "unchanged": 1}
+    placement = Activity.objects.get(purpose="Afprøve arbejde med dyr og fisk")
+    assert placement.company.cvr == GOOD_CVR and placement.mentor_contact.name == "Lone Dyhr"
