@@ -144,16 +144,21 @@ def _initial_items(version: InstrumentVersion) -> list[dict]:
     ]
 
 
-def _item_form_errors(formset) -> list[str]:
-    """The items' field errors for the summary above the form, each naming its item and
-    field (the same errors stand beside the fields)."""
+def _item_form_errors(formset) -> list[dict]:
+    """The items' errors for the error summary above the form, each naming its item and field
+    and linking to the field (the same errors stand beside the fields), then the errors of the
+    whole list of items."""
     found = []
     for number, form in enumerate(formset.forms, start=1):
+        item = _("Item %(number)d") % {"number": number}
         for name, messages_ in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            item = _("Item %(number)d") % {"number": number}
+            field = form[name] if name in form.fields else None
+            label = field.label if field is not None else ""
+            href = f"#{field.id_for_label or f'{field.auto_id}_0'}" if field is not None else ""
             for message in messages_:
-                found.append(f"{item}, {label}: {message}" if label else f"{item}: {message}")
+                text = f"{item}, {label}: {message}" if label else f"{item}: {message}"
+                found.append({"href": href, "text": text})
+    found.extend({"href": "", "text": message} for message in formset.non_form_errors())
     return found
 
 
@@ -166,7 +171,7 @@ def instrument_edit(request: HttpRequest, instrument_id: int) -> HttpResponse:
     instrument = get_object_or_404(Instrument, pk=instrument_id)
     draft = instrument.versions.filter(status=InstrumentVersion.Status.DRAFT).first()
     base = draft or instrument.versions.order_by("-number").first()
-    errors: list[str] = []
+    errors: list[dict] = []
     if request.method == "POST":
         formset = ItemFormSet(request.POST, prefix="items")
         version_form = VersionForm(request.POST)
@@ -189,7 +194,10 @@ def instrument_edit(request: HttpRequest, instrument_id: int) -> HttpResponse:
                         respondents=version_form.cleaned_data["respondents"],
                     )
             except ValidationError as error:
-                errors = [m for ms in error.message_dict.values() for m in ms]
+                # The service's refusal stands in the error summary, linked to the field
+                # when it names one of the form's.
+                for name, messages_ in error.message_dict.items():
+                    version_form.add_error(name if name in version_form.fields else None, messages_)
             else:
                 messages.success(request, _("The draft has been saved."))
                 return redirect(f"/instruments/{instrument.pk}/?version={saved.pk}")
@@ -209,6 +217,7 @@ def instrument_edit(request: HttpRequest, instrument_id: int) -> HttpResponse:
             "base": base,
             "errors": errors,
         },
+        status=400 if errors or version_form.errors else 200,
     )
 
 
