@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fremdrift.accounts.access import require_administrator
+from fremdrift.core.forms import errors_onto_form
 from fremdrift.core.svg import WheelItem, render_wheel
 
 from . import selectors, services
@@ -54,6 +55,12 @@ def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
     wheel."""
     require_administrator(request)
     instrument = get_object_or_404(Instrument, pk=instrument_id)
+    return _detail_page(request, instrument)
+
+
+def _detail_page(request, instrument, *, copy_form=None, reliability_form=None, status=200):
+    """The instrument's page; a refused copy or reliability comes back as its bound form, its
+    errors in the error summary above it (400)."""
     versions = list(selectors.versions_with_use(instrument))
     chosen = next(
         (v for v in versions if str(v.pk) == request.GET.get("version")),
@@ -68,9 +75,11 @@ def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
             "version": chosen,
             "items": list(chosen.items.all()) if chosen else [],
             "preview_svg": _preview_wheel(chosen) if chosen else "",
-            "copy_form": CopyForm(initial={"code": f"{instrument.code}-local"}),
-            "reliability_form": ReliabilityForm(initial={"reliability": instrument.reliability}),
+            "copy_form": copy_form or CopyForm(initial={"code": f"{instrument.code}-local"}),
+            "reliability_form": reliability_form
+            or ReliabilityForm(initial={"reliability": instrument.reliability}),
         },
+        status=status,
     )
 
 
@@ -88,14 +97,11 @@ def instrument_reliability(request: HttpRequest, instrument_id: int) -> HttpResp
                 reliability=form.cleaned_data["reliability"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.message_dict["reliability"]))
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("The reliability has been saved."))
-    else:
-        messages.error(
-            request, f"{form.fields['reliability'].label}: {' '.join(form.errors['reliability'])}"
-        )
-    return redirect("instruments:detail", instrument_id=instrument.pk)
+            return redirect("instruments:detail", instrument_id=instrument.pk)
+    return _detail_page(request, instrument, reliability_form=form, status=400)
 
 
 @login_required
@@ -110,16 +116,11 @@ def instrument_copy(request: HttpRequest, instrument_id: int) -> HttpResponse:
                 actor=request.user, instrument=instrument, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}: {' '.join(errors)}")
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("The copy has been made as a draft."))
             return redirect("instruments:edit", instrument_id=copy.pk)
-    else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
-    return redirect("instruments:detail", instrument_id=instrument.pk)
+    return _detail_page(request, instrument, copy_form=form, status=400)
 
 
 def _initial_items(version: InstrumentVersion) -> list[dict]:
