@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fremdrift.accounts.access import require_administrator
+from fremdrift.core.forms import errors_onto_form
 from fremdrift.core.svg import WheelItem, render_wheel
 
 from . import selectors, services
@@ -54,6 +55,12 @@ def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
     wheel."""
     require_administrator(request)
     instrument = get_object_or_404(Instrument, pk=instrument_id)
+    return _detail_page(request, instrument)
+
+
+def _detail_page(request, instrument, *, copy_form=None, reliability_form=None, status=200):
+    """The instrument's page; a refused copy or reliability comes back as its bound form, its
+    errors in the error summary above it (400)."""
     versions = list(selectors.versions_with_use(instrument))
     chosen = next(
         (v for v in versions if str(v.pk) == request.GET.get("version")),
@@ -68,9 +75,11 @@ def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
             "version": chosen,
             "items": list(chosen.items.all()) if chosen else [],
             "preview_svg": _preview_wheel(chosen) if chosen else "",
-            "copy_form": CopyForm(initial={"code": f"{instrument.code}-local"}),
-            "reliability_form": ReliabilityForm(initial={"reliability": instrument.reliability}),
+            "copy_form": copy_form or CopyForm(initial={"code": f"{instrument.code}-local"}),
+            "reliability_form": reliability_form
+            or ReliabilityForm(initial={"reliability": instrument.reliability}),
         },
+        status=status,
     )
 
 
@@ -88,14 +97,11 @@ def instrument_reliability(request: HttpRequest, instrument_id: int) -> HttpResp
                 reliability=form.cleaned_data["reliability"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.message_dict["reliability"]))
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("The reliability has been saved."))
-    else:
-        messages.error(
-            request, f"{form.fields['reliability'].label}: {' '.join(form.errors['reliability'])}"
-        )
-    return redirect("instruments:detail", instrument_id=instrument.pk)
+            return redirect("instruments:detail", instrument_id=instrument.pk)
+    return _detail_page(request, instrument, reliability_form=form, status=400)
 
 
 @login_required
@@ -110,16 +116,11 @@ def instrument_copy(request: HttpRequest, instrument_id: int) -> HttpResponse:
                 actor=request.user, instrument=instrument, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}: {' '.join(errors)}")
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("The copy has been made as a draft."))
             return redirect("instruments:edit", instrument_id=copy.pk)
-    else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
-    return redirect("instruments:detail", instrument_id=instrument.pk)
+    return _detail_page(request, instrument, copy_form=form, status=400)
 
 
 def _initial_items(version: InstrumentVersion) -> list[dict]:
@@ -144,16 +145,21 @@ def _initial_items(version: InstrumentVersion) -> list[dict]:
     ]
 
 
-def _item_form_errors(formset) -> list[str]:
-    """The items' field errors for the summary above the form, each naming its item and
-    field (the same errors stand beside the fields)."""
+def _item_form_errors(formset) -> list[dict]:
+    """The items' errors for the error summary above the form, each naming its item and field
+    and linking to the field (the same errors stand beside the fields), then the errors of the
+    whole list of items."""
     found = []
     for number, form in enumerate(formset.forms, start=1):
+        item = _("Item %(number)d") % {"number": number}
         for name, messages_ in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            item = _("Item %(number)d") % {"number": number}
+            field = form[name] if name in form.fields else None
+            label = field.label if field is not None else ""
+            href = f"#{field.id_for_label or f'{field.auto_id}_0'}" if field is not None else ""
             for message in messages_:
-                found.append(f"{item}, {label}: {message}" if label else f"{item}: {message}")
+                text = f"{item}, {label}: {message}" if label else f"{item}: {message}"
+                found.append({"href": href, "text": text})
+    found.extend({"href": "", "text": message} for message in formset.non_form_errors())
     return found
 
 
@@ -166,7 +172,7 @@ def instrument_edit(request: HttpRequest, instrument_id: int) -> HttpResponse:
     instrument = get_object_or_404(Instrument, pk=instrument_id)
     draft = instrument.versions.filter(status=InstrumentVersion.Status.DRAFT).first()
     base = draft or instrument.versions.order_by("-number").first()
-    errors: list[str] = []
+    errors: list[dict] = []
     if request.method == "POST":
         formset = ItemFormSet(request.POST, prefix="items")
         version_form = VersionForm(request.POST)
@@ -189,7 +195,10 @@ def instrument_edit(request: HttpRequest, instrument_id: int) -> HttpResponse:
                         respondents=version_form.cleaned_data["respondents"],
                     )
             except ValidationError as error:
-                errors = [m for ms in error.message_dict.values() for m in ms]
+                # The service's refusal stands in the error summary, linked to the field
+                # when it names one of the form's.
+                for name, messages_ in error.message_dict.items():
+                    version_form.add_error(name if name in version_form.fields else None, messages_)
             else:
                 messages.success(request, _("The draft has been saved."))
                 return redirect(f"/instruments/{instrument.pk}/?version={saved.pk}")
@@ -209,6 +218,7 @@ def instrument_edit(request: HttpRequest, instrument_id: int) -> HttpResponse:
             "base": base,
             "errors": errors,
         },
+        status=400 if errors or version_form.errors else 200,
     )
 
 

@@ -19,6 +19,7 @@ from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_change_citizen, may_read_meeting_notes
 from fremdrift.citizens.selectors import case_review_citizen, case_review_number
 from fremdrift.codelists.models import Code
+from fremdrift.core.forms import DesignSystemForm
 from fremdrift.plans import selectors as plan_selectors
 
 from . import timeline
@@ -46,6 +47,23 @@ class PeriodForm(forms.Form):
         return data
 
 
+# The period's fields are `from` and `to` in the address and on the page.
+PERIOD_ANCHORS = {"start": "from", "end": "to"}
+
+
+def period_errors(form: PeriodForm) -> list[dict]:
+    """The error summary's lines for the period filter, each linked to its input (`#from`,
+    `#to`), as the page's inputs carry the address's names rather than the form's."""
+    lines = [{"href": "", "text": message} for message in form.non_field_errors()]
+    for name, anchor in PERIOD_ANCHORS.items():
+        label = form.fields[name].label
+        lines.extend(
+            {"href": f"#{anchor}", "text": f"{label}: {message}"}
+            for message in form.errors.get(name, [])
+        )
+    return lines
+
+
 def period_form(request: HttpRequest) -> PeriodForm:
     # `from` and `to` in the address, as the issue names them; `from` is a keyword in Python.
     return PeriodForm({"start": request.GET.get("from", ""), "end": request.GET.get("to", "")})
@@ -70,6 +88,7 @@ def _timeline(request: HttpRequest, citizen, *, review_number: str | None = None
         "may_make_document": not case_review and may_change_citizen(request.user, citizen),
     }
     if not form.is_valid():
+        context["summary_errors"] = period_errors(form)
         return render(request, "plans/timeline.html", context, status=400)
     since, until = form.cleaned_data["start"], form.cleaned_data["end"]
     entries = timeline.red_thread(
@@ -139,7 +158,7 @@ def _fetch_nothing(url: str, *args, **kwargs):
     raise ValueError(f"The red thread document fetches nothing: {url}")
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(DesignSystemForm):
     """What the document for the deciding authority needs: its period, why it is made (logged
     with it) and the caseworker's remarks; HTML to print or PDF."""
 

@@ -260,6 +260,9 @@ def question(
                 flow.url(number + 1) if number < len(questions) else flow.url("summary")
             )
     flow.log(request)
+    points = _points(item, flow.invitation.pictograms)
+    # The error summary links to the answer: the first choice, or the text box.
+    anchor = f"answer-{points[0]['value']}" if points else "answer"
     return render(
         request,
         "portal/question.html",
@@ -268,10 +271,11 @@ def question(
             "item": item,
             "number": number,
             "count": len(questions),
-            "points": _points(item, flow.invitation.pictograms),
+            "points": points,
             "typed": typed,
             "chosen_codes": chosen_codes,
             "error": error,
+            "summary_errors": [{"href": f"#{anchor}", "text": error}] if error else [],
             "back_url": flow.url(number - 1) if number > 1 else flow.url("start"),
         },
         status=400 if error else 200,
@@ -307,10 +311,18 @@ def summary(request: HttpRequest, token: str | None = None, invitation_id: int |
         }
         for n, item in enumerate(questions, 1)
     ]
+    # Nothing answered yet: the error summary links to the first question.
+    summary_errors = [{"href": rows[0]["url"] if rows else "", "text": error}] if error else []
     return render(
         request,
         "portal/summary.html",
-        {"flow": flow, "rows": rows, "error": error, "count": len(questions)},
+        {
+            "flow": flow,
+            "rows": rows,
+            "error": error,
+            "summary_errors": summary_errors,
+            "count": len(questions),
+        },
         status=400 if error else 200,
     )
 

@@ -299,6 +299,22 @@ def _profile_rows(items, shown: dict, errors: dict, prefix: str = "profile_") ->
     ]
 
 
+def _profile_summary(items, errors: dict) -> list[dict]:
+    """The error summary's lines for the participant profile: the date's and each item's
+    errors linked to them, then the others (a refusal of the whole profile) without a link."""
+    lines = [{"href": "#profile-date", "text": f"{_('Date')}: {m}"} for m in errors.get("date", [])]
+    for item in items:
+        for message in errors.get(f"{services.PROFILE_PREFIX}{item.code}", []):
+            lines.append({"href": f"#profile-{item.code}", "text": f"{item.text}: {message}"})
+    lines.extend(
+        {"href": "", "text": message}
+        for field, messages_ in errors.items()
+        if not field.startswith(services.PROFILE_PREFIX) and field != "date"
+        for message in messages_
+    )
+    return lines
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_profile(request: HttpRequest, citizen_id: int, enrolment_id: int) -> HttpResponse:
@@ -363,12 +379,7 @@ def enrolment_profile(request: HttpRequest, citizen_id: int, enrolment_id: int) 
         "enrolment": enrolment,
         "profile_rows": _profile_rows(items, shown, errors),
         "errors": errors,
-        "general_errors": [
-            message
-            for field, messages_ in errors.items()
-            if not field.startswith(services.PROFILE_PREFIX) and field != "date"
-            for message in messages_
-        ],
+        "summary_errors": _profile_summary(items, errors),
         "date_value": date_value,
         "revision": revision if revision is not None else "",
         "corrections": [c for c in assessment_corrections(citizen) if c.object_key == key]
@@ -439,19 +450,26 @@ def fidelity(request: HttpRequest, programme_id: int) -> HttpResponse:
                     "errors": errors.get(f"item_{item.code}", []),
                 }
             )
-    general = [
-        message
+    # The error summary: the form's fields (through the form), each item's errors linked to
+    # the item, then the service's other refusals without a link.
+    summary = [
+        {"href": f"#item-{row['item'].code}", "text": f"{row['item'].text}: {message}"}
+        for row in rows
+        for message in row["errors"]
+    ]
+    summary.extend(
+        {"href": "", "text": message}
         for name, messages_ in errors.items()
         if not name.startswith("item_")
         for message in messages_
-    ]
+    )
     context = {
         "programme": programme,
         "form": form,
         "version": version,
         "versions": versions,
         "rows": rows,
-        "general_errors": general,
+        "summary_errors": summary,
         "assessments": selectors.fidelity_assessments_of(programme),
     }
     return render(request, "programmes/fidelity.html", context, status=status)

@@ -151,17 +151,20 @@ def _refused(client, instrument, data, field_number: int) -> list[str]:
     of item `field_number` (0-based) and in the summary naming that item; answers the
     messages."""
     response = client.post(reverse("instruments:edit", args=[instrument.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["formset"].forms[field_number]
     assert list(form.errors) == ["options"]
     summary = response.context["errors"]
     assert summary and all(
-        line.startswith(f"Item {field_number + 1}, ")
-        or line.startswith(f"Spørgsmål {field_number + 1}")
+        line["text"].startswith(f"Item {field_number + 1}, ")
+        or line["text"].startswith(f"Spørgsmål {field_number + 1}")
         for line in summary
     ), summary
     html = response.content.decode()
     assert f'id="id_items-{field_number}-options-error"' in html
+    # The error summary at the top links to the item's field.
+    assert "data-error-summary" in html
+    assert f'href="#id_items-{field_number}-options"' in html
     return form.errors["options"]
 
 
@@ -210,6 +213,8 @@ def test_a_change_the_service_refuses_leaves_no_draft_behind(world, client):
     data = editor_post(match_group=MATCH_GROUP_TEXT, reasons=REASONS_TEXT)
     data["items-3-code"] = "match_group"  # two items with one code
     response = client.post(reverse("instruments:edit", args=[instrument.pk]), data)
-    assert response.status_code == 200
-    assert any("match_group" in line for line in response.context["errors"])
+    assert response.status_code == 400
+    refusal = response.context["version_form"].non_field_errors()
+    assert any("match_group" in line for line in refusal)
+    assert "data-error-summary" in response.content.decode()
     assert list(instrument.versions.values_list("status", flat=True)) == ["published"]

@@ -15,10 +15,11 @@ from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.instruments.models import Instrument
 from fremdrift.plans import services as plan_services
+from fremdrift.portal.models import SelfAssessmentInvitation
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals import services as referral_services
-from fremdrift.testing import make_cpr, make_programme
+from fremdrift.testing import make_cpr, make_invitation, make_programme
 
 TODAY = dt.date.today()
 
@@ -246,6 +247,160 @@ def assessment_record(world) -> Case:
     )
 
 
+def instrument_edit(world) -> Case:
+    wheel = Instrument.objects.get(code="adult_wheel")
+    return Case(
+        world.administrator,
+        reverse("instruments:edit", args=[wheel.pk]),
+        {
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "40",
+            "respondents": ["caseworker"],
+            "items-0-code": "trivsel",
+            "items-0-label_da": "Trivsel",
+            "items-0-text_da": "Hvordan har du det i dag?",
+            "items-0-scale_type": "ordinal",
+            "items-0-scale_min": "1",
+            "items-0-scale_max": "ti",  # the typo
+        },
+        "id_items-0-scale_max",
+        ['value="trivsel"', 'value="Trivsel"', 'value="Hvordan har du det i dag?"', 'value="ti"'],
+    )
+
+
+def instrument_copy(world) -> Case:
+    wheel = Instrument.objects.get(code="adult_wheel")
+    return Case(
+        world.administrator,
+        reverse("instruments:copy", args=[wheel.pk]),
+        {"code": "vores hjul", "name_da": "Vores eget hjul", "name_en": "Our wheel"},
+        "id_code",  # a space in the code
+        ['value="vores hjul"', 'value="Vores eget hjul"', 'value="Our wheel"'],
+    )
+
+
+def instrument_reliability(world) -> Case:
+    wheel = Instrument.objects.get(code="adult_wheel")
+    return Case(
+        world.administrator,
+        reverse("instruments:reliability", args=[wheel.pk]),
+        {"reliability": "1.5"},  # the service refuses: not between 0 and 1
+        "id_reliability",
+        ['value="1.5"'],
+    )
+
+
+def fidelity_record(world) -> Case:
+    programme = make_programme(world.vaekst, name="Værkstedet")
+    return Case(
+        world.provider_staff,
+        reverse("programmes:fidelity", args=[programme.pk]),
+        {
+            "instrument": "fidelity",
+            "unit": str(world.vaekst.pk),
+            "period_start": (TODAY - dt.timedelta(days=60)).isoformat(),
+            "period_end": "2026-13-01",  # no such month
+            "item_one_plan": "3",
+            "item_handover": "4",
+        },
+        "id_period_end",
+        [
+            f'value="{(TODAY - dt.timedelta(days=60)).isoformat()}"',
+            'value="2026-13-01"',
+            'name="item_one_plan" value="3" checked',
+            'name="item_handover" value="4" checked',
+        ],
+    )
+
+
+def fidelity_item(world) -> Case:
+    case = fidelity_record(world)
+    case.data["period_end"] = TODAY.isoformat()
+    case.data["item_one_plan"] = "99"  # outside the scale: the service refuses the item
+    case.invalid = "item-one_plan"
+    case.kept = [f'value="{TODAY.isoformat()}"', 'name="item_handover" value="4" checked']
+    return case
+
+
+def enrolment_profile(world) -> Case:
+    c = world.teammates_citizen
+    _referral(world, c)
+    enrolment = Enrolment.objects.get(citizen=c)
+    return Case(
+        world.caseworker,
+        reverse("enrolments:profile", args=[c.pk, enrolment.pk]),
+        {
+            "date": "31.02.",  # the typo
+            "revision": "",
+            "profile_match_group": "match_3",
+            "profile_work_experience": "never",
+        },
+        "profile-date",
+        ['value="31.02."', 'value="match_3" checked', 'value="never" checked'],
+    )
+
+
+def timeline_document(world) -> Case:
+    c = world.citizen
+    return Case(
+        world.caseworker,
+        reverse("plans:timeline_document", args=[c.pk]),
+        {
+            "start": "2024-01-01",
+            "end": TODAY.isoformat(),
+            "purpose": "kort",  # too short to say why
+            "remarks": "Karen har deltaget stabilt hele foråret",
+            "format": "pdf",
+        },
+        "id_purpose",
+        [
+            'value="2024-01-01"',
+            'value="kort"',
+            "Karen har deltaget stabilt hele foråret",
+            '<option value="pdf" selected>',
+        ],
+    )
+
+
+def self_assessment_link(world) -> Case:
+    version = Instrument.objects.get(code="adult_wheel").versions.get(status="published")
+    return Case(
+        world.caseworker,
+        f"/citizens/{world.citizen.pk}/self-assessment-links/",
+        {
+            "version": version.pk,
+            "pictograms": "on",
+            "email": "karen@",  # the typo
+            "phone": "+45 12 34 56 78",
+        },
+        "id_email",
+        ['value="karen@"', 'value="+45 12 34 56 78"', "checked"],
+    )
+
+
+def code_add(world) -> Case:
+    return Case(
+        world.administrator,
+        reverse("codelists:detail", args=[CodeList.TARGET_GROUP]),
+        {
+            "add-code": "Unge under 30!",  # not a code: capitals, spaces, a sign
+            "add-label_da": "Unge under 30",
+            "add-label_en": "Young people under 30",
+            "add-sort_order": "250",
+        },
+        "id_add-code",
+        ['value="Unge under 30"', 'value="Young people under 30"', 'value="250"'],
+    )
+
+
+def portal_question(world) -> Case:
+    """The citizen's own question page (no sign-in): an answer outside the scale."""
+    _invitation, token = make_invitation(world.caseworker, world.citizen)
+    return Case(None, f"/s/{token}/1/", {"answer": "11", "go": "next"}, "answer-1", [])
+
+
 CASES = [
     citizen_create,
     citizen_edit,
@@ -256,17 +411,34 @@ CASES = [
     enrolment_exit,
     provider_score,
     assessment_record,
+    instrument_edit,
+    instrument_copy,
+    instrument_reliability,
+    fidelity_record,
+    fidelity_item,
+    enrolment_profile,
+    timeline_document,
+    self_assessment_link,
+    code_add,
+    portal_question,
 ]
 
 
 def _counts():
-    return (ChangeRecord.objects.count(), Citizen.objects.count(), Enrolment.objects.count())
+    return (
+        ChangeRecord.objects.count(),
+        Citizen.objects.count(),
+        Enrolment.objects.count(),
+        Code.objects.count(),
+        Instrument.objects.count(),
+        SelfAssessmentInvitation.objects.count(),
+    )
 
 
 @pytest.mark.parametrize("make", CASES, ids=[f.__name__ for f in CASES])
-def test_one_invalid_value_keeps_every_other_value_and_saves_nothing(world, login, make):
+def test_one_invalid_value_keeps_every_other_value_and_saves_nothing(world, login, client, make):
     case = make(world)
-    client = login(case.user)
+    client = login(case.user) if case.user else client
     before = _counts()
     response = client.post(case.url, case.data)
     assert response.status_code == 400
@@ -375,3 +547,37 @@ def test_a_duplicate_cpr_number_on_the_edit_form_links_too(world, login):
     assert f'<a href="/citizens/{holder.pk}/" data-testid="existing-citizen">' in (
         response.content.decode()
     )
+
+
+def _summary(page: str) -> str:
+    found = re.search(r"<div[^>]*data-error-summary[^>]*>.*?</div>\s*</div>", page, re.S)
+    assert found, "no error summary"
+    return found.group(0)
+
+
+def test_the_red_threads_period_filter_links_to_the_date_it_refuses(world, login):
+    """A filter read from the address (GET): the summary links to the input, `#to`."""
+    url = reverse("plans:timeline", args=[world.citizen.pk])
+    response = login(world.caseworker).get(
+        url, {"from": "2024-05-01", "to": "2024-04-01", "sector": "health"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = _summary(page)
+    assert 'href="#to"' in summary and 'id="to"' in page
+    assert page.index("data-error-summary") < page.index('id="to"')
+    assert 'value="2024-05-01"' in page and 'value="2024-04-01"' in page
+    assert '<option value="health" selected>' in page
+
+
+def test_sending_no_answers_links_to_the_first_question(world, client):
+    """The citizen's summary page: sending with nothing answered is refused in the summary,
+    which links to the first question; nothing is sent."""
+    invitation, token = make_invitation(world.caseworker, world.citizen)
+    response = client.post(f"/s/{token}/summary/")
+    assert response.status_code == 400
+    summary = _summary(response.content.decode())
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert f'href="/s/{token}/1/"' in summary
+    invitation.refresh_from_db()
+    assert invitation.assessment is None

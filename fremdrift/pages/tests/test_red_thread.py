@@ -181,6 +181,8 @@ def test_a_bad_period_is_refused_naming_the_field(world, login, query, field):
     assert response.status_code == 400
     html = response.content.decode()
     assert f'data-testid="error-{field}"' in html
+    # The error summary at the top links to the input.
+    assert "data-error-summary" in html and f'href="#{field}"' in html
     assert "data-kind=" not in html
 
 
@@ -274,7 +276,10 @@ def test_a_document_without_a_purpose_or_with_a_bad_period_is_not_made(world, lo
 
     response = document(login(world.caseworker), world.citizen, format="pdf", **data)
     assert response.status_code == 400
-    assert f'data-testid="error-{field}"' in response.content.decode()
+    html = response.content.decode()
+    # The field's error beside it, and in the error summary at the top, linked to it.
+    assert f'id="id_{field}-error"' in html
+    assert "data-error-summary" in html and f'href="#id_{field}"' in html
     assert not AccessLogEntry.objects.filter(action="export").exists()
 
 

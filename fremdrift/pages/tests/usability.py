@@ -57,6 +57,11 @@ class Steps:
         locator.check()
         self._task().clicks += 1
 
+    def pick_file(self, locator, path):
+        """Choosing a file in the browser's dialog: one step, like a choice in a list."""
+        locator.set_input_files(path)
+        self._task().clicks += 1
+
     def goto(self, url: str):
         """Typing an address: a page load, no click."""
         self.page.goto(url)
