@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError
 from fremdrift.assessments.api import router as assessments
 from fremdrift.citizens.api import router as citizens
 from fremdrift.codelists.api import router as codelists
+from fremdrift.companies.api import router as companies
 from fremdrift.instruments.api import router as instruments
 from fremdrift.plans import api as plans
 from fremdrift.programmes import api as programmes
@@ -24,17 +25,20 @@ api = NinjaAPI(
     description=(
         "Citizens, instruments and code lists of Fremdrift; assessments with their answers, "
         "plans, goals and goal events, activities with their changes of hours, meetings with "
-        "their participants, mentors, who does what in each plan, programmes with their "
-        "instruments, cadence and milestones, enrolments, referrals with their focus items, "
-        "the group reports as tables, and FHIR R4 resources under /fhir/. Citizens, "
-        "assessments, plans, goals, activities, meetings, mentors, who does what, enrolments "
-        "and referrals are also written, each through the same service and rule as the pages "
-        "(403 when the user may not). Lists come 100 a page and take `updated_since` where "
-        "the resource keeps a change time. Every resource follows the case as the pages do: "
-        "one outside the token user's scope answers 404 and is never listed, and every read "
-        "of personal data is in the access log. Authenticate with `Authorization: Bearer "
-        "<token>`; an administrator issues tokens. CPR numbers go in request bodies only. "
-        "Updates carry the version they change in `If-Match` and answer 412 when it is stale."
+        "their participants, mentors, who does what in each plan, positions suggested to a "
+        "citizen, programmes with their instruments, cadence and milestones, enrolments, "
+        "referrals with their focus items, case shares with another authority, the company "
+        "register (companies, contact persons, open positions), the group reports as tables, "
+        "and FHIR R4 resources under /fhir/. Citizens, assessments, plans, goals, activities, "
+        "meetings, mentors, who does what, suggested positions, enrolments, referrals, case "
+        "shares and the company register are also written, each through the same service "
+        "and rule as the pages (403 when the user may not). Lists come 100 a page and take "
+        "`updated_since` where the resource keeps a change time. Every resource follows the "
+        "case as the pages do: one outside the token user's scope answers 404 and is never "
+        "listed, and every read of personal data is in the access log. Authenticate with "
+        "`Authorization: Bearer <token>`; an administrator issues tokens. CPR numbers go in "
+        "request bodies only. Updates carry the version they change in `If-Match` and answer "
+        "412 when it is stale."
     ),
     urls_namespace="api-v1",
     auth=TokenAuth(),
@@ -85,6 +89,8 @@ api.add_router("/activities", plans.activities)
 api.add_router("/meetings", plans.meetings)
 api.add_router("/mentors", plans.mentors)
 api.add_router("/plan-roles", plans.plan_roles)
+api.add_router("/vacancy-suggestions", plans.vacancy_suggestions)
+api.add_router("/companies", companies)
 api.add_router("/programmes", programmes.programmes)
 api.add_router("/enrolments", programmes.enrolments)
 api.add_router("/enrolments", referrals.enrolment_exits)

@@ -17,6 +17,8 @@ RESOURCES = {
     "meetings": _("Meetings"),
     "mentors": _("Mentors"),
     "plan-roles": _("Who does what"),
+    "vacancy-suggestions": _("Suggested positions"),
+    "companies": _("Companies"),
     "referrals": _("Referrals"),
     "enrolments": _("Enrolments"),
     "programmes": _("Programmes"),

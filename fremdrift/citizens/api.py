@@ -1,28 +1,30 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from fremdrift.accounts.access import may_register_citizens
-from fremdrift.accounts.models import User
+from fremdrift.accounts.models import Organisation, User
 from fremdrift.audit.api_log import list_page, log_view, log_write
 from fremdrift.audit.models import AccessAction
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.codelists.selectors import code_of
 from fremdrift.core.api_kit import (
+    MAX_ID,
     Id,
     InputSchema,
     errors,
     etag,
     page_field,
+    page_of,
     stale,
     version_refusal,
 )
 from fremdrift.core.exceptions import StaleVersion
 
-from . import access, services
-from .models import Citizen
+from . import access, selectors, services
+from .models import CaseShare, Citizen
 
 router = Router(tags=["citizens"])
 
@@ -162,3 +164,134 @@ def citizen_update(
     log_write(request, updated)
     response["ETag"] = etag(updated.version)
     return updated
+
+
+# Case shares ("samarbejde"): the home organisation shares the case with another authority for
+# a period and a purpose, as on the citizen page (`views.case_share_create`, `case_share_end`).
+
+
+class CaseShareOut(Schema):
+    id: int
+    citizen_id: int
+    home_organisation_id: int
+    shared_with_id: int = Field(description="The authority the case is shared with")
+    purpose: str
+    start_date: dt.date
+    end_date: dt.date | None = Field(description="The last day; null: until ended")
+    is_active: bool = Field(description="Today within the period and not ended")
+    ended_at: dt.datetime | None
+    ended_by_id: int | None
+    created_by_id: int
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_is_active(obj: CaseShare) -> bool:
+        return obj.is_active()
+
+
+class CaseSharePage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[CaseShareOut]
+
+
+class CaseShareFilters(Schema):
+    page: int = page_field()
+
+
+class CaseShareIn(InputSchema):
+    shared_with_id: int = Field(
+        ..., ge=1, le=MAX_ID, description="Another authority (not a provider or project)"
+    )
+    purpose: str = Field(..., max_length=5000)
+    start_date: dt.date
+    end_date: dt.date | None = Field(None, description="The last day; left out, until ended")
+
+
+# The service's names for the fields, as the body names them.
+SHARE_FIELDS = {"shared_with": "shared_with_id"}
+
+
+def _as_share_fields(error: ValidationError) -> ValidationError:
+    named: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        named.setdefault(SHARE_FIELDS.get(field, field), []).extend(messages)
+    return ValidationError(named)
+
+
+def _citizen_to_share(request: HttpRequest, citizen_id: int) -> Citizen:
+    """The citizen in scope (else 404), and one of the home organisation's caseworkers (else
+    403), as on the share pages."""
+    citizen = access.citizen_get(request.user, citizen_id)
+    if not access.may_share_case(request.user, citizen):
+        raise PermissionDenied
+    return citizen
+
+
+@router.get("/{citizen_id}/shares", response={200: CaseSharePage, **errors(404)})
+def case_share_list(request: HttpRequest, citizen_id: Id, filters: Query[CaseShareFilters]):
+    """The shares of the citizen's case, newest first, as the citizen page shows them: every
+    share to the home organisation's caseworkers, its own to an authority the case is shared
+    with."""
+    citizen = access.citizen_get(request.user, citizen_id)
+    page = page_of(selectors.case_shares_for(request.user, citizen), filters.page)
+    log_view(request, citizen)
+    return page
+
+
+@router.post("/{citizen_id}/shares", response={201: CaseShareOut, **errors(400, 403, 404)})
+def case_share_create(
+    request: HttpRequest, citizen_id: Id, payload: CaseShareIn, response: HttpResponse
+):
+    """Shares the citizen's case with another authority for a period and a purpose: while it
+    is active, that authority's caseworkers see the citizen and work on the plan, never the
+    home organisation's internal notes, the CPR number or the basic record. The home
+    organisation's caseworkers only. The own organisation, a provider (refer the citizen
+    instead) or an overlapping share with the same authority answers 400 naming the field."""
+    citizen = _citizen_to_share(request, citizen_id)
+    shared_with = Organisation.objects.filter(pk=payload.shared_with_id).first()
+    if shared_with is None:
+        raise ValidationError({"shared_with_id": "No organisation with this id."})
+    try:
+        share = services.case_share_create(
+            actor=request.user,
+            citizen=citizen,
+            shared_with=shared_with,
+            purpose=payload.purpose,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+        )
+    except ValidationError as error:
+        raise _as_share_fields(error) from None
+    log_write(request, citizen, AccessAction.CREATE)
+    response["ETag"] = etag(share.version)
+    return Status(201, share)
+
+
+@router.post(
+    "/{citizen_id}/shares/{share_id}/end",
+    response={200: CaseShareOut, **errors(400, 403, 404, 412, 428)},
+)
+def case_share_end(request: HttpRequest, citizen_id: Id, share_id: Id, response: HttpResponse):
+    """Ends a share at once: from the next request the other authority no longer sees the
+    citizen. The home organisation's caseworkers only. Send the share's `version` in
+    `If-Match`; a stale one answers 412 and changes nothing; one ended already answers 400."""
+    citizen = _citizen_to_share(request, citizen_id)
+    share = citizen.case_shares.filter(pk=share_id).first()
+    if share is None:
+        raise Http404
+    refusal = version_refusal(request, share.version, "case share")
+    if refusal is not None:
+        return refusal
+    try:
+        ended = services.case_share_end(
+            actor=request.user, share=share, expected_version=share.version
+        )
+    except StaleVersion:
+        return stale("case share")
+    log_write(request, citizen)
+    response["ETag"] = etag(ended.version)
+    return ended

@@ -15,6 +15,7 @@ from fremdrift.accounts.models import Organisation
 from fremdrift.audit.services import audited_create, audited_update, snapshot
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.core import cpr as cprlib
+from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.fieldcrypto import encrypt, lookup_hash
 
 from .access import may_import_case_share, may_share_case
@@ -347,13 +348,16 @@ def case_share_create(
 
 
 @transaction.atomic
-def case_share_end(*, actor, share, imported: bool = False):
+def case_share_end(*, actor, share, imported: bool = False, expected_version: int | None = None):
     """Ends a share at once: from the next request the other authority no longer sees the
-    citizen. The end date becomes today (or stays, if it was earlier)."""
+    citizen. The end date becomes today (or stays, if it was earlier). With
+    `expected_version`, StaleVersion when the share changed since it was read."""
 
     if not _may_share(actor, share.citizen, imported=imported):
         raise PermissionDenied
     locked = CaseShare.objects.select_for_update().get(pk=share.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion
     if locked.ended_at is not None:
         raise ValidationError({"ended_at": _("This collaboration has already ended.")})
     today = dt.date.today()

@@ -153,15 +153,20 @@ def company_retire(*, actor, company: Company, expected_version: int | None) -> 
     )
 
 
-@transaction.atomic
-def company_contact_add(
-    *, actor, company: Company, name: str, role: str = "", phone: str = "", email: str = ""
-) -> CompanyContact:
+def contact_errors(*, name: str, email: str) -> dict[str, str]:
     errors = {}
     if not (name or "").strip():
         errors["name"] = _("Name: give the contact person's name.")
     if email and "@" not in email:
         errors["email"] = _("Email: write a valid email address.")
+    return errors
+
+
+@transaction.atomic
+def company_contact_add(
+    *, actor, company: Company, name: str, role: str = "", phone: str = "", email: str = ""
+) -> CompanyContact:
+    errors = contact_errors(name=name, email=email)
     if errors:
         raise ValidationError(errors)
     return audited_create(
@@ -175,6 +180,37 @@ def company_contact_add(
             "email": email.strip(),
         },
         tracked=CONTACT_FIELDS,
+    )
+
+
+@transaction.atomic
+def company_contact_update(
+    *,
+    actor,
+    contact: CompanyContact,
+    expected_version: int | None,
+    name: str,
+    role: str = "",
+    phone: str = "",
+    email: str = "",
+) -> CompanyContact:
+    """A contact person's name, role, phone and email as they are now."""
+    current = lock_for_update(contact, expected_version=expected_version)
+    errors = contact_errors(name=name, email=email)
+    if errors:
+        raise ValidationError(errors)
+    return audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={
+            "name": name.strip(),
+            "role": role.strip(),
+            "phone": phone.strip(),
+            "email": email.strip(),
+        },
+        tracked=CONTACT_FIELDS,
+        lock=False,
     )
 
 

@@ -390,6 +390,12 @@ def plan_roles_in_scope(user):
     )
 
 
+def vacancy_suggestions_in_scope(user):
+    return VacancySuggestion.objects.filter(
+        plan__citizen__in=citizens_in_scope(user)
+    ).select_related("plan", "vacancy__company")
+
+
 def _one(queryset, pk: int, citizen_path: str):
     from django.http import Http404
 
@@ -425,6 +431,10 @@ def mentor_get(user, mentor_id: int) -> Mentor:
 
 def plan_role_get(user, plan_role_id: int) -> PlanRole:
     return _one(plan_roles_in_scope(user), plan_role_id, "plan__citizen")
+
+
+def vacancy_suggestion_get(user, suggestion_id: int) -> VacancySuggestion:
+    return _one(vacancy_suggestions_in_scope(user), suggestion_id, "plan__citizen")
 
 
 def _change_field_labels() -> dict[str, str]:

@@ -1015,12 +1015,19 @@ def vacancy_suggest(
 
 @transaction.atomic
 def vacancy_suggestion_outcome(
-    *, actor, suggestion: VacancySuggestion, outcome: str
+    *,
+    actor,
+    suggestion: VacancySuggestion,
+    outcome: str,
+    expected_version: int | None = None,
 ) -> VacancySuggestion:
-    """What came of a suggested position: applied, got it, or not taken up."""
+    """What came of a suggested position: applied, got it, or not taken up. With
+    `expected_version`, StaleVersion when the suggestion changed since it was read."""
     if outcome not in VacancySuggestion.Outcome.values:
         raise ValidationError({"outcome": _("Outcome: choose from the list.")})
-    current = lock_for_update(suggestion, related=["plan__citizen"])
+    current = lock_for_update(
+        suggestion, expected_version=expected_version, related=["plan__citizen"]
+    )
     changed = audited_update(
         actor=actor,
         instance=current,

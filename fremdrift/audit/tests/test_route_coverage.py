@@ -88,15 +88,26 @@ def own_invitation(w):
 
 @pytest.fixture
 def registered(world):
-    """A company in Nord's register, with an open position."""
+    """A company in Nord's register, with a contact person and two open positions, one of
+    them suggested to the world's citizen."""
     from fremdrift.companies import services as companies
+    from fremdrift.plans import services as plans
 
     made = companies.company_create(
         actor=world.caseworker, organisation=world.nord, name="Bageriet", cvr="12345674"
     )
     world.company_id = made.pk
-    world.vacancy_id = companies.vacancy_add(
+    world.contact_id = companies.company_contact_add(
+        actor=world.caseworker, company=made, name="Bodil Bager"
+    ).pk
+    vacancy = companies.vacancy_add(
         actor=world.caseworker, company=made, title="Bager", from_date=dt.date.today()
+    )
+    world.vacancy_id = vacancy.pk
+    world.suggestion_id = plans.vacancy_suggest(
+        actor=world.caseworker,
+        plan=plans.plan_get_or_create(actor=world.caseworker, citizen=world.citizen),
+        vacancy=vacancy,
     ).pk
     return made
 
@@ -447,6 +458,9 @@ def api_id(w, kind: str) -> int:
         "plan_role_id": made.plan_role.pk,
         "enrolment_id": w.enrolments["citizen"].pk,
         "referral_id": w.referral.pk,
+        "company_id": w.company_id,
+        "contact_id": w.contact_id,
+        "suggestion_id": w.suggestion_id,
     }[kind]
 
 
@@ -457,6 +471,9 @@ API_OPERATIONS = {
     "POST /citizens": WRITE,
     "GET /citizens/{citizen_id}": READ,
     "PUT /citizens/{citizen_id}": WRITE,
+    "GET /citizens/{citizen_id}/shares": READ,
+    "POST /citizens/{citizen_id}/shares": WRITE,
+    "POST /citizens/{citizen_id}/shares/{share_id}/end": WRITE,
     "GET /codelists": "code lists",
     "GET /codelists/{code_list}": "a code list",
     "GET /instruments": "question batteries",
@@ -489,6 +506,24 @@ API_OPERATIONS = {
     "GET /plan-roles": READ,
     "POST /plan-roles": WRITE,
     "GET /plan-roles/{plan_role_id}": READ,
+    "GET /vacancy-suggestions": READ,
+    "POST /vacancy-suggestions": WRITE,
+    "GET /vacancy-suggestions/{suggestion_id}": READ,
+    "POST /vacancy-suggestions/{suggestion_id}/outcome": WRITE,
+    "GET /companies": "companies and their counts of placements, no person",
+    "POST /companies": "makes a company, no person",
+    "GET /companies/{company_id}": "a company's own facts, no person",
+    "PUT /companies/{company_id}": "changes a company's own facts, no person",
+    "POST /companies/{company_id}/retire": "retires a company, no person",
+    # Contact persons are persons: logged as the company page that shows them is.
+    "GET /companies/{company_id}/contacts": READ,
+    "POST /companies/{company_id}/contacts": WRITE,
+    "GET /companies/{company_id}/contacts/{contact_id}": READ,
+    "PUT /companies/{company_id}/contacts/{contact_id}": WRITE,
+    "GET /companies/{company_id}/vacancies": "open positions, no person",
+    "POST /companies/{company_id}/vacancies": "adds an open position, no person",
+    "GET /companies/{company_id}/vacancies/{vacancy_id}": "an open position, no person",
+    "POST /companies/{company_id}/vacancies/{vacancy_id}/close": "closes a position, no person",
     "GET /programmes": "programmes, no citizen",
     "GET /programmes/{programme_id}": "a programme, no citizen",
     "GET /enrolments": READ,
@@ -567,15 +602,61 @@ def api_writes() -> dict:
             {"end_date": str(dt.date.today())},
             {"HTTP_IF_MATCH": f'"{w.referral.version}"'},
         ),
+        "POST /citizens/{id}/shares": lambda w: (
+            "POST",
+            f"{API}/citizens/{w.citizen.pk}/shares",
+            {"shared_with_id": w.syd.pk, "purpose": "Bolig", "start_date": str(DAY)},
+        ),
+        "POST /citizens/{id}/shares/{id}/end": lambda w: (
+            "POST",
+            f"{API}/citizens/{w.citizen.pk}/shares/{a_share(w).pk}/end",
+            {},
+            {"HTTP_IF_MATCH": '"1"'},
+        ),
+        "POST /vacancy-suggestions": lambda w: (
+            "POST",
+            f"{API}/vacancy-suggestions",
+            {"citizen_id": w.teammates_citizen.pk, "vacancy_id": w.vacancy_id},
+        ),
+        "POST /vacancy-suggestions/{id}/outcome": lambda w: (
+            "POST",
+            f"{API}/vacancy-suggestions/{w.suggestion_id}/outcome",
+            {"outcome": "applied"},
+            {"HTTP_IF_MATCH": '"1"'},
+        ),
+        "POST /companies/{id}/contacts": lambda w: (
+            "POST",
+            f"{API}/companies/{w.company_id}/contacts",
+            {"name": "Bent Bager", "phone": "12345678"},
+        ),
+        "PUT /companies/{id}/contacts/{id}": lambda w: (
+            "PUT",
+            f"{API}/companies/{w.company_id}/contacts/{w.contact_id}",
+            {"role": "Mester"},
+            {"HTTP_IF_MATCH": '"1"'},
+        ),
     }
     return writes
+
+
+def a_share(w):
+    """Nord shares the world's citizen's case with Syd."""
+    from fremdrift.citizens.services import case_share_create
+
+    return case_share_create(
+        actor=w.caseworker,
+        citizen=w.citizen,
+        shared_with=w.syd,
+        purpose="Bolig",
+        start_date=DAY,
+    )
 
 
 @pytest.mark.parametrize(
     "operation", [op for op, kind in API_OPERATIONS.items() if kind in (READ, WRITE)]
 )
 def test_every_api_operation_on_case_data_writes_an_access_log_row(
-    operation, world, cases, referred, bearer, client
+    operation, world, cases, referred, registered, bearer, client
 ):
     import re
 

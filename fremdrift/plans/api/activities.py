@@ -224,12 +224,24 @@ def _activity_codes(data: dict, organisation_id: int, current_sector: str | None
     return data
 
 
+COMPANY_FIELDS = (("company_id", "company"), ("mentor_contact_id", "mentor_contact"))
+
+
 def _company_ids(data: dict) -> dict:
     """The body's company and mentor ids under the service's names (it checks them)."""
-    for key, name in (("company_id", "company"), ("mentor_contact_id", "mentor_contact")):
+    for key, name in COMPANY_FIELDS:
         if key in data:
             data[name] = data.pop(key)
     return data
+
+
+def _as_body_fields(error: ValidationError) -> ValidationError:
+    """The service's errors on the company and the mentor, named as the body names them."""
+    names = {name: key for key, name in COMPANY_FIELDS}
+    named: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        named.setdefault(names.get(field, field), []).extend(messages)
+    return ValidationError(named)
 
 
 def _activity_out(request: HttpRequest, activity: Activity, response: HttpResponse):
@@ -260,9 +272,12 @@ def activity_create(request: HttpRequest, payload: ActivityIn, response: HttpRes
         goals_served = list(plan.goals.filter(pk__in=wanted))
         if len(goals_served) != len(wanted):
             raise ValidationError({"goal_ids": "Choose goals of the citizen's plan."})
-        activity = services.activity_create(
-            actor=request.user, plan=plan, goals=goals_served, **data
-        )
+        try:
+            activity = services.activity_create(
+                actor=request.user, plan=plan, goals=goals_served, **data
+            )
+        except ValidationError as error:
+            raise _as_body_fields(error) from None
     log_write(request, citizen, AccessAction.CREATE)
     return Status(201, _activity_out(request, activity, response))
 
@@ -301,6 +316,8 @@ def activity_update(
         )
     except StaleVersion:
         return stale("activity")
+    except ValidationError as error:
+        raise _as_body_fields(error) from None
     log_write(request, citizen)
     return _activity_out(request, changed, response)
 
