@@ -594,21 +594,26 @@ def _line_added(
     return _plan_page(request, citizen, plan, may_change, **{name: form})
 
 
-@login_required
-@require_POST
-def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+def _person_added(request, citizen_id: int, form_class, add, *, done: str, anchor: str, name: str):
+    """A mentor or who does what, chosen among the people of the citizen's organisation."""
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = MentorForm(
+    form = form_class(
         request.POST,
         organisation=citizen.home_organisation,
         codes_from=request.user.organisation_id,
     )
     return _line_added(
+        request, citizen, plan, may_change, form, add, done=done, anchor=anchor, name=name
+    )
+
+
+@login_required
+@require_POST
+def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    return _person_added(
         request,
-        citizen,
-        plan,
-        may_change,
-        form,
+        citizen_id,
+        MentorForm,
         services.mentor_assign,
         done=_("The mentor has been added."),
         anchor="mentors",
@@ -619,18 +624,10 @@ def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_role_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = PlanRoleForm(
-        request.POST,
-        organisation=citizen.home_organisation,
-        codes_from=request.user.organisation_id,
-    )
-    return _line_added(
+    return _person_added(
         request,
-        citizen,
-        plan,
-        may_change,
-        form,
+        citizen_id,
+        PlanRoleForm,
         services.plan_role_assign,
         done=_("Who does what has been added to the plan."),
         anchor="roles",
@@ -695,23 +692,35 @@ STALE_OTHER_PLAN = gettext_lazy(
 )
 
 
+def _other_plan_changed(
+    request: HttpRequest, citizen_id: int, statutory_plan_id: int, change, done: str
+) -> HttpResponse:
+    """One of the citizen's other plans changed by the service `change` against the version
+    the page was read at."""
+    citizen, statutory_plan, version = _statutory_plan_and_version(
+        request, citizen_id, statutory_plan_id
+    )
+    try:
+        change(actor=request.user, statutory_plan=statutory_plan, expected_version=version)
+    except StaleVersion:
+        messages.error(request, STALE_OTHER_PLAN)
+    else:
+        messages.success(request, done)
+    return _back(citizen, "other-plans")
+
+
 @login_required
 @require_POST
 def statutory_plan_prioritise(
     request: HttpRequest, citizen_id: int, statutory_plan_id: int
 ) -> HttpResponse:
-    citizen, statutory_plan, version = _statutory_plan_and_version(
-        request, citizen_id, statutory_plan_id
+    return _other_plan_changed(
+        request,
+        citizen_id,
+        statutory_plan_id,
+        services.statutory_plan_prioritise,
+        _("The plan now takes priority over the other plans."),
     )
-    try:
-        services.statutory_plan_prioritise(
-            actor=request.user, statutory_plan=statutory_plan, expected_version=version
-        )
-    except StaleVersion:
-        messages.error(request, STALE_OTHER_PLAN)
-    else:
-        messages.success(request, _("The plan now takes priority over the other plans."))
-    return _back(citizen, "other-plans")
 
 
 @login_required
@@ -719,18 +728,13 @@ def statutory_plan_prioritise(
 def statutory_plan_remove(
     request: HttpRequest, citizen_id: int, statutory_plan_id: int
 ) -> HttpResponse:
-    citizen, statutory_plan, version = _statutory_plan_and_version(
-        request, citizen_id, statutory_plan_id
+    return _other_plan_changed(
+        request,
+        citizen_id,
+        statutory_plan_id,
+        services.statutory_plan_remove,
+        _("The other plan has been taken off the plan."),
     )
-    try:
-        services.statutory_plan_remove(
-            actor=request.user, statutory_plan=statutory_plan, expected_version=version
-        )
-    except StaleVersion:
-        messages.error(request, STALE_OTHER_PLAN)
-    else:
-        messages.success(request, _("The other plan has been taken off the plan."))
-    return _back(citizen, "other-plans")
 
 
 @login_required
