@@ -13,6 +13,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.test import override_settings
 
 from fremdrift.accounts.models import Organisation, Role
 from fremdrift.api import services as api_services
@@ -27,6 +29,26 @@ def request_writes_in_the_main_database():
     counts are the same on SQLite and PostgreSQL.
     `exchange/tests/test_pages_during_an_import.py` tests the file of their own."""
     settings.FREMDRIFT_REQUEST_WRITES_OWN_FILE = False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cache_of_the_session(tmp_path_factory):
+    """Django's cache (files, as in production) in a folder of each test process's own, not
+    var/cache/, which a server on this machine and the other test processes use."""
+    with override_settings(
+        CACHES={
+            "default": settings.CACHES["default"]
+            | {"LOCATION": str(tmp_path_factory.mktemp("cache"))}
+        }
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(cache_of_the_session):
+    """Each test starts with an empty cache: what it keeps under an id (an organisation's
+    headline figures) would otherwise meet the next test's row of the same id."""
+    cache.clear()
 
 
 @pytest.fixture

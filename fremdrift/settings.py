@@ -223,6 +223,18 @@ DATABASE_ROUTERS = [
 # Off only in the test suite, where most tests keep these rows in the main database.
 FREMDRIFT_REQUEST_WRITES_OWN_FILE = True
 
+# Django's cache: files under var/cache/ (FREMDRIFT_CACHE_DIR), which every gunicorn worker of
+# the machine shares, with no table to create and no write that waits for SQLite's lock during
+# an import. It holds the managers' headline figures of the day (`reports/headlines.py`) and
+# the count of wrong self-assessment links per address (`portal/views.py`).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("FREMDRIFT_CACHE_DIR", str(VAR_DIR / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -59,6 +59,37 @@ def _duplicate_cvr() -> ValidationError:
     )
 
 
+def _company_data(
+    *,
+    organisation_id: int,
+    company: Company | None = None,
+    name: str,
+    cvr: str,
+    address: str,
+    size_band: str,
+    sector: str,
+    notes: str,
+) -> dict:
+    """A company's fields as stored, or the fields' errors: a CVR number that another company
+    of the organisation's register has is one."""
+    errors = company_errors(name=name, cvr=cvr, size_band=size_band, sector=sector)
+    if errors:
+        raise ValidationError(errors)
+    same_cvr = Company.objects.filter(organisation_id=organisation_id, cvr=cvr_clean(cvr))
+    if company is not None:
+        same_cvr = same_cvr.exclude(pk=company.pk)
+    if same_cvr.exists():
+        raise _duplicate_cvr()
+    return {
+        "name": name.strip(),
+        "cvr": cvr_clean(cvr),
+        "address": address.strip(),
+        "size_band": size_band,
+        "sector": sector,
+        "notes": notes,
+    }
+
+
 @transaction.atomic
 def company_create(
     *,
@@ -71,25 +102,21 @@ def company_create(
     sector: str = "",
     notes: str = "",
 ) -> Company:
-    errors = company_errors(name=name, cvr=cvr, size_band=size_band, sector=sector)
-    if errors:
-        raise ValidationError(errors)
-    if Company.objects.filter(organisation=organisation, cvr=cvr_clean(cvr)).exists():
-        raise _duplicate_cvr()
+    data = _company_data(
+        organisation_id=organisation.pk,
+        name=name,
+        cvr=cvr,
+        address=address,
+        size_band=size_band,
+        sector=sector,
+        notes=notes,
+    )
     try:
         with transaction.atomic():
             return audited_create(
                 actor=actor,
                 model=Company,
-                data={
-                    "organisation": organisation,
-                    "name": name.strip(),
-                    "cvr": cvr_clean(cvr),
-                    "address": address.strip(),
-                    "size_band": size_band,
-                    "sector": sector,
-                    "notes": notes,
-                },
+                data={"organisation": organisation, **data},
                 tracked=COMPANY_FIELDS,
             )
     except IntegrityError:  # the same CVR number registered at the same moment
@@ -110,28 +137,38 @@ def company_update(
     notes: str = "",
 ) -> Company:
     current = lock_for_update(company, expected_version=expected_version)
-    errors = company_errors(name=name, cvr=cvr, size_band=size_band, sector=sector)
-    if errors:
-        raise ValidationError(errors)
-    if (
-        Company.objects.filter(organisation_id=current.organisation_id, cvr=cvr_clean(cvr))
-        .exclude(pk=current.pk)
-        .exists()
-    ):
-        raise _duplicate_cvr()
+    data = _company_data(
+        organisation_id=current.organisation_id,
+        company=current,
+        name=name,
+        cvr=cvr,
+        address=address,
+        size_band=size_band,
+        sector=sector,
+        notes=notes,
+    )
     return audited_update(
         actor=actor,
         instance=current,
         expected_version=None,
-        data={
-            "name": name.strip(),
-            "cvr": cvr_clean(cvr),
-            "address": address.strip(),
-            "size_band": size_band,
-            "sector": sector,
-            "notes": notes,
-        },
+        data=data,
         tracked=COMPANY_FIELDS,
+        lock=False,
+    )
+
+
+def _switch_off(*, actor, row, expected_version: int | None, flag: str, already: str, tracked):
+    """Sets the row's `flag` (`is_active`, `is_open`) to False under the row's lock; a row
+    switched off already is the field's error `already`."""
+    current = lock_for_update(row, expected_version=expected_version)
+    if not getattr(current, flag):
+        raise ValidationError({flag: already})
+    return audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={flag: False},
+        tracked=tracked,
         lock=False,
     )
 
@@ -140,16 +177,13 @@ def company_update(
 def company_retire(*, actor, company: Company, expected_version: int | None) -> Company:
     """The organisation places no one at the company any more: it stays in the register and
     its placements stay, but it is not offered for a new placement."""
-    current = lock_for_update(company, expected_version=expected_version)
-    if not current.is_active:
-        raise ValidationError({"is_active": _("The company has already been retired.")})
-    return audited_update(
+    return _switch_off(
         actor=actor,
-        instance=current,
-        expected_version=None,
-        data={"is_active": False},
+        row=company,
+        expected_version=expected_version,
+        flag="is_active",
+        already=_("The company has already been retired."),
         tracked=COMPANY_FIELDS,
-        lock=False,
     )
 
 
@@ -256,14 +290,11 @@ def vacancy_add(
 @transaction.atomic
 def vacancy_close(*, actor, vacancy: Vacancy, expected_version: int | None = None) -> Vacancy:
     """The position has been filled (or withdrawn): no longer suggested to citizens."""
-    current = lock_for_update(vacancy, expected_version=expected_version)
-    if not current.is_open:
-        raise ValidationError({"is_open": _("The position has already been closed.")})
-    return audited_update(
+    return _switch_off(
         actor=actor,
-        instance=current,
-        expected_version=None,
-        data={"is_open": False},
+        row=vacancy,
+        expected_version=expected_version,
+        flag="is_open",
+        already=_("The position has already been closed."),
         tracked=VACANCY_FIELDS,
-        lock=False,
     )

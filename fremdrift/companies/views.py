@@ -13,7 +13,7 @@ from fremdrift.accounts.access import may_use_company_register
 from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.core.exceptions import StaleVersion
-from fremdrift.core.forms import errors_onto_form
+from fremdrift.core.forms import error_sentence, errors_onto_form
 
 from . import selectors, services
 from .forms import CompanyForm, ContactForm, VacancyForm
@@ -132,49 +132,70 @@ def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
     )
 
 
+def _switched_off(request: HttpRequest, company: Company, switch_off, done: str) -> HttpResponse:
+    """A button that retires the company or closes a position: `switch_off()` calls the
+    service; a refusal (done already) or `done` among the messages, back on the company."""
+    try:
+        switch_off()
+    except ValidationError as error:
+        messages.error(request, error_sentence(error))
+    else:
+        messages.success(request, done)
+    return redirect("companies:detail", company_id=company.pk)
+
+
+def _added(request: HttpRequest, company_id: int, form_class, add, done: str, form_name: str):
+    """A contact person or an open position added from the company's page by the service
+    `add` with the form's fields; on a refusal the page again with the form (400)."""
+    company = selectors.company_get(request.user, company_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            add(actor=request.user, company=company, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("companies:detail", company_id=company.pk)
+    return _detail(request, company, status=400, **{form_name: form})
+
+
 @login_required
 @require_POST
 def company_retire(request: HttpRequest, company_id: int) -> HttpResponse:
     company = selectors.company_get(request.user, company_id)
-    try:
-        services.company_retire(actor=request.user, company=company, expected_version=None)
-    except ValidationError as error:
-        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
-    else:
-        messages.success(request, _("The company has been retired."))
-    return redirect("companies:detail", company_id=company.pk)
+    return _switched_off(
+        request,
+        company,
+        lambda: services.company_retire(actor=request.user, company=company, expected_version=None),
+        _("The company has been retired."),
+    )
 
 
 @login_required
 @require_POST
 def contact_add(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = selectors.company_get(request.user, company_id)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.company_contact_add(actor=request.user, company=company, **form.cleaned_data)
-        except ValidationError as error:
-            errors_onto_form(form, error)
-        else:
-            messages.success(request, _("The contact person has been added."))
-            return redirect("companies:detail", company_id=company.pk)
-    return _detail(request, company, status=400, contact_form=form)
+    return _added(
+        request,
+        company_id,
+        ContactForm,
+        services.company_contact_add,
+        _("The contact person has been added."),
+        "contact_form",
+    )
 
 
 @login_required
 @require_POST
 def vacancy_add(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = selectors.company_get(request.user, company_id)
-    form = VacancyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.vacancy_add(actor=request.user, company=company, **form.cleaned_data)
-        except ValidationError as error:
-            errors_onto_form(form, error)
-        else:
-            messages.success(request, _("The open position has been added."))
-            return redirect("companies:detail", company_id=company.pk)
-    return _detail(request, company, status=400, vacancy_form=form)
+    return _added(
+        request,
+        company_id,
+        VacancyForm,
+        services.vacancy_add,
+        _("The open position has been added."),
+        "vacancy_form",
+    )
 
 
 @login_required
@@ -182,10 +203,9 @@ def vacancy_add(request: HttpRequest, company_id: int) -> HttpResponse:
 def vacancy_close(request: HttpRequest, company_id: int, vacancy_id: int) -> HttpResponse:
     company = selectors.company_get(request.user, company_id)
     vacancy = get_object_or_404(company.vacancies, pk=vacancy_id)
-    try:
-        services.vacancy_close(actor=request.user, vacancy=vacancy)
-    except ValidationError as error:
-        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
-    else:
-        messages.success(request, _("The position has been marked as filled."))
-    return redirect("companies:detail", company_id=company.pk)
+    return _switched_off(
+        request,
+        company,
+        lambda: services.vacancy_close(actor=request.user, vacancy=vacancy),
+        _("The position has been marked as filled."),
+    )

@@ -36,6 +36,12 @@ class DesignSystemForm(forms.Form):
                 widget.attrs["aria-describedby"] = " ".join([*hint, f"id_{name}-error"])
 
 
+def error_sentence(error: ValidationError) -> str:
+    """What a service refused, as one message, for a page that has no form to show it on
+    (a button's POST): every field's messages in turn."""
+    return " ".join(m for ms in error.message_dict.values() for m in ms)
+
+
 def errors_onto_form(
     form: forms.Form,
     error: ValidationError,

@@ -236,7 +236,7 @@ class ActivityForm(DesignSystemForm):
         # The recording user's organisation's codes (`offer_codes`), for a job consultant
         # only the company-oriented ones.
         allowed = set(kind.queryset.values_list("pk", flat=True))
-        offered = [c for c in activity_types(sector) if c.pk in allowed]
+        offered = [c for c in activity_types(codes_from, sector) if c.pk in allowed]
         kind.choices = [("", "---------")] + [
             (c.pk, c.label if sector else f"{c.parent.label}: {c.label}") for c in offered
         ]

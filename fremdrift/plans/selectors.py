@@ -14,6 +14,7 @@ from fremdrift.accounts.models import Role, User
 from fremdrift.assessments.models import Assessment
 from fremdrift.citizens.access import citizens_in_scope
 from fremdrift.codelists.models import Code, CodeList
+from fremdrift.codelists.selectors import codes_for
 
 from .models import (
     Activity,
@@ -92,14 +93,17 @@ def replay(events) -> dict:
     return state
 
 
-def activity_types(sector: Code | None = None) -> list[Code]:
-    """The active activity types of a sector, sorted by their label in the active language;
-    without a sector, every sector's types. The one rule of which type belongs to which
-    sector: a type is a second-level code of the list of types, under the first-level code
-    named as the sector's code (`codelists/defaults.py`)."""
-    types = Code.objects.filter(
-        code_list=CodeList.ACTIVITY_TYPE, is_active=True, parent__isnull=False
-    ).select_related("parent")
+def activity_types(organisation, sector: Code | None = None) -> list[Code]:
+    """The active activity types an organisation's users choose from (the defaults and the
+    organisation's own, `codelists.selectors.codes_for`) of a sector, sorted by their label
+    in the active language; without a sector, every sector's types. The one rule of which
+    type belongs to which sector: a type is a second-level code of the list of types, under
+    the first-level code named as the sector's code (`codelists/defaults.py`)."""
+    types = (
+        codes_for(code_list=CodeList.ACTIVITY_TYPE, organisation=organisation)
+        .filter(parent__isnull=False)
+        .select_related("parent")
+    )
     if sector is not None:
         types = types.filter(parent__code=sector.code)
     return sorted(types, key=lambda c: (c.parent.label.casefold(), c.label.casefold()))

@@ -29,7 +29,7 @@ from fremdrift.citizens.access import (
 from fremdrift.citizens.selectors import case_review_number
 from fremdrift.codelists.models import Code
 from fremdrift.core.exceptions import StaleVersion
-from fremdrift.core.forms import errors_onto_form
+from fremdrift.core.forms import error_sentence, errors_onto_form
 
 from . import selectors, services
 from .forms import (
@@ -571,50 +571,68 @@ def vacancy_suggestion_outcome(
             actor=request.user, suggestion=suggestion, outcome=request.POST.get("outcome", "")
         )
     except ValidationError as error:
-        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+        messages.error(request, error_sentence(error))
     else:
         messages.success(request, _("The outcome has been saved."))
     return _back(citizen, "vacancies")
 
 
-@login_required
-@require_POST
-def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+def _line_added(
+    request: HttpRequest, citizen, plan, may_change, form, add, *, done: str, anchor: str, name: str
+) -> HttpResponse:
+    """A line added to the plan by the service `add` with the form's fields: back on the
+    plan at `anchor` with `done`, or the plan page again with the form (its context `name`)
+    and its errors."""
+    if form.is_valid():
+        try:
+            add(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        else:
+            messages.success(request, done)
+            return _back(citizen, anchor)
+    return _plan_page(request, citizen, plan, may_change, **{name: form})
+
+
+def _person_added(request, citizen_id: int, form_class, add, *, done: str, anchor: str, name: str):
+    """A mentor or who does what, chosen among the people of the citizen's organisation."""
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = MentorForm(
+    form = form_class(
         request.POST,
         organisation=citizen.home_organisation,
         codes_from=request.user.organisation_id,
     )
-    if form.is_valid():
-        try:
-            services.mentor_assign(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            errors_onto_form(form, error)
-        else:
-            messages.success(request, _("The mentor has been added."))
-            return _back(citizen, "mentors")
-    return _plan_page(request, citizen, plan, may_change, mentor_form=form)
+    return _line_added(
+        request, citizen, plan, may_change, form, add, done=done, anchor=anchor, name=name
+    )
+
+
+@login_required
+@require_POST
+def mentor_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    return _person_added(
+        request,
+        citizen_id,
+        MentorForm,
+        services.mentor_assign,
+        done=_("The mentor has been added."),
+        anchor="mentors",
+        name="mentor_form",
+    )
 
 
 @login_required
 @require_POST
 def plan_role_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = PlanRoleForm(
-        request.POST,
-        organisation=citizen.home_organisation,
-        codes_from=request.user.organisation_id,
+    return _person_added(
+        request,
+        citizen_id,
+        PlanRoleForm,
+        services.plan_role_assign,
+        done=_("Who does what has been added to the plan."),
+        anchor="roles",
+        name="plan_role_form",
     )
-    if form.is_valid():
-        try:
-            services.plan_role_assign(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            errors_onto_form(form, error)
-        else:
-            messages.success(request, _("Who does what has been added to the plan."))
-            return _back(citizen, "roles")
-    return _plan_page(request, citizen, plan, may_change, plan_role_form=form)
 
 
 @login_required
@@ -644,16 +662,17 @@ def plan_role_remove(request: HttpRequest, citizen_id: int, plan_role_id: int) -
 @require_POST
 def statutory_plan_create(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True)
-    form = StatutoryPlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.statutory_plan_add(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            errors_onto_form(form, error)
-        else:
-            messages.success(request, _("The other plan has been recorded."))
-            return _back(citizen, "other-plans")
-    return _plan_page(request, citizen, plan, may_change, statutory_plan_form=form)
+    return _line_added(
+        request,
+        citizen,
+        plan,
+        may_change,
+        StatutoryPlanForm(request.POST),
+        services.statutory_plan_add,
+        done=_("The other plan has been recorded."),
+        anchor="other-plans",
+        name="statutory_plan_form",
+    )
 
 
 def _statutory_plan_and_version(request, citizen_id: int, statutory_plan_id: int):
@@ -673,23 +692,35 @@ STALE_OTHER_PLAN = gettext_lazy(
 )
 
 
+def _other_plan_changed(
+    request: HttpRequest, citizen_id: int, statutory_plan_id: int, change, done: str
+) -> HttpResponse:
+    """One of the citizen's other plans changed by the service `change` against the version
+    the page was read at."""
+    citizen, statutory_plan, version = _statutory_plan_and_version(
+        request, citizen_id, statutory_plan_id
+    )
+    try:
+        change(actor=request.user, statutory_plan=statutory_plan, expected_version=version)
+    except StaleVersion:
+        messages.error(request, STALE_OTHER_PLAN)
+    else:
+        messages.success(request, done)
+    return _back(citizen, "other-plans")
+
+
 @login_required
 @require_POST
 def statutory_plan_prioritise(
     request: HttpRequest, citizen_id: int, statutory_plan_id: int
 ) -> HttpResponse:
-    citizen, statutory_plan, version = _statutory_plan_and_version(
-        request, citizen_id, statutory_plan_id
+    return _other_plan_changed(
+        request,
+        citizen_id,
+        statutory_plan_id,
+        services.statutory_plan_prioritise,
+        _("The plan now takes priority over the other plans."),
     )
-    try:
-        services.statutory_plan_prioritise(
-            actor=request.user, statutory_plan=statutory_plan, expected_version=version
-        )
-    except StaleVersion:
-        messages.error(request, STALE_OTHER_PLAN)
-    else:
-        messages.success(request, _("The plan now takes priority over the other plans."))
-    return _back(citizen, "other-plans")
 
 
 @login_required
@@ -697,18 +728,13 @@ def statutory_plan_prioritise(
 def statutory_plan_remove(
     request: HttpRequest, citizen_id: int, statutory_plan_id: int
 ) -> HttpResponse:
-    citizen, statutory_plan, version = _statutory_plan_and_version(
-        request, citizen_id, statutory_plan_id
+    return _other_plan_changed(
+        request,
+        citizen_id,
+        statutory_plan_id,
+        services.statutory_plan_remove,
+        _("The other plan has been taken off the plan."),
     )
-    try:
-        services.statutory_plan_remove(
-            actor=request.user, statutory_plan=statutory_plan, expected_version=version
-        )
-    except StaleVersion:
-        messages.error(request, STALE_OTHER_PLAN)
-    else:
-        messages.success(request, _("The other plan has been taken off the plan."))
-    return _back(citizen, "other-plans")
 
 
 @login_required

@@ -23,7 +23,7 @@ from fremdrift.citizens.access import (
 )
 from fremdrift.core.exceptions import StaleVersion
 from fremdrift.core.exports import About, csv_response, xlsx_response
-from fremdrift.core.forms import errors_onto_form, form_in_words
+from fremdrift.core.forms import error_sentence, errors_onto_form, form_in_words
 
 from . import selectors, services
 from .forms import FidelityAssessmentForm, MilestoneConfirmForm, PaymentReportForm
@@ -49,7 +49,7 @@ def milestone_confirm(request: HttpRequest, citizen_id: int, enrolment_id: int) 
                 reached_on=form.cleaned_data["reached_on"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+            messages.error(request, error_sentence(error))
         else:
             messages.success(request, _("The milestone has been confirmed."))
     return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
@@ -207,26 +207,29 @@ def _payment_xlsx(report, about: About) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def enrolment_assign(request: HttpRequest, citizen_id: int, enrolment_id: int) -> HttpResponse:
-    enrolment = selectors.enrolment_to_change(request.user, citizen_id, enrolment_id)
-    candidates = {str(u.pk): u for u in selectors.responsible_candidates(enrolment)}
-    chosen = request.POST.get("responsible", "")
+def _person_named(
+    request: HttpRequest,
+    enrolment: Enrolment,
+    *,
+    field: str,
+    candidates: dict,
+    not_a_candidate: str,
+    assign,
+    saved: str,
+) -> HttpResponse:
+    """A person of the enrolment named from `candidates` (pk as text: user) by the POST's
+    `field` (empty: nobody) and saved by `assign(person, version)` against the version the
+    page was read at; the outcome among the messages on the citizen's referrals."""
+    chosen = request.POST.get(field, "")
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
     if chosen and chosen not in candidates:
-        messages.error(request, _("Choose a member of the programme's staff or a caseworker."))
+        messages.error(request, not_a_candidate)
     else:
         try:
-            services.enrolment_assign(
-                actor=request.user,
-                enrolment=enrolment,
-                expected_version=version,
-                responsible=candidates.get(chosen),
-            )
+            assign(candidates.get(chosen), version)
         except StaleVersion:
             messages.error(
                 request,
@@ -236,10 +239,27 @@ def enrolment_assign(request: HttpRequest, citizen_id: int, enrolment_id: int) -
                 ),
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.message_dict["responsible"]))
+            messages.error(request, " ".join(error.message_dict[field]))
         else:
-            messages.success(request, _("The responsible member of staff has been saved."))
+            messages.success(request, saved)
     return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
+
+
+@login_required
+@require_POST
+def enrolment_assign(request: HttpRequest, citizen_id: int, enrolment_id: int) -> HttpResponse:
+    enrolment = selectors.enrolment_to_change(request.user, citizen_id, enrolment_id)
+    return _person_named(
+        request,
+        enrolment,
+        field="responsible",
+        candidates={str(u.pk): u for u in selectors.responsible_candidates(enrolment)},
+        not_a_candidate=_("Choose a member of the programme's staff or a caseworker."),
+        assign=lambda person, version: services.enrolment_assign(
+            actor=request.user, enrolment=enrolment, expected_version=version, responsible=person
+        ),
+        saved=_("The responsible member of staff has been saved."),
+    )
 
 
 @login_required
@@ -254,37 +274,17 @@ def enrolment_company_consultant(
     )
     if not may_name_company_consultant(request.user, enrolment):
         raise PermissionDenied
-    candidates = {str(u.pk): u for u in selectors.company_consultant_candidates(enrolment)}
-    chosen = request.POST.get("company_consultant", "")
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
-    if chosen and chosen not in candidates:
-        messages.error(
-            request, _("Job consultant: choose a job consultant of the citizen's organisation.")
-        )
-    else:
-        try:
-            services.enrolment_company_consultant_assign(
-                actor=request.user,
-                enrolment=enrolment,
-                expected_version=version,
-                consultant=candidates.get(chosen),
-            )
-        except StaleVersion:
-            messages.error(
-                request,
-                _(
-                    "Someone else changed this enrolment while you were working. "
-                    "Check it and try again."
-                ),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.message_dict["company_consultant"]))
-        else:
-            messages.success(request, _("The job consultant has been saved."))
-    return redirect(f"/citizens/{enrolment.citizen_id}/#referrals")
+    return _person_named(
+        request,
+        enrolment,
+        field="company_consultant",
+        candidates={str(u.pk): u for u in selectors.company_consultant_candidates(enrolment)},
+        not_a_candidate=_("Job consultant: choose a job consultant of the citizen's organisation."),
+        assign=lambda person, version: services.enrolment_company_consultant_assign(
+            actor=request.user, enrolment=enrolment, expected_version=version, consultant=person
+        ),
+        saved=_("The job consultant has been saved."),
+    )
 
 
 def _profile_rows(items, shown: dict, errors: dict, prefix: str = "profile_") -> list[dict]:

@@ -18,7 +18,7 @@ from fremdrift.audit.models import AccessAction
 from fremdrift.audit.services import access_log_write
 from fremdrift.citizens.access import citizen_get, may_change_citizen, may_close_programme
 from fremdrift.core.exceptions import StaleVersion
-from fremdrift.core.forms import errors_onto_form
+from fremdrift.core.forms import error_sentence, errors_onto_form
 from fremdrift.programmes import selectors as programme_selectors
 from fremdrift.programmes import services as programme_services
 from fremdrift.programmes.forms import EnrolmentExitForm, ProgrammeCloseForm
@@ -202,7 +202,7 @@ def referral_end(request: HttpRequest, citizen_id: int, referral_id: int) -> Htt
                 withdrawn=form.cleaned_data["withdrawn"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+            messages.error(request, error_sentence(error))
         else:
             messages.success(request, _("The referral has ended; the provider no longer sees it."))
     else:

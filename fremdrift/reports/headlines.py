@@ -1,15 +1,24 @@
 """The headline figures a manager or analyst lands on ("Mit overblik"): the organisation's
 active enrolments, the share of due assessments done on time, and the progression report's
 verdict in words. Each is the figure of the report it links to, run with the filters that
-report opens with (`CohortForm.default_data`), so that the link shows the same number; each
-follows the small-cell rule of `privacy.py`."""
+report opens with (`CohortForm.default_data`), so that the link shows the same number (as of
+the time they were computed); each follows the small-cell rule of `privacy.py`.
 
+Running those reports takes the time of three report pages, so the figures are computed at
+most once a day per organisation and language (the verdict is in words) and kept in Django's
+cache until the day ends: they depend on the user only through the organisation, as the
+reports' cohort and default filters do (`cohort.cohort_units`, `forms.CohortForm`)."""
+
+import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.http import QueryDict
+from django.utils import timezone, translation
 
+from fremdrift.accounts.access import may_read_reports
 from fremdrift.core.routers import reads_from_replica
 from fremdrift.programmes.models import Enrolment
 
@@ -33,6 +42,8 @@ class Headlines:
     # The progression report's sentences, and the instrument they are of (None: no report).
     verdict: list[str] = field(default_factory=list)
     instrument: object = None
+    # When the figures were computed (they are kept for the rest of the day).
+    computed_at: dt.datetime | None = None
 
     @property
     def on_time_hidden(self) -> bool:
@@ -90,7 +101,32 @@ def _verdict(user) -> tuple[list[str], object]:
     return [str(line) for line in summary_of(report)], instrument
 
 
-def headlines(user) -> Headlines:
+def headlines(user, *, today: dt.date | None = None) -> Headlines:
+    """The organisation's figures of `today` (by default the local date): computed by the
+    day's first visit in the user's language, read from the cache by the others."""
+    if not may_read_reports(user):
+        return _computed(user)  # nothing to count, and nothing to keep under the organisation
+    today = today or timezone.localdate()
+    key = f"reports:headlines:{user.organisation_id}:{today.isoformat()}:{_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = _computed(user)
+        cache.set(key, found, timeout=_seconds_left(today))
+    return found
+
+
+def _language() -> str:
+    return translation.get_language() or "da"
+
+
+def _seconds_left(today: dt.date) -> int:
+    """Until the end of `today` in local time, at least a minute: a new day has a key of its
+    own, and yesterday's figures leave the cache."""
+    midnight = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
+    return max(60, int((midnight - timezone.now()).total_seconds()))
+
+
+def _computed(user) -> Headlines:
     with reads_from_replica():
         on_time, due = _on_time(user)
         verdict, instrument = _verdict(user)
@@ -100,4 +136,5 @@ def headlines(user) -> Headlines:
             on_time_due=due,
             verdict=verdict,
             instrument=instrument,
+            computed_at=timezone.now(),
         )

@@ -55,7 +55,10 @@ def test_the_wheel_names_the_previous_reading_with_its_date(world, login):
     labels = re.findall(
         r"<text[^>]*>((?:Første gang|Forrige|Seneste|Sidste gang)[^<]*)</text>", svg
     )
-    day = lambda d: (TODAY - dt.timedelta(days=d)).strftime("%d.%m.%Y")  # noqa: E731
+
+    def day(days_ago: int) -> str:
+        return (TODAY - dt.timedelta(days=days_ago)).strftime("%d.%m.%Y")
+
     assert labels == [f"Første gang, {day(90)}", f"Forrige, {day(30)}", f"Seneste, {day(10)}"]
 
 

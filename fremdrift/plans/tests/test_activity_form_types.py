@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from fremdrift.codeadmin.services import code_add
 from fremdrift.codelists.models import Code
 from fremdrift.plans import selectors, services
 from fremdrift.plans.models import Activity
@@ -60,7 +61,7 @@ def test_the_form_asks_htmx_to_redraw_the_types_when_the_sector_changes(world, l
     assert 'hx-target="#activity-kind"' in sector
     # Before a sector is chosen every type is offered, named with its sector.
     labels = option_labels(html, "kind")
-    assert len(labels) == len(selectors.activity_types())
+    assert len(labels) == len(selectors.activity_types(world.nord))
     assert all(": " in label for label in labels)
 
 
@@ -116,8 +117,48 @@ def test_the_type_list_asks_for_a_caseworker_of_the_citizen(world, login, plan):
 def test_every_sector_has_types_and_every_type_a_sector(db):
     sectors = Code.objects.filter(code_list="activity_sector", parent=None)
     for sector in sectors:
-        assert selectors.activity_types(sector), sector.code
-    assert sum(len(selectors.activity_types(s)) for s in sectors) == len(selectors.activity_types())
+        assert selectors.activity_types(None, sector), sector.code
+    every = selectors.activity_types(None)
+    assert sum(len(selectors.activity_types(None, s)) for s in sectors) == len(every)
+
+
+def test_an_organisations_own_type_is_offered_to_it_and_to_no_other(world, login, plan):
+    own = code_add(
+        actor=world.administrator,
+        organisation=world.nord,
+        code_list="activity_type",
+        code="walk_and_talk",
+        label_da="Gå-og-snak",
+        label_en="Walk and talk",
+        sort_order=99,
+        parent=code("activity_type", "health"),
+    )
+    health = code("activity_sector", "health")
+    url = reverse("plans:activity_types", args=[world.citizen.pk])
+    client = login(world.caseworker)
+
+    fragment = client.get(url, {"sector": health.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Gå-og-snak" in option_labels(fragment, "kind")
+    page = client.get(reverse("plans:form", args=[world.citizen.pk, "activity"])).content.decode()
+    assert any(label.endswith(": Gå-og-snak") for label in option_labels(page, "kind"))
+    response = client.post(
+        reverse("plans:activity_create", args=[world.citizen.pk]),
+        {"sector": health.pk, "kind": own.pk, "purpose": "Gåture", "start_date": "2026-02-01"},
+    )
+    assert response.status_code == 302
+    assert Activity.objects.get(plan=plan).kind == own
+
+    # Syd's caseworker, on Syd's citizen, is offered the defaults only.
+    other = login(world.outsider).get(
+        reverse("plans:activity_types", args=[world.foreign_citizen.pk]),
+        {"sector": health.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert other.status_code == 200
+    labels = option_labels(other.content.decode(), "kind")
+    assert "Gå-og-snak" not in labels and "Walk and talk" not in labels
+    assert labels  # the defaults still are
+    assert own not in selectors.activity_types(world.syd)
 
 
 def test_the_activity_table_shows_the_goals_it_serves(world, login, plan):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from fremdrift.audit.models import AccessLogEntry
-from fremdrift.reports.tests.test_progression import CODES, PEOPLE, cohort, wheel  # noqa: F401
+from fremdrift.reports.tests.test_progression import CODES, wheel
 
 PURPOSE = "Evaluering af Nordforløb 2026"
 
@@ -33,7 +33,7 @@ def rows_of(response):
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 
-def test_the_export_needs_its_own_permission(world, login, cohort):  # noqa: F811
+def test_the_export_needs_its_own_permission(world, login, cohort):
     client = login(world.manager)
     page = client.get(reverse("reports:dataset")).content.decode()
     assert 'data-testid="no-permission"' in page
@@ -41,7 +41,7 @@ def test_the_export_needs_its_own_permission(world, login, cohort):  # noqa: F81
     assert not AccessLogEntry.objects.filter(action="export").exists()
 
 
-def test_long_export_with_pseudonyms_and_the_access_log(world, login, cohort):  # noqa: F811
+def test_long_export_with_pseudonyms_and_the_access_log(world, login, cohort):
     grant(world.manager)
     client = login(world.manager)
     response = export(client)
@@ -64,7 +64,7 @@ def test_long_export_with_pseudonyms_and_the_access_log(world, login, cohort):  
     assert first_person != second_person
 
 
-def test_wide_export_has_one_column_per_item(world, login, cohort):  # noqa: F811
+def test_wide_export_has_one_column_per_item(world, login, cohort):
     grant(world.manager)
     response = export(login(world.manager), shape="wide", file_format="xlsx")
     book = load_workbook(io.BytesIO(response.content))
@@ -75,7 +75,7 @@ def test_wide_export_has_one_column_per_item(world, login, cohort):  # noqa: F81
     assert book.worksheets[1].title == "Kodebog"
 
 
-def test_a_missing_purpose_names_the_field_and_exports_nothing(world, login, cohort):  # noqa: F811
+def test_a_missing_purpose_names_the_field_and_exports_nothing(world, login, cohort):
     grant(world.manager)
     response = export(login(world.manager), purpose="")
     assert response.status_code == 400 and 'id="id_purpose-error"' in response.content.decode()

@@ -16,7 +16,7 @@ from fremdrift.core.exports import about_sheet_title, csv_about, csv_table, filt
 from fremdrift.programmes import services as programme_services
 from fremdrift.reports.tests.test_case_review_tally import CASES, review
 from fremdrift.reports.tests.test_dataset import PURPOSE, grant
-from fremdrift.reports.tests.test_progression import cohort, record, wheel  # noqa: F401
+from fremdrift.reports.tests.test_progression import record, wheel
 from fremdrift.reports.views import REPORT_NAMES
 from fremdrift.testing import make_citizen, make_programme
 
@@ -60,7 +60,7 @@ def sheets(response) -> dict:
 
 
 @pytest.mark.parametrize("report", REPORTS)
-def test_every_report_file_says_what_it_is(world, login, cohort, report):  # noqa: F811
+def test_every_report_file_says_what_it_is(world, login, cohort, report):
     client = login(world.manager)
     csv = client.get(reverse(f"reports:{report}"), {"format": "csv"})
     assert csv["Content-Type"].startswith("text/csv"), report
@@ -77,7 +77,7 @@ def test_every_report_file_says_what_it_is(world, login, cohort, report):  # noq
     assert_says_what_it_is(workbook[last], name=name_of(report), size=9, filters=filters)
 
 
-def test_the_filters_are_written_in_words(world, login, cohort):  # noqa: F811
+def test_the_filters_are_written_in_words(world, login, cohort):
     client = login(world.manager)
     query = {
         "instrument": wheel().pk,
@@ -96,7 +96,7 @@ def test_the_filters_are_written_in_words(world, login, cohort):  # noqa: F811
     assert_says_what_it_is(about, name=name_of("progression"), size=9, filters=expected)
 
 
-def test_a_small_group_is_written_as_under_five(world, login, cohort):  # noqa: F811
+def test_a_small_group_is_written_as_under_five(world, login, cohort):
     """A cohort of 1 to 4: the file says only that there are too few, and its size is "<5"."""
     small = make_programme(world.nord, name="Lille forløb")
     for n in range(2):
@@ -163,7 +163,7 @@ def test_a_citizens_access_log_file_says_what_it_is(world, login):
 def test_the_dataset_csv_stays_a_bare_table_and_its_workbook_says_what_it_is(
     world,
     login,
-    cohort,  # noqa: F811
+    cohort,
 ):
     grant(world.manager)
     client = login(world.manager)

@@ -78,11 +78,6 @@ def record(actor, citizen, day, level, extra=0, spread=(0,) * 8):
     )
 
 
-@pytest.fixture
-def cohort(world):
-    return enrol_cohort(world)
-
-
 def enrol_cohort(world):
     """Eight citizens enrolled with a baseline and two follow-ups, and a ninth with a
     baseline only; returns the programme."""

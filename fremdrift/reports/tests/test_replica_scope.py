@@ -14,7 +14,6 @@ from fremdrift.core.routers import reads_from_replica, replica_reads_wanted
 from fremdrift.reports.functions import read_side_by_side
 
 from .test_dataset import export, grant
-from .test_progression import cohort  # noqa: F401
 
 
 class ReadSpy:
@@ -46,7 +45,7 @@ def spy(monkeypatch):
 def test_report_pages_and_exports_read_the_cohort_in_the_replica_scope(
     world,
     login,
-    cohort,  # noqa: F811
+    cohort,
     spy,
     report,
     format,
@@ -64,7 +63,7 @@ def test_report_api_operations_read_in_the_replica_scope(
     world,
     client,
     bearer,
-    cohort,  # noqa: F811
+    cohort,
     spy,
     report,
 ):
@@ -79,7 +78,7 @@ def test_report_api_operations_read_in_the_replica_scope(
 def test_the_dataset_reads_in_the_replica_scope_and_writes_its_access_log_there_too(
     world,
     login,
-    cohort,  # noqa: F811
+    cohort,
     spy,
 ):
     """The access-log entry is written while the scope is on; the router sends writes to the
@@ -95,7 +94,7 @@ def test_the_dataset_reads_in_the_replica_scope_and_writes_its_access_log_there_
     assert AccessLogEntry.objects.get(action="export")._state.db == "default"
 
 
-def test_pages_read_outside_the_replica_scope(world, login, cohort, spy):  # noqa: F811
+def test_pages_read_outside_the_replica_scope(world, login, cohort, spy):
     client = login(world.caseworker)
     for path in (reverse("citizens:list"), reverse("citizens:detail", args=[world.citizen.pk])):
         assert client.get(path).status_code == 200

@@ -19,7 +19,6 @@ from fremdrift.api.tests.writes import referred as referred
 from fremdrift.reports.tests.test_agreement import pairs as pairs
 from fremdrift.reports.tests.test_comparison import two_programmes as two_programmes
 from fremdrift.reports.tests.test_goals import plans_in_programme as plans_in_programme
-from fremdrift.reports.tests.test_progression import cohort as cohort
 from fremdrift.reports.tests.test_quality import followed as followed
 from fremdrift.reports.tests.test_surveys import answered as answered
 
