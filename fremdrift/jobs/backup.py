@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connections
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.executor import MigrationExecutor
@@ -287,6 +288,7 @@ def backup_restore(path: Path, *, force: bool = False) -> Restored:
     for alias, database in databases.items():
         RESTORE[database["engine"]](alias, path / database["file"])
     connections.close_all()
+    cache.clear()  # the day's figures of the replaced data (reports/headlines.py)
     problem = field_key_problem()
     if problem:
         raise BackupError(f"The backup is restored, but: {problem}")

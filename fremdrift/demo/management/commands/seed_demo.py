@@ -9,6 +9,7 @@ import datetime as dt
 import random
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -91,6 +92,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data are already loaded; nothing changed.")
         else:
             self.seed()
+            cache.clear()  # figures of the day computed before the demo existed
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(LOGINS)
 
