@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
@@ -63,6 +64,14 @@ def test_demo_walks_the_path_from_referral_to_exit_with_the_providers_in_the_loo
     )
     codes = {r.milestone.code for entry in reached.values() for r in entry.reached}
     assert {"started", "plan_with_mentor", "company_offer_or_job_education", "handover"} <= codes
+
+
+def test_a_new_demo_empties_the_headline_figures_kept_for_the_day(db, capsys):
+    """A manager's figures are kept for the day (reports/headlines.py); those computed before
+    the demo was loaded would show an empty organisation until midnight."""
+    cache.set("reports:headlines:1:2026-12-04:da", "figures of an empty organisation")
+    seed(capsys)
+    assert cache.get("reports:headlines:1:2026-12-04:da") is None
 
 
 def test_a_second_run_keeps_what_is_there(db, capsys):
