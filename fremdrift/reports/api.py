@@ -100,13 +100,13 @@ class CohortFilters(Schema):
     )
     enrolled_from: dt.date | None = Field(
         None,
-        description="Only enrolments (or, in the group `follows`, follows) that started on or "
-        "after this day (ISO 8601)",
+        description="Only enrolments (or, in the groups `follows` and `shared`, follows) that "
+        "started on or after this day (ISO 8601)",
     )
     enrolled_to: dt.date | None = Field(
         None,
-        description="Only enrolments (or, in the group `follows`, follows) that started on or "
-        "before this day (ISO 8601)",
+        description="Only enrolments (or, in the groups `follows` and `shared`, follows) that "
+        "started on or before this day (ISO 8601)",
     )
     caseworker: int | None = Field(
         None,
@@ -125,12 +125,15 @@ class CohortFilters(Schema):
 
 
 class GroupFilters(CohortFilters):
-    group: Literal["enrolments", "follows"] = Field(
+    group: Literal["enrolments", "follows", "shared"] = Field(
         "enrolments",
-        description="The group the report covers: `enrolments` in programmes, or `follows`, "
+        description="The group the report covers: `enrolments` in programmes, `follows`, "
         "the organisation's own citizens who follow the report's instrument (any instrument "
         "for quality), in a programme or not, measured from the day they started following "
-        "it. A group of follows takes no `programme` or `provider`.",
+        "it, or `shared`, the same for the citizens whose case another authority shares "
+        "with the organisation today (offered to an organisation that has received a share; "
+        "a citizen counts for the home organisation in the other two groups). A group of "
+        "follows or shared citizens takes no `programme` or `provider`.",
     )
 
 
@@ -216,10 +219,10 @@ class ReportOut(Schema):
         "summary says there are too few to show results and there are no tables"
     )
     enrolments: int | None = Field(
-        description="Enrolments in the cohort the report covers (in the group `follows`: "
-        "follows); null where citizens is"
+        description="Enrolments in the cohort the report covers (in the groups `follows` "
+        "and `shared`: follows); null where citizens is"
     )
-    group: Literal["enrolments", "follows"] = Field(
+    group: Literal["enrolments", "follows", "shared"] = Field(
         description="The group the report covers (see the parameter `group`)"
     )
     summary: list[str] = Field(description="The page's lines in plain words, in order")

@@ -1,11 +1,15 @@
 """The cohort a report covers, chosen by filters within the user's organisation. A cohort is
-one of two kinds of group: enrolments in programmes (the programmes the organisation runs,
-and its own citizens' enrolments elsewhere), or the organisation's own citizens who follow an
+one of three kinds of group: enrolments in programmes (the programmes the organisation runs,
+and its own citizens' enrolments elsewhere), the organisation's own citizens who follow an
 instrument (`FOLLOWS`: one unit per follow, measured from the follow's start; seed 001's
-citizens who stay at the jobcentre and are scored there). Every report reads the cohort
-through the functions below; a unit's id is an enrolment's or a follow's, and its period
-runs from its start to its end (an enrolment's exit; a follow has none, it runs until
-today)."""
+citizens who stay at the jobcentre and are scored there), or the citizens whose case another
+authority shares with the organisation today (`SHARED`, issue 25 §3: the same units as
+`FOLLOWS`, chosen by an active `citizens.CaseShare` instead of the home organisation, as
+`citizens_in_scope` chooses them; a share that has ended, or not yet begun, leaves its citizen
+out). A citizen counts for their home organisation in the other two groups, shared or not,
+and never in another authority's. Every report reads the cohort through the functions
+below; a unit's id is an enrolment's or a follow's, and its period runs from its start to
+its end (an enrolment's exit; a follow has none, it runs until today)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -15,7 +19,8 @@ from django.db.models.functions import Cast
 
 from fremdrift.accounts.access import may_read_reports
 from fremdrift.assessments.models import Answer, Assessment, Follow
-from fremdrift.citizens.models import AGE_BANDS, age_band
+from fremdrift.citizens.access import active_case_share
+from fremdrift.citizens.models import AGE_BANDS, CaseShare, age_band
 from fremdrift.core.cpr import age_on
 from fremdrift.programmes.models import Enrolment
 from fremdrift.programmes.selectors import enrolment_profiles
@@ -33,9 +38,12 @@ AGE_BAND_LIMITS = dict(
 # A grouping by an item of the participant profile is written `profile:<item code>`.
 PROFILE_GROUPS = "profile:"
 
-# The two kinds of group a report covers.
+# The three kinds of group a report covers.
 ENROLMENTS = "enrolments"
 FOLLOWS = "follows"
+SHARED = "shared"
+# The groups whose units are follows.
+FOLLOW_GROUPS = (FOLLOWS, SHARED)
 
 
 @dataclass(frozen=True)
@@ -50,13 +58,18 @@ class Filters:
     # Answers of the participant profile the enrolment must have: (item code, option code).
     profile: tuple[tuple[str, str], ...] = ()
     group: str = ENROLMENTS
-    # The instrument followed, for the group `FOLLOWS` (None: every follow).
+    # The instrument followed, for the groups `FOLLOWS` and `SHARED` (None: every follow).
     instrument: int | None = None
     caseworker: int | None = None  # the citizen's responsible caseworker
 
     @property
     def of_follows(self) -> bool:
-        return self.group == FOLLOWS
+        """The units are follows: the organisation's own citizens', or the shared ones'."""
+        return self.group in FOLLOW_GROUPS
+
+    @property
+    def of_shared(self) -> bool:
+        return self.group == SHARED
 
 
 def age_band_at(birth_date: dt.date, day: dt.date) -> str:
@@ -64,13 +77,16 @@ def age_band_at(birth_date: dt.date, day: dt.date) -> str:
 
 
 def cohort_units(user, filters: Filters) -> QuerySet:
-    """The cohort's enrolments, or with `filters.group == FOLLOWS` its follows. Both have
-    `citizen_id`, `start_date`, `end_date` and `programme_id` (a follow's end and programme
-    are NULL)."""
+    """The cohort's enrolments, or with `filters.group` `FOLLOWS` or `SHARED` its follows.
+    Both have `citizen_id`, `start_date`, `end_date` and `programme_id` (a follow's end and
+    programme are NULL)."""
     if not may_read_reports(user):
         return Enrolment.objects.none()
     if filters.of_follows:
-        units = Follow.objects.filter(citizen__home_organisation_id=user.organisation_id)
+        if filters.of_shared:
+            units = Follow.objects.filter(citizen_id__in=shared_citizens(user.organisation_id))
+        else:
+            units = Follow.objects.filter(citizen__home_organisation_id=user.organisation_id)
         if filters.instrument:
             units = units.filter(instrument_id=filters.instrument)
         units = units.annotate(
@@ -113,6 +129,15 @@ def cohort_units(user, filters: Filters) -> QuerySet:
     return units
 
 
+def shared_citizens(organisation_id: int):
+    """The citizens whose case another authority shares with the organisation today, as a
+    subquery of ids (`citizens.access.active_case_share`, the rule of the caseworkers' scope;
+    a share is never with the citizen's home organisation, a database constraint)."""
+    return CaseShare.objects.filter(active_case_share(), shared_with_id=organisation_id).values(
+        "citizen_id"
+    )
+
+
 def profiles_answering(item_code: str, option_code: str):
     """The participant profiles (assessment ids, a subquery) whose answer to the item holds
     the option. The codes are a JSON list, read as its text on both databases: an option code
@@ -133,7 +158,7 @@ def cohort_profiles(unit_ids, *, group: str = ENROLMENTS) -> dict[int, dict[str,
     is read 10,000 enrolments at a time (one query for any smaller cohort). A follow's
     profile is that of its citizen's latest enrolment with one."""
     ids = list(unit_ids)
-    if group == FOLLOWS:
+    if group in FOLLOW_GROUPS:
         return _follow_profiles(ids)
     profiles: dict[int, dict[str, list[str]]] = {}
     for start in range(0, len(ids), PROFILE_CHUNK):

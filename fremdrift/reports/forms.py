@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from fremdrift.accounts.models import Organisation, User
 from fremdrift.assessments.models import Follow
 from fremdrift.citizens.forms import CodeChoiceField
-from fremdrift.citizens.models import Citizen
+from fremdrift.citizens.models import CaseShare, Citizen
 from fremdrift.codelists.models import Code, CodeList
 from fremdrift.codelists.selectors import codes_for
 from fremdrift.core.forms import DesignSystemForm
@@ -17,10 +17,13 @@ from fremdrift.programmes.selectors import profile_items
 from .cohort import (
     AGE_BAND_LABELS,
     ENROLMENTS,
+    FOLLOW_GROUPS,
     FOLLOWS,
     PROFILE_GROUPS,
+    SHARED,
     Filters,
     most_used_instrument,
+    shared_citizens,
 )
 from .comparison import ENROLMENT_DIMENSIONS
 from .scores import HORIZONS
@@ -134,9 +137,19 @@ class CohortForm(DesignSystemForm):
 
     def shown_group(self) -> str:
         """Which group the report shows, in words, for the page."""
-        if self.group_kind != FOLLOWS:
+        if self.group_kind not in FOLLOW_GROUPS:
             return _("The group: enrolments in programmes.")
         instrument = self.cleaned_data.get("instrument")
+        if self.group_kind == SHARED:
+            if instrument is None:
+                return _(
+                    "The group: citizens whose case another authority shares with us, who "
+                    "follow an instrument."
+                )
+            return _(
+                "The group: citizens whose case another authority shares with us, who follow "
+                "%(instrument)s."
+            ) % {"instrument": instrument.name}
         if instrument is None:
             return _("The group: the organisation's own citizens who follow an instrument.")
         return _("The group: the organisation's own citizens who follow %(instrument)s.") % {
@@ -157,16 +170,25 @@ class CohortForm(DesignSystemForm):
             profile=(tuple(d["profile"].split(":", 1)),) if d.get("profile") else (),
             group=self.group_kind,
             instrument=(
-                instrument.pk if instrument is not None and self.group_kind == FOLLOWS else None
+                instrument.pk
+                if instrument is not None and self.group_kind in FOLLOW_GROUPS
+                else None
             ),
             caseworker=d["caseworker"].pk if d.get("caseworker") else None,
         )
 
 
+SHARED_CHOICE = (SHARED, _("Citizens whose case another authority shares with us"))
+
+
 class GroupForm(CohortForm):
-    """A report of either kind of group: enrolments in programmes, or the organisation's own
+    """A report of any kind of group: enrolments in programmes, the organisation's own
     citizens who follow the report's instrument (seed 001: the citizens who stay at the
-    jobcentre are scored there too), measured from the follow's start."""
+    jobcentre are scored there too), measured from the follow's start, or, where another
+    authority has shared cases with the organisation, the citizens shared with it today who
+    follow the instrument (issue 25 §3). The shared group is offered only to an organisation
+    that has received a share (active or ended): to the rest it is no choice, and the API,
+    which checks its query with this form, refuses it as the page would."""
 
     group = forms.ChoiceField(
         label=_("Group"),
@@ -182,14 +204,21 @@ class GroupForm(CohortForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if CaseShare.objects.filter(shared_with_id=self.user.organisation_id).exists():
+            self.fields["group"].choices = [*self.fields["group"].choices, SHARED_CHOICE]
+
     @property
     def group_kind(self) -> str:
         data = getattr(self, "cleaned_data", {})
-        return FOLLOWS if data.get("group") == FOLLOWS else ENROLMENTS
+        group = data.get("group")
+        return group if group in FOLLOW_GROUPS else ENROLMENTS
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("group") != FOLLOWS:
+        group = cleaned.get("group")
+        if group not in FOLLOW_GROUPS:
             return cleaned
         for name in ("programme", "provider"):
             if cleaned.get(name):
@@ -201,17 +230,33 @@ class GroupForm(CohortForm):
                     ),
                 )
         instrument = cleaned.get("instrument")
-        follows = Follow.objects.filter(citizen__home_organisation_id=self.user.organisation_id)
+        org = self.user.organisation_id
+        if group == SHARED:
+            follows = Follow.objects.filter(citizen_id__in=shared_citizens(org))
+        else:
+            follows = Follow.objects.filter(citizen__home_organisation_id=org)
         if instrument is not None:
             follows = follows.filter(instrument=instrument)
         if not follows.exists():
             self.add_error(
                 "instrument" if "instrument" in self.fields else "group",
-                _("None of the organisation's citizens follows this instrument.")
-                if instrument is not None
-                else _("None of the organisation's citizens follows an instrument."),
+                self._nobody_follows(group, instrument),
             )
         return cleaned
+
+    @staticmethod
+    def _nobody_follows(group: str, instrument) -> str:
+        if group == SHARED:
+            return (
+                _("None of the citizens shared with the organisation follows this instrument.")
+                if instrument is not None
+                else _("None of the citizens shared with the organisation follows an instrument.")
+            )
+        return (
+            _("None of the organisation's citizens follows this instrument.")
+            if instrument is not None
+            else _("None of the organisation's citizens follows an instrument.")
+        )
 
 
 class ProgressionForm(GroupForm):
@@ -271,7 +316,7 @@ class ComparisonForm(ProgressionForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("group") == FOLLOWS and cleaned.get("by") in ENROLMENT_DIMENSIONS:
+        if cleaned.get("group") in FOLLOW_GROUPS and cleaned.get("by") in ENROLMENT_DIMENSIONS:
             self.add_error(
                 "by",
                 _(

@@ -177,7 +177,12 @@ def _report_view(
     if form.is_valid():
         with reads_from_replica():
             filters = form.filters()
-            citizens = 0 if dataset_export else len(cohort_citizens(request.user, filters))
+            # Citizens, not units: one may follow several instruments or enrol twice.
+            citizens = (
+                0
+                if dataset_export
+                else cohort_citizens(request.user, filters).order_by().distinct().count()
+            )
             if not dataset_export and not citizens:
                 context["empty_group"] = EMPTY_GROUP
             if not dataset_export and cohort_too_small(citizens):

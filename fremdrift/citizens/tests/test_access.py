@@ -1,9 +1,20 @@
-"""The access matrix: every view, every role, citizens in and out of scope."""
+"""The access matrix: every view, every role, citizens in and out of scope.
+
+Beside the shared world's personas, `shared_caseworker` is a caseworker of Socialforvaltningen,
+another authority, with which Jobcenter Nord shares `citizen`'s case today (issue 25 §3): they
+see that citizen and work on the plan, and nothing of the home organisation's own part."""
+
+import datetime as dt
 
 import pytest
 from django.urls import reverse
 
+from fremdrift.accounts.models import Role
 from fremdrift.citizens import access, selectors
+from fremdrift.citizens.services import case_share_create
+from fremdrift.codelists.models import Code
+from fremdrift.plans.models import Goal
+from fremdrift.testing import make_organisation, make_user
 
 ROLES = [
     "caseworker",
@@ -14,7 +25,25 @@ ROLES = [
     "job_consultant",
     "manager",
     "administrator",
+    "shared_caseworker",
 ]
+
+
+@pytest.fixture
+def world(world):
+    """The shared world, and Socialforvaltningen, with which Nord shares `citizen`'s case."""
+    world.social = make_organisation("Socialforvaltningen")
+    world.shared_caseworker = make_user("socialworker", world.social, Role.CASEWORKER)
+    world.share = case_share_create(
+        actor=world.caseworker,
+        citizen=world.citizen,
+        shared_with=world.social,
+        purpose="Koordineret indsats om bolig og beskæftigelse",
+        start_date=dt.date.today() - dt.timedelta(days=3),
+    )
+    return world
+
+
 CITIZENS = ["citizen", "teammates_citizen", "ended_citizen", "foreign_citizen"]
 
 # Which citizens each role may see. Everyone else answers 404, as if they did not exist.
@@ -27,8 +56,13 @@ VISIBLE = {
     "job_consultant": {"citizen", "teammates_citizen", "ended_citizen"},
     "manager": set(),
     "administrator": set(),
+    "shared_caseworker": {"citizen"},  # shared by Nord today
 }
+# The citizen's basic record, the CPR number, the responsible caseworker: the home
+# organisation's caseworkers.
 MAY_CHANGE = {"caseworker", "colleague", "outsider"}
+# Caseworkers register their own organisation's citizens and reassign within it.
+CASEWORKERS = MAY_CHANGE | {"shared_caseworker"}
 WORKS_WITH_CASES = {
     "caseworker",
     "colleague",
@@ -36,6 +70,7 @@ WORKS_WITH_CASES = {
     "provider_staff",
     "other_provider_staff",
     "job_consultant",
+    "shared_caseworker",
 }
 
 
@@ -119,7 +154,7 @@ def test_list_and_search_show_only_citizens_in_scope(world, login, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_create_page_is_for_caseworkers_only(world, login, role):
     client = login(getattr(world, role))
-    expected = 200 if role in MAY_CHANGE else 403
+    expected = 200 if role in CASEWORKERS else 403
     assert client.get(reverse("citizens:create")).status_code == expected
 
 
@@ -136,12 +171,25 @@ def test_reassign_is_for_caseworkers_and_only_within_scope(world, login, role):
     world.citizen.refresh_from_db()
     world.foreign_citizen.refresh_from_db()
     assert world.foreign_citizen.responsible_caseworker == world.outsider
-    if role in MAY_CHANGE:
+    if role in CASEWORKERS:
         assert response.status_code == 302
-        # A list that holds a citizen out of scope is refused whole.
+        # A list that holds a citizen out of scope is refused whole; a shared case is out of
+        # the other authority's scope to reassign.
         assert world.citizen.responsible_caseworker == world.caseworker
     else:
         assert response.status_code == 403
+
+
+def test_a_shared_case_keeps_its_responsible_caseworker(world, login):
+    client = login(world.shared_caseworker)
+    for caseworker in (world.colleague, world.shared_caseworker):
+        response = client.post(
+            reverse("citizens:reassign"),
+            {"citizens": [world.citizen.pk], "caseworker": caseworker.pk},
+        )
+        assert response.status_code == 302
+        world.citizen.refresh_from_db()
+        assert world.citizen.responsible_caseworker == world.caseworker
 
 
 def test_reassign_moves_citizens_in_scope(world, login):
@@ -244,6 +292,7 @@ RECORDS_COMPANY_PART = {
     "job_consultant": {"citizen", "teammates_citizen", "ended_citizen"},
     "manager": set(),
     "administrator": set(),
+    "shared_caseworker": {"citizen"},
 }
 RECORDS_OTHER_ACTIVITIES = {
     role: names for role, names in RECORDS_COMPANY_PART.items() if role != "job_consultant"
@@ -296,3 +345,42 @@ def test_the_job_consultant_records_a_company_activity_on_the_page_but_not_anoth
     assert Activity.objects.get().kind == internship
     foreign = reverse("plans:activity_create", args=[world.foreign_citizen.pk])
     assert client.post(foreign, body | {"kind": internship.pk}).status_code == 404
+
+
+# The shared caseworker's row: the plan of the shared citizen with caseworker rights, nothing
+# of any other citizen, and none of the home organisation's own part.
+
+
+@pytest.mark.parametrize("citizen_name", CITIZENS)
+def test_the_shared_caseworker_works_on_the_shared_plan_only(world, login, citizen_name):
+    citizen = getattr(world, citizen_name)
+    shared = citizen_name in VISIBLE["shared_caseworker"]
+    user = world.shared_caseworker
+    assert access.may_change_plan(user, citizen) == shared
+    assert access.may_record_assessment(user, citizen) == shared
+    client = login(user)
+    for name in ("plans:plan", "plans:timeline", "plans:report"):
+        response = client.get(reverse(name, args=[citizen.pk]))
+        assert response.status_code == (200 if shared else 404), name
+    response = client.post(
+        reverse("plans:goal_create", args=[citizen.pk]),
+        {
+            "text": "Finde en bolig",
+            "category": Code.objects.get(code_list="end_goal_category", code="job").pk,
+        },
+    )
+    assert response.status_code == (302 if shared else 404)
+    assert Goal.objects.filter(plan__citizen=citizen, text="Finde en bolig").exists() == shared
+
+
+@pytest.mark.parametrize("citizen_name", CITIZENS)
+def test_the_shared_caseworker_keeps_off_the_home_organisations_part(world, citizen_name):
+    citizen = getattr(world, citizen_name)
+    user = world.shared_caseworker
+    assert not access.may_change_citizen(user, citizen)
+    assert not access.may_reveal_cpr(user, citizen)
+    assert not access.may_export_subject_access(user, citizen)
+    assert not access.may_share_case(user, citizen)
+    assert not access.may_read_meeting_notes(
+        user, home_organisation_id=citizen.home_organisation_id, internal=True
+    )

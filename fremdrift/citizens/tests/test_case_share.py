@@ -294,3 +294,84 @@ def test_an_assessment_is_marked_with_the_organisation_that_made_it(social, logi
     )
     html = page.content.decode()
     assert html.count('data-testid="made-by"') == 1 and "Socialforvaltningen" in html
+
+
+# Every other way the case reaches the other authority: the pages beside the plan, every
+# list and detail of the API that reads the shared plan, and FHIR.
+SHARED_API_READS = [
+    "/citizens/{citizen}",
+    "/plans?citizen_id={citizen}",
+    "/plans/{plan}",
+    "/goals?citizen_id={citizen}",
+    "/goal-events?citizen_id={citizen}",
+    "/activities?citizen_id={citizen}",
+    "/meetings?citizen_id={citizen}",
+    "/meetings/{meeting}",
+    "/mentors?citizen_id={citizen}",
+    "/plan-roles?citizen_id={citizen}",
+    "/fhir/CarePlan?patient={citizen}",
+    "/fhir/CarePlan/{plan}",
+    "/fhir/Goal?patient={citizen}",
+]
+
+
+def _shows_something(body: dict) -> bool:
+    """A detail, or a list (a page of items or a FHIR Bundle) with at least one entry."""
+    if "items" in body:
+        return bool(body["items"])
+    if body.get("resourceType") == "Bundle":
+        return bool(body.get("entry"))
+    return True
+
+
+def _shared_reads(w) -> list[str]:
+    ids = {"citizen": w.citizen.pk, "plan": w.plan.pk, "meeting": w.internal_meeting.pk}
+    return [API + path.format(**ids) for path in SHARED_API_READS]
+
+
+def test_no_internal_note_reaches_the_other_authority_anywhere_else(social, login, bearer, client):
+    w = social
+    web = login(w.social_worker)
+    c = w.citizen.pk
+    # The landing page lists the week's meetings of the citizens in scope; the internal
+    # meeting is today's.
+    home = web.get(reverse("home"))
+    assert home.status_code == 200
+    assert w.citizen.last_name in home.content.decode()
+    assert SECRET not in home.content.decode()
+    for name in ("citizens:detail", "plans:plan", "plans:timeline"):
+        for query in ({}, {"instrument": "adult_wheel"}):
+            page = web.get(reverse(name, args=[c]), query)
+            assert page.status_code == 200 and SECRET not in page.content.decode(), name
+    # The red thread as a document for a deciding authority is the home organisation's.
+    document = web.get(reverse("plans:timeline_document", args=[c]))
+    assert document.status_code == 404 and SECRET not in document.content.decode()
+    client.logout()
+    headers = bearer(w.social_worker)
+    shown = 0
+    for url in _shared_reads(w):
+        logged = AccessLogEntry.objects.count()
+        response = client.get(url, **headers)
+        assert response.status_code == 200, url
+        assert SECRET not in response.content.decode(), url
+        if _shows_something(response.json()):
+            shown += 1
+            # Every read that shows the case is in the access log.
+            assert AccessLogEntry.objects.count() > logged, url
+    assert shown >= 9  # the citizen, the plan, its goals and events, the meeting, FHIR
+    meeting = client.get(f"{API}/meetings/{w.internal_meeting.pk}", **headers).json()
+    assert not meeting["notes"]
+
+
+def test_the_api_forgets_the_case_the_moment_the_share_ends(social, bearer, client):
+    w = social
+    headers = bearer(w.social_worker)
+    assert client.get(f"{API}/citizens/{w.citizen.pk}", **headers).status_code == 200
+    case_share_end(actor=w.caseworker, share=w.share)
+    for url in _shared_reads(w):
+        response = client.get(url, **headers)
+        if "?" in url:  # a list: empty
+            assert response.status_code == 200, url
+            assert not _shows_something(response.json()), url
+        else:
+            assert response.status_code == 404, url

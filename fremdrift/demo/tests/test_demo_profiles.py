@@ -191,6 +191,27 @@ def test_the_demo_reports_show_the_jobcentres_own_citizens(demo, client):
     assert "Borgere, der følger et instrument" in quality
 
 
+def test_the_demo_reports_show_social_services_the_citizens_shared_with_it(demo, client):
+    """Issue 25 §3: as `socialanalytiker`, the progression report of the group "citizens
+    whose case another authority shares with us" holds the six citizens Jobcenter Fremby
+    shares with Socialforvaltningen Fremby, with figures; its other groups hold none of them
+    (they count for the jobcentre)."""
+    manager = User.objects.get(username="socialanalytiker")
+    client.force_login(manager)
+    wheel = Instrument.objects.get(code="adult_wheel")
+    query = {"instrument": wheel.pk, "horizon": "latest"}
+    page = client.get("/reports/progression/", query | {"group": "shared"})
+    assert page.status_code == 200
+    report = page.context["report"]
+    assert report.cohort_size == 6 and report.with_both >= 5
+    assert not report.suppressed and "too_few" not in page.context
+    assert 'data-testid="report"' in page.content.decode()
+    own = client.get("/reports/progression/", query | {"group": "follows"})
+    assert own.status_code == 400  # Socialforvaltningen has no citizens of its own
+    opening = client.get("/reports/progression/")
+    assert 'value="shared"' in opening.content.decode()
+
+
 def test_most_demo_plans_have_a_review_and_about_half_record_other_plans(demo, db):
     """Issue 24: plans with review dates, some overdue, and statutory-plan records, where
     priority between the plans is rarely set (seed 002)."""

@@ -39,11 +39,16 @@ def test_demo_has_every_role_200_citizens_and_referrals_to_both_providers(db, ca
     assert selectors.citizen_search(caseworker, mine_only=True).count() >= 60
     provider = User.objects.get(username="tilbud")
     assert 0 < access.citizens_in_scope(provider).count() < 200
-    # Jobcenter Fremby shares two cases with Socialforvaltningen Fremby (issue 25, §3).
+    # Jobcenter Fremby shares six cases with Socialforvaltningen Fremby (issue 25, §3),
+    # whose manager reports on them.
     social = User.objects.get(username="socialraadgiver")
     assert social.role == Role.CASEWORKER and social.check_password("demo")
     assert social.organisation.name == "Socialforvaltningen Fremby"
-    assert access.citizens_in_scope(social).count() == 2
+    assert access.citizens_in_scope(social).count() == 6
+    social_manager = User.objects.get(username="socialanalytiker")
+    assert social_manager.role == Role.MANAGER and social_manager.check_password("demo")
+    assert social_manager.organisation == social.organisation
+    assert "socialanalytiker" in out
 
 
 def test_demo_walks_the_path_from_referral_to_exit_with_the_providers_in_the_loop(db, capsys):

@@ -50,6 +50,7 @@ DEMO_USERS = [
     ("analytiker", "Hanne", "Brix", 0, Role.MANAGER),
     ("admin", "Ole", "Berg", 0, Role.ADMINISTRATOR),
     ("socialraadgiver", "Sara", "Nørgaard", 3, Role.CASEWORKER),
+    ("socialanalytiker", "Lone", "Vestergaard", 3, Role.MANAGER),
 ]
 
 LOGINS = """Demo logins (password: demo)
@@ -58,7 +59,8 @@ LOGINS = """Demo logins (password: demo)
   virksomhed      job consultant at Jobcenter Fremby
   analytiker      manager / analyst at Jobcenter Fremby
   admin           administrator at Jobcenter Fremby
-  socialraadgiver caseworker at Socialforvaltningen Fremby (cases shared by the jobcentre)"""
+  socialraadgiver caseworker at Socialforvaltningen Fremby (cases shared by the jobcentre)
+  socialanalytiker manager at Socialforvaltningen Fremby (reports of the shared citizens)"""
 
 
 def fictitious_cpr(rng: random.Random, born: dt.date, female: bool, taken: set[str]) -> str:
