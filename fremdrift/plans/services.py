@@ -673,8 +673,10 @@ def _clock(value: dt.time) -> str:
 
 def _span(day: dt.date, start: dt.time, end: dt.time | None) -> tuple[dt.datetime, dt.datetime]:
     begins = dt.datetime.combine(day, start)
-    ends = dt.datetime.combine(day, end) if end else begins + MEETING_DEFAULT_LENGTH
-    return begins, ends
+    if end:
+        return begins, dt.datetime.combine(day, end)
+    # Not past the day's end (nor the calendar's).
+    return begins, min(begins + MEETING_DEFAULT_LENGTH, dt.datetime.combine(day, dt.time.max))
 
 
 def meeting_booking_warnings(

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from fremdrift.api.tests.writes import API, fields_of, if_match, send
 from fremdrift.audit.models import ChangeRecord
 from fremdrift.codelists.models import Code
 from fremdrift.plans import selectors, services
@@ -352,3 +353,64 @@ def test_only_who_records_meetings_books_them(world, login, plan):
     assert login(world.outsider).post(url, booking_form()).status_code == 404
     # A job consultant records meetings about the job goal, as before.
     assert login(world.job_consultant).post(url, booking_form()).status_code == 302
+
+
+def test_a_meeting_is_booked_changed_and_completed_through_the_api(world, client, bearer):
+    headers = bearer(world.caseworker)
+    body = {
+        "citizen_id": world.citizen.pk,
+        "kind": "follow_up",
+        "status": "booked",
+        "date": str(TODAY - dt.timedelta(days=2)),
+        "start_time": "09:00",
+        "end_time": "09:45",
+        "place": "Jobcentret",
+        "participants": [{"role": "doctor", "name": "Læge Hansen"}],
+    }
+    asked = send(client, "POST", f"{API}/meetings", body, headers)
+    assert asked.status_code == 400 and fields_of(asked) == ["date"]
+    assert not Meeting.objects.exists()
+
+    booked = send(client, "POST", f"{API}/meetings", body | {"confirm": True}, headers)
+    assert booked.status_code == 201, booked.content
+    meeting = booked.json()
+    assert (meeting["status"], meeting["start_time"], meeting["place"]) == (
+        "booked",
+        "09:00:00",
+        "Jobcentret",
+    )
+    assert meeting["version"] == 1 and booked["ETag"] == '"1"'
+    url = f"{API}/meetings/{meeting['id']}"
+
+    missing = send(client, "PATCH", url, {"place": "Biblioteket"}, headers)
+    assert missing.status_code == 428
+    moved = send(client, "PATCH", url, {"place": "Biblioteket"}, headers, **if_match(1))
+    assert moved.status_code == 200 and moved.json()["place"] == "Biblioteket"
+    stale = send(client, "PATCH", url, {"place": "Rådhuset"}, headers, **if_match(1))
+    assert stale.status_code == 412
+    bad = send(client, "PATCH", url, {"end_time": "08:00"}, headers, **if_match(2))
+    assert bad.status_code == 400 and fields_of(bad) == ["end_time"]
+
+    done = send(
+        client,
+        "POST",
+        f"{url}/complete",
+        {"citizen_attended": False, "notes": "Udeblev", "notes_internal": False},
+        headers,
+        **if_match(2),
+    )
+    assert done.status_code == 200, done.content
+    assert (done.json()["status"], done.json()["citizen_attended"]) == ("held", False)
+    # A meeting recorded without a status is held, as before.
+    held = send(
+        client,
+        "POST",
+        f"{API}/meetings",
+        {"citizen_id": world.citizen.pk, "kind": "follow_up", "date": str(TODAY)},
+        headers,
+    )
+    assert held.status_code == 201 and held.json()["status"] == "held"
+    cancel = send(
+        client, "POST", f"{API}/meetings/{held.json()['id']}/cancel", {}, headers, **if_match(1)
+    )
+    assert cancel.status_code == 400 and fields_of(cancel) == ["status"]
