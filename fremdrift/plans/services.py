@@ -947,13 +947,18 @@ def meeting_record(
     notes_internal: bool = True,
     participants: list[dict] = (),
     assessment=None,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+    place: str = "",
 ) -> Meeting:
     """Records a meeting that has been held, with who took part: each participant a role from
-    the code list and a user or a name."""
+    the code list and a user or a name; its time and place when known."""
     errors: dict = {}
     kind_code = _meeting_kind(kind, errors)
     if date > dt.date.today():
         errors["date"] = _("A meeting is recorded when it has been held.")
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = _("The meeting must end after it starts.")
     cleaned = _meeting_participants(participants, errors)
     if assessment is not None and assessment.citizen_id != plan.citizen_id:
         errors["assessment"] = _("The assessment belongs to another citizen.")
@@ -970,6 +975,9 @@ def meeting_record(
             "kind": kind_code,
             "status": Meeting.Status.HELD,
             "date": date,
+            "start_time": start_time,
+            "end_time": end_time,
+            "place": (place or "").strip(),
             "citizen_attended": citizen_attended,
             "notes": notes.strip(),
             "notes_internal": notes_internal,
