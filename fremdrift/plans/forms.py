@@ -355,7 +355,9 @@ class MeetingBookingForm(DesignSystemForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, citizen, user, codes_from, **kwargs):
+    def __init__(self, *args, citizen, user, codes_from, editing: bool = False, **kwargs):
+        """`editing`: the form of a booked meeting, whose participants are all chosen here
+        (the one who changes it is not added by the change)."""
         super().__init__(*args, **kwargs)
         offer_codes(
             self,
@@ -364,9 +366,12 @@ class MeetingBookingForm(DesignSystemForm):
             participant_roles=CodeList.PARTICIPANT_ROLE,
         )
         self.fields["participant_roles"].label_from_instance = lambda c: c.label
-        self.fields["colleagues"].queryset = plan_helpers(citizen.home_organisation_id).exclude(
-            pk=user.pk
-        )
+        helpers = plan_helpers(citizen.home_organisation_id)
+        if editing:
+            self.fields["colleagues"].queryset = helpers
+            self.fields["colleagues"].help_text = ""
+        else:
+            self.fields["colleagues"].queryset = helpers.exclude(pk=user.pk)
         self.fields["colleagues"].label_from_instance = lambda u: u.get_full_name() or u.username
         # Set by the view when the service asked first: the form then offers "Book anyway".
         self.asks_confirmation = False

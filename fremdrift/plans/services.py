@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from fremdrift.accounts.access import is_manager
@@ -668,7 +668,7 @@ def meeting_time_errors(
 
 
 def _clock(value: dt.time) -> str:
-    return value.strftime("%H.%M")
+    return formats.time_format(value, "TIME_FORMAT")
 
 
 def _span(day: dt.date, start: dt.time, end: dt.time | None) -> tuple[dt.datetime, dt.datetime]:

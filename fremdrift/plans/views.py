@@ -553,10 +553,10 @@ def _participant_role_of(user):
 
 
 def _booking_participants(user, data) -> list[dict]:
-    """The booker in the role their own role suggests, the colleagues chosen in theirs, and
-    the roles ticked without a person."""
+    """The booker (not when a booked meeting is changed: `user` None) in the role their own
+    role suggests, the colleagues chosen in theirs, and the roles ticked without a person."""
     return (
-        [{"role": _participant_role_of(user), "user": user}]
+        ([{"role": _participant_role_of(user), "user": user}] if user is not None else [])
         + [{"role": _participant_role_of(c), "user": c} for c in data["colleagues"]]
         + [{"role": role} for role in data["participant_roles"]]
     )
@@ -639,6 +639,7 @@ def meeting_edit(request: HttpRequest, citizen_id: int, meeting_id: int) -> Http
             citizen=citizen,
             user=request.user,
             codes_from=request.user.organisation_id,
+            editing=True,
             initial={
                 "kind": meeting.kind,
                 "date": meeting.date,
@@ -661,6 +662,7 @@ def meeting_edit(request: HttpRequest, citizen_id: int, meeting_id: int) -> Http
         citizen=citizen,
         user=request.user,
         codes_from=request.user.organisation_id,
+        editing=True,
     )
     stale = False
     if form.is_valid() and form.cleaned_data["version"] is None:
@@ -677,7 +679,7 @@ def meeting_edit(request: HttpRequest, citizen_id: int, meeting_id: int) -> Http
                 start_time=data["start_time"],
                 end_time=data["end_time"],
                 place=data["place"],
-                participants=_booking_participants(request.user, data),
+                participants=_booking_participants(None, data),
                 confirm=data["confirm"],
             )
         except StaleVersion:

@@ -161,7 +161,16 @@ def test_a_booked_meeting_is_changed_and_a_stale_change_is_refused(world, login,
             if v is not None
         }
 
-    moved = client.post(url, values(1, start_time="13:00", end_time="14:00", place="Biblioteket"))
+    moved = client.post(
+        url,
+        values(
+            1,
+            start_time="13:00",
+            end_time="14:00",
+            place="Biblioteket",
+            colleagues=[world.caseworker.pk, world.colleague.pk],
+        ),
+    )
     assert moved.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.start_time, meeting.place, meeting.version) == (
@@ -169,6 +178,11 @@ def test_a_booked_meeting_is_changed_and_a_stale_change_is_refused(world, login,
         "Biblioteket",
         2,
     )
+    assert {p.user_id for p in meeting.participants.all()} == {
+        world.caseworker.pk,
+        world.colleague.pk,
+        None,  # the doctor
+    }
     update = ChangeRecord.objects.filter(model="plans.Meeting", kind="update").get()
     assert update.before["place"] == "Jobcentret, lokale 2"
     assert update.after["place"] == "Biblioteket"
@@ -279,7 +293,7 @@ def test_an_overlap_of_the_same_participant_asks_first(world, login, plan):
 
     assert asked.status_code == 400 and Meeting.objects.filter(plan=plan).count() == 0
     html = asked.content.decode()
-    assert "has another meeting booked from 10.30 to 11.30" in html
+    assert "has another meeting booked from 10:30 to 11:30" in html
     assert world.teammates_citizen.full_name not in html  # not whose meeting it is
     # Without the colleague there is no overlap; with confirm it is booked anyway.
     assert client.post(url, booking_form()).status_code == 302
