@@ -75,7 +75,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = instance._meta.get_field(name)
         value = getattr(instance, field.attname)
-        if isinstance(value, dt.date | dt.datetime | uuid.UUID | Decimal):
+        if isinstance(value, dt.date | dt.datetime | dt.time | uuid.UUID | Decimal):
             value = str(value)
         values[name] = value
     return values

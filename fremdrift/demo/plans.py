@@ -229,15 +229,29 @@ def _seed_reviews_and_other_plans(*, citizens, today: dt.date) -> None:
             )
 
 
-TODAYS_MEETINGS = 2  # per caseworker, so that the worklist ("Mit overblik") shows meetings
+# Per caseworker, meetings booked ahead so that the worklist ("Mit overblik") and the plan
+# pages show them: one today, the others on the coming working days (day offsets from today,
+# moved past a weekend), each at its time and place.
+BOOKED_MEETINGS = (
+    (0, dt.time(14, 0), dt.time(14, 45), "Jobcenter Fremby, mødelokale 2"),
+    (1, dt.time(9, 30), dt.time(10, 15), "Jobcenter Fremby, mødelokale 1"),
+    (3, dt.time(13, 0), dt.time(14, 0), "Borgerens hjem"),
+)
+
+
+def _working_day(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
 
 
 def _seed_todays_meetings(*, citizens, today: dt.date) -> None:
-    """A follow-up meeting today with two citizens of each caseworker who have a plan, so
-    that the worklist's meetings of today and this week are not empty in the demo (a meeting
-    is recorded once held; booking ahead is the plan page's). No random generator: the rest
-    of the demo stays as it was."""
+    """Meetings booked ahead with citizens of each caseworker who have a plan, one of them
+    today, so that the worklist's meetings of today and this week and the plans' upcoming
+    meetings are not empty in the demo. No random generator: the rest of the demo stays as it
+    was."""
     follow_up = _code("meeting_kind", "follow_up")
+    role = _code("participant_role", "employment_caseworker")
     seen: dict[int, int] = {}
     plans = (
         Plan.objects.filter(citizen__in=citizens)
@@ -246,9 +260,18 @@ def _seed_todays_meetings(*, citizens, today: dt.date) -> None:
     )
     for plan in plans:
         actor = plan.citizen.responsible_caseworker
-        if actor is None or seen.get(actor.pk, 0) >= TODAYS_MEETINGS:
+        if actor is None or seen.get(actor.pk, 0) >= len(BOOKED_MEETINGS):
             continue
+        offset, start, end, place = BOOKED_MEETINGS[seen.get(actor.pk, 0)]
         seen[actor.pk] = seen.get(actor.pk, 0) + 1
-        services.meeting_record(
-            actor=actor, plan=plan, kind=follow_up, date=today, citizen_attended=True
+        services.meeting_book(
+            actor=actor,
+            plan=plan,
+            kind=follow_up,
+            date=today if offset == 0 else _working_day(today + dt.timedelta(days=offset)),
+            start_time=start,
+            end_time=end,
+            place=place,
+            participants=[{"role": role, "user": actor}],
+            confirm=True,  # today's may lie earlier than the moment the demo is loaded
         )

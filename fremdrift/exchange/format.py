@@ -226,11 +226,26 @@ ACTIVITIES = FileSpec(
     ),
     ("id", "citizen", "sector", "kind", "purpose", "start_date"),
 )
+# A meeting is held unless `status` says booked (ahead, with its start) or cancelled; the
+# time and place are optional columns (a package without them reads as before).
 MEETINGS = FileSpec(
     "meetings.csv",
-    ("id", "citizen", "kind", "date", "citizen_attended", "notes", "notes_internal"),
+    (
+        "id",
+        "citizen",
+        "kind",
+        "date",
+        "citizen_attended",
+        "notes",
+        "notes_internal",
+        "status",
+        "start_time",
+        "end_time",
+        "place",
+    ),
     ("id", "citizen", "kind", "date"),
 )
+MEETING_STATUSES = ("held", "booked", "cancelled")
 PARTICIPANTS = FileSpec(
     "meeting_participants.csv", ("meeting", "role", "user", "name"), ("meeting", "role")
 )
@@ -614,6 +629,21 @@ def parse_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise ValueError(_("There is no such date.")) from None
+
+
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::00)?$")
+
+
+def parse_time(text: str) -> dt.time:
+    """13:30 or 13.30 (a clock time of the day), or ValueError with a message."""
+    match = _TIME.match(text.strip())
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError(_("Write the time as 13:30."))
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def format_time(value: dt.time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
 
 
 def parse_decimal(text: str) -> Decimal:

@@ -272,7 +272,20 @@ class PlanFilesCheck:
         self.key(spec, row, Entity.MEETING)
         self.reference(spec, row, "citizen", Entity.CITIZEN)
         self.code(spec, row, "kind", CodeList.MEETING_KIND)
-        self.not_future(spec, row, "date")
+        status = row.values["status"] or "held"
+        if status not in fmt.MEETING_STATUSES:
+            self.error(spec, row.line, "status", _("Write held, booked or cancelled."))
+        if status == "held":
+            self.not_future(spec, row, "date")
+        else:
+            self.parsed(spec, row, "date", fmt.parse_date)
+        start = self.parsed(spec, row, "start_time", fmt.parse_time)
+        end = self.parsed(spec, row, "end_time", fmt.parse_time)
+        if status != "held" and not row.values["start_time"]:
+            self.error(spec, row.line, "start_time", _("Give the time the meeting starts."))
+        if start and end and end <= start:
+            self.error(spec, row.line, "end_time", _("The meeting must end after it starts."))
+        self.text(spec, row, "place", 200)
         self.parsed(spec, row, "citizen_attended", fmt.parse_bool)
         self.parsed(spec, row, "notes_internal", fmt.parse_bool)
         self.text(spec, row, "notes", TEXT_MAX)
@@ -531,6 +544,12 @@ class PlanFilesWrite:
             }
             for p in self.participants.get(values["id"], [])
         ]
+        status = values["status"] or Meeting.Status.HELD
+        times = {
+            "start_time": fmt.parse_time(values["start_time"]) if values["start_time"] else None,
+            "end_time": fmt.parse_time(values["end_time"]) if values["end_time"] else None,
+            "place": values["place"].strip(),
+        }
         fields = {
             "kind": self.code_of(CodeList.MEETING_KIND, values["kind"]),
             "date": fmt.parse_date(values["date"]),
@@ -540,16 +559,39 @@ class PlanFilesWrite:
         }
         pk = self.keys[Entity.MEETING].get(values["id"])
         if pk is None:
-            meeting = plan_services.meeting_record(
-                actor=self.actor,
-                plan=self.plan_of(values["citizen"]),
-                participants=participants,
-                **fields,
-            )
+            plan = self.plan_of(values["citizen"])
+            if status == Meeting.Status.HELD:
+                meeting = plan_services.meeting_record(
+                    actor=self.actor, plan=plan, participants=participants, **fields, **times
+                )
+            else:
+                # The other system booked it: its time is not asked about again.
+                meeting = plan_services.meeting_book(
+                    actor=self.actor,
+                    plan=plan,
+                    kind=fields["kind"],
+                    date=fields["date"],
+                    participants=participants,
+                    confirm=True,
+                    **times,
+                )
+                if status == Meeting.Status.CANCELLED:
+                    meeting = plan_services.meeting_cancel(
+                        actor=self.actor, meeting=meeting, expected_version=meeting.version
+                    )
             self.remember(Entity.MEETING, values["id"], meeting.pk)
             self.counts[Entity.MEETING]["created"] += 1
             return
         meeting = Meeting.objects.prefetch_related("participants").get(pk=pk)
+        if status == Meeting.Status.BOOKED and meeting.status != Meeting.Status.BOOKED:
+            # Booked in the package, since completed or cancelled here: Fremdrift is ahead.
+            self.counted(Entity.MEETING, False)
+            return
+        if status == Meeting.Status.HELD:
+            fields |= times
+        else:
+            fields = {"kind": fields["kind"], "date": fields["date"], **times}
+        fields["status"] = status
         same = {name: getattr(meeting, name) for name in fields} == fields and [
             (p.role_id, p.user_id, p.name) for p in meeting.participants.order_by("pk")
         ] == [
@@ -772,6 +814,10 @@ def export_plan_files(write, key, *, citizen_id: int | None = None) -> None:
                 "citizen_attended": meeting.citizen_attended,
                 "notes": meeting.notes,
                 "notes_internal": meeting.notes_internal,
+                "status": meeting.status,
+                "start_time": fmt.format_time(meeting.start_time),
+                "end_time": fmt.format_time(meeting.end_time),
+                "place": meeting.place,
             }
             for meeting in rows_of(Meeting.objects, "plan__citizen", citizen_id)
             .select_related("plan", "kind")

@@ -7,7 +7,7 @@ count together (a window count over the whole filtered set)."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from fremdrift.audit.models import ChangeRecord
 from fremdrift.audit.selectors import previous_visit
 from fremdrift.citizens.access import citizens_in_scope
 from fremdrift.citizens.models import Citizen
-from fremdrift.plans.models import Meeting
+from fremdrift.plans.models import Meeting, MeetingParticipant
 from fremdrift.programmes.models import Enrolment
 from fremdrift.referrals import selectors as referral_selectors
 from fremdrift.referrals.models import Referral
@@ -113,10 +113,19 @@ def caseload_worklist(user, *, today: dt.date | None = None) -> Worklist:
         .annotate(plan_review=F("plan__next_review"))
         .order_by("plan_review", "last_name", "id")
     )
+    # The meetings booked today and for the rest of the week of the user's citizens, and
+    # those the user takes part in of any citizen in their scope (a colleague's citizen).
+    takes_part = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), user_id=user.pk)
     meetings = capped(
-        Meeting.objects.filter(plan__citizen_id__in=ids, date__gte=today, date__lte=week_end)
+        Meeting.objects.filter(
+            Q(plan__citizen_id__in=ids)
+            | Q(Exists(takes_part), plan__citizen__in=citizens_in_scope(user)),
+            status=Meeting.Status.BOOKED,
+            date__gte=today,
+            date__lte=week_end,
+        )
         .select_related("plan__citizen", "kind")
-        .order_by("date", "id")
+        .order_by("date", "start_time", "id")
     )
 
     visit = previous_visit(user)

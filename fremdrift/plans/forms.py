@@ -325,6 +325,101 @@ class MeetingForm(DesignSystemForm):
         )
 
 
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class MeetingBookingForm(DesignSystemForm):
+    """A meeting booked ahead, or a booked meeting changed (with `version`): day, time,
+    place, kind, and who takes part (roles, and colleagues by name). The booker takes part in
+    the role their own role suggests. `confirm` is set by the "Book anyway" button, after the
+    page asked about a time that has passed or overlaps."""
+
+    kind = CodeChoiceField(label=_("Kind of meeting"), queryset=codes(CodeList.MEETING_KIND))
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Starts at"), widget=TIME)
+    end_time = forms.TimeField(label=_("Ends at"), widget=TIME, required=False)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    colleagues = forms.ModelMultipleChoiceField(
+        label=_("Colleagues taking part"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("You take part yourself."),
+    )
+    participant_roles = forms.ModelMultipleChoiceField(
+        label=_("Others taking part (roles)"),
+        queryset=codes(CodeList.PARTICIPANT_ROLE),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, citizen, user, codes_from, editing: bool = False, **kwargs):
+        """`editing`: the form of a booked meeting, whose participants are all chosen here
+        (the one who changes it is not added by the change)."""
+        super().__init__(*args, **kwargs)
+        offer_codes(
+            self,
+            codes_from,
+            kind=CodeList.MEETING_KIND,
+            participant_roles=CodeList.PARTICIPANT_ROLE,
+        )
+        self.fields["participant_roles"].label_from_instance = lambda c: c.label
+        helpers = plan_helpers(citizen.home_organisation_id)
+        if editing:
+            self.fields["colleagues"].queryset = helpers
+            self.fields["colleagues"].help_text = ""
+        else:
+            self.fields["colleagues"].queryset = helpers.exclude(pk=user.pk)
+        self.fields["colleagues"].label_from_instance = lambda u: u.get_full_name() or u.username
+        # Set by the view when the service asked first: the form then offers "Book anyway".
+        self.asks_confirmation = False
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The meeting must end after it starts."))
+        return cleaned
+
+
+class MeetingCompleteForm(DesignSystemForm):
+    """A booked meeting held: whether the citizen came, the notes, an assessment made."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    citizen_attended = forms.BooleanField(label=_("The citizen came"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes_internal = forms.BooleanField(
+        label=_("The notes are internal (not in the citizen's report)"), required=False
+    )
+    assessment = forms.ModelChoiceField(
+        label=_("Assessment made in the meeting"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, citizen, shared_notes_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if shared_notes_only:
+            del self.fields["notes_internal"]
+            del self.fields["assessment"]
+            return
+        recent = dt.date.today() - dt.timedelta(days=60)
+        self.fields["assessment"].queryset = (
+            citizen.assessments.filter(status="completed", date__gte=recent)
+            .select_related("version__instrument")
+            .order_by("-date", "-id")
+        )
+        self.fields["assessment"].label_from_instance = lambda a: (
+            f"{a.date:%d.%m.%Y} · {a.version.instrument.name}"
+        )
+
+
+class MeetingCancelForm(DesignSystemForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class PlanRoleForm(DesignSystemForm):
     """One line of who does what in the plan."""
 

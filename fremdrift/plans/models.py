@@ -224,9 +224,23 @@ class HoursChange(models.Model):
 
 
 class Meeting(models.Model):
+    """A meeting of the plan: booked ahead (date, time, place, who takes part), then held
+    (with what came of it and its notes) or cancelled; or recorded held at once."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", pgettext_lazy("meeting", "Booked")
+        HELD = "held", pgettext_lazy("meeting", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="meetings")
     kind = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.HELD
+    )
     date = models.DateField(_("date"))
+    start_time = models.TimeField(_("starts at"), null=True, blank=True)
+    end_time = models.TimeField(_("ends at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
     citizen_attended = models.BooleanField(_("the citizen came"), default=True)
     notes = models.TextField(_("notes"), blank=True)
     notes_internal = models.BooleanField(
@@ -242,10 +256,24 @@ class Meeting(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
-        ordering = ["plan", "date", "id"]
+        ordering = ["plan", "date", "start_time", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gt=F("start_time")),
+                name="meeting_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["booked", "held", "cancelled"]),
+                name="meeting_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "date"], name="meeting_status_date")]
 
     def __str__(self) -> str:
         return f"{self.kind_id} {self.date}"

@@ -137,8 +137,10 @@ def vacancy_suggestions_of(plan: Plan) -> list[VacancySuggestion]:
 
 
 def meetings_of(plan: Plan) -> list[Meeting]:
+    """The plan's held meetings, the newest first."""
     return list(
-        plan.meetings.select_related("kind", "assessment__version__instrument")
+        plan.meetings.filter(status=Meeting.Status.HELD)
+        .select_related("kind", "assessment__version__instrument")
         .prefetch_related(PARTICIPANTS)
         .annotate(plan_changes=Count("goal_events"))
         .order_by("-date", "-id")
@@ -281,7 +283,9 @@ def timeline(
                     )
                 )
         if "meeting" in kinds:
-            for meeting in plan.meetings.select_related("kind").prefetch_related(PARTICIPANTS):
+            # The red thread is what happened: held meetings, not those booked or cancelled.
+            held = plan.meetings.filter(status=Meeting.Status.HELD)
+            for meeting in held.select_related("kind").prefetch_related(PARTICIPANTS):
                 roles = ", ".join(sorted({p.role.label for p in meeting.participants.all()}))
                 details = [roles] if roles else []
                 if not meeting.citizen_attended:
@@ -542,8 +546,27 @@ def case_review_sample(user, *, start, end, size: int) -> list:
     return list(ids.order_by("?")[:size])
 
 
+def booked_meetings_of(plan: Plan) -> list[Meeting]:
+    """The plan's booked meetings, the soonest first (those whose day has passed too, until
+    they are completed or cancelled)."""
+    return list(
+        plan.meetings.filter(status=Meeting.Status.BOOKED)
+        .select_related("kind")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=MeetingParticipant.objects.select_related("role").order_by("id"),
+            )
+        )
+        .order_by("date", "start_time", "id")
+    )
+
+
 def next_meeting(plan, *, today: dt.date):
-    """The plan's first meeting from today on, or None."""
+    """The plan's first booked meeting from today on, or None."""
     return (
-        plan.meetings.filter(date__gte=today).select_related("kind").order_by("date", "id").first()
+        plan.meetings.filter(status=Meeting.Status.BOOKED, date__gte=today)
+        .select_related("kind")
+        .order_by("date", "start_time", "id")
+        .first()
     )

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from fremdrift.accounts.access import is_manager
@@ -545,6 +545,396 @@ def activity_hours_change(
     )
 
 
+class NeedsConfirmation(ValidationError):
+    """A booking that is allowed but asks first: its time has passed, or a participant has
+    another booked meeting at the same time. The caller asks the user, who may book it
+    anyway (`confirm=True`)."""
+
+
+# A booked meeting without an end is taken to last this long when overlaps are looked for.
+MEETING_DEFAULT_LENGTH = dt.timedelta(hours=1)
+MEETING_TRACKED = (
+    "kind",
+    "status",
+    "date",
+    "start_time",
+    "end_time",
+    "place",
+    "citizen_attended",
+    "notes",
+    "notes_internal",
+    "assessment",
+)
+
+
+def _meeting_kind(kind, errors: dict):
+    kind_code = _code(kind, CodeList.MEETING_KIND, "kind", errors)
+    if kind_code is None and "kind" not in errors:
+        errors["kind"] = _("Choose the kind of meeting.")
+    return kind_code
+
+
+def _meeting_participants(participants, errors: dict) -> list[tuple]:
+    """Each participant a role from the code list and a user or a name; a user listed once
+    (their first line), and a role given without a person is dropped where a person is listed
+    in that role already (the recorder's own role, ticked on the form, is not listed twice)."""
+    cleaned = []
+    for number, participant in enumerate(participants, start=1):
+        role = _code(
+            participant.get("role"), CodeList.PARTICIPANT_ROLE, f"participant_{number}", errors
+        )
+        if role is None:
+            errors.setdefault(f"participant_{number}", _("Choose the participant's role."))
+        cleaned.append((role, participant.get("user"), (participant.get("name") or "").strip()))
+    users, with_person, kept = set(), set(), []
+    for role, user, name in cleaned:
+        if user is not None:
+            if user.pk in users:
+                continue
+            users.add(user.pk)
+        if user is not None or name:
+            with_person.add(getattr(role, "pk", None))
+        kept.append((role, user, name))
+    once, result = set(), []
+    for role, user, name in kept:
+        if user is None and not name:
+            role_id = getattr(role, "pk", None)
+            if role_id in with_person or role_id in once:
+                continue
+            once.add(role_id)
+        result.append((role, user, name))
+    return result
+
+
+def _participant_rows(meeting: Meeting, cleaned: list[tuple]) -> None:
+    MeetingParticipant.objects.bulk_create(
+        [
+            MeetingParticipant(
+                meeting=meeting, role=role, user=user, name=name or (str(user) if user else "")
+            )
+            for role, user, name in cleaned
+        ]
+    )
+
+
+def _meeting_state(meeting: Meeting) -> dict:
+    """What the change history keeps of a meeting: its fields and who takes part (roles)."""
+    state = snapshot(meeting, MEETING_TRACKED)
+    state["kind"] = meeting.kind.code if meeting.kind_id else None
+    state["participants"] = [
+        p.role.code for p in meeting.participants.select_related("role").order_by("pk")
+    ]
+    state["participant_users"] = [
+        p.user_id for p in meeting.participants.order_by("pk") if p.user_id is not None
+    ]
+    return state
+
+
+def meeting_notes_errors(*, actor, plan: Plan, notes: str, notes_internal: bool) -> dict:
+    """Who writes internal notes of a meeting (recorded or completed): a job consultant's
+    notes are shared with the citizen, and so are those of an authority the case is shared
+    with."""
+    if not (notes_internal and notes.strip()):
+        return {}
+    if not may_write_internal_notes(actor):
+        return {
+            "notes_internal": _(
+                "Internal notes: a job consultant's notes are shared with the citizen; "
+                "record them as not internal."
+            )
+        }
+    if not may_write_internal_notes(actor, plan.citizen):
+        return {
+            "notes_internal": _(
+                "Internal notes are the home organisation's: in a shared case, record the notes "
+                "as not internal."
+            )
+        }
+    return {}
+
+
+def meeting_time_errors(
+    *, date: dt.date | None, start_time: dt.time | None, end_time: dt.time | None
+) -> dict:
+    """A booked meeting has a day and a start; its end, when given, after its start."""
+    errors: dict = {}
+    if date is None:
+        errors["date"] = _("Give the day of the meeting.")
+    if start_time is None:
+        errors["start_time"] = _("Give the time the meeting starts.")
+    elif end_time is not None and end_time <= start_time:
+        errors["end_time"] = _("The meeting must end after it starts.")
+    return errors
+
+
+def _clock(value: dt.time) -> str:
+    return formats.time_format(value, "TIME_FORMAT")
+
+
+def _span(day: dt.date, start: dt.time, end: dt.time | None) -> tuple[dt.datetime, dt.datetime]:
+    begins = dt.datetime.combine(day, start)
+    if end:
+        return begins, dt.datetime.combine(day, end)
+    # Not past the day's end (nor the calendar's).
+    return begins, min(begins + MEETING_DEFAULT_LENGTH, dt.datetime.combine(day, dt.time.max))
+
+
+def meeting_booking_warnings(
+    *,
+    actor,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time | None,
+    users: list,
+    exclude: Meeting | None = None,
+) -> dict:
+    """What a booking asks first: a time that has passed, and another booked meeting of the
+    booker or a participant user at the same time (named by the person and the time, not by
+    the other citizen, whom the booker may not see)."""
+    warnings: dict = {}
+    now = timezone.localtime()
+    if date < now.date() or (date == now.date() and start_time < now.time()):
+        warnings["date"] = _(
+            "The meeting's time has passed. Book it anyway, or choose a later time."
+        )
+    people = {u.pk: u for u in [actor, *users] if u is not None}
+    begins, ends = _span(date, start_time, end_time)
+    others = (
+        Meeting.objects.filter(
+            status=Meeting.Status.BOOKED,
+            date=date,
+            start_time__isnull=False,
+            participants__user_id__in=list(people),
+        )
+        .exclude(pk=getattr(exclude, "pk", None))
+        .prefetch_related("participants")
+        .distinct()
+        .order_by("start_time", "id")
+    )
+    clashes = []
+    for other in others:
+        other_begins, other_ends = _span(other.date, other.start_time, other.end_time)
+        if other_begins < ends and begins < other_ends:
+            for participant in other.participants.all():
+                if participant.user_id in people:
+                    person = people.pop(participant.user_id)
+                    clashes.append(
+                        _("%(person)s has another meeting booked from %(start)s to %(end)s.")
+                        % {
+                            "person": person.get_full_name() or person.get_username(),
+                            "start": _clock(other_begins.time()),
+                            "end": _clock(other_ends.time()),
+                        }
+                    )
+    if clashes:
+        warnings["start_time"] = " ".join([*clashes, _("Book it anyway, or choose another time.")])
+    return warnings
+
+
+def _ask_first(warnings: dict, confirm: bool) -> None:
+    if warnings and not confirm:
+        raise NeedsConfirmation(warnings)
+
+
+@transaction.atomic
+def meeting_book(
+    *,
+    actor,
+    plan: Plan,
+    kind,
+    date: dt.date,
+    start_time: dt.time | None,
+    end_time: dt.time | None = None,
+    place: str = "",
+    participants: list[dict] = (),
+    confirm: bool = False,
+) -> Meeting:
+    """Books a meeting ahead: day, time, place and who takes part (each a role and a user or a
+    name). Asks first (`NeedsConfirmation`) when its time has passed or a participant user, or
+    the booker, has another booked meeting at the same time; `confirm` books it anyway."""
+    errors: dict = {}
+    kind_code = _meeting_kind(kind, errors)
+    errors |= meeting_time_errors(date=date, start_time=start_time, end_time=end_time)
+    cleaned = _meeting_participants(participants, errors)
+    if errors:
+        raise ValidationError(errors)
+    _ask_first(
+        meeting_booking_warnings(
+            actor=actor,
+            date=date,
+            start_time=start_time,
+            end_time=end_time,
+            users=[user for _r, user, _n in cleaned if user is not None],
+        ),
+        confirm,
+    )
+    meeting = audited_create(
+        actor=actor,
+        model=Meeting,
+        data={
+            "plan": plan,
+            "kind": kind_code,
+            "status": Meeting.Status.BOOKED,
+            "date": date,
+            "start_time": start_time,
+            "end_time": end_time,
+            "place": (place or "").strip(),
+            "notes": "",
+            "recorded_by": actor,
+        },
+        tracked=_meeting_state,
+        citizen=plan.citizen,
+        related=lambda created: _participant_rows(created, cleaned),
+    )
+    _touch_plan(plan)
+    return meeting
+
+
+def _booked(meeting: Meeting, errors: dict) -> None:
+    if meeting.status != Meeting.Status.BOOKED:
+        errors["status"] = _("Only a booked meeting is changed, completed or cancelled.")
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    actor,
+    meeting: Meeting,
+    expected_version: int,
+    kind=UNCHANGED,
+    date: dt.date | object = UNCHANGED,
+    start_time: dt.time | None | object = UNCHANGED,
+    end_time: dt.time | None | object = UNCHANGED,
+    place: str | object = UNCHANGED,
+    participants: list[dict] | object = UNCHANGED,
+    confirm: bool = False,
+) -> Meeting:
+    """Changes a booked meeting: moves it, its place, its kind, who takes part. Asks first as
+    `meeting_book` does when the new time has passed or overlaps."""
+    current = lock_for_update(meeting, expected_version=expected_version, related=["plan__citizen"])
+    errors: dict = {}
+    _booked(current, errors)
+    kind_code = current.kind if kind is UNCHANGED else _meeting_kind(kind, errors)
+    date = current.date if date is UNCHANGED else date
+    start_time = current.start_time if start_time is UNCHANGED else start_time
+    end_time = current.end_time if end_time is UNCHANGED else end_time
+    place = current.place if place is UNCHANGED else (place or "").strip()
+    errors |= meeting_time_errors(date=date, start_time=start_time, end_time=end_time)
+    cleaned = None
+    if participants is not UNCHANGED:
+        cleaned = _meeting_participants(participants, errors)
+    if errors:
+        raise ValidationError(errors)
+    users = (
+        [user for _r, user, _n in cleaned if user is not None]
+        if cleaned is not None
+        else [p.user for p in current.participants.select_related("user") if p.user_id]
+    )
+    moved = (date, start_time, end_time) != (current.date, current.start_time, current.end_time)
+    if moved or cleaned is not None:
+        _ask_first(
+            meeting_booking_warnings(
+                actor=actor,
+                date=date,
+                start_time=start_time,
+                end_time=end_time,
+                users=users,
+                exclude=current,
+            ),
+            confirm,
+        )
+
+    def participants_anew(instance: Meeting) -> None:
+        if cleaned is not None:
+            instance.participants.all().delete()
+            _participant_rows(instance, cleaned)
+
+    audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={
+            "kind": kind_code,
+            "date": date,
+            "start_time": start_time,
+            "end_time": end_time,
+            "place": place,
+        },
+        tracked=_meeting_state,
+        citizen=current.plan.citizen,
+        lock=False,
+        related=participants_anew,
+    )
+    _touch_plan(current.plan)
+    return current
+
+
+@transaction.atomic
+def meeting_complete(
+    *,
+    actor,
+    meeting: Meeting,
+    expected_version: int,
+    citizen_attended: bool,
+    notes: str = "",
+    notes_internal: bool = True,
+    assessment=None,
+) -> Meeting:
+    """A booked meeting held: what came of it, on or after its day. It is then among the
+    plan's held meetings, its notes that are not internal shown on the plan and in the red
+    thread."""
+    current = lock_for_update(meeting, expected_version=expected_version, related=["plan__citizen"])
+    errors: dict = {}
+    _booked(current, errors)
+    if current.date > timezone.localdate():
+        errors["date"] = _("A meeting is completed when it has been held, on its day or later.")
+    if assessment is not None and assessment.citizen_id != current.plan.citizen_id:
+        errors["assessment"] = _("The assessment belongs to another citizen.")
+    errors |= meeting_notes_errors(
+        actor=actor, plan=current.plan, notes=notes, notes_internal=notes_internal
+    )
+    if errors:
+        raise ValidationError(errors)
+    audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={
+            "status": Meeting.Status.HELD,
+            "citizen_attended": citizen_attended,
+            "notes": notes.strip(),
+            "notes_internal": notes_internal,
+            "assessment": assessment,
+        },
+        tracked=_meeting_state,
+        citizen=current.plan.citizen,
+        lock=False,
+    )
+    _touch_plan(current.plan)
+    return current
+
+
+@transaction.atomic
+def meeting_cancel(*, actor, meeting: Meeting, expected_version: int) -> Meeting:
+    """A booked meeting that will not be held: kept, marked cancelled."""
+    current = lock_for_update(meeting, expected_version=expected_version, related=["plan__citizen"])
+    errors: dict = {}
+    _booked(current, errors)
+    if errors:
+        raise ValidationError(errors)
+    audited_update(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        data={"status": Meeting.Status.CANCELLED},
+        tracked=_meeting_state,
+        citizen=current.plan.citizen,
+        lock=False,
+    )
+    _touch_plan(current.plan)
+    return current
+
+
 @transaction.atomic
 def meeting_record(
     *,
@@ -557,35 +947,24 @@ def meeting_record(
     notes_internal: bool = True,
     participants: list[dict] = (),
     assessment=None,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+    place: str = "",
 ) -> Meeting:
-    """Records a meeting with who took part: each participant a role from the code list and a
-    user or a name."""
+    """Records a meeting that has been held, with who took part: each participant a role from
+    the code list and a user or a name; its time and place when known."""
     errors: dict = {}
-    kind_code = _code(kind, CodeList.MEETING_KIND, "kind", errors)
-    if kind_code is None and "kind" not in errors:
-        errors["kind"] = _("Choose the kind of meeting.")
+    kind_code = _meeting_kind(kind, errors)
     if date > dt.date.today():
         errors["date"] = _("A meeting is recorded when it has been held.")
-    cleaned = []
-    for number, participant in enumerate(participants, start=1):
-        role = _code(
-            participant.get("role"), CodeList.PARTICIPANT_ROLE, f"participant_{number}", errors
-        )
-        if role is None:
-            errors.setdefault(f"participant_{number}", _("Choose the participant's role."))
-        cleaned.append((role, participant.get("user"), (participant.get("name") or "").strip()))
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = _("The meeting must end after it starts.")
+    cleaned = _meeting_participants(participants, errors)
     if assessment is not None and assessment.citizen_id != plan.citizen_id:
         errors["assessment"] = _("The assessment belongs to another citizen.")
-    if notes_internal and notes.strip() and not may_write_internal_notes(actor):
-        errors["notes_internal"] = _(
-            "Internal notes: a job consultant's notes are shared with the citizen; "
-            "record them as not internal."
-        )
-    elif notes_internal and notes.strip() and not may_write_internal_notes(actor, plan.citizen):
-        errors["notes_internal"] = _(
-            "Internal notes are the home organisation's: in a shared case, record the notes "
-            "as not internal."
-        )
+    errors |= meeting_notes_errors(
+        actor=actor, plan=plan, notes=notes, notes_internal=notes_internal
+    )
     if errors:
         raise ValidationError(errors)
     meeting = audited_create(
@@ -594,7 +973,11 @@ def meeting_record(
         data={
             "plan": plan,
             "kind": kind_code,
+            "status": Meeting.Status.HELD,
             "date": date,
+            "start_time": start_time,
+            "end_time": end_time,
+            "place": (place or "").strip(),
             "citizen_attended": citizen_attended,
             "notes": notes.strip(),
             "notes_internal": notes_internal,
@@ -607,14 +990,7 @@ def meeting_record(
             "participants": [r.code for r, _u, _n in cleaned],
         },
         citizen=plan.citizen,
-        related=lambda created: MeetingParticipant.objects.bulk_create(
-            [
-                MeetingParticipant(
-                    meeting=created, role=role, user=user, name=name or (str(user) if user else "")
-                )
-                for role, user, name in cleaned
-            ]
-        ),
+        related=lambda created: _participant_rows(created, cleaned),
     )
     _touch_plan(plan)
     return meeting

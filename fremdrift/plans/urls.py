@@ -21,6 +21,22 @@ urlpatterns = [
         name="activity_follow_up",
     ),
     path("<int:citizen_id>/plan/meetings/", views.meeting_create, name="meeting_create"),
+    path("<int:citizen_id>/plan/meetings/book/", views.meeting_book, name="meeting_book"),
+    path(
+        "<int:citizen_id>/plan/meetings/<int:meeting_id>/edit/",
+        views.meeting_edit,
+        name="meeting_edit",
+    ),
+    path(
+        "<int:citizen_id>/plan/meetings/<int:meeting_id>/complete/",
+        views.meeting_complete,
+        name="meeting_complete",
+    ),
+    path(
+        "<int:citizen_id>/plan/meetings/<int:meeting_id>/cancel/",
+        views.meeting_cancel,
+        name="meeting_cancel",
+    ),
     path("<int:citizen_id>/plan/mentors/", views.mentor_create, name="mentor_create"),
     path("<int:citizen_id>/plan/vacancies/", views.vacancy_suggest, name="vacancy_suggest"),
     path(

@@ -38,6 +38,9 @@ from .forms import (
     CaseReviewForm,
     GoalChangeForm,
     GoalForm,
+    MeetingBookingForm,
+    MeetingCancelForm,
+    MeetingCompleteForm,
     MeetingForm,
     MentorForm,
     PlanForm,
@@ -45,7 +48,7 @@ from .forms import (
     StatutoryPlanForm,
     VacancySuggestionForm,
 )
-from .models import Activity, Goal, Plan, PlanRole, StatutoryPlan, VacancySuggestion
+from .models import Activity, Goal, Meeting, Plan, PlanRole, StatutoryPlan, VacancySuggestion
 from .report import citizen_report_context
 
 
@@ -79,7 +82,7 @@ def _with_readable_notes(user, citizen, meetings):
 def _with_errors(forms: dict) -> bool:
     """Whether a form posted back to the plan page came with errors (a bad value: 400)."""
     posted = [f for k, f in forms.items() if k.endswith("_form") and f is not None]
-    for many in ("change_forms", "follow_up_forms"):
+    for many in ("change_forms", "follow_up_forms", "meeting_edit_forms", "meeting_complete_forms"):
         posted += list((forms.get(many) or {}).values())
     return any(getattr(f, "is_bound", False) and f.errors for f in posted)
 
@@ -119,6 +122,10 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
             "vacancy_suggestions": selectors.vacancy_suggestions_of(plan),
             "outcome_choices": VacancySuggestion.Outcome.choices,
             "meetings": _with_readable_notes(request.user, citizen, selectors.meetings_of(plan)),
+            "booked_meetings": selectors.booked_meetings_of(plan),
+            "may_meet": may_record_job_meeting(request.user, citizen),
+            "meeting_edit_forms": forms.get("meeting_edit_forms", {}),
+            "meeting_complete_forms": forms.get("meeting_complete_forms", {}),
             "mentors": selectors.mentors_of(plan),
             "plan_roles": selectors.plan_roles_of(plan),
             "statutory_plans": selectors.statutory_plans_of(plan),
@@ -134,6 +141,7 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
                     "goal_form",
                     "activity_form",
                     "meeting_form",
+                    "meeting_booking_form",
                     "mentor_form",
                     "plan_role_form",
                     "statutory_plan_form",
@@ -145,7 +153,12 @@ def _plan_page(request, citizen, plan, may_change, *, status=200, **forms):
         elif may_company:
             context |= {
                 name: forms.get(name)
-                for name in ("activity_form", "meeting_form", "vacancy_suggestion_form")
+                for name in (
+                    "activity_form",
+                    "meeting_form",
+                    "meeting_booking_form",
+                    "vacancy_suggestion_form",
+                )
             }
             context["follow_up_forms"] = forms.get("follow_up_forms", {})
         if may_company:
@@ -179,6 +192,9 @@ def _empty_form(name: str, plan, codes_from, *, company_only: bool = False, user
             or (user is not None and not may_write_internal_notes(user, plan.citizen)),
             initial={"date": today, "citizen_attended": True, "notes_internal": True},
         ),
+        "meeting_booking": lambda: MeetingBookingForm(
+            citizen=plan.citizen, user=user, codes_from=codes_from
+        ),
         "vacancy_suggestion": lambda: VacancySuggestionForm(
             plan=plan, initial={"suggested_on": today}
         ),
@@ -199,13 +215,14 @@ FORM_NAMES = (
     "goal",
     "activity",
     "meeting",
+    "meeting_booking",
     "mentor",
     "plan_role",
     "statutory_plan",
     "vacancy_suggestion",
 )
 # The forms of the plan's company part, open to a job consultant too.
-COMPANY_FORMS = ("activity", "meeting", "vacancy_suggestion")
+COMPANY_FORMS = ("activity", "meeting", "meeting_booking", "vacancy_suggestion")
 
 
 @login_required
@@ -533,6 +550,233 @@ def _participant_role_of(user):
         user.role, "other"
     )
     return Code.objects.get(code_list="participant_role", code=code, organisation=None)
+
+
+def _booking_participants(user, data) -> list[dict]:
+    """The booker (not when a booked meeting is changed: `user` None) in the role their own
+    role suggests, the colleagues chosen in theirs, and the roles ticked without a person."""
+    return (
+        ([{"role": _participant_role_of(user), "user": user}] if user is not None else [])
+        + [{"role": _participant_role_of(c), "user": c} for c in data["colleagues"]]
+        + [{"role": role} for role in data["participant_roles"]]
+    )
+
+
+def _meeting_to_change(request, citizen_id: int, meeting_id: int, *, post: bool):
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=post, company=True)
+    if not may_record_job_meeting(request.user, citizen):
+        raise PermissionDenied
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("kind"),
+        pk=meeting_id,
+        plan=plan,
+        status=Meeting.Status.BOOKED,
+    )
+    return citizen, plan, may_change, meeting
+
+
+def _asked_first(form, error: ValidationError) -> None:
+    errors_onto_form(form, error)
+    if isinstance(error, services.NeedsConfirmation):
+        form.asks_confirmation = True
+
+
+STALE_MEETING = gettext_lazy(
+    "Someone else changed this meeting while you were editing. Reload the page and make your "
+    "change again."
+)
+
+
+@login_required
+@require_POST
+def meeting_book(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """Books a meeting ahead. A time that has passed or overlaps another booked meeting of a
+    participant asks first: the form comes back with the question and "Book anyway"."""
+    citizen, plan, may_change = _citizen_and_plan(request, citizen_id, to_change=True, company=True)
+    if not may_record_job_meeting(request.user, citizen):
+        raise PermissionDenied
+    form = MeetingBookingForm(
+        request.POST, citizen=citizen, user=request.user, codes_from=request.user.organisation_id
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_book(
+                actor=request.user,
+                plan=plan,
+                kind=data["kind"],
+                date=data["date"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                place=data["place"],
+                participants=_booking_participants(request.user, data),
+                confirm=data["confirm"],
+            )
+        except ValidationError as error:
+            _asked_first(form, error)
+        else:
+            messages.success(request, _("The meeting has been booked."))
+            return _back(citizen, "booked-meetings")
+    return _plan_page(request, citizen, plan, may_change, meeting_booking_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, citizen_id: int, meeting_id: int) -> HttpResponse:
+    """GET: the form that changes a booked meeting (a fragment). POST: the change."""
+    post = request.method == "POST"
+    citizen, plan, may_change, meeting = _meeting_to_change(
+        request, citizen_id, meeting_id, post=post
+    )
+    prefix = f"meeting{meeting.pk}"
+    if not post:
+        access_log_write(
+            user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+        )
+        people = list(meeting.participants.all())
+        form = MeetingBookingForm(
+            prefix=prefix,
+            citizen=citizen,
+            user=request.user,
+            codes_from=request.user.organisation_id,
+            editing=True,
+            initial={
+                "kind": meeting.kind,
+                "date": meeting.date,
+                "start_time": meeting.start_time,
+                "end_time": meeting.end_time,
+                "place": meeting.place,
+                "colleagues": [p.user_id for p in people if p.user_id],
+                "participant_roles": [p.role_id for p in people if not p.user_id],
+                "version": meeting.version,
+            },
+        )
+        return render(
+            request,
+            "plans/_meeting_edit.html",
+            {"citizen": citizen, "meeting": meeting, "form": form},
+        )
+    form = MeetingBookingForm(
+        request.POST,
+        prefix=prefix,
+        citizen=citizen,
+        user=request.user,
+        codes_from=request.user.organisation_id,
+        editing=True,
+    )
+    stale = False
+    if form.is_valid() and form.cleaned_data["version"] is None:
+        form.add_error(None, STALE_MEETING)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                expected_version=data["version"],
+                kind=data["kind"],
+                date=data["date"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                place=data["place"],
+                participants=_booking_participants(None, data),
+                confirm=data["confirm"],
+            )
+        except StaleVersion:
+            stale = True
+            form.add_error(None, STALE_MEETING)
+        except ValidationError as error:
+            _asked_first(form, error)
+        else:
+            messages.success(request, _("The meeting has been changed."))
+            return _back(citizen, "booked-meetings")
+    return _plan_page(
+        request,
+        citizen,
+        plan,
+        may_change,
+        meeting_edit_forms={meeting.pk: form},
+        status=409 if stale else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_complete(request: HttpRequest, citizen_id: int, meeting_id: int) -> HttpResponse:
+    """GET: the form that completes a booked meeting after it was held (a fragment). POST:
+    whether the citizen came and the notes; the meeting is then among the held ones."""
+    post = request.method == "POST"
+    citizen, plan, may_change, meeting = _meeting_to_change(
+        request, citizen_id, meeting_id, post=post
+    )
+    shared_only = not may_change or not may_write_internal_notes(request.user, citizen)
+    prefix = f"complete{meeting.pk}"
+    if not post:
+        access_log_write(
+            user=request.user, action=AccessAction.VIEW, citizen=citizen, path=request.path
+        )
+        form = MeetingCompleteForm(
+            prefix=prefix,
+            citizen=citizen,
+            shared_notes_only=shared_only,
+            initial={"version": meeting.version, "citizen_attended": True, "notes_internal": True},
+        )
+        return render(
+            request,
+            "plans/_meeting_complete.html",
+            {"citizen": citizen, "meeting": meeting, "form": form},
+        )
+    form = MeetingCompleteForm(
+        request.POST, prefix=prefix, citizen=citizen, shared_notes_only=shared_only
+    )
+    stale = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_complete(
+                actor=request.user,
+                meeting=meeting,
+                expected_version=data["version"],
+                citizen_attended=data["citizen_attended"],
+                notes=data["notes"],
+                notes_internal=data.get("notes_internal", False),
+                assessment=data.get("assessment"),
+            )
+        except StaleVersion:
+            stale = True
+            form.add_error(None, STALE_MEETING)
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        else:
+            messages.success(request, _("The meeting has been completed."))
+            return _back(citizen, "meetings")
+    return _plan_page(
+        request,
+        citizen,
+        plan,
+        may_change,
+        meeting_complete_forms={meeting.pk: form},
+        status=409 if stale else 200,
+    )
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, citizen_id: int, meeting_id: int) -> HttpResponse:
+    citizen, plan, may_change, meeting = _meeting_to_change(
+        request, citizen_id, meeting_id, post=True
+    )
+    form = MeetingCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_cancel(
+                actor=request.user, meeting=meeting, expected_version=form.cleaned_data["version"]
+            )
+        except StaleVersion:
+            messages.error(request, STALE_MEETING)
+            return _back(citizen, "booked-meetings")
+        messages.success(request, _("The meeting has been cancelled."))
+    return _back(citizen, "booked-meetings")
 
 
 @login_required

@@ -497,7 +497,9 @@ def _aftercare(rows, exits, by_citizen_activities) -> Table:
 
 
 def _start_meetings(citizen_ids, labels) -> Table:
-    meetings = Meeting.objects.filter(plan__citizen_id__in=citizen_ids, kind__code="start_meeting")
+    meetings = Meeting.objects.filter(
+        plan__citizen_id__in=citizen_ids, kind__code="start_meeting", status=Meeting.Status.HELD
+    )
     held = meetings.count()
     table = Table(
         _("Start meetings by who took part"),
@@ -527,7 +529,9 @@ def _clarifications(rows, citizen_ids, labels, today) -> Table:
     enrolment, the mean number of experts who took part, and the experts by role."""
     meetings = defaultdict(list)
     for meeting_id, citizen_id, day in Meeting.objects.filter(
-        plan__citizen_id__in=citizen_ids, kind__code="coordinated_clarification"
+        plan__citizen_id__in=citizen_ids,
+        kind__code="coordinated_clarification",
+        status=Meeting.Status.HELD,
     ).values_list("pk", "plan__citizen_id", "date"):
         meetings[citizen_id].append((meeting_id, day))
     experts = defaultdict(set)  # meeting id: (role, person)

@@ -196,7 +196,8 @@ def test_the_citizen_report_shows_what_comes_next_and_who_to_call(world, login):
     )
     client = login(world.caseworker)
     client.cookies["django_language"] = "en"
-    html = client.get(reverse("plans:report", args=[world.citizen.pk])).content.decode()
+    url = reverse("plans:report", args=[world.citizen.pk])
+    html = client.get(url).content.decode()
     meeting = re.search(r'data-testid="next-meeting">(.+?)</li>', html).group(1)
     assert "none booked yet" in meeting  # the held meeting is not ahead
     assessment = re.search(r'data-testid="next-assessment">(.+?)</li>', html).group(1)
@@ -204,3 +205,19 @@ def test_the_citizen_report_shows_what_comes_next_and_who_to_call(world, login):
     contact = re.search(r'data-testid="caseworker-contact">(.+?)</li>', html).group(1)
     assert "Signe Sagsbehandler" in contact and "signe@nord.example" in contact
     assert Meeting.objects.filter(plan=plan).count() == 1
+    # A meeting booked ahead is the next one: its day, time and place.
+    ahead = TODAY + dt.timedelta(days=8)
+    plan_services.meeting_book(
+        actor=world.caseworker,
+        plan=plan,
+        kind=kind,
+        date=ahead,
+        start_time=dt.time(13, 30),
+        end_time=dt.time(14, 15),
+        place="Jobcentret, Torvet 1",
+        participants=[],
+    )
+    html = client.get(url).content.decode()
+    meeting = re.search(r'data-testid="next-meeting">(.+?)</li>', html).group(1)
+    assert f"{ahead.day} {ahead:%b %Y}" in meeting
+    assert "13:30" in meeting and "Jobcentret, Torvet 1" in meeting

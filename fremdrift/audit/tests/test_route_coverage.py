@@ -66,6 +66,44 @@ def case(w):
     return w.cases["citizen"]
 
 
+def booked(w):
+    """A meeting of the world's citizen booked ahead by their caseworker (made on first use)."""
+    if getattr(w, "booked_meeting", None) is None:
+        from fremdrift.codelists.models import Code
+        from fremdrift.plans import services as plans
+
+        w.booked_meeting = plans.meeting_book(
+            actor=w.caseworker,
+            plan=case(w).plan,
+            kind=Code.objects.get(code_list="meeting_kind", code="follow_up", organisation=None),
+            date=dt.date.today() + dt.timedelta(days=7),
+            start_time=dt.time(10, 0),
+            participants=[],
+            confirm=True,
+        )
+    return w.booked_meeting
+
+
+def booked_today(w):
+    """A meeting of the world's citizen booked for today, which may be completed."""
+    from fremdrift.codelists.models import Code
+    from fremdrift.plans import services as plans
+
+    return plans.meeting_book(
+        actor=w.caseworker,
+        plan=case(w).plan,
+        kind=Code.objects.get(code_list="meeting_kind", code="follow_up", organisation=None),
+        date=dt.date.today(),
+        start_time=dt.time(0, 0),
+        participants=[],
+        confirm=True,
+    )
+
+
+def booked_meeting(w):
+    return citizen(w) | {"meeting_id": booked(w).pk}
+
+
 def enrolment(w):
     return {"citizen_id": w.citizen.pk, "enrolment_id": w.enrolments["citizen"].pk}
 
@@ -197,6 +235,13 @@ PAGES = {
         "the activity types of a sector, a code list", kwargs=citizen
     ),
     "plans:meeting_create": Shows(CW, "post", kwargs=citizen),
+    "plans:meeting_book": Shows(CW, "post", kwargs=citizen),
+    "plans:meeting_edit": Shows(CW, kwargs=booked_meeting),
+    "plans:meeting_complete": Shows(CW, kwargs=booked_meeting),
+    "plans:meeting_cancel": NoPersonalData(
+        "cancels a booked meeting (POST) and redirects to the plan page, which logs",
+        kwargs=booked_meeting,
+    ),
     "plans:mentor_create": Shows(CW, "post", kwargs=citizen),
     "plans:plan_role_create": Shows(CW, "post", kwargs=citizen),
     "plans:plan_role_remove": Shows(
@@ -499,6 +544,9 @@ API_OPERATIONS = {
     "POST /activities/{activity_id}/hours": WRITE,
     "GET /meetings": READ,
     "POST /meetings": WRITE,
+    "PATCH /meetings/{meeting_id}": WRITE,
+    "POST /meetings/{meeting_id}/complete": WRITE,
+    "POST /meetings/{meeting_id}/cancel": WRITE,
     "GET /meetings/{meeting_id}": READ,
     "GET /mentors": READ,
     "POST /mentors": WRITE,
@@ -595,6 +643,24 @@ def api_writes() -> dict:
                 "responsible_caseworker_id": w.caseworker.pk,
             },
             {"HTTP_IF_MATCH": f'"{w.citizen.version}"'},
+        ),
+        "PATCH /meetings/{id}": lambda w: (
+            "PATCH",
+            f"{API}/meetings/{booked(w).pk}",
+            {"place": "Biblioteket"},
+            {"HTTP_IF_MATCH": f'"{booked(w).version}"'},
+        ),
+        "POST /meetings/{id}/complete": lambda w: (
+            "POST",
+            f"{API}/meetings/{booked_today(w).pk}/complete",
+            {"citizen_attended": True},
+            {"HTTP_IF_MATCH": '"1"'},
+        ),
+        "POST /meetings/{id}/cancel": lambda w: (
+            "POST",
+            f"{API}/meetings/{booked(w).pk}/cancel",
+            {},
+            {"HTTP_IF_MATCH": f'"{booked(w).version}"'},
         ),
         "POST /referrals/{id}/end": lambda w: (
             "POST",

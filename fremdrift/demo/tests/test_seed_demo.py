@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
@@ -7,6 +9,8 @@ from fremdrift.assessments.models import Assessment
 from fremdrift.citizens import access, selectors
 from fremdrift.citizens.models import Citizen
 from fremdrift.codelists.models import Code
+from fremdrift.pages.worklist import caseload_worklist
+from fremdrift.plans.models import Meeting
 from fremdrift.programmes import selectors as programme_selectors
 from fremdrift.programmes.models import Enrolment, Programme
 from fremdrift.referrals import selectors as referral_selectors
@@ -49,6 +53,14 @@ def test_demo_has_every_role_200_citizens_and_referrals_to_both_providers(db, ca
     assert social_manager.role == Role.MANAGER and social_manager.check_password("demo")
     assert social_manager.organisation == social.organisation
     assert "socialanalytiker" in out
+    # Meetings booked ahead (issue 26, §4): the caseworker's worklist has one today, and the
+    # others lie ahead on working days.
+    booked = Meeting.objects.filter(status=Meeting.Status.BOOKED, recorded_by=caseworker)
+    today = dt.date.today()
+    assert booked.count() == 3 and booked.filter(date=today).count() == 1
+    assert all(m.start_time and m.place for m in booked)
+    assert all(m.date.weekday() < 5 for m in booked.exclude(date=today))
+    assert today in {m.date for m in caseload_worklist(caseworker).meetings.rows}
 
 
 def test_demo_walks_the_path_from_referral_to_exit_with_the_providers_in_the_loop(db, capsys):

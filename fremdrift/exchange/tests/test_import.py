@@ -1,6 +1,7 @@
 """Importing exchange packages: everything checked first, every error reported with its place,
 nothing written unless all is well, and the same package twice changes nothing."""
 
+import datetime as dt
 import json
 import re
 import zipfile
@@ -82,7 +83,7 @@ def test_the_example_package_imports_into_an_empty_municipality(fremby, example)
         "goal": {"created": 4},
         "goal_event": {"created": 3},
         "activity": {"created": 2},
-        "meeting": {"created": 1},
+        "meeting": {"created": 2},
         "mentor": {"created": 1},
         "plan_role": {"created": 2},
         "vacancy_suggestion": {"created": 1},
@@ -130,7 +131,7 @@ def test_importing_the_same_package_again_changes_nothing(fremby, example):
         "goal": {"unchanged": 4},
         "goal_event": {"unchanged": 3},
         "activity": {"unchanged": 2},
-        "meeting": {"unchanged": 1},
+        "meeting": {"unchanged": 2},
         "mentor": {"unchanged": 1},
         "plan_role": {"unchanged": 2},
         "vacancy_suggestion": {"unchanged": 1},
@@ -349,11 +350,18 @@ def test_the_plan_arrives_with_its_history(fremby, example):
     assert set(Activity.objects.get(kind__code="psychologist").goals.all()) == set(
         Goal.objects.exclude(parent=None)
     )
-    meeting = Meeting.objects.get()
+    meeting = Meeting.objects.get(status="held")
     assert [(p.role.code, p.user, p.name) for p in meeting.participants.order_by("pk")] == [
         ("employment_caseworker", fremby.caseworker, "Mette Kjær"),
         ("doctor", None, "Lone Berg"),
     ]
+    assert (meeting.start_time, meeting.place) == (dt.time(10, 0), "Jobcenter Fremby")
+    booked = Meeting.objects.get(status="booked")
+    assert (booked.date, booked.start_time, booked.end_time) == (
+        dt.date(2027, 1, 15),
+        dt.time(9, 30),
+        dt.time(10, 15),
+    )
     mentor = Mentor.objects.get()
     assert mentor.name == "Jens Holm" and [t.code for t in mentor.tasks.all()] == ["goal_setting"]
 
@@ -396,7 +404,7 @@ def test_errors_in_the_plan_files_are_reported_with_their_place(fremby, example)
         ("activities.csv", 2, "kind"),
         ("activities.csv", 2, "end_date"),
         ("activities.csv", 2, "weekly_hours"),
-        ("meeting_participants.csv", 4, "meeting"),
+        ("meeting_participants.csv", 5, "meeting"),
     } <= found, found
     assert counts() == dict.fromkeys(counts(), 0)
 

@@ -134,8 +134,8 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
             "goals.csv": 12,
             "goal_events.csv": 9,
             "activities.csv": 3,
-            "meeting_participants.csv": 6,
-            "meetings.csv": 3,
+            "meeting_participants.csv": 9,
+            "meetings.csv": 6,
             "mentors.csv": 3,
             "plan_roles.csv": 3,
             "referrals.csv": 3,
@@ -220,8 +220,8 @@ def company_register(fremby) -> tuple:
 def plan_history(fremby, citizen, register) -> None:
     """An end goal with two sub-goals, one achieved and one revised after a relapse, and a
     sub-goal without an end goal; an internship serving them at a company of the register,
-    with its company mentor; a start meeting; a mentor; who does what; a suggested
-    position."""
+    with its company mentor; a start meeting and a meeting booked ahead; a mentor; who does
+    what; a suggested position."""
     from fremdrift.plans import services as plans
 
     def code(code_list, value):
@@ -325,6 +325,23 @@ def plan_history(fremby, citizen, register) -> None:
             },
             {"role": code(CodeList.PARTICIPANT_ROLE, "doctor"), "name": "Dr. Holm"},
         ],
+    )
+    # A meeting booked ahead, with its time, place and who takes part.
+    plans.meeting_book(
+        actor=fremby.caseworker,
+        plan=plan,
+        kind=code(CodeList.MEETING_KIND, "follow_up"),
+        date=dt.date.today() + dt.timedelta(days=20),
+        start_time=dt.time(9, 30),
+        end_time=dt.time(10, 15),
+        place="Jobcentret; lokale 2",
+        participants=[
+            {
+                "role": code(CodeList.PARTICIPANT_ROLE, "employment_caseworker"),
+                "user": fremby.caseworker,
+            }
+        ],
+        confirm=True,  # the same caseworker, the same time, for each citizen
     )
     plans.mentor_assign(
         actor=fremby.caseworker,
@@ -550,15 +567,25 @@ def draw_plan(draw, citizen: str, rows: dict) -> None:
         rows[fmt.PARTICIPANTS].append(
             {"meeting": meeting, "role": role, "user": "", "name": draw(names)}
         )
+    status = draw(st.sampled_from(["held", "booked", "cancelled"]))
+    start_time = draw(st.sampled_from(["", "09:00", "13:30"]))
+    if status != "held":
+        start_time = start_time or "10:00"
+    held = status == "held"
     rows[fmt.MEETINGS].append(
         {
             "id": meeting,
             "citizen": citizen,
             "kind": draw(st.sampled_from(["start_meeting", "follow_up"])),
             "date": draw(dates),
-            "citizen_attended": draw(st.booleans()),
-            "notes": draw(st.sampled_from(["", "Aftalt; næste møde om en måned"])),
-            "notes_internal": draw(st.booleans()),
+            # A booked or cancelled meeting has no outcome yet: the defaults.
+            "citizen_attended": draw(st.booleans()) if held else True,
+            "notes": draw(st.sampled_from(["", "Aftalt; næste møde om en måned"])) if held else "",
+            "notes_internal": draw(st.booleans()) if held else True,
+            "status": status,
+            "start_time": start_time,
+            "end_time": draw(st.sampled_from(["", "15:45"])) if start_time else "",
+            "place": draw(st.sampled_from(["", "Jobcentret; lokale 2"])),
         }
     )
     start = draw(dates)

@@ -67,17 +67,19 @@ def _review(world, citizen, day: dt.date) -> Plan:
 
 
 def _meeting(world, citizen, day: dt.date) -> Meeting:
-    """A meeting on `day` (recorded today, then moved: booking ahead is another page's)."""
+    """A meeting booked on `day` at ten (one in the past booked anyway)."""
     plan = plan_services.plan_get_or_create(actor=world.caseworker, citizen=citizen)
-    meeting = plan_services.meeting_record(
+    return plan_services.meeting_book(
         actor=world.caseworker,
         plan=plan,
         kind=Code.objects.get(code_list="meeting_kind", code="follow_up"),
-        date=TODAY,
-        citizen_attended=True,
+        date=day,
+        start_time=dt.time(10, 0),
+        end_time=dt.time(11, 0),
+        place=f"Jobcentret, lokale {citizen.pk}",
+        participants=[],
+        confirm=True,
     )
-    Meeting.objects.filter(pk=meeting.pk).update(date=day)
-    return meeting
 
 
 def _section(response, name: str) -> list[int]:

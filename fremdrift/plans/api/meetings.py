@@ -4,12 +4,13 @@ Both are recorded by thin calls to `plans.services`, under the plan page's rule 
 meeting's notes are not shared with provider staff."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from fremdrift.accounts.models import User
 from fremdrift.assessments import selectors as assessment_selectors
@@ -24,12 +25,17 @@ from fremdrift.core.api_kit import (
     InputSchema,
     citizen_filter,
     errors,
+    etag,
     page_field,
+    stale,
+    version_refusal,
 )
+from fremdrift.core.exceptions import StaleVersion
 
 from .. import selectors, services
 from ..models import Meeting, Mentor
 from .rules import (
+    CHANGE_ERRORS,
     WRITE_ERRORS,
     citizen_for_company_part,
     citizen_id_field,
@@ -61,8 +67,15 @@ class MeetingOut(Schema):
     plan_id: int
     citizen_id: int
     kind: str = Field(description="Code from the code list meeting_kind")
+    status: str = Field(
+        description="booked (ahead), held, or cancelled; a meeting recorded after it was "
+        "held is held"
+    )
     date: dt.date
-    citizen_attended: bool
+    start_time: dt.time | None = Field(description="When it starts (local time); null if not given")
+    end_time: dt.time | None = Field(description="When it ends (local time); null if not given")
+    place: str
+    citizen_attended: bool = Field(description="Meaningful for a held meeting")
     notes: str | None = Field(
         description="The meeting's notes; null for provider staff (a referral does not share "
         "them), and internal notes are null for all but the caseworkers of the citizen's home "
@@ -72,6 +85,7 @@ class MeetingOut(Schema):
     assessment_id: int | None
     recorded_by_id: int
     participants: list[ParticipantOut]
+    version: int = Field(description="Send it in If-Match to change, complete or cancel")
     updated_at: dt.datetime
 
     @staticmethod
@@ -155,7 +169,23 @@ class ParticipantIn(InputSchema):
 class MeetingIn(InputSchema):
     citizen_id: int = citizen_id_field()
     kind: str = Field(..., max_length=60, description="Code from the code list meeting_kind")
-    date: dt.date = Field(description="The day it was held (not in the future)")
+    status: Literal["held", "booked"] = Field(
+        "held",
+        description="held (the default): a meeting recorded after it was held; booked: a "
+        "meeting booked ahead, with `start_time` (and `end_time`, `place`)",
+    )
+    date: dt.date = Field(
+        description="The day it was held (not in the future); of a booked meeting, its day"
+    )
+    start_time: dt.time | None = Field(None, description="Of a booked meeting: required")
+    end_time: dt.time | None = Field(None, description="After `start_time`")
+    place: str = Field("", max_length=200)
+    confirm: bool = Field(
+        False,
+        description="Of a booked meeting: book it even when its time has passed or a "
+        "participant user (or you) has another booked meeting at the same time; without it "
+        "that answers 400 naming `date` or `start_time`",
+    )
     citizen_attended: bool = True
     notes: str = Field("", max_length=20000)
     notes_internal: bool = Field(True, description="The notes are not shown to the citizen")
@@ -169,26 +199,22 @@ class MeetingIn(InputSchema):
         None, ge=1, le=MAX_ID, description="An assessment of the citizen made in the meeting"
     )
 
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _local_time(cls, value):
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("Give the local time without an offset.")
+        return value
 
-@meetings.post(
-    "",
-    response={201: MeetingOut, **WRITE_ERRORS},
-    operation_id="fremdrift_plans_api_meeting_create",
-)
-def meeting_create(request: HttpRequest, payload: MeetingIn):
-    """Records a meeting that has been held, with who took part. As on the plan page: the
-    citizen's caseworkers and the staff of a provider they are referred to; a job consultant
-    of the citizen's organisation records meetings about the job goal, with notes that are
-    not internal."""
-    citizen = citizen_for_company_part(request, payload.citizen_id)
+
+def _participants(request: HttpRequest, citizen, given: list[ParticipantIn]) -> list[dict]:
     own = request.user.organisation_id
-    kind = code_of(CodeList.MEETING_KIND, payload.kind, "kind", organisation=own)
     users = User.objects.filter(
         is_active=True,
         organisation_id__in={citizen.home_organisation_id, request.user.organisation_id},
     )
     participants = []
-    for number, participant in enumerate(payload.participants, start=1):
+    for number, participant in enumerate(given, start=1):
         field = f"participant_{number}"
         user = None
         if participant.user_id is not None:
@@ -204,29 +230,191 @@ def meeting_create(request: HttpRequest, payload: MeetingIn):
                 "name": participant.name,
             }
         )
-    assessment = None
-    if payload.assessment_id is not None:
-        assessment = (
-            assessment_selectors.assessments_in_scope(request.user)
-            .filter(pk=payload.assessment_id, citizen=citizen)
-            .first()
-        )
-        if assessment is None:
-            raise ValidationError({"assessment_id": "No assessment with this id of the citizen."})
+    return participants
+
+
+def _assessment(request: HttpRequest, citizen, assessment_id: int | None):
+    if assessment_id is None:
+        return None
+    assessment = (
+        assessment_selectors.assessments_in_scope(request.user)
+        .filter(pk=assessment_id, citizen=citizen)
+        .first()
+    )
+    if assessment is None:
+        raise ValidationError({"assessment_id": "No assessment with this id of the citizen."})
+    return assessment
+
+
+def _meeting_out(request: HttpRequest, meeting: Meeting, response: HttpResponse):
+    response["ETag"] = etag(meeting.version)
+    return selectors.meeting_get(request.user, meeting.pk)
+
+
+@meetings.post(
+    "",
+    response={201: MeetingOut, **WRITE_ERRORS},
+    operation_id="fremdrift_plans_api_meeting_create",
+)
+def meeting_create(request: HttpRequest, payload: MeetingIn, response: HttpResponse):
+    """Records a meeting that has been held, with who took part, or with `status` booked
+    books one ahead. As on the plan page: the citizen's caseworkers and the staff of a
+    provider they are referred to; a job consultant of the citizen's organisation records
+    meetings about the job goal, with notes that are not internal."""
+    citizen = citizen_for_company_part(request, payload.citizen_id)
+    own = request.user.organisation_id
+    kind = code_of(CodeList.MEETING_KIND, payload.kind, "kind", organisation=own)
+    participants = _participants(request, citizen, payload.participants)
     with transaction.atomic():
-        meeting = services.meeting_record(
+        if payload.status == "booked":
+            meeting = services.meeting_book(
+                actor=request.user,
+                plan=plan_of(request, citizen),
+                kind=kind,
+                date=payload.date,
+                start_time=payload.start_time,
+                end_time=payload.end_time,
+                place=payload.place,
+                participants=participants,
+                confirm=payload.confirm,
+            )
+        else:
+            meeting = services.meeting_record(
+                actor=request.user,
+                plan=plan_of(request, citizen),
+                kind=kind,
+                date=payload.date,
+                citizen_attended=payload.citizen_attended,
+                notes=payload.notes,
+                notes_internal=payload.notes_internal,
+                participants=participants,
+                assessment=_assessment(request, citizen, payload.assessment_id),
+            )
+    log_write(request, citizen, AccessAction.CREATE)
+    return Status(201, _meeting_out(request, meeting, response))
+
+
+class MeetingChange(InputSchema):
+    kind: str | None = Field(None, max_length=60)
+    date: dt.date | None = None
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    place: str | None = Field(None, max_length=200)
+    participants: list[ParticipantIn] | None = Field(
+        None, max_length=50, description="Who takes part, all of them (replaces the list)"
+    )
+    confirm: bool = Field(False, description="As when booking")
+
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _local_time(cls, value):
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("Give the local time without an offset.")
+        return value
+
+
+def _booked_to_change(request: HttpRequest, meeting_id: int):
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    citizen = citizen_for_company_part(request, meeting.plan.citizen_id)
+    return meeting, citizen
+
+
+@meetings.patch(
+    "/{meeting_id}",
+    response={200: MeetingOut, **CHANGE_ERRORS},
+    operation_id="fremdrift_plans_api_meeting_update",
+)
+def meeting_update(
+    request: HttpRequest, meeting_id: Id, payload: MeetingChange, response: HttpResponse
+):
+    """Changes a booked meeting: its kind, day, time, place, who takes part (the fields
+    sent). Send the ETag in `If-Match`; a stale one answers 412."""
+    meeting, citizen = _booked_to_change(request, meeting_id)
+    refusal = version_refusal(request, meeting.version, "meeting")
+    if refusal is not None:
+        return refusal
+    sent = payload.dict(exclude_unset=True)
+    data = {k: v for k, v in sent.items() if k not in ("participants", "confirm", "kind")}
+    if sent.get("kind") is not None:
+        data["kind"] = code_of(
+            CodeList.MEETING_KIND, sent["kind"], "kind", organisation=request.user.organisation_id
+        )
+    if "date" in data and data["date"] is None:
+        raise ValidationError({"date": "Give the day of the meeting."})
+    if data.get("place", "") is None:
+        data["place"] = ""
+    if payload.participants is not None:
+        data["participants"] = _participants(request, citizen, payload.participants)
+    try:
+        changed = services.meeting_update(
             actor=request.user,
-            plan=plan_of(request, citizen),
-            kind=kind,
-            date=payload.date,
+            meeting=meeting,
+            expected_version=meeting.version,
+            confirm=payload.confirm,
+            **data,
+        )
+    except StaleVersion:
+        return stale("meeting")
+    log_write(request, citizen)
+    return _meeting_out(request, changed, response)
+
+
+class MeetingCompletion(InputSchema):
+    citizen_attended: bool = True
+    notes: str = Field("", max_length=20000)
+    notes_internal: bool = Field(True, description="The notes are not shown to the citizen")
+    assessment_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+@meetings.post(
+    "/{meeting_id}/complete",
+    response={200: MeetingOut, **CHANGE_ERRORS},
+    operation_id="fremdrift_plans_api_meeting_complete",
+)
+def meeting_complete(
+    request: HttpRequest, meeting_id: Id, payload: MeetingCompletion, response: HttpResponse
+):
+    """A booked meeting held, on or after its day: whether the citizen came and the notes.
+    `If-Match` required."""
+    meeting, citizen = _booked_to_change(request, meeting_id)
+    refusal = version_refusal(request, meeting.version, "meeting")
+    if refusal is not None:
+        return refusal
+    try:
+        changed = services.meeting_complete(
+            actor=request.user,
+            meeting=meeting,
+            expected_version=meeting.version,
             citizen_attended=payload.citizen_attended,
             notes=payload.notes,
             notes_internal=payload.notes_internal,
-            participants=participants,
-            assessment=assessment,
+            assessment=_assessment(request, citizen, payload.assessment_id),
         )
-    log_write(request, citizen, AccessAction.CREATE)
-    return Status(201, selectors.meeting_get(request.user, meeting.pk))
+    except StaleVersion:
+        return stale("meeting")
+    log_write(request, citizen)
+    return _meeting_out(request, changed, response)
+
+
+@meetings.post(
+    "/{meeting_id}/cancel",
+    response={200: MeetingOut, **CHANGE_ERRORS},
+    operation_id="fremdrift_plans_api_meeting_cancel",
+)
+def meeting_cancel(request: HttpRequest, meeting_id: Id, response: HttpResponse):
+    """A booked meeting cancelled (kept, marked cancelled). `If-Match` required."""
+    meeting, citizen = _booked_to_change(request, meeting_id)
+    refusal = version_refusal(request, meeting.version, "meeting")
+    if refusal is not None:
+        return refusal
+    try:
+        changed = services.meeting_cancel(
+            actor=request.user, meeting=meeting, expected_version=meeting.version
+        )
+    except StaleVersion:
+        return stale("meeting")
+    log_write(request, citizen)
+    return _meeting_out(request, changed, response)
 
 
 # Mentors

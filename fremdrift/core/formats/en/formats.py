@@ -4,5 +4,6 @@ DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i"
 SHORT_DATE_FORMAT = "j M Y"
 SHORT_DATETIME_FORMAT = "j M Y, H:i"
+TIME_FORMAT = "H:i"  # a meeting at 13:30, as the times above
 YEAR_MONTH_FORMAT = "M Y"
 MONTH_DAY_FORMAT = "j F"
