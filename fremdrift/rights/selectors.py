@@ -1,12 +1,12 @@
 """When a citizen's case is closed and when its data fall due for erasure.
 
-A case is open while the citizen has an active enrolment, an active referral, or an activity or
-mentor without an end date (a follow of an instrument alone does not keep it open: a citizen
-no longer assessed has no case going on). Once none is left, the case
-is closed since the last thing that happened in it: an enrolment or referral ended, an
-assessment, an activity or mentor ended or changed, a meeting, a change of the plan or a goal,
-or (a citizen of whom nothing else is recorded) their registration. The data are due for
-erasure the organisation's rule's months after that day."""
+A case is open while the citizen has an active enrolment, an active referral, an activity or
+mentor without an end date, or a meeting booked ahead (a follow of an instrument alone does
+not keep it open: a citizen no longer assessed has no case going on). Once none is left, the
+case is closed since the last thing that happened in it: an enrolment or referral ended, an
+assessment, an activity or mentor ended or changed, a meeting held or cancelled, a change of
+the plan or a goal, or (a citizen of whom nothing else is recorded) their registration. The
+data are due for erasure the organisation's rule's months after that day."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -56,8 +56,12 @@ def months_after(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
-def _latest_of(model, citizen_path: str, field: str):
-    rows = model.objects.filter(**{citizen_path: OuterRef("pk")}).order_by().values(citizen_path)
+def _latest_of(model, citizen_path: str, field: str, **only):
+    rows = (
+        model.objects.filter(**{citizen_path: OuterRef("pk")}, **only)
+        .order_by()
+        .values(citizen_path)
+    )
     return Coalesce(
         Subquery(rows.annotate(latest=Max(field)).values("latest")[:1], output_field=DateField()),
         Value(NEVER),
@@ -76,6 +80,8 @@ def closed_cases(*, organisation_id: int, citizen_ids=None) -> list[ClosedCase]:
         | Exists(Referral.objects.filter(citizen=OuterRef("pk"), status=Referral.Status.ACTIVE))
         | Exists(Activity.objects.filter(plan__citizen=OuterRef("pk"), end_date__isnull=True))
         | Exists(Mentor.objects.filter(plan__citizen=OuterRef("pk"), end_date__isnull=True))
+        # A meeting booked ahead is work still to come, whatever its date.
+        | Exists(Meeting.objects.filter(plan__citizen=OuterRef("pk"), status=Meeting.Status.BOOKED))
     )
     citizens = Citizen.objects.filter(home_organisation_id=organisation_id)
     if citizen_ids is not None:
@@ -93,7 +99,13 @@ def closed_cases(*, organisation_id: int, citizen_ids=None) -> list[ClosedCase]:
                 _latest_of(Activity, "plan__citizen", _day("updated_at")),
                 _latest_of(Mentor, "plan__citizen", "end_date"),
                 _latest_of(Mentor, "plan__citizen", _day("updated_at")),
-                _latest_of(Meeting, "plan__citizen", "date"),
+                _latest_of(Meeting, "plan__citizen", "date", status=Meeting.Status.HELD),
+                _latest_of(
+                    Meeting,
+                    "plan__citizen",
+                    _day("updated_at"),
+                    status=Meeting.Status.CANCELLED,
+                ),
                 _latest_of(GoalEvent, "goal__plan__citizen", _day("at")),
                 _latest_of(Plan, "citizen", _day("revised_at")),
                 output_field=DateField(),

@@ -247,6 +247,27 @@ def test_a_closed_case_falls_due_after_the_organisations_rule(world):
     assert [c.citizen_id for c in due] == [citizen.pk]
 
 
+def test_a_meeting_booked_ahead_keeps_the_case_open_until_it_is_held_or_cancelled(world):
+    citizen = whole_case(world)
+    plan = plan_services.plan_get_or_create(actor=world.caseworker, citizen=citizen)
+    meeting = plan_services.meeting_book(
+        actor=world.caseworker,
+        plan=plan,
+        kind=Code.objects.get(code_list="meeting_kind", code="follow_up", organisation=None).pk,
+        date=TODAY + dt.timedelta(days=30),
+        start_time=dt.time(10, 0),
+        end_time=dt.time(11, 0),
+        place="Jobcentret",
+    )
+    assert selectors.closed_cases(organisation_id=world.nord.pk, citizen_ids=[citizen.pk]) == []
+    plan_services.meeting_cancel(
+        actor=world.caseworker, meeting=meeting, expected_version=meeting.version
+    )
+    # Closed since the day it was cancelled, not the day the meeting was booked for.
+    [case] = selectors.closed_cases(organisation_id=world.nord.pk, citizen_ids=[citizen.pk])
+    assert case.closed_since == TODAY
+
+
 @pytest.mark.parametrize(
     "day, months, due",
     [
