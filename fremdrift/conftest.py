@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import translation
 
 from fremdrift.accounts.models import Organisation, Role
 from fremdrift.api import services as api_services
@@ -49,6 +50,16 @@ def empty_cache(cache_of_the_session):
     """Each test starts with an empty cache: what it keeps under an id (an organisation's
     headline figures) would otherwise meet the next test's row of the same id."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def danish_first():
+    """Each test starts in the default language: a request with the English cookie leaves
+    English active in the test's thread (LocaleMiddleware activates it, nothing resets it),
+    and a service's message of the next test in the same process would be English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -312,6 +312,7 @@ PROGRAMME_OF = {
     "job_consultant": "nord",
     "manager": "nord",
     "administrator": None,
+    "shared_caseworker": None,  # Socialforvaltningen runs no programme
 }
 
 

@@ -92,9 +92,15 @@ class Endpoint:
 
 
 def plan_writer(role: str) -> bool:
-    """The plan page's rule (`may_record`): caseworkers, and provider staff who see the
-    citizen."""
-    return role in MAY_CHANGE or role == "provider_staff"
+    """The plan page's rule (`may_record`): caseworkers (of the home organisation, or of an
+    authority the case is shared with), and provider staff who see the citizen."""
+    return assessor(role) or role == "provider_staff"
+
+
+def assessor(role: str) -> bool:
+    """Who records and corrects assessments: the home organisation's caseworkers and those of
+    an authority the case is shared with."""
+    return role in MAY_CHANGE or role == "shared_caseworker"
 
 
 def company_part_writer(role: str) -> bool:
@@ -164,7 +170,7 @@ ENDPOINTS = [
         ),
         lambda w, n: Assessment.objects.filter(citizen=_citizen(w, n)).count(),
         201,
-        lambda role: role in MAY_CHANGE,
+        assessor,
         assessment_visible,
     ),
     Endpoint(
@@ -180,7 +186,7 @@ ENDPOINTS = [
         ),
         lambda w, n: Assessment.objects.get(pk=w.cases[n].assessment.pk).revision,
         200,
-        lambda role: role in MAY_CHANGE,
+        assessor,
         assessment_visible,
         version=lambda w, n: Assessment.objects.get(pk=w.cases[n].assessment.pk).revision,
     ),

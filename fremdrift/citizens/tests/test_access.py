@@ -29,9 +29,9 @@ ROLES = [
 ]
 
 
-@pytest.fixture
-def world(world):
-    """The shared world, and Socialforvaltningen, with which Nord shares `citizen`'s case."""
+def with_a_shared_case(world):
+    """The shared world, and Socialforvaltningen, with which Nord shares `citizen`'s case:
+    the persona `shared_caseworker` of every access matrix (pages here, the API's too)."""
     world.social = make_organisation("Socialforvaltningen")
     world.shared_caseworker = make_user("socialworker", world.social, Role.CASEWORKER)
     world.share = case_share_create(
@@ -42,6 +42,11 @@ def world(world):
         start_date=dt.date.today() - dt.timedelta(days=3),
     )
     return world
+
+
+@pytest.fixture
+def world(world):
+    return with_a_shared_case(world)
 
 
 CITIZENS = ["citizen", "teammates_citizen", "ended_citizen", "foreign_citizen"]

@@ -333,8 +333,24 @@ def test_no_internal_note_reaches_the_other_authority_anywhere_else(social, logi
     w = social
     web = login(w.social_worker)
     c = w.citizen.pk
-    # The landing page lists the week's meetings of the citizens in scope; the internal
-    # meeting is today's.
+    # The landing page lists the meetings booked this week that the user takes part in; the
+    # internal meeting was held today, and the next one is booked for the same day.
+    plan_services.meeting_book(
+        actor=w.caseworker,
+        plan=w.plan,
+        kind=w.internal_meeting.kind,
+        date=TODAY,
+        start_time=dt.time(23, 0),
+        participants=[
+            {
+                "role": Code.objects.get(
+                    code_list="participant_role", code="social_caseworker", organisation=None
+                ),
+                "user": w.social_worker,
+            }
+        ],
+        confirm=True,  # a time that may have passed when the test runs late
+    )
     home = web.get(reverse("home"))
     assert home.status_code == 200
     assert w.citizen.last_name in home.content.decode()
